@@ -1,0 +1,191 @@
+/**
+ * S3: Ceph RADOS Gateway 16.2 from Debian's packages, as a one-node cluster (mon + OSD on
+ * BlueStore in a sparse file + radosgw), with no systemd and no auth between daemons.
+ * Data survives `down`/`up` (BlueStore), so fixtures made once per stack stay.
+ */
+import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { StackConfig } from '../config.js';
+import type { ManagedServer, Reporter, StartedProcess } from '../server.js';
+import { httpGet, run, runChecked, runStreaming, spawnDetached, waitUntil } from '../lib/proc.js';
+
+const BINARIES = ['ceph-mon', 'ceph-osd', 'radosgw', 'radosgw-admin', 'ceph', 'monmaptool', 'ceph-authtool'];
+const PACKAGES = ['ceph-mon', 'ceph-osd', 'radosgw', 'uuid-runtime'];
+
+function dirs(c: StackConfig) {
+  const root = join(c.dataDir, 'ceph');
+  return { root, mon: join(root, 'mon'), osd: join(root, 'osd0'), rgw: join(root, 'rgw'), run: join(root, 'run'), conf: join(root, 'ceph.conf'), block: join(root, 'osd0-block.img'), initialized: join(root, 'initialized') };
+}
+
+function which(bin: string): boolean {
+  return run('sh', ['-c', `command -v ${bin}`]).status === 0;
+}
+
+function cephConf(c: StackConfig, fsid: string): string {
+  const d = dirs(c);
+  return `[global]
+fsid = ${fsid}
+mon_host = v2:127.0.0.1:${c.ports.cephMon}
+auth_cluster_required = none
+auth_service_required = none
+auth_client_required = none
+public_network = 127.0.0.0/8
+ms_bind_ipv4 = true
+ms_bind_ipv6 = false
+ms_mon_client_mode = crc
+ms_client_mode = crc
+run_dir = ${d.run}
+admin_socket = ${d.run}/$name.asok
+log_file = ${c.logDir}/ceph-$name.log
+osd_pool_default_size = 1
+osd_pool_default_min_size = 1
+mon_allow_pool_size_one = true
+mon_warn_on_pool_no_redundancy = false
+osd_pool_default_pg_num = 8
+osd_pool_default_pgp_num = 8
+osd_pool_default_pg_autoscale_mode = off
+osd_crush_chooseleaf_type = 0
+mon_max_pg_per_osd = 1000
+osd_objectstore = bluestore
+bluestore_block_path = ${d.block}
+bluestore_block_size = 10737418240
+bluestore_block_create = true
+bluestore_cache_autotune = false
+bluestore_cache_size = 134217728
+osd_memory_target = 939524096
+[mon.a]
+mon_data = ${d.mon}
+[osd.0]
+osd_data = ${d.osd}
+[client.rgw.a]
+rgw_frontends = beast endpoint=127.0.0.1:${c.ports.s3}
+rgw_data = ${d.rgw}
+rgw_sts_key = quilte2estskey16
+rgw_s3_auth_use_sts = true
+rgw_enable_usage_log = false
+rgw_thread_pool_size = 128
+`;
+}
+
+function cephCli(c: StackConfig, args: string[], timeoutMs = 30_000): string {
+  return runChecked('ceph', ['-c', dirs(c).conf, '--connect-timeout', '15', ...args], { timeoutMs });
+}
+
+export interface S3User { uid: string; accessKeyId: string; secretAccessKey: string }
+
+/** Creates an RGW user with fixed keys unless it exists. */
+export function ensureRgwUser(c: StackConfig, user: S3User, displayName: string): void {
+  const conf = dirs(c).conf;
+  const info = run('radosgw-admin', ['-c', conf, 'user', 'info', `--uid=${user.uid}`], { timeoutMs: 30_000 });
+  if (info.status === 0) return;
+  runChecked('radosgw-admin', ['-c', conf, 'user', 'create', `--uid=${user.uid}`, `--display-name=${displayName}`,
+    `--access-key=${user.accessKeyId}`, `--secret-key=${user.secretAccessKey}`], { timeoutMs: 30_000 });
+}
+
+export const ceph: ManagedServer = {
+  name: 'ceph',
+  version: '16.2.15 (Debian 12 packages)',
+  ports: (c) => [c.ports.s3, c.ports.cephMon],
+  hint: 'Ceph comes from Debian packages: run `npm run stack -- install` as root (it calls apt-get), and make sure ports 3300 and 7480 (or QUILT_E2E_CEPH_MON_PORT / QUILT_E2E_S3_PORT) are free.',
+
+  async isInstalled() {
+    return BINARIES.every(which);
+  },
+
+  async install(_c: StackConfig, out: Reporter) {
+    if (BINARIES.every(which)) return;
+    if (process.getuid?.() !== 0) {
+      throw new Error(`Ceph is not installed and this is not root: run as root, or install the Debian packages yourself: apt-get install -y --no-install-recommends ${PACKAGES.join(' ')}`);
+    }
+    out.info(`installing Debian packages ${PACKAGES.join(' ')} (about 64 MB) ...`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    await runStreaming('apt-get', ['update', '-q'], { env, timeoutMs: 10 * 60_000, prefix: '  apt: ' });
+    await runStreaming('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...PACKAGES], { env, timeoutMs: 15 * 60_000, prefix: '  apt: ' });
+    const missing = BINARIES.filter((b) => !which(b));
+    if (missing.length) throw new Error(`apt-get finished but these Ceph programs are still missing: ${missing.join(', ')}`);
+  },
+
+  async start(c: StackConfig, out: Reporter): Promise<StartedProcess[]> {
+    const d = dirs(c);
+    const fresh = !existsSync(d.initialized);
+    const conf = d.conf;
+    const procs: StartedProcess[] = [];
+    if (fresh) {
+      out.info('creating a new one-node Ceph cluster (first start only) ...');
+      run('rm', ['-rf', d.root]);
+      for (const p of [d.mon, d.osd, d.rgw, d.run, c.logDir]) mkdirSync(p, { recursive: true });
+      const fsid = randomUUID();
+      writeFileSync(conf, cephConf(c, fsid));
+      const keyring = join(d.root, 'mon.keyring');
+      const monmap = join(d.root, 'monmap');
+      runChecked('ceph-authtool', ['--create-keyring', keyring, '--gen-key', '-n', 'mon.', '--cap', 'mon', 'allow *']);
+      runChecked('monmaptool', ['--create', '--addv', 'a', `[v2:127.0.0.1:${c.ports.cephMon}]`, '--fsid', fsid, monmap]);
+      runChecked('ceph-mon', ['-c', conf, '--mkfs', '-i', 'a', '--monmap', monmap, '--keyring', keyring]);
+    } else {
+      // Ports may have changed since the cluster was made: keep the fsid, rewrite the rest.
+      const fsid = /fsid = (\S+)/.exec(readFileSync(conf, 'utf8'))?.[1];
+      if (!fsid) throw new Error(`${conf} has no fsid: remove ${d.root} to make a new cluster`);
+      writeFileSync(conf, cephConf(c, fsid));
+      mkdirSync(d.run, { recursive: true });
+    }
+    procs.push({ name: 'ceph-mon', pid: spawnDetached('ceph-mon', ['-f', '-c', conf, '-i', 'a'], { logFile: join(c.logDir, 'ceph-mon.out') }) });
+    const monUp = await waitUntil(async () => run('ceph', ['-c', conf, '--connect-timeout', '3', 'mon', 'stat'], { timeoutMs: 8000 }).status === 0, 60_000, 500);
+    if (!monUp) throw new Error(`ceph-mon did not answer within 60 s (see ${join(c.logDir, 'ceph-mon.a.log')})`);
+    if (fresh) {
+      const osdUuid = randomUUID();
+      const id = cephCli(c, ['osd', 'new', osdUuid]).trim();
+      if (id !== '0') throw new Error(`expected the first OSD to get id 0, got ${JSON.stringify(id)}`);
+      runChecked('ceph-osd', ['-c', conf, '-i', '0', '--mkfs', '--osd-uuid', osdUuid], { timeoutMs: 120_000 });
+    }
+    procs.push({ name: 'ceph-osd', pid: spawnDetached('ceph-osd', ['-f', '-c', conf, '-i', '0'], { logFile: join(c.logDir, 'ceph-osd.out') }) });
+    procs.push({ name: 'radosgw', pid: spawnDetached('radosgw', ['-f', '-c', conf, '-n', 'client.rgw.a'], { logFile: join(c.logDir, 'radosgw.out') }) });
+    if (fresh) writeFileSync(d.initialized, new Date().toISOString());
+    return procs;
+  },
+
+  async healthy(c: StackConfig) {
+    const r = await httpGet(`http://127.0.0.1:${c.ports.s3}/`, 1500);
+    return r.status === 200;
+  },
+
+  logFiles(c: StackConfig) {
+    return ['ceph-mon.a.log', 'ceph-osd.0.log', 'ceph-client.rgw.a.log', 'radosgw.out'].map((f) => join(c.logDir, f));
+  },
+};
+
+/** Users for every persona, the test bucket (versioned, as Quilt buckets are) and the reader's bucket policy. */
+ceph.provision = async (c: StackConfig, out: Reporter) => {
+  await import('../lib/aws-env.js');
+  const { S3Client, CreateBucketCommand, HeadBucketCommand, PutBucketVersioningCommand, PutBucketPolicyCommand } = await import('@aws-sdk/client-s3');
+  for (const [persona, u] of Object.entries(c.s3Users)) ensureRgwUser(c, u, `quilt-e2e ${persona}`);
+  const admin = c.s3Users.admin;
+  const s3 = new S3Client({
+    endpoint: `http://127.0.0.1:${c.ports.s3}`, region: c.s3.region, forcePathStyle: true,
+    credentials: { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  try {
+    const bucket = c.s3.testBucket;
+    const exists = await s3.send(new HeadBucketCommand({ Bucket: bucket })).then(() => true, () => false);
+    if (!exists) {
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      out.info(`ceph: created bucket ${bucket}`);
+    }
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    await s3.send(new PutBucketPolicyCommand({
+      Bucket: bucket,
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow',
+          Principal: { AWS: [`arn:aws:iam:::user/${c.s3Users.reader.uid}`] },
+          Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:ListBucketVersions'],
+          Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+        }],
+      }),
+    }));
+  } finally {
+    s3.destroy();
+  }
+};

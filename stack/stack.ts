@@ -1,0 +1,173 @@
+/**
+ * The life cycle of the whole embedded stack: install what is missing, start what is not running,
+ * wait for health with deadlines, provision, and stop only what it started (by recorded PIDs).
+ * Safe to call from several processes at once: `up` holds a lock file.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync, closeSync, unlinkSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StackConfig } from './config.js';
+import type { ManagedServer, Reporter, StartedProcess } from './server.js';
+import { isAlive, isPortFree, sleep, stopPid, waitUntil } from './lib/proc.js';
+import { servers as allServers } from './servers/index.js';
+
+interface ServerState { processes: StartedProcess[]; startedAt: string }
+type StackState = Record<string, ServerState>;
+
+const stateFile = (c: StackConfig): string => join(c.dataDir, 'stack-state.json');
+
+function readState(c: StackConfig): StackState {
+  try { return JSON.parse(readFileSync(stateFile(c), 'utf8')) as StackState; } catch { return {}; }
+}
+function writeState(c: StackConfig, s: StackState): void {
+  mkdirSync(c.dataDir, { recursive: true });
+  writeFileSync(stateFile(c), `${JSON.stringify(s, null, 2)}\n`);
+}
+
+export const consoleReporter = (prefix = '[stack] '): Reporter => ({ info: (m) => process.stdout.write(`${prefix}${m}\n`) });
+
+export class StackError extends Error {}
+
+function tail(file: string, lines = 12): string {
+  try { return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).map((l) => `    ${l}`).join('\n'); } catch { return '    (no log yet)'; }
+}
+
+function failure(server: ManagedServer, c: StackConfig, what: string): StackError {
+  const logs = server.logFiles(c).filter(existsSync);
+  const shown = logs.map((f) => `  ${f}:\n${tail(f)}`).join('\n');
+  return new StackError(`${server.name}: ${what}\n  logs: ${server.logFiles(c).join(', ')}\n  likely fix: ${server.hint}${shown ? `\n${shown}` : ''}`);
+}
+
+/** Takes an exclusive lock file; waits (bounded) while another process holds it. Stale locks of dead processes are taken over. */
+async function withLock<T>(c: StackConfig, out: Reporter, fn: () => Promise<T>): Promise<T> {
+  mkdirSync(c.dataDir, { recursive: true });
+  const lock = join(c.dataDir, 'stack.lock');
+  const deadline = Date.now() + 20 * 60_000;
+  let told = false;
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch {
+      const holder = Number(readFileSync(lock, 'utf8') || '0');
+      if (!holder || !isAlive(holder)) {
+        // A lock being written has an empty body for a moment: only take over a lock older than 5 s.
+        if (Date.now() - statSync(lock).mtimeMs > 5000 || holder) { try { unlinkSync(lock); } catch { /* raced */ } continue; }
+      }
+      if (!told) { out.info(`another process (PID ${holder}) is bringing the stack up; waiting for it ...`); told = true; }
+      if (Date.now() > deadline) throw new StackError(`the stack lock ${lock} has been held by PID ${holder} for 20 minutes; stop that process or remove the file`);
+      await sleep(500);
+    }
+  }
+  try { return await fn(); } finally { try { unlinkSync(lock); } catch { /* already gone */ } }
+}
+
+function running(state: StackState, name: string): boolean {
+  const s = state[name];
+  return !!s && s.processes.length > 0 && s.processes.every((p) => isAlive(p.pid));
+}
+
+export function selectServers(names?: string[]): ManagedServer[] {
+  if (!names || names.length === 0) return allServers;
+  const unknown = names.filter((n) => !allServers.some((s) => s.name === n));
+  if (unknown.length) throw new StackError(`unknown server ${unknown.join(', ')}: choose from ${allServers.map((s) => s.name).join(', ')}`);
+  return allServers.filter((s) => names.includes(s.name));
+}
+
+export async function install(c: StackConfig, out: Reporter, servers = allServers): Promise<void> {
+  for (const s of servers) {
+    if (await s.isInstalled(c)) { out.info(`${s.name} ${s.version}: installed`); continue; }
+    const t = Date.now();
+    out.info(`${s.name} ${s.version}: installing ...`);
+    try { await s.install(c, out); } catch (e) { throw failure(s, c, `install failed: ${(e as Error).message}`); }
+    out.info(`${s.name}: installed in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  }
+}
+
+/** Brings every server up (installing first when needed). A second call while all are healthy is a no-op. */
+export async function up(c: StackConfig, out: Reporter, servers = allServers): Promise<{ started: string[]; seconds: number }> {
+  const t0 = Date.now();
+  return withLock(c, out, async () => {
+    mkdirSync(c.logDir, { recursive: true });
+    await install(c, out, servers);
+    const state = readState(c);
+    const toStart: ManagedServer[] = [];
+    for (const s of servers) {
+      if (running(state, s.name) && await s.healthy(c).catch(() => false)) continue;
+      if (state[s.name]) {
+        // Leftovers of a crashed run: stop whatever of it is still alive before starting afresh.
+        for (const p of state[s.name]!.processes) await stopPid(p.pid, 15_000);
+        delete state[s.name];
+        writeState(c, state);
+      }
+      for (const port of s.ports(c)) {
+        if (!await isPortFree(port)) throw failure(s, c, `port 127.0.0.1:${port} is already taken by another process (not one this stack started); stop it or choose another port with the QUILT_E2E_*_PORT variables`);
+      }
+      toStart.push(s);
+    }
+    // Start in order (later servers may need earlier ones, e.g. Trino reads S3), but wait for health concurrently.
+    const waits: Promise<void>[] = [];
+    for (const s of toStart) {
+      out.info(`${s.name}: starting ...`);
+      let procs: StartedProcess[];
+      try { procs = await s.start(c, out); } catch (e) { throw failure(s, c, `could not start: ${(e as Error).message}`); }
+      state[s.name] = { processes: procs, startedAt: new Date().toISOString() };
+      writeState(c, state);
+      const started = Date.now();
+      waits.push((async () => {
+        let died: StartedProcess | undefined;
+        const ok = await waitUntil(async () => {
+          died = procs.find((p) => !isAlive(p.pid));
+          if (died) return true;
+          return s.healthy(c);
+        }, c.healthDeadlineSeconds * 1000, 250);
+        if (died) throw failure(s, c, `process ${died.name} (PID ${died.pid}) exited during start`);
+        if (!ok) throw failure(s, c, `not healthy within ${c.healthDeadlineSeconds} s (QUILT_E2E_HEALTH_DEADLINE)`);
+        out.info(`${s.name}: healthy after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      })());
+      // The S3 server must be healthy before anything that reads S3 starts.
+      if (s.name === 'ceph') await waits.pop();
+    }
+    const results = await Promise.allSettled(waits);
+    const bad = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (bad) throw bad.reason;
+    for (const s of servers) {
+      if (!s.provision) continue;
+      try { await s.provision(c, out); } catch (e) { throw failure(s, c, `provisioning failed: ${(e as Error).message}`); }
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    out.info(toStart.length ? `up: ${toStart.map((s) => s.name).join(', ')} started; all healthy in ${seconds.toFixed(1)} s` : 'up: everything was already running and healthy (nothing to do)');
+    return { started: toStart.map((s) => s.name), seconds };
+  });
+}
+
+/** Stops only the processes this stack recorded, in reverse start order. */
+export async function down(c: StackConfig, out: Reporter, servers = allServers): Promise<void> {
+  const state = readState(c);
+  for (const s of [...servers].reverse()) {
+    const st = state[s.name];
+    if (!st) { out.info(`${s.name}: not started by this stack`); continue; }
+    for (const p of [...st.processes].reverse()) {
+      const r = await stopPid(p.pid, 30_000);
+      out.info(`${s.name}: ${p.name} (PID ${p.pid}) ${r}`);
+    }
+    delete state[s.name];
+    writeState(c, state);
+  }
+}
+
+export interface ServerStatus { name: string; version: string; installed: boolean; running: boolean; healthy: boolean; ports: number[]; pids: number[] }
+
+export async function status(c: StackConfig, servers = allServers): Promise<ServerStatus[]> {
+  const state = readState(c);
+  return Promise.all(servers.map(async (s) => ({
+    name: s.name,
+    version: s.version,
+    installed: await s.isInstalled(c),
+    running: running(state, s.name),
+    healthy: await s.healthy(c).catch(() => false),
+    ports: s.ports(c),
+    pids: state[s.name]?.processes.map((p) => p.pid) ?? [],
+  })));
+}

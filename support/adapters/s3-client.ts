@@ -1,0 +1,32 @@
+/**
+ * Builds S3 clients for either target. Against Ceph RGW the SDK must not add streaming checksum
+ * trailers (RGW answers 411 to aws-chunked uploads), so checksums are calculated only when an
+ * operation requires them — harmless against AWS S3 too.
+ */
+import '../../stack/lib/aws-env.js';
+import { S3Client } from '@aws-sdk/client-s3';
+
+export interface S3Credentials { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+
+export interface S3Endpoint {
+  /** Omit for AWS S3. */
+  endpoint?: string;
+  region: string;
+  /** Omit to use the AWS default credential chain. */
+  credentials?: S3Credentials;
+  /** Per-attempt request timeout. */
+  requestTimeoutMs?: number;
+  maxAttempts?: number;
+}
+
+export function createS3Client(e: S3Endpoint): S3Client {
+  return new S3Client({
+    region: e.region,
+    ...(e.endpoint ? { endpoint: e.endpoint, forcePathStyle: true } : {}),
+    ...(e.credentials ? { credentials: e.credentials } : {}),
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: e.maxAttempts ?? 3,
+    requestHandler: { requestTimeout: e.requestTimeoutMs ?? 30_000, connectionTimeout: 5_000 },
+  });
+}
