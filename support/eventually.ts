@@ -1,0 +1,21 @@
+/**
+ * The one way this suite waits for eventually consistent systems (search indexes, SQL views):
+ * retry an assertion until it passes or a deadline passes, then fail with the last reason.
+ */
+export interface EventuallyOptions { timeoutMs?: number; intervalMs?: number; what?: string }
+
+export async function eventually<T>(check: () => Promise<T>, options: EventuallyOptions = {}): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const intervalMs = options.intervalMs ?? 200;
+  const started = Date.now();
+  let attempts = 0;
+  let last: unknown;
+  for (;;) {
+    attempts++;
+    try { return await check(); } catch (e) { last = e; }
+    if (Date.now() - started + intervalMs > timeoutMs) break;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  const reason = last instanceof Error ? last.message : String(last);
+  throw new Error(`${options.what ?? 'condition'} did not hold within ${timeoutMs} ms (${attempts} attempts); last failure: ${reason}`);
+}

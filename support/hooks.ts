@@ -1,0 +1,33 @@
+/**
+ * Suite-wide hooks: bring the embedded stack up once (local target), and after every scenario
+ * remove what it created — also when it failed — then prove nothing of it is left in the bucket.
+ */
+import { After, BeforeAll, setDefaultTimeout, Status } from '@cucumber/cucumber';
+import { loadTarget } from './target.js';
+import { up, consoleReporter } from '../stack/stack.js';
+import type { QuiltWorld } from '../world/quilt-world.js';
+
+setDefaultTimeout(60_000);
+
+BeforeAll({ timeout: 30 * 60_000 }, async function () {
+  const target = loadTarget();
+  if (target.kind === 'local' && process.env.QUILT_E2E_NO_AUTO_UP !== '1') {
+    // Idempotent and locked: with --parallel every worker calls it, one starts the stack, the others wait.
+    await up(target.stack!, consoleReporter('[stack] '));
+  }
+});
+
+After({ timeout: 120_000 }, async function (this: QuiltWorld, { result }) {
+  try {
+    const removed = await this.ledger.cleanup();
+    if (removed.length) this.log(`cleanup removed: ${removed.join('; ')}`);
+    // The scenario's folder must now be empty, old versions and delete markers included.
+    const left = await this.objects('admin').versionsUnder(this.bucket, this.scenarioPrefix);
+    if (left.length && result?.status !== Status.SKIPPED) {
+      throw new Error(`cleanup left ${left.length} object version(s) behind under s3://${this.bucket}/${this.scenarioPrefix}: ${left.slice(0, 5).join(', ')}`);
+    }
+  } finally {
+    this.dispose();
+  }
+});
+

@@ -1,0 +1,93 @@
+/**
+ * The content-retrieval workflow (spec §1.2) as tasks a persona performs, with the checks that
+ * make each step fail for the right reason.
+ */
+import { createHash } from 'node:crypto';
+import { expect } from 'chai';
+import type { PersonaRole } from '../target.js';
+import type { QuiltWorld } from '../../world/quilt-world.js';
+
+const md5 = (b: Uint8Array): string => createHash('md5').update(b).digest('hex');
+const unescapeCell = (s: string): string => s.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+
+/** Uploads files into a folder of the scenario, registering their removal (every version). */
+export async function uploadFiles(world: QuiltWorld, persona: PersonaRole, folder: string, rows: { name: string; content: string }[]): Promise<void> {
+  const items = rows.map((r) => ({ key: world.key(`${folder}${r.name}`), body: Buffer.from(unescapeCell(r.content), 'utf8') }));
+  const store = world.objects(persona);
+  world.ledger.register(`objects under s3://${world.bucket}/${world.key(folder)}`, async () => { await world.objects('admin').purgePrefix(world.bucket, world.key(folder)); });
+  await store.put(world.bucket, items.map((i) => ({ key: i.key, body: i.body, contentType: i.key.endsWith('.csv') ? 'text/csv' : 'text/plain' })));
+  for (const i of items) world.memory.seeded.set(i.key, i.body);
+}
+
+export async function listFolder(world: QuiltWorld, persona: PersonaRole, folder: string): Promise<void> {
+  world.memory.listing = await world.objects(persona).list(world.bucket, world.key(folder), 100);
+}
+
+export function expectListingToShow(world: QuiltWorld, folder: string, expected: { name: string; size: string }[]): void {
+  const listing = world.memory.listing;
+  expect(listing, 'the folder was listed').to.not.equal(undefined);
+  const seen = Object.fromEntries(listing!.objects.map((o) => [o.key.slice(world.key(folder).length), o.size]));
+  expect(seen).to.deep.equal(Object.fromEntries(expected.map((e) => [e.name, Number(e.size)])));
+  expect(listing!.isTruncated, 'listing truncated').to.equal(false);
+  for (const o of listing!.objects) {
+    expect(o.etag, `ETag of ${o.key}`).to.equal(md5(world.memory.seeded.get(o.key)!));
+    expect(o.s3Uri).to.equal(`s3://${world.bucket}/${o.key}`);
+  }
+}
+
+export async function inspect(world: QuiltWorld, persona: PersonaRole, path: string): Promise<void> {
+  world.memory.info = await world.objects(persona).info(world.uri(path));
+}
+
+export function expectInfoToMatchListing(world: QuiltWorld, path: string): void {
+  const info = world.memory.info!;
+  const listed = world.memory.listing!.objects.find((o) => o.key === world.key(path));
+  expect(listed, `${path} in the listing`).to.not.equal(undefined);
+  // HTTP dates (HEAD) carry whole seconds; listings may carry milliseconds: compare to the second.
+  const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
+  expect({ size: info.size, etag: info.etag, lastModified: seconds(info.lastModified) })
+    .to.deep.equal({ size: listed!.size, etag: listed!.etag, lastModified: seconds(listed!.lastModified) });
+  expect(info.versionId, 'a versioned bucket gives every object a version id').to.be.a('string').and.not.equal('');
+}
+
+export async function share(world: QuiltWorld, persona: PersonaRole, path: string, validForMs: number): Promise<void> {
+  world.memory.link = await world.objects(persona).link(world.uri(path), Math.round(validForMs / 1000));
+}
+
+/** Downloads the link with plain HTTP — no SDK, no credentials — and compares bytes, size and ETag. */
+export async function expectLinkToServe(world: QuiltWorld, path: string): Promise<void> {
+  const link = world.memory.link!;
+  expect(link.signedUrl).to.match(/X-Amz-Signature=/);
+  const res = await fetch(link.signedUrl, { signal: AbortSignal.timeout(10_000) });
+  expect(res.status, `HTTP status of the link (${res.statusText})`).to.equal(200);
+  const body = new Uint8Array(await res.arrayBuffer());
+  const stored = world.memory.seeded.get(world.key(path))!;
+  const info = await world.objects('admin').info(world.uri(path));
+  expect(Buffer.from(body).equals(Buffer.from(stored)), 'downloaded bytes equal the uploaded bytes').to.equal(true);
+  expect(Number(res.headers.get('content-length'))).to.equal(info.size);
+  expect((res.headers.get('etag') ?? '').replace(/"/g, '')).to.equal(info.etag);
+  expect(md5(body)).to.equal(info.etag);
+}
+
+export async function read(world: QuiltWorld, persona: PersonaRole, path: string, maxBytes: number): Promise<void> {
+  world.memory.text = await world.objects(persona).text(world.uri(path), maxBytes);
+}
+
+export function expectTextToBe(world: QuiltWorld, path: string, whole: boolean, maxBytes?: number): void {
+  const t = world.memory.text!;
+  const stored = Buffer.from(world.memory.seeded.get(world.key(path))!);
+  const expected = whole ? stored : stored.subarray(0, maxBytes);
+  expect(t.text).to.equal(expected.toString('utf8'));
+  expect({ bytesRead: t.bytesRead, truncated: t.truncated, binary: t.binary }).to.deep.equal({ bytesRead: expected.length, truncated: !whole, binary: false });
+}
+
+export async function cleanUpNow(world: QuiltWorld): Promise<void> {
+  await world.ledger.cleanup();
+}
+
+export async function expectFolderEmpty(world: QuiltWorld, folder: string): Promise<void> {
+  const left = await world.objects('admin').versionsUnder(world.bucket, world.key(folder));
+  expect(left, `object versions left under ${world.key(folder)}`).to.deep.equal([]);
+  const listing = await world.objects('admin').list(world.bucket, world.key(folder));
+  expect(listing.count).to.equal(0);
+}

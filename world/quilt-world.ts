@@ -1,0 +1,68 @@
+/**
+ * The typed World every step runs in: the target's configuration, lazily built clients per
+ * persona, a unique folder for this scenario, what the scenario has seen so far, and the ledger
+ * of what it created (removed by the After hook, also when the scenario failed).
+ */
+import { randomBytes } from 'node:crypto';
+import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { loadTarget, type PersonaRole, type TargetConfig } from '../support/target.js';
+import { createS3Client } from '../support/adapters/s3-client.js';
+import { ObjectStore, type Listing, type ObjectInfo, type ObjectLink, type ObjectText } from '../support/domain/objects.js';
+import { ResourceLedger } from './ledger.js';
+
+/** One id per suite run (shared by parallel workers when the runner sets QUILT_E2E_RUN_ID). */
+export const RUN_ID = process.env.QUILT_E2E_RUN_ID ?? `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+
+/** What a scenario has seen, for the steps that check it. */
+export interface ScenarioMemory {
+  seeded: Map<string, Uint8Array>;
+  listing?: Listing;
+  info?: ObjectInfo;
+  link?: ObjectLink;
+  text?: ObjectText;
+}
+
+export class QuiltWorld extends World {
+  readonly target: TargetConfig;
+  readonly ledger = new ResourceLedger();
+  /** Every key this scenario writes lives below this folder of the test bucket. */
+  readonly scenarioPrefix: string;
+  readonly memory: ScenarioMemory = { seeded: new Map() };
+  private readonly s3Clients = new Map<PersonaRole, S3Client>();
+
+  constructor(options: IWorldOptions) {
+    super(options);
+    this.target = loadTarget();
+    this.scenarioPrefix = `quilt-e2e-runs/${RUN_ID}/${randomBytes(4).toString('hex')}/`;
+  }
+
+  get bucket(): string { return this.target.bucket; }
+
+  /** The S3 client a persona uses (built on first use). Throws when the target has no credentials for that persona. */
+  s3(persona: PersonaRole): S3Client {
+    let c = this.s3Clients.get(persona);
+    if (!c) {
+      const access = this.target.personas[persona];
+      if (!access) throw new Error(`the ${this.target.kind} target has no credentials for the ${persona} persona (see README: personas)`);
+      c = createS3Client({ ...this.target.s3, ...(access.credentials ? { credentials: access.credentials } : {}) });
+      this.s3Clients.set(persona, c);
+    }
+    return c;
+  }
+
+  objects(persona: PersonaRole): ObjectStore { return new ObjectStore(this.s3(persona)); }
+
+  /** The full key of a path given in a feature, relative to this scenario's folder. */
+  key(path: string): string { return `${this.scenarioPrefix}${path.replace(/^\/+/, '')}`; }
+
+  /** The s3:// URI of a path given in a feature. */
+  uri(path: string): string { return `s3://${this.bucket}/${this.key(path)}`; }
+
+  dispose(): void {
+    for (const c of this.s3Clients.values()) c.destroy();
+    this.s3Clients.clear();
+  }
+}
+
+setWorldConstructor(QuiltWorld);
