@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Everything a fresh machine needs before the suite can run: npm packages, then the embedded
+# stack's servers (Debian packages for Ceph, Maven Central jars for OpenSearch and Trino).
+# Idempotent and quiet when all is in place. Needs root for apt-get on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "setup: $1 is missing — $2" >&2; exit 1; }; }
+need node "install Node.js 20 (Debian: nodejs) or 22"
+need npm "install npm with Node.js"
+need mvn "install Maven (Debian: apt-get install -y maven); it downloads the OpenSearch and Trino jars"
+need python3 "install Python 3.11 (Debian: python3 python3-venv); the quilt3 interoperability tests use it"
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages (npm ci) ..."
+  npm ci --no-audit --no-fund
+fi
+npx tsx stack/cli.ts install

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The project's test command (what CI runs): set-up, type-check, lint, the project's own tests
+# (against the real servers of the embedded stack), then the acceptance suite itself.
+# Every stage runs; the command fails if any stage failed. Last line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export CI="${CI:-}"
+failed_stages=()
+stage() { echo; echo "=== $1"; }
+
+stage "set-up (npm packages, stack servers)"
+bash scripts/setup.sh || { echo "set-up failed: nothing else can run"; echo "test: 0 passed, 1 failed"; exit 1; }
+
+stage "embedded stack up"
+npx tsx stack/cli.ts up || { echo "the stack did not come up: see the message above and npm run stack -- logs"; echo "test: 0 passed, 1 failed"; exit 1; }
+
+stage "type-check (tsc --noEmit)"
+npx tsc --noEmit || failed_stages+=(typecheck)
+
+stage "lint (eslint)"
+npx eslint . || failed_stages+=(lint)
+
+stage "project tests (node --test, real servers)"
+unit_log=$(mktemp)
+node scripts/unit-tests.mjs 2>&1 | tee "$unit_log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || failed_stages+=(unit-tests)
+unit_pass=$(grep -E '^ℹ pass [0-9]+' "$unit_log" | tail -1 | awk '{print $3}')
+unit_fail=$(grep -E '^ℹ fail [0-9]+' "$unit_log" | tail -1 | awk '{print $3}')
+rm -f "$unit_log"
+
+stage "acceptance suite (cucumber-js on the embedded stack)"
+accept_log=$(mktemp)
+bash scripts/acceptance.sh 2>&1 | tee "$accept_log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || failed_stages+=(acceptance)
+acc_pass=$(grep -E '^acceptance: [0-9]+ passed' "$accept_log" | tail -1 | awk '{print $2}')
+acc_fail=$(grep -E '^acceptance: [0-9]+ passed' "$accept_log" | tail -1 | awk '{print $4}')
+rm -f "$accept_log"
+
+passed=$(( ${unit_pass:-0} + ${acc_pass:-0} ))
+failed=$(( ${unit_fail:-0} + ${acc_fail:-0} ))
+echo
+if [ ${#failed_stages[@]} -gt 0 ]; then
+  echo "FAILED stages: ${failed_stages[*]}"
+  [ "$failed" -eq 0 ] && failed=${#failed_stages[@]}
+  echo "test: $passed passed, $failed failed"
+  exit 1
+fi
+echo "all stages passed (project tests: ${unit_pass:-0}, acceptance scenarios: ${acc_pass:-0})"
+echo "test: $passed passed, $failed failed"
