@@ -16,7 +16,7 @@ export function parseS3Uri(uri: string): S3Location {
   const bucket = slash < 0 ? path : path.slice(0, slash);
   const key = slash < 0 ? '' : decodeURIComponent(path.slice(slash + 1));
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-    throw new S3UriError(`Invalid S3 URI ${JSON.stringify(uri)}: ${JSON.stringify(bucket)} is not a bucket name (3–63 lowercase letters, digits, dots or hyphens); the URI must look like ${EXAMPLE}`);
+    throw new S3UriError(`Invalid S3 URI ${JSON.stringify(uri)}: ${JSON.stringify(bucket)} is not a bucket name (3–63 lowercase letters, digits, dots or hyphens); the URI must look like this, for example ${EXAMPLE}`);
   }
   if (!key) throw new S3UriError(`Invalid S3 URI ${JSON.stringify(uri)}: it must include a bucket and a key, for example ${EXAMPLE}`);
   let versionId: string | undefined;
