@@ -1,5 +1,6 @@
 /** The servers of the embedded stack, in start order. */
 import type { ManagedServer } from '../server.js';
 import { ceph } from './ceph.js';
+import { opensearch } from './opensearch.js';
 
-export const servers: ManagedServer[] = [ceph];
+export const servers: ManagedServer[] = [ceph, opensearch];
