@@ -2,7 +2,7 @@
  * Suite-wide hooks: bring the embedded stack up once (local target), and after every scenario
  * remove what it created — also when it failed — then prove nothing of it is left in the bucket.
  */
-import { After, BeforeAll, setDefaultTimeout, Status } from '@cucumber/cucumber';
+import { After, Before, BeforeAll, setDefaultTimeout, Status } from '@cucumber/cucumber';
 import { loadTarget } from './target.js';
 import { up, consoleReporter } from '../stack/stack.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
@@ -17,6 +17,13 @@ BeforeAll({ timeout: 30 * 60_000 }, async function () {
   }
 });
 
+/** Scenarios that need the embedded stack's internals are skipped elsewhere — visibly, with the reason. */
+Before({ tags: '@local-only' }, function (this: QuiltWorld) {
+  if (this.target.kind === 'local') return undefined;
+  this.log(`skipped: this scenario checks a server of the embedded local stack directly; the ${this.target.kind} target does not expose it`);
+  return 'skipped';
+});
+
 After({ timeout: 120_000 }, async function (this: QuiltWorld, { result }) {
   try {
     const removed = await this.ledger.cleanup();
@@ -27,7 +34,7 @@ After({ timeout: 120_000 }, async function (this: QuiltWorld, { result }) {
       throw new Error(`cleanup left ${left.length} object version(s) behind under s3://${this.bucket}/${this.scenarioPrefix}: ${left.slice(0, 5).join(', ')}`);
     }
   } finally {
-    this.dispose();
+    await this.dispose();
   }
 });
 

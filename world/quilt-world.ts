@@ -10,6 +10,7 @@ import { loadTarget, type PersonaRole, type TargetConfig } from '../support/targ
 import { createS3Client } from '../support/adapters/s3-client.js';
 import { ObjectStore, type Listing, type ObjectInfo, type ObjectLink, type ObjectText } from '../support/domain/objects.js';
 import { ResourceLedger } from './ledger.js';
+import { SearchEngine, type SearchAnswer } from '../support/adapters/search-engine.js';
 
 /** One id per suite run (shared by parallel workers when the runner sets QUILT_E2E_RUN_ID). */
 export const RUN_ID = process.env.QUILT_E2E_RUN_ID ?? `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
@@ -21,6 +22,8 @@ export interface ScenarioMemory {
   info?: ObjectInfo;
   link?: ObjectLink;
   text?: ObjectText;
+  searchIndex?: string;
+  searchAnswer?: SearchAnswer;
 }
 
 export class QuiltWorld extends World {
@@ -28,13 +31,16 @@ export class QuiltWorld extends World {
   readonly ledger = new ResourceLedger();
   /** Every key this scenario writes lives below this folder of the test bucket. */
   readonly scenarioPrefix: string;
+  /** A short random id of this scenario, for names of things it creates. */
+  readonly scenarioId = randomBytes(4).toString('hex');
   readonly memory: ScenarioMemory = { seeded: new Map() };
   private readonly s3Clients = new Map<PersonaRole, S3Client>();
+  private engine?: SearchEngine;
 
   constructor(options: IWorldOptions) {
     super(options);
     this.target = loadTarget();
-    this.scenarioPrefix = `quilt-e2e-runs/${RUN_ID}/${randomBytes(4).toString('hex')}/`;
+    this.scenarioPrefix = `quilt-e2e-runs/${RUN_ID}/${this.scenarioId}/`;
   }
 
   get bucket(): string { return this.target.bucket; }
@@ -53,15 +59,23 @@ export class QuiltWorld extends World {
 
   objects(persona: PersonaRole): ObjectStore { return new ObjectStore(this.s3(persona)); }
 
+  /** The search engine itself (local target only: a real deployment's engine is reached through its catalog). */
+  searchEngine(): SearchEngine {
+    if (!this.target.stack) throw new Error('direct search-engine access exists only on the local target; scenarios that need it are tagged @local-only');
+    this.engine ??= new SearchEngine(`http://127.0.0.1:${this.target.stack.ports.opensearch}`);
+    return this.engine;
+  }
+
   /** The full key of a path given in a feature, relative to this scenario's folder. */
   key(path: string): string { return `${this.scenarioPrefix}${path.replace(/^\/+/, '')}`; }
 
   /** The s3:// URI of a path given in a feature. */
   uri(path: string): string { return `s3://${this.bucket}/${this.key(path)}`; }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     for (const c of this.s3Clients.values()) c.destroy();
     this.s3Clients.clear();
+    await this.engine?.close();
   }
 }
 

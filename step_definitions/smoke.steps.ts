@@ -1,0 +1,15 @@
+import { Given, When, Then, type DataTable } from '@cucumber/cucumber';
+import type { QuiltWorld } from '../world/quilt-world.js';
+import * as smoke from '../support/tasks/smoke.js';
+
+Given('a fresh search index holding these documents:', async function (this: QuiltWorld, table: DataTable) {
+  await smoke.indexDocuments(this, table.hashes() as { key: string; content: string }[]);
+});
+
+When('Dana searches that index for {string}', async function (this: QuiltWorld, words: string) {
+  await smoke.searchIndex(this, words);
+});
+
+Then('exactly these documents are found: {string}', function (this: QuiltWorld, keys: string) {
+  smoke.expectFound(this, keys.split(',').map((k) => k.trim()).filter(Boolean));
+});
