@@ -8,7 +8,6 @@ const common = {
     'support/hooks.ts',
     'step_definitions/**/*.ts',
   ],
-  paths: ['features/**/*.feature'],
   format: [
     'progress-bar',
     'html:reports/cucumber-report.html',

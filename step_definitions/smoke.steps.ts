@@ -13,3 +13,15 @@ When('Dana searches that index for {string}', async function (this: QuiltWorld, 
 Then('exactly these documents are found: {string}', function (this: QuiltWorld, keys: string) {
   smoke.expectFound(this, keys.split(',').map((k) => k.trim()).filter(Boolean));
 });
+
+Given('an SQL table {string} over the CSV files in the folder {string} with the columns {string}', async function (this: QuiltWorld, name: string, folder: string, columns: string) {
+  await smoke.createCsvTable(this, name, folder, columns.split(',').map((c) => c.trim()));
+});
+
+When('Dana asks SQL for the number of samples and their total reads in {string}', async function (this: QuiltWorld, name: string) {
+  await smoke.countSamplesAndReads(this, name);
+});
+
+Then('SQL answers {int} samples and {int} reads', function (this: QuiltWorld, samples: number, reads: number) {
+  smoke.expectSamplesAndReads(this, samples, reads);
+});

@@ -11,6 +11,9 @@ import { createS3Client } from '../support/adapters/s3-client.js';
 import { ObjectStore, type Listing, type ObjectInfo, type ObjectLink, type ObjectText } from '../support/domain/objects.js';
 import { ResourceLedger } from './ledger.js';
 import { SearchEngine, type SearchAnswer } from '../support/adapters/search-engine.js';
+import type { TrinoClient, TrinoResult } from '../support/adapters/trino-rest.js';
+import { trinoClient } from '../stack/servers/trino.js';
+import { PackageRegistry, type PackageRevision, type PackageDiff, type PushResult } from '../support/quilt/index.js';
 
 /** One id per suite run (shared by parallel workers when the runner sets QUILT_E2E_RUN_ID). */
 export const RUN_ID = process.env.QUILT_E2E_RUN_ID ?? `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
@@ -24,6 +27,16 @@ export interface ScenarioMemory {
   text?: ObjectText;
   searchIndex?: string;
   searchAnswer?: SearchAnswer;
+  /** Table names used in a feature → the real (scenario-unique) table names. */
+  tables: Map<string, string>;
+  sqlResult?: TrinoResult;
+  /** Package names used in a feature → the real (scenario-unique) names. */
+  packages: Map<string, string>;
+  pushes: PushResult[];
+  revision?: PackageRevision;
+  diff?: PackageDiff;
+  /** The error a rejected action failed with. */
+  error?: Error;
 }
 
 export class QuiltWorld extends World {
@@ -33,9 +46,10 @@ export class QuiltWorld extends World {
   readonly scenarioPrefix: string;
   /** A short random id of this scenario, for names of things it creates. */
   readonly scenarioId = randomBytes(4).toString('hex');
-  readonly memory: ScenarioMemory = { seeded: new Map() };
+  readonly memory: ScenarioMemory = { seeded: new Map(), tables: new Map(), packages: new Map(), pushes: [] };
   private readonly s3Clients = new Map<PersonaRole, S3Client>();
   private engine?: SearchEngine;
+  private trino?: TrinoClient;
 
   constructor(options: IWorldOptions) {
     super(options);
@@ -64,6 +78,30 @@ export class QuiltWorld extends World {
     if (!this.target.stack) throw new Error('direct search-engine access exists only on the local target; scenarios that need it are tagged @local-only');
     this.engine ??= new SearchEngine(`http://127.0.0.1:${this.target.stack.ports.opensearch}`);
     return this.engine;
+  }
+
+  /** The package registry (the test bucket) as a persona sees it. */
+  registry(persona: PersonaRole): PackageRegistry { return new PackageRegistry(this.s3(persona), this.bucket); }
+
+  /**
+   * The real name of a package named in a feature: its namespace gets this scenario's id, so
+   * parallel scenarios never share a package ("test/lifecycle" → "test-1a2b3c4d/lifecycle").
+   */
+  packageName(featureName: string): string {
+    let real = this.memory.packages.get(featureName);
+    if (!real) {
+      const slash = featureName.indexOf('/');
+      real = slash > 0 ? `${featureName.slice(0, slash)}-${this.scenarioId}${featureName.slice(slash)}` : featureName;
+      this.memory.packages.set(featureName, real);
+    }
+    return real;
+  }
+
+  /** The SQL engine itself (local target: the stack's Trino). */
+  sqlEngine(): TrinoClient {
+    if (!this.target.stack) throw new Error('direct SQL-engine access exists only on the local target; scenarios that need it are tagged @local-only');
+    this.trino ??= trinoClient(this.target.stack);
+    return this.trino;
   }
 
   /** The full key of a path given in a feature, relative to this scenario's folder. */

@@ -12,3 +12,12 @@ Feature: Every server of the embedded stack answers real requests
       | imaging/scan-01.tif     | microscopy image of a genomics sample slide |
     When Dana searches that index for "genomics run"
     Then exactly these documents are found: "genomics/run1/reads.csv"
+
+  @sql
+  Scenario: The SQL engine reads a CSV file stored in S3
+    Given Dana has uploaded these files to the folder "reads/":
+      | name        | content                                 |
+      | samples.csv | sample_id,reads\nS1,120\nS2,98\nS3,77\n |
+    And an SQL table "reads" over the CSV files in the folder "reads/" with the columns "sample_id, reads"
+    When Dana asks SQL for the number of samples and their total reads in "reads"
+    Then SQL answers 3 samples and 295 reads

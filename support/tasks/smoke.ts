@@ -21,3 +21,25 @@ export function expectFound(world: QuiltWorld, keys: string[]): void {
   expect(answer.hits.map((h) => h.id).sort()).to.deep.equal([...keys].sort());
   expect(answer.total).to.equal(keys.length);
 }
+
+/** An external table over the CSV files of a scenario folder (header skipped), dropped by the ledger. */
+export async function createCsvTable(world: QuiltWorld, name: string, folder: string, columns: string[]): Promise<void> {
+  const table = `${name}_${world.scenarioId}`;
+  const sql = world.sqlEngine();
+  const cols = columns.map((c) => `"${c}" varchar`).join(', ');
+  await sql.query(`CREATE TABLE ${table} (${cols}) WITH (format = 'CSV', external_location = 's3://${world.bucket}/${world.key(folder)}', skip_header_line_count = 1)`);
+  world.ledger.register(`SQL table ${table}`, async () => { await sql.query(`DROP TABLE IF EXISTS ${table}`); });
+  world.memory.tables.set(name, table);
+}
+
+export async function countSamplesAndReads(world: QuiltWorld, name: string): Promise<void> {
+  const table = world.memory.tables.get(name);
+  if (!table) throw new Error(`no SQL table "${name}" was created in this scenario`);
+  world.memory.sqlResult = await world.sqlEngine().query(`SELECT count(*) AS samples, sum(CAST(reads AS bigint)) AS reads FROM ${table}`, { deadlineMs: 60_000 });
+}
+
+export function expectSamplesAndReads(world: QuiltWorld, samples: number, reads: number): void {
+  const r = world.memory.sqlResult!;
+  expect(r.columns.map((c) => c.name)).to.deep.equal(['samples', 'reads']);
+  expect(r.rows).to.deep.equal([[samples, reads]]);
+}

@@ -1,0 +1,50 @@
+import { Given, When, Then, type DataTable } from '@cucumber/cucumber';
+import type { PersonaRole } from '../support/target.js';
+import type { QuiltWorld } from '../world/quilt-world.js';
+import * as packages from '../support/tasks/packages.js';
+
+const paths = (list: string): string[] => list.split(/,| and /).map((s) => s.trim().replace(/^"|"$/g, '')).filter(Boolean);
+
+When('{persona} creates the package {string} from {string} with the message {string} and the metadata:', async function (this: QuiltWorld, persona: PersonaRole, name: string, files: string, message: string, meta: string) {
+  await packages.createFromFiles(this, persona, name, paths(files), message, JSON.parse(meta));
+});
+
+Given('{persona} has created the package {string} from {string}', async function (this: QuiltWorld, persona: PersonaRole, name: string, files: string) {
+  await packages.createFromFiles(this, persona, name, paths(files));
+});
+
+When('{persona} adds {string} to the package {string}', async function (this: QuiltWorld, persona: PersonaRole, files: string, name: string) {
+  await packages.addFiles(this, persona, name, paths(files));
+});
+
+When('{persona} browses the package {string}', async function (this: QuiltWorld, persona: PersonaRole, name: string) {
+  await packages.browse(this, persona, name);
+});
+
+Then('the package holds exactly these files:', function (this: QuiltWorld, table: DataTable) {
+  packages.expectFiles(this, table.hashes() as { 'logical key': string; size: string }[]);
+});
+
+Then('its message is {string} and its metadata is:', function (this: QuiltWorld, message: string, meta: string) {
+  packages.expectMessageAndMeta(this, message, JSON.parse(meta));
+});
+
+Then('the package {string} has {int} revisions, the newest being its latest', async function (this: QuiltWorld, name: string, count: number) {
+  await packages.expectRevisions(this, name, count);
+});
+
+When('{persona} compares the latest revision of {string} with the previous one', async function (this: QuiltWorld, persona: PersonaRole, name: string) {
+  await packages.diffWithPrevious(this, persona, name);
+});
+
+Then('the differences are exactly:', function (this: QuiltWorld, table: DataTable) {
+  packages.expectDiff(this, table.hashes() as { change: string; 'logical key': string }[]);
+});
+
+When('{persona} deletes the package {string}', async function (this: QuiltWorld, persona: PersonaRole, name: string) {
+  await packages.deletePackage(this, persona, name);
+});
+
+Then('the package {string} can no longer be browsed or found in the registry', async function (this: QuiltWorld, name: string) {
+  await packages.expectPackageGone(this, name);
+});

@@ -1,0 +1,99 @@
+/**
+ * Package workflows (spec §1.1, §2.2, §3.3) as tasks a persona performs on the registry (the
+ * test bucket), with the checks that make each step fail for the right reason. Every package a
+ * scenario pushes is registered for removal — pointers, manifests and copied data.
+ */
+import { expect } from 'chai';
+import type { PersonaRole } from '../target.js';
+import type { QuiltWorld } from '../../world/quilt-world.js';
+import { QuiltNotFoundError, type PushResult } from '../quilt/index.js';
+
+const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+
+/** Registers the removal of everything a package of this scenario may leave in the bucket (once per package). */
+function ownPackage(world: QuiltWorld, name: string): void {
+  const key = `package ${name}`;
+  if (world.ledger.describe().includes(key)) return;
+  world.ledger.register(key, async () => {
+    const admin = world.objects('admin');
+    await admin.purgePrefix(world.bucket, `.quilt/named_packages/${name}/`);
+    for (const p of world.memory.pushes.filter((x) => x.name === name)) await admin.purgePrefix(world.bucket, `.quilt/packages/${p.hash}`);
+    await admin.purgePrefix(world.bucket, `${name}/`);
+  });
+}
+
+function remember(world: QuiltWorld, push: PushResult): PushResult {
+  world.memory.pushes.push(push);
+  world.memory.revision = push.revision;
+  return push;
+}
+
+/** Creates a package from files of the scenario's folder; logical keys are the file names. */
+export async function createFromFiles(world: QuiltWorld, persona: PersonaRole, featureName: string, paths: string[], message?: string, userMeta?: unknown): Promise<void> {
+  const name = world.packageName(featureName);
+  ownPackage(world, name);
+  remember(world, await world.registry(persona).create(name, {
+    entries: paths.map((p) => ({ logicalKey: basename(p), source: world.uri(p) })),
+    message: message ?? null,
+    ...(userMeta !== undefined ? { userMeta } : {}),
+  }));
+}
+
+export async function addFiles(world: QuiltWorld, persona: PersonaRole, featureName: string, paths: string[]): Promise<void> {
+  const name = world.packageName(featureName);
+  remember(world, await world.registry(persona).update(name, { set: paths.map((p) => ({ logicalKey: basename(p), source: world.uri(p) })), message: `added ${paths.map(basename).join(', ')}` }));
+}
+
+export async function browse(world: QuiltWorld, persona: PersonaRole, featureName: string, ref = 'latest'): Promise<void> {
+  world.memory.revision = await world.registry(persona).browse(world.packageName(featureName), ref);
+}
+
+export function expectFiles(world: QuiltWorld, rows: { 'logical key': string; size: string }[]): void {
+  const rev = world.memory.revision!;
+  expect(rev.entries.map((e) => [e.logicalKey, e.size])).to.deep.equal(rows.map((r) => [r['logical key'], Number(r.size)]));
+  expect(rev.totalEntries).to.equal(rows.length);
+  expect(rev.totalBytes).to.equal(rows.reduce((n, r) => n + Number(r.size), 0));
+  for (const e of rev.entries) expect(e.hash.type).to.equal('sha2-256-chunked');
+}
+
+export function expectMessageAndMeta(world: QuiltWorld, message: string, userMeta: unknown): void {
+  const rev = world.memory.revision!;
+  expect(rev.message).to.equal(message);
+  expect(rev.userMeta).to.deep.equal(userMeta);
+}
+
+export async function expectRevisions(world: QuiltWorld, featureName: string, count: number): Promise<void> {
+  const name = world.packageName(featureName);
+  const registry = world.registry('admin');
+  const revisions = await registry.revisions(name);
+  expect(revisions.map((r) => r.hash), 'revisions, newest first').to.deep.equal([...world.memory.pushes.filter((p) => p.name === name)].reverse().map((p) => p.hash).slice(0, count));
+  expect(revisions.length).to.equal(count);
+  expect(await registry.latestHash(name), 'latest is the newest revision').to.equal(world.memory.pushes.at(-1)!.hash);
+}
+
+export async function diffWithPrevious(world: QuiltWorld, persona: PersonaRole, featureName: string): Promise<void> {
+  world.memory.diff = await world.registry(persona).diff(world.packageName(featureName));
+}
+
+export function expectDiff(world: QuiltWorld, rows: { change: string; 'logical key': string }[]): void {
+  const d = world.memory.diff!;
+  const name = d.name;
+  const pushes = world.memory.pushes.filter((p) => p.name === name);
+  expect({ from: d.from, to: d.to }, 'the diff compares the previous revision with the latest').to.deep.equal({ from: pushes.at(-2)?.hash, to: pushes.at(-1)?.hash });
+  const pick = (c: string): string[] => rows.filter((r) => r.change === c).map((r) => r['logical key']);
+  expect({ added: d.added, modified: d.modified, deleted: d.deleted }).to.deep.equal({ added: pick('added'), modified: pick('modified'), deleted: pick('deleted') });
+}
+
+export async function deletePackage(world: QuiltWorld, persona: PersonaRole, featureName: string): Promise<void> {
+  await world.registry(persona).deletePackage(world.packageName(featureName));
+}
+
+export async function expectPackageGone(world: QuiltWorld, featureName: string): Promise<void> {
+  const name = world.packageName(featureName);
+  const registry = world.registry('admin');
+  let error: unknown;
+  try { await registry.browse(name); } catch (e) { error = e; }
+  expect(error, `browsing ${name} after deletion`).to.be.instanceOf(QuiltNotFoundError);
+  expect(await registry.list({ namespace: name.split('/')[0] })).to.not.include(name);
+  expect(await registry.revisions(name)).to.deep.equal([]);
+}
