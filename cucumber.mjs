@@ -15,7 +15,7 @@ const common = {
     'junit:reports/cucumber-junit.xml',
     'summary:reports/summary.txt',
   ],
-  formatOptions: { snippetInterface: 'async-await', junit: { suiteName: 'quilt-e2e' } },
+  formatOptions: { snippetInterface: 'async-await', snippetSyntax: './support/reporting/snippet-syntax.ts', junit: { suiteName: 'quilt-e2e' } },
   strict: true,
 };
 

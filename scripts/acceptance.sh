@@ -10,6 +10,7 @@ mkdir -p reports
 profile=default; [ "${CI:-}" = "true" ] && profile=ci
 npx cucumber-js -p "$profile" "$@"
 status=$?
+npx tsx scripts/living-docs.ts || echo "acceptance: the living documentation (reports/index.html) could not be built: see the message above"
 npx tsx scripts/report-summary.ts reports/cucumber-messages.ndjson || true
-echo "reports: $(pwd)/reports/cucumber-report.html (HTML), cucumber-messages.ndjson, cucumber-junit.xml"
+echo "reports: $(pwd)/reports/index.html (living documentation), cucumber-report.html (HTML), cucumber-messages.ndjson, cucumber-junit.xml"
 exit $status

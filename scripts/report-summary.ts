@@ -1,11 +1,13 @@
 /**
  * Reads cucumber's message stream (the canonical record of a run) and prints what a person wants
- * at the end of a run: scenarios per status, per tag, the slowest scenarios, and one closing line
- * "acceptance: N passed, N failed, N skipped".
+ * at the end of a run: scenarios per status, per tag, the slowest scenarios, the performance
+ * figures `@performance` scenarios attached (support/reporting/measurements.ts), and one closing
+ * line "acceptance: N passed, N failed, N skipped".
  * Usage: npx tsx scripts/report-summary.ts [reports/cucumber-messages.ndjson]
  */
 import { readFileSync } from 'node:fs';
 import { summarizeRun } from '../support/reporting/run-summary.js';
+import { formatFigure, verdict } from '../support/reporting/measurements.js';
 
 const file = process.argv[2] ?? 'reports/cucumber-messages.ndjson';
 let text: string;
@@ -19,6 +21,16 @@ console.log('\nScenarios by tag            passed failed skipped');
 for (const [tag, c] of Object.entries(s.byTag).sort()) console.log(`  ${pad(tag, 26)}${pad(c.passed, 7)}${pad(c.failed, 7)}${c.skipped}`);
 console.log('\nSlowest scenarios');
 for (const x of s.slowest) console.log(`  ${(x.ms / 1000).toFixed(2).padStart(7)} s  ${x.name}  (${x.uri})`);
-for (const f of s.scenarios.filter((x) => x.status === 'failed')) console.log(`FAILED: ${f.name} (${f.uri})`);
+const problems = s.scenarios.flatMap((x) => x.measurementProblems.map((p) => `${p} (${x.name}, ${x.uri}:${x.line})`));
+if (s.measurements.length || problems.length) {
+  console.log('\nPerformance (measurement: value / budget, verdict, target)');
+  for (const { scenario, measurement: m } of s.measurements) {
+    const budget = m.budget === undefined ? 'no budget' : formatFigure(m.budget, m.unit);
+    const v = verdict(m);
+    console.log(`  ${v === 'over budget' ? 'OVER ' : '     '}${m.name}: ${formatFigure(m.value, m.unit)} / ${budget}, ${v}${m.target ? `, ${m.target}` : ''}  (${scenario.name}, ${scenario.uri}:${scenario.line})`);
+  }
+  for (const p of problems) console.log(`  WARNING ${p}`);
+}
+for (const f of s.scenarios.filter((x) => x.status === 'failed')) console.log(`FAILED: ${f.name} (${f.uri}:${f.line})`);
 console.log(`\nacceptance: ${s.totals.passed} passed, ${s.totals.failed} failed, ${s.totals.skipped} skipped`);
 process.exit(s.totals.failed > 0 ? 1 : 0);

@@ -20,6 +20,12 @@ npx tsc --noEmit || failed_stages+=(typecheck)
 stage "lint (eslint)"
 npx eslint . || failed_stages+=(lint)
 
+stage "gates (Gherkin: undefined/ambiguous/unused steps, tags, layout, names, waits; glossary up to date)"
+gates_ok=1
+npx tsx scripts/gherkin-gates.ts || gates_ok=0
+npx tsx scripts/glossary.ts --check || gates_ok=0
+[ "$gates_ok" -eq 1 ] || failed_stages+=(gates)
+
 stage "project tests (node --test, real servers)"
 unit_log=$(mktemp)
 node scripts/unit-tests.mjs 2>&1 | tee "$unit_log"

@@ -2,12 +2,16 @@
  * Suite-wide hooks: bring the embedded stack up once (local target), and after every scenario
  * remove what it created — also when it failed — then prove nothing of it is left in the bucket.
  */
-import { After, Before, BeforeAll, setDefaultTimeout, Status } from '@cucumber/cucumber';
+import { After, Before, BeforeAll, setDefaultTimeout, setParallelCanAssign, Status } from '@cucumber/cucumber';
 import { loadTarget } from './target.js';
 import { up, consoleReporter } from '../stack/stack.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
 
 setDefaultTimeout(60_000);
+
+/** With --parallel, a @serial scenario runs alone: it starts only when nothing runs, and nothing starts beside it. */
+const isSerial = (p: { tags: readonly { name: string }[] }): boolean => p.tags.some((t) => t.name === '@serial');
+setParallelCanAssign((pickle, running) => !running.some(isSerial) && (!isSerial(pickle) || running.length === 0));
 
 BeforeAll({ timeout: 30 * 60_000 }, async function () {
   const target = loadTarget();

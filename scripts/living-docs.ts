@@ -1,0 +1,54 @@
+/**
+ * Builds the living documentation: reports/index.html from the feature files and the last run
+ * (reports/cucumber-messages.ndjson), and the step glossary page reports/glossary.html it links to.
+ * One self-contained file each: opens offline, from disk, with no server.
+ *
+ * Usage: npx tsx scripts/living-docs.ts [--ndjson <file>] [--out <file>] [--report <href>] [--features <path>]... [--no-glossary]
+ *   --ndjson    the run's message stream (default reports/cucumber-messages.ndjson; a missing file gives a page with every scenario "not run")
+ *   --out       the page to write (default reports/index.html); the glossary page goes next to it
+ *   --report    link to cucumber's HTML report, relative to the page (default cucumber-report.html)
+ *   --features  feature paths (default: the paths of cucumber.mjs, features/**\/*.feature)
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { loadFeatureFiles } from '../support/reporting/feature-files.js';
+import { summarizeRun, type RunSummary } from '../support/reporting/run-summary.js';
+import { renderLivingDocs } from '../support/reporting/living-docs.js';
+
+const started = Date.now();
+const args = process.argv.slice(2);
+const opt = (name: string): string[] => args.flatMap((a, i) => (a === name && args[i + 1] !== undefined ? [args[i + 1]!] : []));
+const ndjsonFile = opt('--ndjson')[0] ?? 'reports/cucumber-messages.ndjson';
+const out = opt('--out')[0] ?? 'reports/index.html';
+const reportHref = opt('--report')[0] ?? 'cucumber-report.html';
+const featurePaths = opt('--features').length ? opt('--features') : ['features/**/*.feature'];
+const withGlossary = !args.includes('--no-glossary');
+
+let run: RunSummary | undefined;
+if (existsSync(ndjsonFile)) {
+  try { run = summarizeRun(readFileSync(ndjsonFile, 'utf8')); } catch (e) {
+    console.error(`living-docs: cannot read the run in ${ndjsonFile}: ${(e as Error).message}`);
+    process.exit(2);
+  }
+} else console.error(`living-docs: ${ndjsonFile} does not exist: every scenario will show "not run" (run the suite first: bash scripts/acceptance.sh)`);
+
+const features = loadFeatureFiles(process.cwd(), featurePaths);
+mkdirSync(dirname(out), { recursive: true });
+let glossaryHref: string | undefined;
+if (withGlossary) {
+  // The glossary needs the step definitions (a dry run); a failure there must not cost the main page.
+  try {
+    const { buildCatalog, dryRun } = await import('../support/reporting/step-catalog.js');
+    const { renderHtml } = await import('../support/reporting/glossary.js');
+    const file = join(dirname(out), 'glossary.html');
+    writeFileSync(file, renderHtml(buildCatalog(await dryRun({ featurePaths }))));
+    glossaryHref = 'glossary.html';
+  } catch (e) {
+    console.error(`living-docs: no glossary page (${(e as Error).message}); see npx tsx scripts/glossary.ts`);
+  }
+}
+const html = renderLivingDocs({ features, ...(run ? { run } : {}), reportHref, ...(glossaryHref ? { glossaryHref } : {}), runSource: relative(dirname(out), ndjsonFile) || ndjsonFile });
+writeFileSync(out, html);
+const scenarios = run ? `${run.scenarios.length} scenario result(s)` : 'no run';
+console.log(`living docs: ${out} (${(Buffer.byteLength(html) / 1024).toFixed(1)} KiB; ${features.length} feature file(s), ${scenarios}${glossaryHref ? `; ${join(dirname(out), glossaryHref)}` : ''}) in ${Date.now() - started} ms`);
+process.exit(0);

@@ -1,0 +1,66 @@
+/**
+ * The tag vocabulary of the suite: the only tags a feature, rule, scenario or examples block may
+ * carry. This file is the single source of truth — the CI gate (scripts/gherkin-gates.ts) rejects
+ * any other tag, and the step glossary and the living documentation show these meanings.
+ *
+ * To add a tag: add it here with its meaning (one line a product owner understands), run
+ * `npx tsx scripts/glossary.ts` to refresh docs/step-glossary.md, and commit both.
+ */
+
+export type TagKind = 'capability' | 'category' | 'run control';
+
+export interface TagInfo {
+  tag: `@${string}`;
+  kind: TagKind;
+  /** What the tag says about a scenario, in business language. */
+  meaning: string;
+}
+
+export const TAGS: readonly TagInfo[] = [
+  { tag: '@s3', kind: 'capability', meaning: 'Files in S3 buckets: upload, list, read, share by link, versions.' },
+  { tag: '@registry', kind: 'capability', meaning: 'The package registry: pushing, browsing and installing Quilt packages.' },
+  { tag: '@search', kind: 'capability', meaning: 'Finding packages and files by their content and metadata.' },
+  { tag: '@sql', kind: 'capability', meaning: 'Querying packages and objects with SQL (Athena; Trino on the local stack).' },
+  { tag: '@tabulator', kind: 'capability', meaning: 'Tabulator: tabular files inside packages queried as SQL tables.' },
+  { tag: '@catalog', kind: 'capability', meaning: 'The Quilt catalog: the web application and the API behind it.' },
+  { tag: '@auth', kind: 'capability', meaning: 'Who may do what: sign-in, roles, and access being refused.' },
+  { tag: '@integration', kind: 'category', meaning: 'Several services working together on one behaviour.' },
+  { tag: '@workflow', kind: 'category', meaning: 'A whole user journey across capabilities, from start to finish.' },
+  { tag: '@errors', kind: 'category', meaning: 'What the user is told when something goes wrong.' },
+  { tag: '@performance', kind: 'category', meaning: 'How long something takes, measured against a budget (figures in the run summary).' },
+  { tag: '@consistency', kind: 'category', meaning: 'Views that catch up over time (search, SQL) agree with the data within a deadline.' },
+  { tag: '@smoke', kind: 'run control', meaning: 'A few quick scenarios that prove the stack works; run first.' },
+  { tag: '@slow', kind: 'run control', meaning: 'Takes long (more than about 30 seconds); left out of quick runs.' },
+  { tag: '@serial', kind: 'run control', meaning: 'Must not run at the same time as other scenarios (enforced when running in parallel).' },
+  { tag: '@local-only', kind: 'run control', meaning: 'Checks a server of the embedded local stack directly; reported as skipped, with the reason, on a real deployment.' },
+  { tag: '@wip', kind: 'run control', meaning: 'Work in progress: not run by default; its steps may not exist yet.' },
+  { tag: '@flaky', kind: 'run control', meaning: 'Known to fail now and then; only with a link to the issue that explains it.' },
+];
+
+export const KNOWN_TAGS: ReadonlySet<string> = new Set(TAGS.map((t) => t.tag));
+
+export function tagInfo(tag: string): TagInfo | undefined {
+  return TAGS.find((t) => t.tag === tag);
+}
+
+/** The known tag closest in spelling to an unknown one (for "did you mean"), if any is close. */
+export function closestTag(tag: string): string | undefined {
+  let best: { tag: string; d: number } | undefined;
+  for (const t of KNOWN_TAGS) {
+    const d = editDistance(tag.toLowerCase(), t);
+    if (!best || d < best.d) best = { tag: t, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(tag.length / 3)) ? best.tag : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}

@@ -1,0 +1,35 @@
+/** The measurement convention of @performance scenarios: what is accepted, and what is refused with which reason. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatFigure, measurementsOf, MEASUREMENT_MEDIA_TYPE, parseMeasurement, verdict } from '../../support/reporting/measurements.js';
+
+test('a measurement is parsed from its JSON body, plain or base64, keeping only the known fields', () => {
+  const body = '{"name":"push a package","value":1.23,"unit":"s","budget":5,"target":"local","extra":true}';
+  const m = { name: 'push a package', value: 1.23, unit: 's', budget: 5, target: 'local' };
+  assert.deepEqual(parseMeasurement(body), m);
+  assert.deepEqual(parseMeasurement(Buffer.from(body).toString('base64'), 'BASE64'), m);
+  assert.deepEqual(parseMeasurement('{"name":"n","value":0,"unit":"ms"}'), { name: 'n', value: 0, unit: 'ms' });
+});
+
+test('a malformed measurement is refused with the reason', () => {
+  assert.throws(() => parseMeasurement('not json'), /^MeasurementError: not JSON/);
+  assert.throws(() => parseMeasurement('[1]'), /must be a JSON object/);
+  assert.throws(() => parseMeasurement('{"value":1,"unit":"s"}'), /"name" must be a non-empty string/);
+  assert.throws(() => parseMeasurement('{"name":"x","value":"fast","unit":"s"}'), /"value" of "x" must be a finite number, not "fast"/);
+  assert.throws(() => parseMeasurement('{"name":"x","value":1}'), /"unit" of "x" must be a non-empty string/);
+  assert.throws(() => parseMeasurement('{"name":"x","value":1,"unit":"s","budget":"5"}'), /"budget" of "x" must be a finite number when given, not "5"/);
+});
+
+test('among attachments only measurements count, and malformed ones are reported, not dropped silently', () => {
+  const found = measurementsOf([
+    { mediaType: 'text/x.cucumber.log+plain', body: 'cleanup removed: 3 objects' },
+    { mediaType: MEASUREMENT_MEDIA_TYPE, body: '{"name":"a","value":6,"unit":"s","budget":5}' },
+    { mediaType: MEASUREMENT_MEDIA_TYPE, body: '{"name":"b"}' },
+  ]);
+  assert.deepEqual(found.measurements, [{ name: 'a', value: 6, unit: 's', budget: 5 }]);
+  assert.deepEqual(found.problems, ['malformed measurement attachment: "value" of "b" must be a finite number, not undefined']);
+  assert.equal(verdict(found.measurements[0]!), 'over budget');
+  assert.equal(verdict({ name: 'c', value: 5, unit: 's', budget: 5 }), 'within budget');
+  assert.equal(verdict({ name: 'd', value: 5, unit: 's' }), 'no budget');
+  assert.deepEqual([formatFigure(1.23456, 's'), formatFigure(0.0534, 's'), formatFigure(12.345, 'MB/s'), formatFigure(1234.5, 'ms')], ['1.23 s', '0.053 s', '12.3 MB/s', '1235 ms']);
+});
