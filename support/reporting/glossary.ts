@@ -111,7 +111,7 @@ export function renderMarkdown(c: StepCatalog): string {
       push(`Matches the pattern ${p.regexps.map(code).join(' or ')}.`, '');
     }
     if (p.seen.length) push(`Used in the features: ${seenList(p).map((s) => (s.startsWith('…') ? s : code(s))).join(', ')}.`, '');
-    if (p.uri) push(`Defined in ${code(`${p.uri}:${p.line ?? 0}`)}.`, '');
+    if (p.uri) push(`Defined in ${code(p.uri)}.`, '');
   }
 
   push('## Tags', '', 'Every tag a feature, rule or scenario may carry (the vocabulary lives in `support/reporting/tags.ts`).', '',
@@ -132,11 +132,13 @@ export function renderMarkdown(c: StepCatalog): string {
       if (d.isRegExp) push('- A regular expression: capture groups are its parameters.');
       if (first) {
         push('- Example:', '', '  ```gherkin', ...exampleText(first).split('\n').map((l) => `  ${l}`), '  ```', '');
-        push(`- Used in (${d.usages.length}): ${d.usages.map((u) => code(where(u))).join(', ')}`);
+        // File names only (no line numbers) so that editing a feature does not make the glossary stale.
+        const files = [...new Set(d.usages.map((u) => `${u.uri}${u.wip ? ' (@wip)' : ''}`))];
+        push(`- Used ${d.usages.length} time(s) in: ${files.map((f) => code(f)).join(', ')}`);
       } else {
         push('- Used in: **no feature** — an unused step (the CI gates reject it: use it or remove it).');
       }
-      push(`- Defined in: ${code(`${d.uri}:${d.line}`)}`, '');
+      push(`- Defined in: ${code(d.uri)}`, '');
     }
   }
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
