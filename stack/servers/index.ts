@@ -2,5 +2,6 @@
 import type { ManagedServer } from '../server.js';
 import { ceph } from './ceph.js';
 import { opensearch } from './opensearch.js';
+import { trino } from './trino.js';
 
-export const servers: ManagedServer[] = [ceph, opensearch];
+export const servers: ManagedServer[] = [ceph, opensearch, trino];
