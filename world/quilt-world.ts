@@ -10,6 +10,7 @@ import { loadTarget, type PersonaRole, type TargetConfig } from '../support/targ
 import { createS3Client } from '../support/adapters/s3-client.js';
 import { ObjectStore, type Listing, type ObjectInfo, type ObjectLink, type ObjectText } from '../support/domain/objects.js';
 import { ResourceLedger } from './ledger.js';
+import type { AccessReport } from '../support/domain/access.js';
 import { SearchEngine, type SearchAnswer } from '../support/adapters/search-engine.js';
 import type { TrinoClient, TrinoResult } from '../support/adapters/trino-rest.js';
 import { trinoClient } from '../stack/servers/trino.js';
@@ -37,6 +38,8 @@ export interface ScenarioMemory {
   diff?: PackageDiff;
   /** The error a rejected action failed with. */
   error?: Error;
+  attemptStartedAt?: Date;
+  access?: AccessReport;
 }
 
 export class QuiltWorld extends World {

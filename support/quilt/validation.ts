@@ -54,7 +54,12 @@ export function validateBucketName(bucket: unknown): string {
 /** A registry: "bucket", "s3://bucket" or "s3://bucket/" (no path, as quilt3 requires). */
 export function parseRegistry(registry: unknown): string {
   if (typeof registry !== 'string') throw new QuiltValidationError(`Invalid registry ${show(registry)}: ${BUCKET_FORMAT}`);
-  if (!/^s3:\/\//i.test(registry)) return validateBucketName(registry);
+  if (!/^s3:\/\//i.test(registry)) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(registry) || registry.includes('/')) {
+      throw new QuiltValidationError(`Invalid registry ${show(registry)}: a registry must be an S3 bucket URI starting with "s3://" (or a bare bucket name); ${BUCKET_FORMAT}`);
+    }
+    return validateBucketName(registry);
+  }
   const m = /^s3:\/\/([^/?#]*)\/?$/i.exec(registry);
   if (!m) {
     throw new QuiltValidationError(`Invalid registry ${show(registry)}: a registry is a whole bucket, without a path or query; ${BUCKET_FORMAT}`);

@@ -1,0 +1,28 @@
+@errors @auth @s3
+Feature: Permission failures are real, explained and contained
+  Access is decided by the storage itself, not guessed: a reader can read but not write, an
+  outsider cannot even list, and every refusal names the bucket and says what to do about it.
+
+  Background:
+    Given Dana has uploaded these files to the folder "data/":
+      | name      | content          |
+      | file1.csv | col1,col2\n1,2\n |
+
+  Scenario: An outsider listing the bucket is refused with AccessDenied that names the bucket
+    When Otto tries to list the folder "data/"
+    Then the attempt is refused with AccessDenied, naming the test bucket and suggesting a remedy
+
+  Scenario: A reader cannot write to the bucket, and nothing is written
+    When Rita tries to upload the file "new.csv" to the folder "data/"
+    Then the attempt is refused with AccessDenied, naming the test bucket and suggesting a remedy
+    And there is no object "data/new.csv"
+
+  Scenario Outline: The access check measures each permission with real calls, write included
+    When <persona> checks what <pronoun> may do in the test bucket
+    Then the access check reports "<level>": list <list>, read <read>, write <write>
+
+    Examples:
+      | persona | pronoun | level       | list | read | write |
+      | Dana    | she     | full_access | yes  | yes  | yes   |
+      | Rita    | she     | read_only   | yes  | yes  | no    |
+      | Otto    | he      | no_access   | no   | no   | no    |
