@@ -14,7 +14,7 @@ import type { AccessReport } from '../support/domain/access.js';
 import { SearchEngine, type SearchAnswer } from '../support/adapters/search-engine.js';
 import type { TrinoClient, TrinoResult } from '../support/adapters/trino-rest.js';
 import { trinoClient } from '../stack/servers/trino.js';
-import { PackageRegistry, type PackageRevision, type PackageDiff, type PushResult } from '../support/quilt/index.js';
+import { PackageRegistry, type PackageRevision, type PackageDiff, type PushResult, type TreeNode } from '../support/quilt/index.js';
 
 /** One id per suite run (shared by parallel workers when the runner sets QUILT_E2E_RUN_ID). */
 export const RUN_ID = process.env.QUILT_E2E_RUN_ID ?? `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
@@ -39,6 +39,10 @@ export interface ScenarioMemory {
   /** The error a rejected action failed with. */
   error?: Error;
   attemptStartedAt?: Date;
+  /** Seconds measured per budget name in this scenario. */
+  timings: Map<string, number>;
+  infos?: ObjectInfo[];
+  node?: TreeNode;
   access?: AccessReport;
 }
 
@@ -49,7 +53,7 @@ export class QuiltWorld extends World {
   readonly scenarioPrefix: string;
   /** A short random id of this scenario, for names of things it creates. */
   readonly scenarioId = randomBytes(4).toString('hex');
-  readonly memory: ScenarioMemory = { seeded: new Map(), tables: new Map(), packages: new Map(), pushes: [] };
+  readonly memory: ScenarioMemory = { seeded: new Map(), tables: new Map(), packages: new Map(), pushes: [], timings: new Map() };
   private readonly s3Clients = new Map<PersonaRole, S3Client>();
   private engine?: SearchEngine;
   private trino?: TrinoClient;

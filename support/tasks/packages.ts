@@ -11,7 +11,7 @@ import { QuiltNotFoundError, type PushResult } from '../quilt/index.js';
 const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
 /** Registers the removal of everything a package of this scenario may leave in the bucket (once per package). */
-function ownPackage(world: QuiltWorld, name: string): void {
+export function ownPackage(world: QuiltWorld, name: string): void {
   const key = `package ${name}`;
   if (world.ledger.describe().includes(key)) return;
   world.ledger.register(key, async () => {
@@ -22,7 +22,7 @@ function ownPackage(world: QuiltWorld, name: string): void {
   });
 }
 
-function remember(world: QuiltWorld, push: PushResult): PushResult {
+export function remember(world: QuiltWorld, push: PushResult): PushResult {
   world.memory.pushes.push(push);
   world.memory.revision = push.revision;
   return push;

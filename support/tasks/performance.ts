@@ -1,0 +1,94 @@
+/**
+ * Performance workflows (spec §4): each measures a real operation on the target, attaches the
+ * figure with its budget to the report, and fails when the budget is exceeded.
+ */
+import { expect } from 'chai';
+import type { PersonaRole } from '../target.js';
+import type { QuiltWorld } from '../../world/quilt-world.js';
+import { attachMeasurement } from '../reporting/measurements.js';
+import { budgetSeconds, BUDGETS, type BudgetName } from '../budgets.js';
+import { ensureLargeFolder, LARGE_FOLDER_PREFIX } from '../fixtures/large-folder.js';
+import { ownPackage, remember } from './packages.js';
+
+/** Times an action and remembers the figure under a budget name. */
+export async function timed<T>(world: QuiltWorld, budget: BudgetName, action: () => Promise<T>): Promise<T> {
+  const t = process.hrtime.bigint();
+  const result = await action();
+  world.memory.timings.set(budget, Number(process.hrtime.bigint() - t) / 1e9);
+  return result;
+}
+
+/** Attaches the measured figure and fails when it is over its budget. */
+export function expectWithinBudget(world: QuiltWorld, budget: BudgetName): void {
+  const seconds = world.memory.timings.get(budget);
+  expect(seconds, `nothing was measured for "${BUDGETS[budget].label}"`).to.be.a('number');
+  const limit = budgetSeconds(budget);
+  attachMeasurement(world, { name: BUDGETS[budget].label, value: Number(seconds!.toFixed(3)), unit: 's', budget: limit, target: world.target.kind });
+  expect(seconds!, `${BUDGETS[budget].label} took ${seconds!.toFixed(2)} s, over its budget of ${limit} s`).to.be.at.most(limit);
+}
+
+export async function ensureLargeFolderFixture(world: QuiltWorld, count: number): Promise<void> {
+  const r = await ensureLargeFolder(world.s3('admin'), world.bucket, count, (m) => world.log(m));
+  if (r.created) world.log(`created the fixture folder in ${r.seconds.toFixed(1)} s`);
+}
+
+export async function listLargeFolder(world: QuiltWorld, persona: PersonaRole, count: number): Promise<void> {
+  world.memory.listing = await timed(world, 'list_10k_objects', () => world.objects(persona).list(world.bucket, `${LARGE_FOLDER_PREFIX}batch-`, count));
+}
+
+export function expectListedCount(world: QuiltWorld, count: number): void {
+  const l = world.memory.listing!;
+  expect(l.count).to.equal(count);
+  expect(new Set(l.objects.map((o) => o.key)).size, 'no key listed twice across pages').to.equal(count);
+}
+
+/** Looks up `count` files of the large folder at once, `concurrency` at a time. */
+export async function parallelLookups(world: QuiltWorld, persona: PersonaRole, count: number, concurrency: number): Promise<void> {
+  const store = world.objects(persona);
+  const listing = await store.list(world.bucket, `${LARGE_FOLDER_PREFIX}batch-00/`, count);
+  world.memory.listing = listing;
+  const uris = listing.objects.map((o) => o.s3Uri);
+  world.memory.infos = await timed(world, 'parallel_heads', async () => {
+    const out: Awaited<ReturnType<typeof store.info>>[] = new Array(uris.length);
+    let next = 0;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next < uris.length) { const i = next++; out[i] = await store.info(uris[i]!); }
+    }));
+    return out;
+  });
+}
+
+export function expectLookupsAgree(world: QuiltWorld, count: number): void {
+  const infos = world.memory.infos!;
+  expect(infos.length).to.equal(count);
+  const listed = new Map(world.memory.listing!.objects.map((o) => [o.s3Uri, o]));
+  for (const i of infos) expect({ size: i.size, etag: i.etag }, i.s3Uri).to.deep.equal({ size: listed.get(i.s3Uri)!.size, etag: listed.get(i.s3Uri)!.etag });
+}
+
+/** A package whose files sit `depth` folders deep, `width` files per folder level. */
+export async function createDeepPackage(world: QuiltWorld, persona: PersonaRole, featureName: string, depth: number, width: number): Promise<void> {
+  const name = world.packageName(featureName);
+  const entries = [];
+  for (let d = 1; d <= depth; d++) {
+    const dir = Array.from({ length: d }, (_, i) => `level-${i + 1}`).join('/');
+    for (let w = 0; w < width; w++) entries.push({ logicalKey: `${dir}/file-${w}.txt`, content: `depth ${d} file ${w}\n` });
+  }
+  ownPackage(world, name);
+  remember(world, await world.registry(persona).create(name, { entries, message: `${depth} levels deep` }));
+}
+
+export async function browseDeepest(world: QuiltWorld, persona: PersonaRole, featureName: string, depth: number): Promise<void> {
+  const path = Array.from({ length: depth }, (_, i) => `level-${i + 1}`).join('/');
+  await timed(world, 'deep_browse', async () => {
+    const rev = await world.registry(persona).browse(world.packageName(featureName));
+    world.memory.revision = rev;
+    world.memory.node = rev.node(`${path}/`);
+  });
+}
+
+export function expectDeepestFolder(world: QuiltWorld, files: number, totalEntries: number): void {
+  const node = world.memory.node!;
+  const fileChildren = [...node.children.values()].filter((c) => c.entry !== undefined);
+  expect(fileChildren.length, 'files in the deepest folder').to.equal(files);
+  expect(world.memory.revision!.totalEntries).to.equal(totalEntries);
+}
