@@ -48,3 +48,11 @@ When('{persona} deletes the package {string}', async function (this: QuiltWorld,
 Then('the package {string} can no longer be browsed or found in the registry', async function (this: QuiltWorld, name: string) {
   await packages.expectPackageGone(this, name);
 });
+
+When('{persona} packages everything under {string} as {string}', { timeout: 180_000 }, async function (this: QuiltWorld, persona: PersonaRole, folder: string, name: string) {
+  await packages.createFromFolder(this, persona, folder, name);
+});
+
+Then('{string} has one entry per file of {string}, {int} in all, keyed by their paths inside the folder', async function (this: QuiltWorld, name: string, folder: string, count: number) {
+  await packages.expectPackageMirrorsFolder(this, name, folder, count);
+});

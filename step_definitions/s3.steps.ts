@@ -52,3 +52,7 @@ When('the scenario\'s resources are cleaned up', async function (this: QuiltWorl
 Then('nothing is left in the folder {string}, not even old versions', async function (this: QuiltWorld, folder: string) {
   await content.expectFolderEmpty(this, folder);
 });
+
+Given('{persona} has uploaded {int} experiment files in {int} run folders to {string}', { timeout: 180_000 }, async function (this: QuiltWorld, persona: PersonaRole, count: number, runs: number, folder: string) {
+  await content.uploadExperimentFolder(this, persona, folder, count, runs);
+});

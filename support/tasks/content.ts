@@ -91,3 +91,19 @@ export async function expectFolderEmpty(world: QuiltWorld, folder: string): Prom
   const listing = await world.objects('admin').list(world.bucket, world.key(folder));
   expect(listing.count).to.equal(0);
 }
+
+/** Uploads `count` generated experiment files spread over `runs` run folders (bounded concurrency), registering their removal. */
+export async function uploadExperimentFolder(world: QuiltWorld, persona: PersonaRole, folder: string, count: number, runs: number): Promise<void> {
+  const store = world.objects(persona);
+  world.ledger.register(`objects under s3://${world.bucket}/${world.key(folder)}`, async () => { await world.objects('admin').purgePrefix(world.bucket, world.key(folder)); });
+  const items = Array.from({ length: count }, (_, i) => {
+    const run = `run-${(i % runs) + 1}`;
+    const body = Buffer.from(`sample_id,reads\nS${i},${(i * 13) % 500}\n`, 'utf8');
+    return { key: world.key(`${folder}${run}/sample-${String(i).padStart(4, '0')}.csv`), body };
+  });
+  for (let i = 0; i < items.length; i += 100) {
+    const batch = items.slice(i, i + 100);
+    await store.put(world.bucket, batch.map((b) => ({ key: b.key, body: b.body, contentType: 'text/csv' })));
+    for (const b of batch) world.memory.seeded.set(b.key, b.body);
+  }
+}

@@ -97,3 +97,26 @@ export async function expectPackageGone(world: QuiltWorld, featureName: string):
   expect(await registry.list({ namespace: name.split('/')[0] })).to.not.include(name);
   expect(await registry.revisions(name)).to.deep.equal([]);
 }
+
+/** Packages every object under a folder of the scenario (listing page by page), keys relative to the folder. */
+export async function createFromFolder(world: QuiltWorld, persona: PersonaRole, folder: string, featureName: string): Promise<void> {
+  const name = world.packageName(featureName);
+  ownPackage(world, name);
+  remember(world, await world.registry(persona).createFromPrefix(name, `s3://${world.bucket}/${world.key(folder)}`, { message: `packaged from ${folder}` }));
+}
+
+/** The package has exactly one entry per object of the folder, each keyed by its path relative to the folder and pointing at it. */
+export async function expectPackageMirrorsFolder(world: QuiltWorld, featureName: string, folder: string, count: number): Promise<void> {
+  const rev = await world.registry('admin').browse(world.packageName(featureName));
+  const listing = await world.objects('admin').list(world.bucket, world.key(folder), count + 1000);
+  expect(listing.count, 'objects in the folder').to.equal(count);
+  expect(rev.totalEntries, 'entries in the package').to.equal(listing.count);
+  const prefix = world.key(folder);
+  const expected = listing.objects.map((o) => o.key.slice(prefix.length)).sort();
+  expect([...rev.logicalKeys].sort()).to.deep.equal(expected);
+  for (const key of rev.logicalKeys.slice(0, 50)) {
+    const loc = rev.location(key);
+    expect(loc.scheme === 's3' && loc.key, `physical key of ${key}`).to.equal(`${prefix}${key}`);
+  }
+  expect(new Set(rev.logicalKeys.map((k) => k.split('/')[0])).size, 'run folders kept').to.be.greaterThan(1);
+}
