@@ -145,6 +145,11 @@ export class ObjectStore {
     return removed;
   }
 
+  /** Removes one version of one object. */
+  async deleteVersion(bucket: string, key: string, versionId: string): Promise<void> {
+    try { await this.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId })); } catch (e) { throw explainS3Error(e, bucket, `delete version ${versionId} of "${key}"`); }
+  }
+
   /** Every version and delete marker under a prefix (what a cleanup must leave empty). */
   async versionsUnder(bucket: string, prefix: string): Promise<string[]> {
     const r = await this.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, MaxKeys: 1000 }));

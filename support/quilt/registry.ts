@@ -58,6 +58,8 @@ export interface PushResult {
   /** The timestamp pointer written for this revision (Unix seconds). */
   timestamp: string;
   revision: PackageRevision;
+  /** The S3 version of the manifest object this push wrote (versioned buckets). */
+  manifestVersionId?: string;
 }
 
 export interface RevisionPointer {
@@ -203,11 +205,14 @@ export class PackageRegistry {
     const hash = manifest.topHash();
 
     if (!options.force) await this.checkLatest(name, expected);
-    await this.store.put(this.bucket, this.manifestKey(hash), manifest.serialize());
+    const written = await this.store.put(this.bucket, this.manifestKey(hash), manifest.serialize());
     const timestamp = await this.freeTimestamp(name, hash);
     await this.store.put(this.bucket, this.pointerKey(name, timestamp), hash);
     await this.store.put(this.bucket, this.pointerKey(name, 'latest'), hash);
-    return { name, bucket: this.bucket, hash, timestamp, revision: new PackageRevision(this.bucket, name, hash, manifest, timestamp) };
+    return {
+      name, bucket: this.bucket, hash, timestamp, revision: new PackageRevision(this.bucket, name, hash, manifest, timestamp),
+      ...(written.versionId ? { manifestVersionId: written.versionId } : {}),
+    };
   }
 
   private async checkLatest(name: string, expected: string | null): Promise<void> {

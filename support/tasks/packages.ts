@@ -17,7 +17,11 @@ export function ownPackage(world: QuiltWorld, name: string): void {
   world.ledger.register(key, async () => {
     const admin = world.objects('admin');
     await admin.purgePrefix(world.bucket, `.quilt/named_packages/${name}/`);
-    for (const p of world.memory.pushes.filter((x) => x.name === name)) await admin.purgePrefix(world.bucket, `.quilt/packages/${p.hash}`);
+    // Only the manifest versions this scenario wrote: another scenario may have written the same top hash.
+    for (const p of world.memory.pushes.filter((x) => x.name === name)) {
+      if (p.manifestVersionId) await admin.deleteVersion(world.bucket, `.quilt/packages/${p.hash}`, p.manifestVersionId);
+      else await admin.purgePrefix(world.bucket, `.quilt/packages/${p.hash}`);
+    }
     await admin.purgePrefix(world.bucket, `${name}/`);
   });
 }
