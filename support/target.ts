@@ -5,6 +5,7 @@
  */
 import { loadStackConfig, type StackConfig } from '../stack/config.js';
 import type { S3Credentials } from './adapters/s3-client.js';
+import { mintToken } from '../stack/catalog/auth.js';
 
 export type TargetKind = 'local' | 'quilt';
 export type PersonaRole = 'admin' | 'reader' | 'outsider';
@@ -12,6 +13,14 @@ export type PersonaRole = 'admin' | 'reader' | 'outsider';
 export interface PersonaAccess {
   /** Explicit keys, or undefined for the AWS default credential chain. */
   credentials?: S3Credentials;
+  /** The persona's catalog identity (a JWT bearer token), when the target has a catalog. */
+  token?: string;
+}
+
+/** How to make tokens for the catalog (needed for expired/forged-token scenarios). */
+export interface TokenMinting {
+  mint(user: string, options?: { expiresInSeconds?: number; secret?: string }): string;
+  users: Record<PersonaRole, string>;
 }
 
 export interface TargetConfig {
@@ -21,6 +30,10 @@ export interface TargetConfig {
   s3: { endpoint?: string; region: string };
   /** The credentials each persona uses; a missing persona makes the scenarios that need it skip, with the reason. */
   personas: Partial<Record<PersonaRole, PersonaAccess>>;
+  /** The catalog and registry API; absent when the target has none configured. */
+  catalog?: { registryUrl: string; catalogUrl: string };
+  /** Present when the suite may mint tokens itself (local target, or a quilt target with PLATFORM_TEST_JWT_SECRET). */
+  minting?: TokenMinting;
   /** Present only for the local target. */
   stack?: StackConfig;
 }
@@ -44,23 +57,43 @@ export function loadTarget(env: NodeJS.ProcessEnv = process.env): TargetConfig {
   const kind = (env.QUILT_E2E_TARGET ?? 'local').toLowerCase();
   if (kind === 'local') {
     const stack = loadStackConfig(env);
-    const persona = (role: PersonaRole): PersonaAccess => ({ credentials: { accessKeyId: stack.s3Users[role].accessKeyId, secretAccessKey: stack.s3Users[role].secretAccessKey } });
+    const secret = env.QUILT_E2E_JWT_SECRET;
+    const minting: TokenMinting = {
+      mint: (user, o = {}) => mintToken(user, { ...(secret ? { secret } : {}), ...o }),
+      users: { admin: stack.s3Users.admin.uid, reader: stack.s3Users.reader.uid, outsider: stack.s3Users.outsider.uid },
+    };
+    const persona = (role: PersonaRole): PersonaAccess => ({
+      credentials: { accessKeyId: stack.s3Users[role].accessKeyId, secretAccessKey: stack.s3Users[role].secretAccessKey },
+      token: minting.mint(minting.users[role]),
+    });
+    const url = `http://127.0.0.1:${stack.ports.catalog}`;
     return {
       kind: 'local',
       bucket: stack.s3.testBucket,
       s3: { endpoint: `http://127.0.0.1:${stack.ports.s3}`, region: stack.s3.region },
       personas: { admin: persona('admin'), reader: persona('reader'), outsider: persona('outsider') },
+      catalog: { registryUrl: url, catalogUrl: url },
+      minting,
       stack,
     };
   }
   if (kind === 'quilt') {
-    const reader = keysFromEnv(env, 'QUILT_E2E_READER');
-    const outsider = keysFromEnv(env, 'QUILT_E2E_OUTSIDER');
+    const withToken = (access: PersonaAccess | undefined, token: string | undefined): PersonaAccess | undefined =>
+      access || token ? { ...(access ?? {}), ...(token ? { token } : {}) } : undefined;
+    const admin = withToken(keysFromEnv(env, 'QUILT_E2E_ADMIN') ?? {}, env.PLATFORM_TEST_JWT_TOKEN ?? env.QUILT_E2E_ADMIN_JWT);
+    const reader = withToken(keysFromEnv(env, 'QUILT_E2E_READER'), env.QUILT_E2E_READER_JWT);
+    const outsider = withToken(keysFromEnv(env, 'QUILT_E2E_OUTSIDER'), env.QUILT_E2E_OUTSIDER_JWT);
+    const registryUrl = env.QUILT_REGISTRY_URL;
+    const catalogUrl = env.QUILT_CATALOG_URL;
+    if ((registryUrl === undefined) !== (catalogUrl === undefined)) {
+      throw new ConfigurationError('set both QUILT_CATALOG_URL and QUILT_REGISTRY_URL (for example https://quilt.example.com and https://quilt-registry.example.com), or neither');
+    }
     return {
       kind: 'quilt',
       bucket: required(env, 'QUILT_TEST_BUCKET', 'my-quilt-test-bucket'),
       s3: { region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1' },
-      personas: { admin: keysFromEnv(env, 'QUILT_E2E_ADMIN') ?? {}, ...(reader ? { reader } : {}), ...(outsider ? { outsider } : {}) },
+      personas: { ...(admin ? { admin } : {}), ...(reader ? { reader } : {}), ...(outsider ? { outsider } : {}) },
+      ...(registryUrl && catalogUrl ? { catalog: { registryUrl: registryUrl.replace(/\/$/, ''), catalogUrl: catalogUrl.replace(/\/$/, '') } } : {}),
     };
   }
   throw new ConfigurationError(`QUILT_E2E_TARGET=${JSON.stringify(env.QUILT_E2E_TARGET)} is not a target: use "local" (the embedded stack, the default) or "quilt" (a real deployment named by QUILT_TEST_BUCKET, QUILT_CATALOG_URL, QUILT_REGISTRY_URL, ...)`);

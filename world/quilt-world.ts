@@ -11,6 +11,7 @@ import { createS3Client } from '../support/adapters/s3-client.js';
 import { ObjectStore, type Listing, type ObjectInfo, type ObjectLink, type ObjectText } from '../support/domain/objects.js';
 import { ResourceLedger } from './ledger.js';
 import type { AccessReport } from '../support/domain/access.js';
+import { CatalogClient } from '../support/adapters/catalog.js';
 import { SearchEngine, type SearchAnswer } from '../support/adapters/search-engine.js';
 import type { TrinoClient, TrinoResult } from '../support/adapters/trino-rest.js';
 import { trinoClient } from '../stack/servers/trino.js';
@@ -102,6 +103,12 @@ export class QuiltWorld extends World {
       this.memory.packages.set(featureName, real);
     }
     return real;
+  }
+
+  /** The catalog/registry API as a persona sees it (with the persona's token). */
+  catalog(persona: PersonaRole, token?: string): CatalogClient {
+    if (!this.target.catalog) throw new Error(`the ${this.target.kind} target has no catalog configured (set QUILT_CATALOG_URL and QUILT_REGISTRY_URL)`);
+    return new CatalogClient(this.target.catalog, token ?? this.target.personas[persona]?.token);
   }
 
   /** The SQL engine itself (local target: the stack's Trino). */

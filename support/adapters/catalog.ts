@@ -1,0 +1,103 @@
+/**
+ * The Quilt catalog/registry over its public HTTP contract — GraphQL (graphql-request), the search
+ * API, credentials and catalog pages (axios) — the same client for the local catalog and a real
+ * Quilt deployment. Every request is bounded by a timeout and carries the persona's bearer token.
+ */
+import axios, { type AxiosInstance } from 'axios';
+import { ClientError, GraphQLClient } from 'graphql-request';
+
+export interface CatalogEndpoints {
+  /** The registry API: /graphql, /api/search, /api/auth/get_credentials. */
+  registryUrl: string;
+  /** The web catalog: /b/<bucket>/... pages. */
+  catalogUrl: string;
+}
+
+/** A refusal or failure from the catalog, with its HTTP status and the catalog's own words. */
+export class CatalogError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly endpoint: string) {
+    super(`${endpoint} answered HTTP ${status} ${code}: ${message}`);
+  }
+}
+
+export interface S3CredentialsAnswer { AccessKeyId: string; SecretAccessKey: string; SessionToken?: string | null; Expiration?: string | null }
+
+export interface SearchParams { index: string; action?: 'search' | 'freeform'; query?: string; body?: unknown; size?: number; from?: number }
+export interface RawSearchResponse {
+  took?: number;
+  hits: { total: number | { value: number; relation?: string }; hits: { _index: string; _id: string; _score: number | null; _source?: Record<string, unknown> }[] };
+}
+
+export interface PageAnswer { status: number; html: string; url: string }
+
+export class CatalogClient {
+  private readonly http: AxiosInstance;
+  private readonly gql: GraphQLClient;
+
+  constructor(readonly endpoints: CatalogEndpoints, private readonly token: string | undefined, private readonly timeoutMs = 15_000) {
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    this.http = axios.create({ timeout: timeoutMs, headers, validateStatus: () => true, maxRedirects: 0, transitional: { clarifyTimeoutError: true } });
+    this.gql = new GraphQLClient(`${endpoints.registryUrl.replace(/\/$/, '')}/graphql`, {
+      headers,
+      fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
+    });
+  }
+
+  /** A GraphQL request; HTTP errors and GraphQL errors become CatalogError. */
+  async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    try {
+      return await this.gql.request<T>(query, variables);
+    } catch (e) {
+      if (e instanceof ClientError) {
+        const first = e.response.errors?.[0];
+        const body = e.response as unknown as { error?: string; message?: string };
+        throw new CatalogError(e.response.status, first ? 'GraphQLError' : (body.error ?? 'Error'), first?.message ?? body.message ?? JSON.stringify(e.response).slice(0, 300), 'graphql');
+      }
+      throw timeoutOr(e, 'graphql', this.timeoutMs);
+    }
+  }
+
+  /** GET /api/search — the raw search-engine response. */
+  async search(params: SearchParams, signal?: AbortSignal): Promise<RawSearchResponse> {
+    const query: Record<string, string> = { index: params.index, action: params.action ?? 'freeform' };
+    if (params.query !== undefined) query.query = params.query;
+    if (params.body !== undefined) query.body = JSON.stringify(params.body);
+    if (params.size !== undefined) query.size = String(params.size);
+    if (params.from !== undefined) query.from = String(params.from);
+    return this.getJson<RawSearchResponse>(`${this.endpoints.registryUrl}/api/search`, 'search', query, signal);
+  }
+
+  /** GET /api/auth/get_credentials — the S3 credentials the token's user works with. */
+  async credentials(): Promise<S3CredentialsAnswer> {
+    return this.getJson<S3CredentialsAnswer>(`${this.endpoints.registryUrl}/api/auth/get_credentials`, 'get_credentials');
+  }
+
+  /** Opens a catalog page as a browser would (any status is returned, not thrown). */
+  async page(url: string): Promise<PageAnswer> {
+    try {
+      const r = await this.http.get<string>(url, { responseType: 'text', headers: { accept: 'text/html' } });
+      return { status: r.status, html: typeof r.data === 'string' ? r.data : JSON.stringify(r.data), url };
+    } catch (e) { throw timeoutOr(e, `page ${url}`, this.timeoutMs); }
+  }
+
+  private async getJson<T>(url: string, endpoint: string, params: Record<string, string> = {}, signal?: AbortSignal): Promise<T> {
+    let r;
+    try { r = await this.http.get(url, { params, ...(signal ? { signal } : {}) }); } catch (e) { throw timeoutOr(e, endpoint, this.timeoutMs); }
+    if (r.status >= 400) {
+      const body = (typeof r.data === 'object' && r.data ? r.data : {}) as { error?: string; message?: string };
+      throw new CatalogError(r.status, body.error ?? 'Error', body.message ?? String(r.data).slice(0, 300), endpoint);
+    }
+    return r.data as T;
+  }
+}
+
+/** A request that ran out of time says so, with the limit; anything else passes through. */
+export class CatalogTimeoutError extends Error {}
+
+function timeoutOr(e: unknown, endpoint: string, timeoutMs: number): Error {
+  const err = e as { code?: string; name?: string; message?: string };
+  if (err.code === 'ETIMEDOUT' || err.code === 'ECONNABORTED' || err.name === 'TimeoutError' || err.name === 'CanceledError' || err.name === 'AbortError') {
+    return new CatalogTimeoutError(`${endpoint}: no answer within the timeout of ${timeoutMs} ms (or cancelled); the request was aborted — retry later or with a longer timeout`);
+  }
+  return e instanceof Error ? e : new Error(String(e));
+}
