@@ -1,0 +1,165 @@
+/**
+ * The local Quilt catalog: one node:http server on 127.0.0.1 with
+ *   GET  /health                       liveness + OpenSearch, S3 and indexer lag (200 / 503)
+ *   GET  /internal/indexer             indexer statistics
+ *   POST /internal/s3-events?token=    RGW bucket notifications (persistent topic) -> durable queue
+ *   GET  /api/auth/get_credentials     the token user's S3 credentials (registry shape)
+ *   GET  /api/search                   search API over OpenSearch (raw response)
+ *   POST /graphql                      Quilt's GraphQL subset (graphql-js)
+ *   GET  /b/<bucket>/...               server-rendered catalog pages
+ * Every endpoint except /health, /internal/* and the pages needs a bearer token (401 otherwise).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Client } from '@opensearch-project/opensearch';
+import { AuthError, bearerToken, verifyToken } from './auth.js';
+import { Authorizer, S3Clients } from './authz.js';
+import { eventsToken, type CatalogConfig } from './config.js';
+import { handleGraphql } from './graphql/handler.js';
+import { HttpError, readBody, sendError, sendHtml, sendJson } from './http.js';
+import type { Indexer } from './indexer/indexer.js';
+import { PackageService } from './packages.js';
+import { handlePage, errorPage } from './pages.js';
+import { search } from './search-api.js';
+
+export interface CatalogContext {
+  config: CatalogConfig;
+  clients: S3Clients;
+  authz: Authorizer;
+  os: Client;
+  indexer: Indexer;
+  packages: PackageService;
+  log: (line: string) => void;
+  notifications: { state: 'pending' | 'ok' | 'failed'; topicArn?: string; endpoint?: string; error?: string };
+}
+
+export function authenticate(ctx: CatalogContext, req: IncomingMessage): string {
+  const token = bearerToken(req.headers.authorization);
+  if (token === undefined) throw new AuthError('MissingToken', 'this endpoint needs "Authorization: Bearer <token>" (a JWT signed by this catalog)');
+  return verifyToken(token, { ...ctx.config.jwt, knownUsers: new Set(Object.keys(ctx.config.users)) }).user;
+}
+
+async function probe(url: string, timeoutMs: number): Promise<{ ok: boolean; status?: string; error?: string }> {
+  try {
+    const r = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const text = await r.text();
+    if (r.status !== 200) return { ok: false, error: `HTTP ${r.status}` };
+    try {
+      const s = (JSON.parse(text) as { status?: string }).status;
+      if (s !== undefined) return { ok: s === 'green' || s === 'yellow', status: s };
+    } catch { /* not JSON */ }
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, error: (e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e as Error).message };
+  }
+}
+
+export async function health(ctx: CatalogContext): Promise<{ status: number; body: Record<string, unknown> }> {
+  const [os, s3] = await Promise.all([probe(`${ctx.config.opensearchUrl}/_cluster/health`, 1500), probe(`${ctx.config.s3Endpoint}/`, 1500)]);
+  const ix = ctx.indexer.stats();
+  const ok = os.ok && s3.ok;
+  return {
+    status: ok ? 200 : 503,
+    body: {
+      ok,
+      opensearch: { url: ctx.config.opensearchUrl, ...os },
+      s3: { endpoint: ctx.config.s3Endpoint, ...s3 },
+      notifications: ctx.notifications,
+      indexer: {
+        queueLength: ix.queueLength + ix.backfillPending,
+        lastEventAgeMs: ix.lastEventAgeMs,
+        oldestPendingAgeMs: ix.oldestPendingAgeMs,
+        p50LagMs: ix.lagMs.p50,
+        p95LagMs: ix.lagMs.p95,
+        retrying: ix.retrying,
+        backfill: ix.backfill.state,
+      },
+    },
+  };
+}
+
+async function route(ctx: CatalogContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', ctx.config.url);
+  const path = url.pathname;
+  const method = req.method ?? 'GET';
+
+  if (path === '/health') {
+    const h = await health(ctx);
+    sendJson(res, h.status, h.body);
+    return;
+  }
+  if (path === '/internal/indexer' && method === 'GET') {
+    sendJson(res, 200, { ...ctx.indexer.stats(), notifications: ctx.notifications });
+    return;
+  }
+  if (path === '/internal/s3-events') {
+    if (method !== 'POST') throw new HttpError(405, 'MethodNotAllowed', 'RGW posts events here');
+    if (url.searchParams.get('token') !== eventsToken(ctx.config)) throw new HttpError(403, 'Forbidden', 'unknown event source: only the RGW topic this catalog configured may post events');
+    const raw = await readBody(req, ctx.config.maxBodyBytes);
+    let body: unknown;
+    try { body = JSON.parse(raw.toString('utf8')); } catch { throw new HttpError(400, 'BadRequest', 'the event is not JSON'); }
+    let n: number;
+    try { n = await ctx.indexer.accept(body); } catch (e) {
+      if ((e as Error).message.startsWith('expected')) throw new HttpError(400, 'BadRequest', (e as Error).message);
+      throw new HttpError(503, 'QueueUnavailable', `the event could not be stored: ${(e as Error).message}`);
+    }
+    sendJson(res, 200, { queued: n });
+    return;
+  }
+  if (path === '/b' || path.startsWith('/b/') || path === '/') {
+    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'MethodNotAllowed', 'catalog pages are read with GET');
+    await handlePage(ctx, req, res, url);
+    return;
+  }
+  if (path === '/api/auth/get_credentials') {
+    if (method !== 'GET') throw new HttpError(405, 'MethodNotAllowed', 'use GET');
+    const token = bearerToken(req.headers.authorization);
+    if (token === undefined) throw new AuthError('MissingToken', 'this endpoint needs "Authorization: Bearer <token>"');
+    const v = verifyToken(token, { ...ctx.config.jwt, knownUsers: new Set(Object.keys(ctx.config.users)) });
+    const u = ctx.config.users[v.user]!;
+    // RGW 16 refuses STS GetSessionToken to plain users, so these are the user's own long-lived
+    // keys: SessionToken is null, Expiration is when the token (or one hour) runs out.
+    const expiration = new Date(Math.min(v.expiresAt.getTime(), Date.now() + 3600_000));
+    sendJson(res, 200, { AccessKeyId: u.accessKeyId, SecretAccessKey: u.secretAccessKey, SessionToken: null, Expiration: expiration.toISOString() });
+    return;
+  }
+  if (path === '/api/search') {
+    if (method !== 'GET') throw new HttpError(405, 'MethodNotAllowed', 'use GET');
+    const user = authenticate(ctx, req);
+    sendJson(res, 200, await search(url.searchParams, user, ctx.authz, ctx.os, ctx.config.buckets));
+    return;
+  }
+  if (path === '/graphql') {
+    if (method !== 'POST') throw new HttpError(405, 'MethodNotAllowed', 'send GraphQL requests as POST with a JSON body {"query", "variables", "operationName"}');
+    const user = authenticate(ctx, req);
+    await handleGraphql(ctx, user, req, res);
+    return;
+  }
+  throw new HttpError(404, 'NotFound', `no such endpoint: ${method} ${path}`);
+}
+
+export function createCatalogServer(ctx: CatalogContext): Server {
+  const server = createServer((req, res) => {
+    const started = Date.now();
+    route(ctx, req, res).catch((e: unknown) => {
+      const isPage = (req.url ?? '').startsWith('/b/') || req.url === '/b' || req.url === '/';
+      let err: HttpError;
+      if (e instanceof HttpError) err = e;
+      else if (e instanceof AuthError) err = new HttpError(401, e.code, e.message);
+      else {
+        ctx.log(`error: ${req.method} ${req.url}: ${(e as Error).stack ?? String(e)}`);
+        err = new HttpError(500, 'InternalError', `the catalog failed: ${(e as Error).message}`);
+      }
+      if (res.headersSent) { res.destroy(); return; }
+      if (err.status === 401) res.setHeader('www-authenticate', 'Bearer');
+      if (isPage) sendHtml(res, err.status, errorPage(err.status, err.message));
+      else sendError(res, err);
+    }).finally(() => {
+      const ms = Date.now() - started;
+      if (ms > 2000) ctx.log(`slow: ${req.method} ${req.url?.slice(0, 200)} took ${ms} ms`);
+    });
+  });
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+  server.keepAliveTimeout = 5_000;
+  return server;
+}
