@@ -11,7 +11,7 @@ import { createS3Client } from '../support/adapters/s3-client.js';
 import { ObjectStore, type Listing, type ObjectInfo, type ObjectLink, type ObjectText } from '../support/domain/objects.js';
 import { ResourceLedger } from './ledger.js';
 import type { AccessReport } from '../support/domain/access.js';
-import { CatalogClient } from '../support/adapters/catalog.js';
+import { CatalogClient, type S3CredentialsAnswer } from '../support/adapters/catalog.js';
 import { SearchEngine, type SearchAnswer } from '../support/adapters/search-engine.js';
 import type { TrinoClient, TrinoResult } from '../support/adapters/trino-rest.js';
 import { trinoClient } from '../stack/servers/trino.js';
@@ -43,6 +43,9 @@ export interface ScenarioMemory {
   /** Seconds measured per budget name in this scenario. */
   timings: Map<string, number>;
   infos?: ObjectInfo[];
+  exchanged?: S3CredentialsAnswer;
+  presentedToken?: string;
+  construct?: { __typename: string; message?: string; name?: string; errors?: { message: string }[]; revision?: { hash: string } };
   node?: TreeNode;
   access?: AccessReport;
 }

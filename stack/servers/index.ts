@@ -3,5 +3,6 @@ import type { ManagedServer } from '../server.js';
 import { ceph } from './ceph.js';
 import { opensearch } from './opensearch.js';
 import { trino } from './trino.js';
+import { catalog } from './catalog.js';
 
-export const servers: ManagedServer[] = [ceph, opensearch, trino];
+export const servers: ManagedServer[] = [ceph, opensearch, trino, catalog];

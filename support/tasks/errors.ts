@@ -56,9 +56,9 @@ export function expectAccessDenied(world: QuiltWorld): void {
 /** Nothing of a rejected package push is in the registry: no pointers under its namespace, no manifest written since the attempt. */
 export async function expectNothingWritten(world: QuiltWorld, rawName: string): Promise<void> {
   const admin = world.objects('admin');
-  const ns = rawName.split('/')[0]!;
+  const ns = (world.memory.packages.get(rawName) ?? rawName).split('/')[0]!;
   expect(await admin.versionsUnder(world.bucket, `.quilt/named_packages/${ns}/`), 'pointers written').to.deep.equal([]);
-  const since = world.memory.attemptStartedAt!.getTime() - 1000;
+  const since = (world.memory.attemptStartedAt ?? new Date(Date.now() - 60_000)).getTime() - 1000;
   const manifests = await admin.list(world.bucket, '.quilt/packages/', 100_000);
   const fresh = manifests.objects.filter((o) => o.lastModified.getTime() >= since && !world.memory.pushes.some((p) => o.key.endsWith(p.hash)));
   expect(fresh.map((o) => o.key), 'manifests written since the attempt').to.deep.equal([]);

@@ -1,0 +1,46 @@
+import { When, Then } from '@cucumber/cucumber';
+import type { PersonaRole } from '../support/target.js';
+import type { QuiltWorld } from '../world/quilt-world.js';
+import * as auth from '../support/tasks/auth.js';
+
+const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
+
+When('{persona} exchanges her/his catalog token for S3 credentials', async function (this: QuiltWorld, persona: PersonaRole) {
+  await auth.exchangeToken(this, persona);
+});
+
+Then('those credentials read {string} from S3, byte for byte', async function (this: QuiltWorld, path: string) {
+  await auth.readWithExchanged(this, path);
+});
+
+Then('the registry knows {persona} by her/his own identity and shows her/him the test bucket', async function (this: QuiltWorld, persona: PersonaRole) {
+  await auth.expectIdentity(this, persona);
+});
+
+Then('{persona} finds {string} through the catalog search', async function (this: QuiltWorld, persona: PersonaRole, path: string) {
+  await auth.expectSearchFinds(this, persona, path);
+});
+
+When('a caller presents {string} to the catalog', function (this: QuiltWorld, kind: string) {
+  this.memory.presentedToken = kind;
+});
+
+Then('GraphQL, the search API and the credentials endpoint all answer {int}', async function (this: QuiltWorld, status: number) {
+  await auth.expectRefusedEverywhere(this, this.memory.presentedToken!, status);
+});
+
+When('{persona} searches the test bucket through the catalog', async function (this: QuiltWorld, persona: PersonaRole) {
+  await auth.searchBucket(this, persona);
+});
+
+Then('the catalog refuses the search with {int}, because she/he may not read the bucket', function (this: QuiltWorld, status: number) {
+  auth.expectRefusal(this, status);
+});
+
+When('{persona} publishes the package {string} through the catalog from {string}', async function (this: QuiltWorld, persona: PersonaRole, name: string, files: string) {
+  await auth.publishThroughCatalog(this, persona, name, list(files));
+});
+
+Then('the catalog refuses to publish it, because the storage denies her/him write access', function (this: QuiltWorld) {
+  auth.expectPublishRefused(this);
+});

@@ -1,0 +1,208 @@
+/**
+ * The suite's SQL adapter, with Amazon Athena's lifecycle: start a query, wait for it with a
+ * deadline, then fetch its results in pages. Two implementations give the same result shape:
+ *   - TrinoQueryEngine (trino-engine.ts): the local stack's Trino over its REST protocol;
+ *   - AthenaQueryEngine (athena-engine.ts): Amazon Athena + AWS Glue (the quilt target).
+ *
+ *   const engine: QueryEngine = TrinoQueryEngine.forStack(loadStackConfig());
+ *   const r = await engine.run('SELECT count(*) AS n FROM "quilt-e2e_package_entry"', { deadlineMs: 30_000 });
+ *   r.columns;  // [{ name: 'n', type: 'bigint' }]
+ *   r.rows;     // [[42]]
+ *
+ * Values follow Trino's JSON encoding on both engines: numbers for tinyint/smallint/integer/
+ * bigint/real/double (bigint beyond 2^53 loses precision), booleans for boolean, strings for
+ * everything else (varchar, decimal, date, timestamp, varbinary as base64 on Trino). Arrays, maps
+ * and rows are JSON values on Trino and Athena's text rendering on Athena.
+ */
+import { oneLine } from './sql-text.js';
+
+export interface QueryColumn {
+  name: string;
+  /** Normalized type name (see normalizeTypeName): varchar, bigint, double, array(varchar), ... */
+  type: string;
+}
+
+export interface QueryTimings {
+  /** Time the query waited in the engine's queue. */
+  queuedMs: number;
+  /** Time the engine spent planning and running it. */
+  executionMs: number;
+  /** Wall time from start() until the query finished, as the client saw it. */
+  totalMs: number;
+}
+
+export interface QueryResult {
+  queryId: string;
+  columns: QueryColumn[];
+  /** Row values by column position. */
+  rows: unknown[][];
+  /** Rows the query produced (may exceed rows.length when truncated). */
+  rowCount: number;
+  /** True when more rows exist than were returned (maxRows). */
+  truncated: boolean;
+  timings: QueryTimings;
+  /** For statements that are not queries: "CREATE TABLE", "INSERT", ... (Trino only). */
+  updateType?: string;
+}
+
+export interface StartOptions {
+  /** The database (Trino: schema of the engine's catalog; Athena: Glue database) unqualified names refer to. */
+  database?: string;
+}
+
+export interface ResultsOptions {
+  /** At most this many rows are returned (default 100,000); `truncated` tells whether there were more. */
+  maxRows?: number;
+  /** Rows per page fetched from the engine (Athena: GetQueryResults MaxResults, at most 1000). */
+  pageSize?: number;
+}
+
+export interface RunOptions extends StartOptions, ResultsOptions {
+  /** The query must finish within this (default 120 s); otherwise it is cancelled on the server. */
+  deadlineMs?: number;
+}
+
+export type QueryState = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+export interface QueryStatus {
+  queryId: string;
+  state: QueryState;
+}
+
+export interface QueryEngine {
+  /** 'trino' or 'athena'. */
+  readonly kind: string;
+  /** Submits the statement; returns the engine's query id without waiting for it. */
+  start(sql: string, options?: StartOptions): Promise<string>;
+  /**
+   * Waits until the query finished. Throws QueryFailedError when it failed, and QueryTimeoutError
+   * (after cancelling it on the server) when it did not finish within `deadlineMs`.
+   */
+  wait(queryId: string, deadlineMs: number): Promise<QueryStatus>;
+  /** The rows of a finished query (waits with the default deadline when it is still running). */
+  results(queryId: string, options?: ResultsOptions): Promise<QueryResult>;
+  /** start + wait + results. */
+  run(sql: string, options?: RunOptions): Promise<QueryResult>;
+  /** Cancels the query on the server (no error when it already finished). */
+  cancel(queryId: string): Promise<void>;
+  /** Database names (Trino: schemas of the catalog; Athena: Glue databases). */
+  databases(): Promise<string[]>;
+  /** Table and view names of a database. */
+  tables(database: string): Promise<string[]>;
+  /** A table's or view's columns with normalized types (throws QueryError when it does not exist). */
+  schema(database: string, table: string): Promise<QueryColumn[]>;
+}
+
+export const DEFAULT_DEADLINE_MS = 120_000;
+export const DEFAULT_MAX_ROWS = 100_000;
+
+/** Any failure of the SQL adapter; `engine` names the implementation. */
+export class QueryError extends Error {
+  override name = 'QueryError';
+  constructor(
+    message: string,
+    readonly engine: string,
+    readonly queryId: string | undefined,
+    readonly sql: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The engine ran the query and it failed (syntax, unknown table or column, bad data, ...). */
+export class QueryFailedError extends QueryError {
+  override name = 'QueryFailedError';
+  constructor(
+    engine: string,
+    queryId: string | undefined,
+    sql: string | undefined,
+    /** The engine's error name, e.g. COLUMN_NOT_FOUND, TABLE_NOT_FOUND, SYNTAX_ERROR, INVALID_CAST_ARGUMENT. */
+    readonly errorName: string,
+    /** The engine's own message, e.g. "line 1:8: Column 'x' cannot be resolved". */
+    readonly engineMessage: string,
+    /** Where in the SQL text, when the engine says so. */
+    readonly location?: { line: number; column: number },
+  ) {
+    const where = location ? ` at line ${location.line}, column ${location.column}` : '';
+    super(`${engine} query ${queryId ?? '(not started)'} failed${where}: ${errorName}: ${engineMessage}${sql ? `\n  SQL: ${oneLine(sql)}` : ''}`, engine, queryId, sql);
+  }
+}
+
+/** The query did not finish within its deadline; it was cancelled on the server. */
+export class QueryTimeoutError extends QueryError {
+  override name = 'QueryTimeoutError';
+  constructor(
+    engine: string,
+    queryId: string,
+    sql: string | undefined,
+    readonly deadlineMs: number,
+    /** The query's state on the server after the cancel, when known (e.g. FAILED / USER_CANCELED, CANCELLED). */
+    readonly serverState?: string,
+  ) {
+    super(`${engine} query ${queryId} timeout: it did not finish within ${deadlineMs} ms and was cancelled on the server`
+      + `${serverState ? ` (server state now ${serverState})` : ''}; retry with a longer deadline, for example { deadlineMs: ${Math.max(deadlineMs * 4, 10_000)} }, or make the query cheaper`
+      + `${sql ? `\n  SQL: ${oneLine(sql)}` : ''}`, engine, queryId, sql);
+  }
+}
+
+const ALIASES: Record<string, string> = {
+  int: 'integer',
+  string: 'varchar',
+  float: 'real',
+  binary: 'varbinary',
+  struct: 'row',
+  'timestamp without time zone': 'timestamp',
+  'time without time zone': 'time',
+};
+
+/** Splits "a, b(c, d), e" at top-level commas. */
+function splitTopLevel(s: string, sep = ','): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of s) {
+    if (ch === '(' || ch === '<') depth++;
+    if (ch === ')' || ch === '>') depth--;
+    if (ch === sep && depth === 0) { out.push(cur.trim()); cur = ''; continue; }
+    cur += ch;
+  }
+  if (cur.trim() !== '') out.push(cur.trim());
+  return out;
+}
+
+/**
+ * One spelling for a type on every engine: lowercase, Trino names (integer, varchar, real,
+ * varbinary, row), parameters of scalar types dropped, nested types normalized recursively.
+ * Accepts Trino's spelling (`varchar(3)`, `row(a bigint)`, `timestamp(3) with time zone`) and
+ * Hive/Glue's (`string`, `int`, `array<string>`, `struct<a:int>`, `map<string,int>`).
+ */
+export function normalizeTypeName(raw: string): string {
+  const t = raw.trim().toLowerCase().replace(/\s+/g, ' ');
+  const nested = /^(array|map|row|struct)\s*[(<](.*)[)>]$/.exec(t);
+  if (nested) {
+    const kind = ALIASES[nested[1]!] ?? nested[1]!;
+    const parts = splitTopLevel(nested[2]!);
+    if (kind === 'row') {
+      const fields = parts.map((f) => {
+        const hive = /^("?[^":\s]+"?)\s*:\s*(.+)$/.exec(f);
+        const trino = /^("[^"]+"|[^\s]+)\s+(.+)$/.exec(f);
+        const m = hive ?? trino;
+        return m ? `${m[1]!.replace(/"/g, '')} ${normalizeTypeName(m[2]!)}` : normalizeTypeName(f);
+      });
+      return `row(${fields.join(', ')})`;
+    }
+    return `${kind}(${parts.map(normalizeTypeName).join(', ')})`;
+  }
+  // Scalar parameters are dropped: timestamp(3) with time zone → timestamp with time zone,
+  // varchar(10) → varchar, decimal(10,2) → decimal.
+  const scalar = t.replace(/\s*\([^)]*\)/g, '');
+  return ALIASES[scalar] ?? scalar;
+}
+
+/** The rows of a result as objects keyed by column name. */
+export function rowObjects<T = Record<string, unknown>>(result: Pick<QueryResult, 'columns' | 'rows'>): T[] {
+  return result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c.name, row[i]])) as T);
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

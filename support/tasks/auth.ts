@@ -1,0 +1,124 @@
+/**
+ * Authentication flow (the spec's goal 5): a token's identity carries from the catalog to S3,
+ * GraphQL and search; bad tokens are refused at every entry point; a reader cannot publish.
+ */
+import { expect } from 'chai';
+import type { PersonaRole } from '../target.js';
+import type { QuiltWorld } from '../../world/quilt-world.js';
+import { CatalogError, type CatalogClient } from '../adapters/catalog.js';
+import { createS3Client } from '../adapters/s3-client.js';
+import { ObjectStore } from '../domain/objects.js';
+import { eventually } from '../eventually.js';
+import { ownPackage } from './packages.js';
+import { attempt } from './errors.js';
+
+export async function exchangeToken(world: QuiltWorld, persona: PersonaRole): Promise<void> {
+  const c = await world.catalog(persona).credentials();
+  expect(c.AccessKeyId, 'an access key id').to.be.a('string').and.not.equal('');
+  expect(c.SecretAccessKey, 'a secret key').to.be.a('string').and.not.equal('');
+  world.memory.exchanged = c;
+}
+
+/** Reads a scenario file with nothing but the exchanged credentials. */
+export async function readWithExchanged(world: QuiltWorld, path: string): Promise<void> {
+  const c = world.memory.exchanged!;
+  const s3 = createS3Client({ ...world.target.s3, credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}) } });
+  try {
+    const bytes = await new ObjectStore(s3).bytes(world.uri(path));
+    expect(Buffer.from(bytes).equals(Buffer.from(world.memory.seeded.get(world.key(path))!)), 'the bytes read with the exchanged credentials').to.equal(true);
+  } finally { s3.destroy(); }
+}
+
+export async function expectIdentity(world: QuiltWorld, persona: PersonaRole): Promise<void> {
+  const me = await world.catalog(persona).graphql<{ me: { name: string } }>('query { me { name } }');
+  const expected = world.target.minting?.users[persona];
+  if (expected) expect(me.me.name).to.equal(expected);
+  else expect(me.me.name).to.be.a('string').and.not.equal('');
+  const buckets = await world.catalog(persona).graphql<{ bucketConfigs: { name: string }[] }>('query { bucketConfigs { name } }');
+  expect(buckets.bucketConfigs.map((b) => b.name)).to.include(world.bucket);
+}
+
+/** Finds a file of the scenario through the catalog's search API with the persona's token (eventually: indexing is asynchronous). */
+export async function expectSearchFinds(world: QuiltWorld, persona: PersonaRole, path: string): Promise<void> {
+  const key = world.key(path);
+  await eventually(async () => {
+    const r = await world.catalog(persona).search({ index: world.bucket, action: 'freeform', body: { query: { term: { key } } }, size: 5 });
+    expect(r.hits.hits.map((h) => h._source?.key), `search for ${key}`).to.include(key);
+  }, { timeoutMs: 15_000, what: `${path} being searchable through the catalog` });
+}
+
+type Entry = 'GraphQL' | 'the search API' | 'the credentials endpoint';
+export const ENTRY_POINTS: Entry[] = ['GraphQL', 'the search API', 'the credentials endpoint'];
+
+async function call(client: CatalogClient, bucket: string, entry: Entry): Promise<unknown> {
+  switch (entry) {
+    case 'GraphQL': return client.graphql('query { bucketConfigs { name } }');
+    case 'the search API': return client.search({ index: bucket, action: 'freeform', body: { query: { match_all: {} } }, size: 1 });
+    case 'the credentials endpoint': return client.credentials();
+  }
+}
+
+/** The bad tokens of the auth scenarios, made the way an attacker or a stale client would present them. */
+export function badToken(world: QuiltWorld, kind: string): string | undefined {
+  const m = world.target.minting;
+  switch (kind) {
+    case 'no token': return undefined;
+    case 'a malformed token': return 'not-a-jwt';
+    case 'an expired token':
+      if (!m) throw new Error('this target cannot mint tokens (set PLATFORM_TEST_JWT_SECRET): an expired token cannot be made');
+      return m.mint(m.users.admin, { expiresInSeconds: -120 });
+    case 'a token signed with another secret':
+      if (!m) throw new Error('this target cannot mint tokens: a forged token cannot be made');
+      return m.mint(m.users.admin, { secret: 'an-attackers-secret-that-is-long-enough' });
+    default: throw new Error(`unknown kind of token "${kind}": use no token, a malformed token, an expired token, a token signed with another secret`);
+  }
+}
+
+export async function expectRefusedEverywhere(world: QuiltWorld, kind: string, status: number): Promise<void> {
+  const client = world.catalog('admin', badToken(world, kind) ?? '');
+  const outcomes: string[] = [];
+  for (const entry of ENTRY_POINTS) {
+    try {
+      await call(client, world.bucket, entry);
+      outcomes.push(`${entry}: accepted`);
+    } catch (e) {
+      outcomes.push(e instanceof CatalogError ? `${entry}: ${e.status}` : `${entry}: ${(e as Error).message}`);
+    }
+  }
+  expect(outcomes).to.deep.equal(ENTRY_POINTS.map((e) => `${e}: ${status}`));
+}
+
+export async function searchBucket(world: QuiltWorld, persona: PersonaRole): Promise<void> {
+  await attempt(world, () => world.catalog(persona).search({ index: world.bucket, action: 'freeform', body: { query: { match_all: {} } }, size: 1 }));
+}
+
+export function expectRefusal(world: QuiltWorld, status: number): void {
+  const error = world.memory.error;
+  expect(error, 'a refusal').to.be.instanceOf(CatalogError);
+  expect((error as CatalogError).status, error!.message).to.equal(status);
+}
+
+/** Publishes a package through the catalog's GraphQL (packageConstruct) from files of the scenario. */
+export async function publishThroughCatalog(world: QuiltWorld, persona: PersonaRole, featureName: string, paths: string[]): Promise<void> {
+  const name = world.packageName(featureName);
+  world.memory.attemptStartedAt = new Date();
+  ownPackage(world, name);
+  const entries = paths.map((p) => ({ logicalKey: p.slice(p.lastIndexOf('/') + 1), physicalKey: world.uri(p) }));
+  const r = await world.catalog(persona).graphql<{ packageConstruct: { __typename: string; message?: string; name?: string; errors?: { message: string }[]; revision?: { hash: string } } }>(
+    `mutation($params: PackagePushParams!, $src: PackageConstructSource!) { packageConstruct(params: $params, src: $src) {
+      __typename ... on PackagePushSuccess { revision { hash } } ... on OperationError { name message } ... on InvalidInput { errors { message } } } }`,
+    { params: { bucket: world.bucket, name, message: 'published through the catalog' }, src: { entries } });
+  world.memory.construct = r.packageConstruct;
+}
+
+export function expectPublishRefused(world: QuiltWorld): void {
+  const r = world.memory.construct!;
+  expect(r.__typename, JSON.stringify(r)).to.equal('OperationError');
+  expect(`${r.name ?? ''} ${r.message ?? ''}`).to.match(/AccessDenied|Forbidden|not allowed|denied/i);
+}
+
+export function expectPublished(world: QuiltWorld): string {
+  const r = world.memory.construct!;
+  expect(r.__typename, JSON.stringify(r)).to.equal('PackagePushSuccess');
+  return r.revision!.hash;
+}
