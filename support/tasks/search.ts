@@ -1,0 +1,124 @@
+/**
+ * Search workflows (spec §1.3, §2.1): what a search finds must be exactly the real, current data —
+ * no phantoms, nothing stale — and every result must lead somewhere real: the object, its catalog
+ * page, the package it names. Searches are retried within a deadline while the indexer catches up.
+ */
+import { expect } from 'chai';
+import type { PersonaRole } from '../target.js';
+import type { QuiltWorld } from '../../world/quilt-world.js';
+import { searchCatalog, type SearchRequest, type SearchResult } from '../domain/search.js';
+import { eventually } from '../eventually.js';
+import { catalogObjectUrl, catalogPackageUrl, catalogRevisionUrl } from '../quilt/index.js';
+import { checkBucketAccess } from '../domain/access.js';
+
+/** How long the indexer may take to make a change searchable (the local budget is p95 ≤ 2 s). */
+const INDEX_DEADLINE_MS = Number(process.env.QUILT_E2E_INDEX_DEADLINE_MS ?? 20_000);
+
+export async function searchFiles(world: QuiltWorld, persona: PersonaRole, query: string, folder: string): Promise<void> {
+  world.memory.searchRequest = { persona, request: { query, scope: 'file', bucket: world.bucket, keyPrefix: world.key(folder), limit: 50 } };
+  await rerun(world);
+}
+
+export async function searchPackages(world: QuiltWorld, persona: PersonaRole, query: string): Promise<void> {
+  world.memory.searchRequest = { persona, request: { query, scope: 'package', bucket: world.bucket, nameContains: `-${world.scenarioId}/`, limit: 50 } };
+  await rerun(world);
+}
+
+async function rerun(world: QuiltWorld): Promise<SearchResult[]> {
+  const { persona, request } = world.memory.searchRequest!;
+  const answer = await searchCatalog(world.catalog(persona), request);
+  world.memory.searchResults = answer.results;
+  return answer.results;
+}
+
+const relative = (world: QuiltWorld, folder: string, key: string): string => key.slice(world.key(folder).length);
+
+/** The search (re-run until the index has caught up, within a deadline) finds exactly these files. */
+export async function expectFilesFound(world: QuiltWorld, folder: string, expected: string[]): Promise<void> {
+  await eventually(async () => {
+    const results = await rerun(world);
+    expect(results.map((r) => relative(world, folder, r.key!)).sort()).to.deep.equal([...expected].sort());
+  }, { timeoutMs: INDEX_DEADLINE_MS, what: `the search finding exactly ${expected.join(', ')}` });
+}
+
+export async function expectResultsAreRealObjects(world: QuiltWorld, persona: PersonaRole): Promise<void> {
+  for (const r of world.memory.searchResults!) {
+    const info = await world.objects(persona).info(r.s3Uri!);
+    expect(info.size, `size of ${r.key} (search said ${r.size})`).to.equal(r.size).and.to.be.greaterThan(0);
+  }
+}
+
+/** Every page opens (HTTP 200) and, where the page is rendered by the server, shows what it names. */
+async function expectPageShows(world: QuiltWorld, persona: PersonaRole, url: string, mustShow: string): Promise<void> {
+  const page = await world.catalog(persona).page(url);
+  expect(page.status, `HTTP status of ${url}`).to.equal(200);
+  if (world.target.kind === 'local') expect(page.html, `${url} shows ${mustShow}`).to.include(mustShow);
+  else world.log(`${url}: 200 (a real catalog renders its pages in the browser; content checked through GraphQL instead)`);
+}
+
+export async function expectResultPagesOpen(world: QuiltWorld, persona: PersonaRole): Promise<void> {
+  const base = world.target.catalog!.catalogUrl;
+  for (const r of world.memory.searchResults!) {
+    if (r.type === 'file') await expectPageShows(world, persona, catalogObjectUrl(base, r.bucket, r.key!), escapeHtml(r.key!));
+    else await expectPageShows(world, persona, catalogPackageUrl(base, r.bucket, r.packageName!), r.hash!);
+  }
+}
+
+const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export async function expectPackageFound(world: QuiltWorld, featureName: string): Promise<void> {
+  const name = world.packageName(featureName);
+  const latest = world.memory.pushes.filter((p) => p.name === name).at(-1)!;
+  await eventually(async () => {
+    const results = await rerun(world);
+    const hit = results.find((r) => r.packageName === name);
+    expect(hit, `${name} among ${results.map((r) => r.packageName).join(', ') || 'no results'}`).to.not.equal(undefined);
+    expect({ hash: hit!.hash, entries: hit!.totalEntries, size: hit!.size }).to.deep.equal({ hash: latest.hash, entries: latest.revision.totalEntries, size: latest.revision.totalBytes });
+  }, { timeoutMs: INDEX_DEADLINE_MS, what: `the search finding ${name} at its latest revision` });
+}
+
+/** From the search hit: browse the package at the hash found, and open its revision page. */
+export async function expectFoundPackageBrowses(world: QuiltWorld, persona: PersonaRole, featureName: string): Promise<void> {
+  const name = world.packageName(featureName);
+  const hit = world.memory.searchResults!.find((r) => r.packageName === name)!;
+  const rev = await world.registry(persona).browse(hit.packageName!, hit.hash!);
+  const pushed = world.memory.pushes.filter((p) => p.name === name).at(-1)!.revision;
+  expect(rev.entries.map((e) => [e.logicalKey, e.size])).to.deep.equal(pushed.entries.map((e) => [e.logicalKey, e.size]));
+  await expectPageShows(world, persona, catalogRevisionUrl(world.target.catalog!.catalogUrl, hit.bucket, name, hit.hash!), hit.hash!);
+}
+
+/** Workflow §2.1: the persona may read every bucket the results come from — measured, not inferred. */
+export async function expectReadableBuckets(world: QuiltWorld, persona: PersonaRole): Promise<void> {
+  const buckets = [...new Set(world.memory.searchResults!.map((r) => r.bucket))];
+  expect(buckets.length, 'buckets in the results').to.be.greaterThan(0);
+  for (const b of buckets) {
+    const r = await checkBucketAccess(world.s3(persona), b, { sampleKey: world.memory.searchResults!.find((x) => x.bucket === b)?.key, probePrefix: world.key('.access-probe/') });
+    expect(r.accessSummary.canRead, `${b}: ${JSON.stringify(r.evidence)}`).to.equal(true);
+  }
+}
+
+export async function expectNeighboursListed(world: QuiltWorld, persona: PersonaRole): Promise<void> {
+  for (const r of world.memory.searchResults!) {
+    const parent = r.key!.slice(0, r.key!.lastIndexOf('/') + 1);
+    const listing = await world.objects(persona).list(r.bucket, parent, 10);
+    expect(listing.objects.map((o) => o.key), `listing around ${r.key}`).to.include(r.key);
+  }
+}
+
+export async function expectPreviews(world: QuiltWorld, persona: PersonaRole, maxBytes: number): Promise<void> {
+  for (const r of world.memory.searchResults!) {
+    const t = await world.objects(persona).text(r.s3Uri!, maxBytes);
+    const stored = Buffer.from(world.memory.seeded.get(r.key!)!).subarray(0, maxBytes).toString('utf8');
+    expect(t.text, `preview of ${r.key}`).to.equal(stored).and.not.equal('');
+  }
+}
+
+/** A report of catalog links for the results, every one of which opens. */
+export async function expectLinkReport(world: QuiltWorld, persona: PersonaRole): Promise<void> {
+  const base = world.target.catalog!.catalogUrl;
+  const links = world.memory.searchResults!.map((r) => catalogObjectUrl(base, r.bucket, r.key!));
+  world.attach(links.join('\n'), 'text/uri-list');
+  for (const [i, r] of world.memory.searchResults!.entries()) await expectPageShows(world, persona, links[i]!, escapeHtml(r.key!.slice(r.key!.lastIndexOf('/') + 1)));
+}
+
+export type { SearchRequest };
