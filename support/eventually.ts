@@ -16,6 +16,11 @@ export async function eventually<T>(check: () => Promise<T>, options: Eventually
     if (Date.now() - started + intervalMs > timeoutMs) break;
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  const reason = last instanceof Error ? last.message : String(last);
+  const err = last as { message?: string; actual?: unknown; expected?: unknown; showDiff?: boolean };
+  let reason = last instanceof Error ? last.message : String(last);
+  // Assertion errors carry what was seen and what was wanted: show both, so the failure explains itself.
+  if (err && typeof err === 'object' && 'actual' in err && 'expected' in err) {
+    reason += `\n  actual:   ${JSON.stringify(err.actual)}\n  expected: ${JSON.stringify(err.expected)}`;
+  }
   throw new Error(`${options.what ?? 'condition'} did not hold within ${timeoutMs} ms (${attempts} attempts); last failure: ${reason}`);
 }

@@ -1,0 +1,82 @@
+/**
+ * One package revision as each path of the platform shows it, normalized to one shape so that
+ * the consistency checks can compare them field by field: the manifest in S3 (source of truth),
+ * the registry's GraphQL, the catalog page, the search index and the SQL tables.
+ */
+import type { CatalogClient } from '../adapters/catalog.js';
+import type { PackageRevision } from '../quilt/index.js';
+
+export interface PackageView {
+  /** Which path this view came from. */
+  source: string;
+  hash: string;
+  message: string | null;
+  userMeta: unknown;
+  totalEntries: number;
+  totalBytes: number;
+  /** logical key → size and content hash. */
+  entries: Record<string, { size: number; hash: string }>;
+}
+
+export function viewOfRevision(source: string, rev: PackageRevision): PackageView {
+  const entries: PackageView['entries'] = {};
+  for (const e of rev.entries) entries[e.logicalKey] = { size: e.size, hash: e.hash.value };
+  return { source, hash: rev.hash, message: rev.message, userMeta: rev.userMeta ?? null, totalEntries: rev.totalEntries, totalBytes: rev.totalBytes, entries };
+}
+
+const REVISION_QUERY = `query($bucket: String!, $name: String!, $ref: String!) {
+  package(bucket: $bucket, name: $name) { name revision(hashOrTag: $ref) { hash message userMeta totalEntries totalBytes contentsFlatMap(max: 10000) } } }`;
+
+interface GqlRevision { hash: string; message: string | null; userMeta: unknown; totalEntries: number; totalBytes: number; contentsFlatMap: Record<string, { size: number; hash: { value: string } }> | null }
+
+/** The revision through the registry's GraphQL; undefined when the registry says the package or revision does not exist. */
+export async function viewThroughGraphql(client: CatalogClient, bucket: string, name: string, ref = 'latest'): Promise<PackageView | undefined> {
+  const r = await client.graphql<{ package: { revision: GqlRevision | null } | null }>(REVISION_QUERY, { bucket, name, ref });
+  const rev = r.package?.revision;
+  if (!rev) return undefined;
+  const entries: PackageView['entries'] = {};
+  for (const [k, v] of Object.entries(rev.contentsFlatMap ?? {})) entries[k] = { size: v.size, hash: v.hash.value };
+  return { source: 'registry GraphQL', hash: rev.hash, message: rev.message, userMeta: rev.userMeta ?? null, totalEntries: rev.totalEntries, totalBytes: rev.totalBytes, entries };
+}
+
+interface SearchDoc { _id: string; _source?: Record<string, unknown> }
+
+/** The revision as the search index holds it: the manifest document and its entry documents. */
+export async function viewThroughSearch(client: CatalogClient, bucket: string, hash: string): Promise<PackageView | undefined> {
+  const index = `${bucket}_packages`;
+  const m = await client.search({ index, action: 'freeform', body: { size: 1, query: { term: { mnfst_hash: hash } } } });
+  const doc = m.hits.hits[0] as SearchDoc | undefined;
+  if (!doc) return undefined;
+  const src = doc._source ?? {};
+  const e = await client.search({ index, action: 'freeform', size: 10_000, body: { size: 10_000, query: { parent_id: { type: 'entry', id: doc._id } } } });
+  const entries: PackageView['entries'] = {};
+  for (const h of e.hits.hits as SearchDoc[]) {
+    const s = h._source ?? {};
+    entries[String(s.entry_lk)] = { size: Number(s.entry_size), hash: String((s.entry_hash as { value?: string } | undefined)?.value) };
+  }
+  const stats = (src.mnfst_stats ?? {}) as { total_bytes?: number; total_files?: number };
+  let userMeta: unknown = src.mnfst_metadata ?? null;
+  try { if (typeof userMeta === 'string') userMeta = JSON.parse(userMeta); } catch { /* kept as text */ }
+  const message = src.mnfst_message === undefined || src.mnfst_message === 'None' ? null : String(src.mnfst_message);
+  return { source: 'search index', hash: String(src.mnfst_hash), message, userMeta, totalEntries: Number(stats.total_files), totalBytes: Number(stats.total_bytes), entries };
+}
+
+/** The names and tags the search index holds pointers for, for one package. */
+export async function pointersInSearch(client: CatalogClient, bucket: string, name: string): Promise<string[]> {
+  const r = await client.search({ index: `${bucket}_packages`, action: 'freeform', body: { size: 1000, query: { bool: { filter: [{ term: { ptr_name: name } }] } } } });
+  return (r.hits.hits as SearchDoc[]).map((h) => String(h._source?.ptr_tag)).sort();
+}
+
+/** The revision as the server-rendered catalog page shows it (local catalog: machine-readable markers in the HTML). */
+export function viewOfPage(html: string): Pick<PackageView, 'hash' | 'totalBytes'> & { files: Record<string, number> } {
+  const hash = /<dd class="hash"><code>([0-9a-f]{64})<\/code>/.exec(html)?.[1] ?? '';
+  const totalBytes = Number(/<dd class="total-bytes" data-bytes="(\d+)"/.exec(html)?.[1] ?? NaN);
+  const files: Record<string, number> = {};
+  const table = /<table class="files">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+  for (const m of table.matchAll(/<a href="[^"]*">([^<]+)<\/a><\/td><td class="size" data-bytes="(\d+)"/g)) files[unescape(m[1]!)] = Number(m[2]);
+  return { hash, totalBytes, files };
+}
+
+function unescape(s: string): string {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
