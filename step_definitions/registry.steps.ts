@@ -56,3 +56,11 @@ When('{persona} packages everything under {string} as {string}', { timeout: 180_
 Then('{string} has one entry per file of {string}, {int} in all, keyed by their paths inside the folder', async function (this: QuiltWorld, name: string, folder: string, count: number) {
   await packages.expectPackageMirrorsFolder(this, name, folder, count);
 });
+
+When('{persona} opens the catalog URLs of {string}', async function (this: QuiltWorld, persona: PersonaRole, name: string) {
+  await packages.openCatalogUrls(this, persona, name);
+});
+
+Then('the package page, the revision page, a file page and the revisions page all open and show the revision of {string}', function (this: QuiltWorld, name: string) {
+  packages.expectPagesShowRevision(this, name);
+});

@@ -12,7 +12,7 @@ import { ObjectStore, type Listing, type ObjectInfo, type ObjectLink, type Objec
 import { ResourceLedger } from './ledger.js';
 import type { AccessReport } from '../support/domain/access.js';
 import type { SearchRequest, SearchResult } from '../support/domain/search.js';
-import { CatalogClient, type S3CredentialsAnswer } from '../support/adapters/catalog.js';
+import { CatalogClient, type PageAnswer, type S3CredentialsAnswer } from '../support/adapters/catalog.js';
 import { SearchEngine, type SearchAnswer } from '../support/adapters/search-engine.js';
 import type { TrinoClient, TrinoResult } from '../support/adapters/trino-rest.js';
 import { trinoClient } from '../stack/servers/trino.js';
@@ -48,6 +48,7 @@ export interface ScenarioMemory {
   presentedToken?: string;
   searchRequest?: { persona: PersonaRole; request: SearchRequest };
   searchResults?: SearchResult[];
+  pages?: PageAnswer[];
   construct?: { __typename: string; message?: string; name?: string; errors?: { message: string }[]; revision?: { hash: string } };
   node?: TreeNode;
   access?: AccessReport;

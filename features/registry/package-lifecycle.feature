@@ -35,7 +35,19 @@ Feature: Package lifecycle
       | change | logical key |
       | added  | file3.csv   |
 
-  Scenario: A deleted package can no longer be browsed or listed
+  @catalog
+  Scenario: Every catalog URL of a new package opens a page that shows its revision
+    Given Dana has created the package "test/lifecycle" from "data/file1.csv, data/file2.csv"
+    When Rita opens the catalog URLs of "test/lifecycle"
+    Then the package page, the revision page, a file page and the revisions page all open and show the revision of "test/lifecycle"
+
+  @catalog @search
+  Scenario: A deleted package disappears from the registry, the catalog and search
     Given Dana has created the package "test/lifecycle" from "data/file1.csv, data/file2.csv"
     When Dana deletes the package "test/lifecycle"
     Then the package "test/lifecycle" can no longer be browsed or found in the registry
+    And no path shows "test/lifecycle" any more:
+      | path             |
+      | registry GraphQL |
+      | catalog page     |
+      | search index     |

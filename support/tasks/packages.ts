@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
-import { QuiltNotFoundError, type PushResult } from '../quilt/index.js';
+import { QuiltNotFoundError, catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl, type PushResult } from '../quilt/index.js';
 
 const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
@@ -123,4 +123,29 @@ export async function expectPackageMirrorsFolder(world: QuiltWorld, featureName:
     expect(loc.scheme === 's3' && loc.key, `physical key of ${key}`).to.equal(`${prefix}${key}`);
   }
   expect(new Set(rev.logicalKeys.map((k) => k.split('/')[0])).size, 'run folders kept').to.be.greaterThan(1);
+}
+
+/** Opens every catalog URL of the package's latest revision; each must open and (local catalog) show the revision's hash. */
+export async function openCatalogUrls(world: QuiltWorld, persona: PersonaRole, featureName: string): Promise<void> {
+  const name = world.packageName(featureName);
+  const push = world.memory.pushes.filter((p) => p.name === name).at(-1)!;
+  const base = world.target.catalog!.catalogUrl;
+  const first = push.revision.entries[0]!.logicalKey;
+  const urls = [
+    catalogPackageUrl(base, world.bucket, name),
+    catalogRevisionUrl(base, world.bucket, name, push.hash),
+    catalogRevisionUrl(base, world.bucket, name, push.timestamp, first),
+    catalogRevisionsUrl(base, world.bucket, name),
+  ];
+  world.memory.pages = [];
+  for (const url of urls) world.memory.pages.push(await world.catalog(persona).page(url));
+}
+
+export function expectPagesShowRevision(world: QuiltWorld, featureName: string): void {
+  const hash = world.memory.pushes.filter((p) => p.name === world.packageName(featureName)).at(-1)!.hash;
+  for (const p of world.memory.pages!) {
+    expect(p.status, `HTTP status of ${p.url}`).to.equal(200);
+    if (world.target.kind === 'local') expect(p.html, `${p.url} shows the revision ${hash.slice(0, 10)}`).to.include(hash);
+  }
+  expect(world.memory.pages!.length).to.equal(4);
 }
