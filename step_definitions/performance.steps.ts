@@ -42,3 +42,23 @@ Then('it took no longer than the {string} budget', function (this: QuiltWorld, b
   if (!isBudgetName(budget)) throw new Error(`unknown budget "${budget}": use one of list_10k_objects, search_1000_results, query_10k_rows, deep_browse, parallel_heads, parallel_searches`);
   perf.expectWithinBudget(this, budget);
 });
+
+Given('the search index holds all {word} of them', { timeout: 330_000 }, async function (this: QuiltWorld, n: string) {
+  await perf.expectFolderIndexed(this, count(n));
+});
+
+When('{persona} searches that folder through the catalog for up to {int} files matching {string}', async function (this: QuiltWorld, persona: PersonaRole, limit: number, query: string) {
+  await perf.searchLargeFolder(this, persona, query, limit);
+});
+
+Then('{int} distinct files of that folder come back, out of at least {word} matches', function (this: QuiltWorld, returned: number, atLeast: string) {
+  perf.expectSearchVolume(this, returned, count(atLeast));
+});
+
+When('{persona} runs these searches of that folder at the same time: {string}', async function (this: QuiltWorld, persona: PersonaRole, queries: string) {
+  await perf.parallelSearches(this, persona, queries.split(',').map((q) => q.trim()));
+});
+
+Then('all {int} searches answer with files of that folder', function (this: QuiltWorld, n: number) {
+  perf.expectEveryParallelSearchAnswered(this, n);
+});

@@ -11,7 +11,7 @@ import { createS3Client } from '../support/adapters/s3-client.js';
 import { ObjectStore, type Listing, type ObjectInfo, type ObjectLink, type ObjectText } from '../support/domain/objects.js';
 import { ResourceLedger } from './ledger.js';
 import type { AccessReport } from '../support/domain/access.js';
-import type { SearchRequest, SearchResult } from '../support/domain/search.js';
+import type { SearchAnswer as CatalogSearchAnswer, SearchRequest, SearchResult } from '../support/domain/search.js';
 import { CatalogClient, type PageAnswer, type S3CredentialsAnswer } from '../support/adapters/catalog.js';
 import { SearchEngine, type SearchAnswer } from '../support/adapters/search-engine.js';
 import type { TrinoClient, TrinoResult } from '../support/adapters/trino-rest.js';
@@ -49,6 +49,8 @@ export interface ScenarioMemory {
   searchRequest?: { persona: PersonaRole; request: SearchRequest };
   searchResults?: SearchResult[];
   pages?: PageAnswer[];
+  searchTotal?: number;
+  parallelAnswers?: CatalogSearchAnswer[];
   construct?: { __typename: string; message?: string; name?: string; errors?: { message: string }[]; revision?: { hash: string } };
   node?: TreeNode;
   access?: AccessReport;

@@ -9,6 +9,8 @@ import { attachMeasurement } from '../reporting/measurements.js';
 import { budgetSeconds, BUDGETS, type BudgetName } from '../budgets.js';
 import { ensureLargeFolder, LARGE_FOLDER_PREFIX } from '../fixtures/large-folder.js';
 import { ownPackage, remember } from './packages.js';
+import { eventually } from '../eventually.js';
+import { searchCatalog } from '../domain/search.js';
 
 /** Times an action and remembers the figure under a budget name. */
 export async function timed<T>(world: QuiltWorld, budget: BudgetName, action: () => Promise<T>): Promise<T> {
@@ -91,4 +93,41 @@ export function expectDeepestFolder(world: QuiltWorld, files: number, totalEntri
   const fileChildren = [...node.children.values()].filter((c) => c.entry !== undefined);
   expect(fileChildren.length, 'files in the deepest folder').to.equal(files);
   expect(world.memory.revision!.totalEntries).to.equal(totalEntries);
+}
+
+/** The search index has caught up with the fixture folder (it is indexed once, like the folder itself). */
+export async function expectFolderIndexed(world: QuiltWorld, count: number): Promise<void> {
+  await eventually(async () => {
+    const r = await world.catalog('admin').search({ index: world.bucket, action: 'freeform', body: { size: 0, track_total_hits: true, query: { prefix: { key: `${LARGE_FOLDER_PREFIX}batch-` } } } });
+    const total = typeof r.hits.total === 'number' ? r.hits.total : r.hits.total.value;
+    expect(total, 'fixture files in the search index').to.be.at.least(count);
+  }, { timeoutMs: 300_000, intervalMs: 2000, what: `the search index holding the ${count} fixture files` });
+}
+
+export async function searchLargeFolder(world: QuiltWorld, persona: PersonaRole, query: string, limit: number): Promise<void> {
+  const answer = await timed(world, 'search_1000_results', () => searchCatalog(world.catalog(persona), { query, scope: 'file', bucket: world.bucket, keyPrefix: `${LARGE_FOLDER_PREFIX}batch-`, limit }));
+  world.memory.searchResults = answer.results;
+  world.memory.searchTotal = answer.totalResults;
+}
+
+export function expectSearchVolume(world: QuiltWorld, returned: number, atLeast: number): void {
+  expect(world.memory.searchResults!.length, 'results returned').to.equal(returned);
+  expect(world.memory.searchTotal!, 'total matches').to.be.at.least(atLeast);
+  expect(new Set(world.memory.searchResults!.map((r) => r.key)).size, 'distinct results').to.equal(returned);
+  for (const r of world.memory.searchResults!) expect(r.key!.startsWith(LARGE_FOLDER_PREFIX), r.key).to.equal(true);
+}
+
+export async function parallelSearches(world: QuiltWorld, persona: PersonaRole, queries: string[]): Promise<void> {
+  const client = world.catalog(persona);
+  world.memory.parallelAnswers = await timed(world, 'parallel_searches', () => Promise.all(queries.map((query) =>
+    searchCatalog(client, { query, scope: 'file', bucket: world.bucket, keyPrefix: LARGE_FOLDER_PREFIX, limit: 10 }))));
+}
+
+export function expectEveryParallelSearchAnswered(world: QuiltWorld, count: number): void {
+  const answers = world.memory.parallelAnswers!;
+  expect(answers.length).to.equal(count);
+  for (const a of answers) {
+    expect(a.results.length, 'results of each search').to.be.greaterThan(0);
+    for (const r of a.results) expect(r.key!.startsWith(LARGE_FOLDER_PREFIX)).to.equal(true);
+  }
 }
