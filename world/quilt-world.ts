@@ -51,6 +51,9 @@ export interface ScenarioMemory {
   pages?: PageAnswer[];
   searchTotal?: number;
   parallelAnswers?: CatalogSearchAnswer[];
+  elapsedMs?: number;
+  retryAttempts?: number;
+  retryLog?: string[];
   construct?: { __typename: string; message?: string; name?: string; errors?: { message: string }[]; revision?: { hash: string } };
   node?: TreeNode;
   access?: AccessReport;

@@ -64,7 +64,12 @@ export class CatalogClient {
     if (params.body !== undefined) query.body = JSON.stringify(params.body);
     if (params.size !== undefined) query.size = String(params.size);
     if (params.from !== undefined) query.from = String(params.from);
-    return this.getJson<RawSearchResponse>(`${this.endpoints.registryUrl}/api/search`, 'search', query, signal);
+    try {
+      return await this.getJson<RawSearchResponse>(`${this.endpoints.registryUrl}/api/search`, 'search', query, signal);
+    } catch (e) {
+      if (signal?.aborted) throw new CatalogTimeoutError('search: the caller\'s deadline (timeout) passed and the request was aborted; retry with a longer timeout or a narrower query');
+      throw e;
+    }
   }
 
   /** GET /api/auth/get_credentials — the S3 credentials the token's user works with. */

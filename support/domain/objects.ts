@@ -39,6 +39,8 @@ export function explainS3Error(e: unknown, bucket: string, action: string): Erro
   return e instanceof Error ? e : new Error(String(e));
 }
 
+export class ObjectFetchTimeoutError extends Error {}
+
 const md5 = (b: Uint8Array): string => createHash('md5').update(b).digest('hex');
 const unquote = (etag: string | undefined): string => (etag ?? '').replace(/^"|"$/g, '');
 
@@ -92,6 +94,17 @@ export class ObjectStore {
     } catch (e) {
       if ((e as Error).name === 'AbortError' || signal?.aborted) throw new Error(`reading ${uri} was aborted: ${String(signal?.reason ?? 'deadline passed')}`);
       throw explainS3Error(e, loc.bucket, `read "${loc.key}"`);
+    }
+  }
+
+  /** Fetches a whole object, giving up (and aborting the transfer) at the deadline. */
+  async fetchWithin(uri: string, deadlineMs: number): Promise<Uint8Array> {
+    const signal = AbortSignal.timeout(deadlineMs);
+    try {
+      return await this.bytes(uri, undefined, signal);
+    } catch (e) {
+      if (signal.aborted) throw new ObjectFetchTimeoutError(`fetching ${uri} hit its timeout of ${deadlineMs} ms and was aborted; nothing partial was returned — retry with a longer timeout, or fetch a byte range`);
+      throw e;
     }
   }
 
