@@ -2,12 +2,29 @@
  * Who may read what is decided by RGW itself: the catalog asks with the user's own keys
  * (ListObjectsV2, MaxKeys=1) and reuses the answer for a short while. Nothing is hard-coded.
  */
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../../support/adapters/s3-client.js';
+import '../lib/aws-env.js';
+import { Agent } from 'node:http';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { CatalogConfig } from './config.js';
 import { HttpError } from './http.js';
 
 export type BucketAccess = 'allowed' | 'denied' | 'no-such-bucket';
+
+/**
+ * An S3 client for RGW as the catalog uses it: no streaming checksums (RGW 16 answers 411) and NO
+ * keep-alive. Measured on this stack: a request on a reused connection to RGW takes ~48 ms (RGW's
+ * beast frontend does not set TCP_NODELAY, so its second write waits for the client's delayed
+ * ACK), a request on a fresh connection ~9 ms.
+ */
+export function rgwClient(endpoint: string, region: string, credentials: { accessKeyId: string; secretAccessKey: string }): S3Client {
+  return new S3Client({
+    endpoint, region, forcePathStyle: true, credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 2,
+    requestHandler: { httpAgent: new Agent({ keepAlive: false }), requestTimeout: 20_000, connectionTimeout: 5_000 },
+  });
+}
 
 /** S3 clients per user, made once. */
 export class S3Clients {
@@ -19,7 +36,7 @@ export class S3Clients {
     if (!c) {
       const u = this.config.users[user];
       if (!u) throw new HttpError(401, 'UnknownUser', `user ${JSON.stringify(user)} is not known to this catalog`);
-      c = createS3Client({ endpoint: this.config.s3Endpoint, region: this.config.region, credentials: { accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey }, maxAttempts: 2, requestTimeoutMs: 20_000 });
+      c = rgwClient(this.config.s3Endpoint, this.config.region, { accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey });
       this.clients.set(user, c);
     }
     return c;

@@ -1,16 +1,17 @@
 /**
  * Wires RGW bucket notifications to the catalog's indexer.
  *
- * At every start the catalog creates a FRESH persistent SNS topic on RGW (`<base>-<start id>`)
- * whose push endpoint is its /internal/s3-events, points its bucket notification (Id = <base>,
- * ObjectCreated:* and ObjectRemoved:*) at it, and deletes its older topics. Measured on RGW 16.2.15:
- * once a persistent topic's endpoint has been unreachable (the catalog restarting), RGW never
- * delivers from that topic's queue again (its queue worker hangs), while a new topic is picked up
- * by RGW's queue manager within ~30 s. Events that were left in the old queue are covered by the
- * backfill the catalog runs right after this set-up.
- *
- * While the catalog runs, RGW keeps events in the topic's queue until the catalog answers 200
- * (which it does only after queueing them durably on disk).
+ * The catalog pushes events through a persistent SNS topic on RGW (`<base>-<hex>`) whose push
+ * endpoint is its /internal/s3-events, and a bucket notification (Id = <base>, ObjectCreated:* and
+ * ObjectRemoved:*) on each served bucket. Measured on RGW 16.2.15:
+ * - once a push to a persistent topic's endpoint has failed (the catalog was down while events
+ *   came), RGW never delivers from that topic's queue again (its queue worker hangs);
+ * - a NEW topic is picked up by RGW's queue manager only at its next periodic scan (~0-30 s).
+ * So: on a clean stop the catalog removes its bucket notifications but keeps the (drained) topic,
+ * and the next start re-attaches it and proves delivery with a canary object within seconds; when
+ * the canary does not come through (after a crash the topic may be stalled) it switches to a fresh
+ * topic and deletes the old ones. The backfill that follows each set-up catches up with whatever
+ * happened while no notification was attached.
  *
  * DANGER (RGW 16 bug): with an ObjectRemoved notification on a bucket, a DeleteObjects
  * (multi-object delete) request on that bucket aborts radosgw. Delete one object at a time.
@@ -29,7 +30,7 @@ export function pushEndpoint(config: CatalogConfig): string {
   return `${config.url}/internal/s3-events?token=${eventsToken(config)}`;
 }
 
-export interface NotificationSetup { topicArn: string; endpoint: string; buckets: string[]; removedTopics: string[] }
+export interface NotificationSetup { topicArn: string; topicName: string; endpoint: string; buckets: string[]; removedTopics: string[] }
 
 function snsClient(config: CatalogConfig): SNSClient {
   const admin = config.users[config.indexerUser]!;
@@ -75,12 +76,15 @@ export async function deleteBucketNotification(s3: S3Client, bucket: string, id:
   }
 }
 
-/** Creates this start's topic, points each bucket's notification at it and deletes older topics of the same base. */
-export async function ensureNotifications(config: CatalogConfig, s3: S3Client, startId = randomBytes(4).toString('hex')): Promise<NotificationSetup> {
+/**
+ * Points each bucket's notification at topic `<base>-<id>` (created, or its attributes refreshed
+ * when it exists) and, unless `keepOthers`, deletes the other topics of the same base.
+ */
+export async function ensureNotifications(config: CatalogConfig, s3: S3Client, id = randomBytes(4).toString('hex'), keepOthers = false): Promise<NotificationSetup> {
   const sns = snsClient(config);
   try {
     const endpoint = pushEndpoint(config);
-    const name = `${config.topicName}-${startId}`;
+    const name = `${config.topicName}-${id}`;
     const topic = await sns.send(new CreateTopicCommand({ Name: name, Attributes: { 'push-endpoint': endpoint, persistent: 'true' } }));
     const topicArn = topic.TopicArn;
     if (!topicArn) throw new Error(`RGW created topic ${name} but returned no ARN`);
@@ -92,25 +96,41 @@ export async function ensureNotifications(config: CatalogConfig, s3: S3Client, s
       await s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: { TopicConfigurations: [...others, ours] } }));
     }
     const removedTopics: string[] = [];
-    for (const arn of await listTopicArns(sns)) {
-      const n = topicNameOf(arn);
-      if (n !== name && (n === config.topicName || (n.startsWith(`${config.topicName}-`) && /^[0-9a-f]{8}$/.test(n.slice(config.topicName.length + 1))))) {
-        await sns.send(new DeleteTopicCommand({ TopicArn: arn }));
-        removedTopics.push(n);
+    if (!keepOthers) {
+      for (const arn of await listTopicArns(sns)) {
+        const n = topicNameOf(arn);
+        if (n !== name && (n === config.topicName || (n.startsWith(`${config.topicName}-`) && /^[0-9a-f]{8}$/.test(n.slice(config.topicName.length + 1))))) {
+          await sns.send(new DeleteTopicCommand({ TopicArn: arn }));
+          removedTopics.push(n);
+        }
       }
     }
-    return { topicArn, endpoint: endpoint.replace(/token=[^&]+/, 'token=…'), buckets: [...config.buckets], removedTopics };
+    return { topicArn, topicName: name, endpoint: endpoint.replace(/token=[^&]+/, 'token=…'), buckets: [...config.buckets], removedTopics };
   } finally {
     sns.destroy();
   }
 }
 
-/** Undoes ensureNotifications(): removes the bucket notifications and every topic of this base. */
-export async function removeNotifications(config: CatalogConfig, s3: S3Client): Promise<string[]> {
+/** Does topic `<base>-<id>` exist on RGW? */
+export async function topicExists(config: CatalogConfig, id: string): Promise<boolean> {
+  const sns = snsClient(config);
+  try {
+    return (await listTopicArns(sns)).some((arn) => topicNameOf(arn) === `${config.topicName}-${id}`);
+  } finally {
+    sns.destroy();
+  }
+}
+
+/**
+ * Undoes ensureNotifications(): removes the bucket notifications and (unless `keepTopics`) every
+ * topic of this base.
+ */
+export async function removeNotifications(config: CatalogConfig, s3: S3Client, keepTopics = false): Promise<string[]> {
   const sns = snsClient(config);
   try {
     for (const bucket of config.buckets) await deleteBucketNotification(s3, bucket, config.topicName);
     const removed: string[] = [];
+    if (keepTopics) return removed;
     for (const arn of await listTopicArns(sns)) {
       const n = topicNameOf(arn);
       if (n === config.topicName || n.startsWith(`${config.topicName}-`)) {

@@ -43,6 +43,21 @@ export async function resolveIndexes(raw: string | null, user: string, authz: Au
   return [...new Set(out)];
 }
 
+/** The path of the first "index"/"_index" key in a query body (a terms lookup, more_like_this...), if any. */
+export function crossIndexReference(value: unknown, path = 'body'): string | undefined {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) { const r = crossIndexReference(v, `${path}[${i}]`); if (r) return r; }
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'index' || k === '_index') return `${path}.${k}`;
+    const r = crossIndexReference(v, `${path}.${k}`);
+    if (r) return r;
+  }
+  return undefined;
+}
+
 export async function search(params: URLSearchParams, user: string, authz: Authorizer, os: Client, servedBuckets: string[]): Promise<unknown> {
   const indexes = await resolveIndexes(params.get('index'), user, authz, servedBuckets);
   const action = params.get('action') ?? 'search';
@@ -61,6 +76,8 @@ export async function search(params: URLSearchParams, user: string, authz: Autho
     try { parsed = JSON.parse(raw); } catch (e) { throw new HttpError(400, 'BadRequest', `"body" is not JSON: ${(e as Error).message}`); }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new HttpError(400, 'BadRequest', '"body" must be a JSON object (an OpenSearch search request)');
     body = parsed as Record<string, unknown>;
+    const ref = crossIndexReference(body);
+    if (ref) throw new HttpError(400, 'BadRequest', `the search body may not name other indexes (${ref}): terms lookups and the like would read indexes outside the request's buckets`);
   } else {
     throw new HttpError(400, 'BadRequest', `unknown action ${JSON.stringify(action)}: use "search" or "freeform"`);
   }

@@ -29,7 +29,16 @@ export interface CatalogContext {
   indexer: Indexer;
   packages: PackageService;
   log: (line: string) => void;
-  notifications: { state: 'pending' | 'ok' | 'failed'; topicArn?: string; endpoint?: string; error?: string };
+  notifications: {
+    state: 'pending' | 'ok' | 'failed';
+    topicArn?: string;
+    endpoint?: string;
+    error?: string;
+    /** True once RGW delivered the start-up canary's event through the new topic. */
+    delivering?: boolean;
+    /** How long that first delivery took (RGW picks a new topic's queue up within ~30 s). */
+    firstDeliveryMs?: number;
+  };
 }
 
 export function authenticate(ctx: CatalogContext, req: IncomingMessage): string {

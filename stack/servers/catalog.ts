@@ -54,18 +54,24 @@ export const catalog: ManagedServer = {
     }
   },
 
-  /** Waits (bounded) until the catalog has wired its RGW notifications, and says so. */
+  /**
+   * Waits (bounded) until RGW delivers events to the catalog: the catalog wires a fresh topic at
+   * every start and proves it with a canary object; RGW needs up to ~30 s to pick a new topic up.
+   */
   async provision(c: StackConfig, out: Reporter) {
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 150_000;
+    let last = 'no answer';
     for (;;) {
       try {
         const r = await httpGet(`http://127.0.0.1:${c.ports.catalog}/internal/indexer`, 3000);
-        const n = (JSON.parse(r.body) as { notifications?: { state?: string; topicArn?: string; error?: string } }).notifications;
-        if (n?.state === 'ok') { out.info(`catalog: RGW notifications via ${n.topicArn}`); return; }
-        if (Date.now() > deadline) throw new Error(`the catalog could not set up RGW bucket notifications: ${n?.error ?? n?.state ?? 'no answer'}`);
+        const n = (JSON.parse(r.body) as { notifications?: { state?: string; topicArn?: string; error?: string; delivering?: boolean; firstDeliveryMs?: number } }).notifications;
+        if (n?.delivering) { out.info(`catalog: RGW delivers bucket events via ${n.topicArn} (first after ${n.firstDeliveryMs} ms)`); return; }
+        last = n?.error ?? n?.state ?? 'no answer';
+        if (n?.delivering === false) throw new Error(`RGW does not deliver bucket events to the catalog: ${last}`);
       } catch (e) {
-        if (Date.now() > deadline) throw e;
+        if ((e as Error).message.startsWith('RGW does not')) throw e;
       }
+      if (Date.now() > deadline) throw new Error(`RGW delivered no bucket event to the catalog within 150 s (${last}); see logs/catalog.log and logs/ceph-client.rgw.a.log`);
       await new Promise((r) => setTimeout(r, 500));
     }
   },

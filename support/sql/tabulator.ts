@@ -652,14 +652,18 @@ JOIN (VALUES ${valueRows.join(',\n  ')}) AS m(${mapCols}) ON d."$file" = m."$fil
     return backing;
   }
 
-  /** Drops backing tables and pinned copies the current view no longer uses. */
-  private async collectGarbage(bucket: string, table: string, keep: Set<string>, files: MatchedFile[]): Promise<void> {
+  /** The external tables behind a table's view (in the internal schema). */
+  async backingTables(bucket: string, table: string): Promise<string[]> {
     const prefix = this.backingPrefix(bucket, table);
     const r = await this.sql(`SELECT table_name FROM ${qualified(this.catalog, 'information_schema', 'tables')}
       WHERE table_schema = ${literal(this.internalSchema)} AND table_name LIKE ${literal(`${prefix}%`)}`);
-    for (const row of r.rows) {
-      const name = String(row[0]);
-      if (name.startsWith(prefix) && !keep.has(name)) await this.sql(`DROP TABLE IF EXISTS ${qualified(this.catalog, this.internalSchema, name)}`);
+    return r.rows.map((row) => String(row[0])).filter((n) => n.startsWith(prefix)).sort();
+  }
+
+  /** Drops backing tables and pinned copies the current view no longer uses. */
+  private async collectGarbage(bucket: string, table: string, keep: Set<string>, files: MatchedFile[]): Promise<void> {
+    for (const name of await this.backingTables(bucket, table)) {
+      if (!keep.has(name)) await this.sql(`DROP TABLE IF EXISTS ${qualified(this.catalog, this.internalSchema, name)}`);
     }
     const pinned = new Set(files.filter((f) => f.pinned).map((f) => f.read.key));
     const stale = (await listKeys(this.options.s3, this.scratchBucket, this.pinPrefix(bucket, table))).filter((k) => !pinned.has(k));
@@ -677,12 +681,8 @@ JOIN (VALUES ${valueRows.join(',\n  ')}) AS m(${mapCols}) ON d."$file" = m."$fil
     await this.sql(`DROP VIEW IF EXISTS ${this.viewName(bucket, table)}`).catch((e: unknown) => {
       if (!(e instanceof TrinoQueryError && e.errorName === 'SCHEMA_NOT_FOUND')) throw e;
     });
-    const prefix = this.backingPrefix(bucket, table);
-    const r = await this.sql(`SELECT table_name FROM ${qualified(this.catalog, 'information_schema', 'tables')}
-      WHERE table_schema = ${literal(this.internalSchema)} AND table_name LIKE ${literal(`${prefix}%`)}`);
-    for (const row of r.rows) {
-      const name = String(row[0]);
-      if (name.startsWith(prefix)) await this.sql(`DROP TABLE IF EXISTS ${qualified(this.catalog, this.internalSchema, name)}`);
+    for (const name of await this.backingTables(bucket, table)) {
+      await this.sql(`DROP TABLE IF EXISTS ${qualified(this.catalog, this.internalSchema, name)}`);
     }
     await deletePrefix(this.options.s3, this.scratchBucket, this.pinPrefix(bucket, table)).catch((e: unknown) => {
       if (!(e instanceof QuiltNotFoundError)) throw e;

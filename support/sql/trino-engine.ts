@@ -228,7 +228,8 @@ export class TrinoQueryEngine implements QueryEngine {
 
   /**
    * The query's state as the server reports it (GET /v1/query/<id>): e.g. "RUNNING",
-   * "FINISHED", "FAILED / USER_CANCELED"; waits up to 5 s for a cancelled query to settle.
+   * "FINISHED", "FAILED / USER_CANCELED", or "GONE" when a query cancelled before it was
+   * dispatched has been forgotten; waits up to 5 s for a cancelled query to settle.
    */
   async serverState(queryId: string): Promise<string | undefined> {
     const until = Date.now() + 5000;
@@ -236,6 +237,8 @@ export class TrinoQueryEngine implements QueryEngine {
     for (;;) {
       try {
         const res = await fetch(`${this.server}/v1/query/${encodeURIComponent(queryId)}`, { headers: this.headers(), signal: AbortSignal.timeout(5000) });
+        // 410: the server no longer knows the query — it was cancelled before it was dispatched.
+        if (res.status === 410) return last ?? 'GONE';
         if (res.status !== 200) return last;
         const info = await res.json() as { state?: string; errorCode?: { name?: string }; done?: boolean };
         last = info.errorCode?.name ? `${info.state} / ${info.errorCode.name}` : info.state;

@@ -179,6 +179,7 @@ describe('search API', () => {
       [`?index=${cat.bucket}&action=search&query=x&size=-1`, 400, /size/],
       [`?index=${cat.bucket}&action=freeform&body=${encodeURIComponent('{"query":{"nonsense":{}}}')}`, 400, /OpenSearch/],
       [`?index=Bad_Index!&action=search&query=x`, 400, /index/],
+      [`?index=${cat.bucket}&action=freeform&body=${encodeURIComponent(JSON.stringify({ query: { terms: { key: { index: 'other-bucket', id: '1', path: 'key' } } } }))}`, 400, /other indexes/],
       [`?index=quilt-e2e-no-such-bucket-${randomBytes(3).toString('hex')}&action=search&query=x`, 404, /does not exist/],
     ];
     for (const [qs, status, re] of cases) {

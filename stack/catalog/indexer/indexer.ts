@@ -101,12 +101,26 @@ export class Indexer {
     private readonly log: (line: string) => void,
   ) {}
 
+  private readonly expected = new Map<string, () => void>();
+
+  /** Resolves when an event about this key arrives (the start-up canary). */
+  expectEvent(bucket: string, key: string): Promise<void> {
+    return new Promise((resolve) => this.expected.set(`${bucket}\u0000${key}`, resolve));
+  }
+
   /** Accepts RGW's POST body; resolves once the records are durably queued. */
   async accept(body: unknown): Promise<number> {
     const records = (body as { Records?: unknown }).Records;
     if (!Array.isArray(records)) throw new Error('expected a JSON object with a "Records" array (an S3 event notification)');
     const usable = records.filter((r): r is S3EventRecord => typeof r === 'object' && r !== null);
     await this.queue.append(usable);
+    if (this.expected.size) {
+      for (const r of usable) {
+        const t = taskOf(r);
+        const k = t && `${t.bucket}\u0000${t.key}`;
+        if (k && this.expected.has(k)) { this.expected.get(k)!(); this.expected.delete(k); }
+      }
+    }
     this.received += usable.length;
     this.lastEventAt = Date.now();
     return usable.length;
@@ -244,12 +258,15 @@ export class Indexer {
     const ops: BulkOp[] = [];
     const touched = new Set<string>();
     for (const b of new Set(tasks.map((t) => t.bucket))) await this.ensure(b);
+    const t0 = Date.now();
+    const existing = await this.existingObjectDocs(tasks.filter((t) => !t.key.startsWith('.quilt/')));
+    const t1 = Date.now();
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < tasks.length) {
         const t = tasks[next++]!;
         try {
-          const out = await this.reconcileKey(t);
+          const out = await this.reconcileKey(t, existing);
           if (out.length) { ops.push(...out); touched.add(t.bucket); touched.add(packagesIndex(t.bucket)); }
         } catch (e) {
           if (e instanceof TransientError) throw e;
@@ -258,10 +275,16 @@ export class Indexer {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(8, tasks.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(16, tasks.length) }, worker));
+    const t2 = Date.now();
     await this.bulk(ops);
+    const t3 = Date.now();
     if (touched.size) {
       try { await this.os.indices.refresh({ index: [...touched].join(','), ignore_unavailable: true }); } catch (e) { throw this.wrapOs(e, 'refreshing'); }
+    }
+    const t4 = Date.now();
+    if (t4 - t0 > 2000) {
+      this.log(`indexer: batch of ${tasks.length} key(s), ${ops.length} document operation(s) took ${t4 - t0} ms (lookup ${t1 - t0}, S3 ${t2 - t1}, bulk ${t3 - t2}, refresh ${t4 - t3})`);
     }
   }
 
@@ -282,13 +305,34 @@ export class Indexer {
     }
   }
 
-  private async reconcileKey(t: Task): Promise<BulkOp[]> {
+  /** The document ids of every object key of the batch, per bucket and key (one query per 1000 keys). */
+  private async existingObjectDocs(tasks: Task[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    const byBucket = new Map<string, string[]>();
+    for (const t of tasks) byBucket.set(t.bucket, [...(byBucket.get(t.bucket) ?? []), t.key]);
+    for (const [bucket, keys] of byBucket) {
+      for (let i = 0; i < keys.length; i += 1000) {
+        const chunk = keys.slice(i, i + 1000);
+        let r;
+        try {
+          r = await this.os.search({ index: bucket, body: { query: { terms: { key: chunk } }, _source: ['key'], size: 10_000, track_total_hits: true } as never });
+        } catch (e) { throw this.wrapOs(e, `reading the documents of ${chunk.length} key(s)`); }
+        const body = r.body as { hits: { total: { value: number }; hits: Array<{ _id: string; _source?: { key?: string } }> } };
+        if (body.hits.total.value > body.hits.hits.length) continue; // too many versions: looked up key by key
+        for (const k of chunk) out.set(`${bucket}\u0000${k}`, []);
+        for (const h of body.hits.hits) out.get(`${bucket}\u0000${h._source?.key ?? ''}`)?.push(h._id);
+      }
+    }
+    return out;
+  }
+
+  private async reconcileKey(t: Task, existing: Map<string, string[]>): Promise<BulkOp[]> {
     const m = /^\.quilt\/packages\/([0-9a-f]{64})$/.exec(t.key);
     if (m) return this.reconcileManifest(t.bucket, m[1]!);
     const p = /^\.quilt\/named_packages\/([^/]+\/[^/]+)\/([^/]+)$/.exec(t.key);
     if (p) return this.reconcilePointer(t.bucket, t.key, p[1]!, p[2]!);
     if (t.key.startsWith('.quilt/')) return [];
-    return this.reconcileObject(t);
+    return this.reconcileObject(t, existing.get(`${t.bucket}\u0000${t.key}`));
   }
 
   // ---- objects -------------------------------------------------------------------------------
@@ -348,15 +392,16 @@ export class Indexer {
     }
   }
 
-  private async reconcileObject(t: Task): Promise<BulkOp[]> {
+  private async reconcileObject(t: Task, known: string[] | undefined): Promise<BulkOp[]> {
     const versions = await this.listVersionsOf(t.bucket, t.key);
-    const existing = new Set(await this.existingObjectDocIds(t.bucket, t.key));
+    const existing = new Set(known ?? await this.existingObjectDocIds(t.bucket, t.key));
     const ops: BulkOp[] = [];
     const wanted = new Set<string>();
     for (const v of versions) {
       const id = objectDocId(t.key, v.versionId);
       wanted.add(id);
       if (existing.has(id)) continue;
+      const [content, tags] = v.deleteMarker ? ['', {}] : await Promise.all([this.content(t.bucket, t.key, v.versionId, v.size), this.tags(t.bucket, t.key, v.versionId)]);
       ops.push({
         action: { index: { _index: t.bucket, _id: id } },
         doc: {
@@ -366,11 +411,11 @@ export class Indexer {
           last_modified: v.lastModified?.toISOString() ?? null,
           version_id: v.versionId,
           delete_marker: v.deleteMarker,
-          content: v.deleteMarker ? '' : await this.content(t.bucket, t.key, v.versionId, v.size),
+          content,
           ext: extOf(t.key),
           event: t.event,
           updated: new Date().toISOString(),
-          s3_tags: v.deleteMarker ? {} : await this.tags(t.bucket, t.key, v.versionId),
+          s3_tags: tags,
           was_packaged: false,
         },
       });

@@ -18,6 +18,7 @@ export class DurableQueue<T> {
   private seq = 0;
   private size = 0;
   private waiters: (() => void)[] = [];
+  private group: { items: T[]; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> } | undefined;
 
   private constructor(private readonly file: string, private readonly offsetFile: string, private handle: FileHandle) {}
 
@@ -62,29 +63,50 @@ export class DurableQueue<T> {
     return p;
   }
 
-  /** Appends items durably; resolves after fdatasync. */
+  /**
+   * Appends items durably; resolves after fdatasync. Appends that arrive while a write is on its
+   * way are written together with one fdatasync (group commit): RGW pushes many events at once.
+   */
   append(items: T[]): Promise<void> {
     if (items.length === 0) return Promise.resolve();
-    return this.serial(async () => {
-      const now = Date.now();
-      const events = items.map((item) => ({ seq: ++this.seq, received: now, item }));
-      let text = '';
-      const ends: number[] = [];
-      let size = this.size;
-      for (const ev of events) {
-        const line = `${JSON.stringify(ev)}\n`;
-        text += line;
-        size += Buffer.byteLength(line);
-        ends.push(size);
+    return new Promise<void>((resolve, reject) => {
+      if (!this.group) {
+        const group = { items: [] as T[], waiters: [] as Array<{ resolve: () => void; reject: (e: unknown) => void }> };
+        this.group = group;
+        this.serial(async () => {
+          this.group = undefined;
+          try {
+            await this.writeGroup(group.items);
+            for (const w of group.waiters) w.resolve();
+          } catch (e) {
+            // Keep the offsets right for what follows (a torn line is skipped when read back).
+            this.size = await this.handle.stat().then((st) => st.size, () => this.size);
+            for (const w of group.waiters) w.reject(e);
+          }
+        }).catch(() => undefined);
       }
-      await this.handle.write(text);
-      await this.handle.datasync();
-      this.size = size;
-      events.forEach((event, i) => this.pending.push({ event, end: ends[i]! }));
-      const w = this.waiters;
-      this.waiters = [];
-      for (const wake of w) wake();
+      this.group.items.push(...items);
+      this.group.waiters.push({ resolve, reject });
     });
+  }
+
+  private async writeGroup(items: T[]): Promise<void> {
+    const now = Date.now();
+    const events = items.map((item) => ({ seq: ++this.seq, received: now, item }));
+    let text = '';
+    const ends: number[] = [];
+    let size = this.size;
+    for (const ev of events) {
+      const line = `${JSON.stringify(ev)}\n`;
+      text += line;
+      size += Buffer.byteLength(line);
+      ends.push(size);
+    }
+    await this.handle.write(text);
+    await this.handle.datasync();
+    this.size = size;
+    events.forEach((event, i) => this.pending.push({ event, end: ends[i]! }));
+    this.poke();
   }
 
   /** Wakes a wait() without an event (other work arrived). */
