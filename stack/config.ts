@@ -45,8 +45,8 @@ export interface StackConfig {
   healthDeadlineSeconds: number;
 }
 
-function port(name: string, fallback: number): number {
-  const raw = process.env[name];
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 65535) {
@@ -68,12 +68,12 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     logDir: join(home, 'logs'),
     host: '127.0.0.1',
     ports: {
-      s3: port('QUILT_E2E_S3_PORT', 7480),
-      cephMon: port('QUILT_E2E_CEPH_MON_PORT', 3300),
-      opensearch: port('QUILT_E2E_OPENSEARCH_PORT', 9200),
-      opensearchTransport: port('QUILT_E2E_OPENSEARCH_TRANSPORT_PORT', 9300),
-      trino: port('QUILT_E2E_TRINO_PORT', 8080),
-      catalog: port('QUILT_E2E_CATALOG_PORT', 3000),
+      s3: port(env, 'QUILT_E2E_S3_PORT', 7480),
+      cephMon: port(env, 'QUILT_E2E_CEPH_MON_PORT', 3300),
+      opensearch: port(env, 'QUILT_E2E_OPENSEARCH_PORT', 9200),
+      opensearchTransport: port(env, 'QUILT_E2E_OPENSEARCH_TRANSPORT_PORT', 9300),
+      trino: port(env, 'QUILT_E2E_TRINO_PORT', 8080),
+      catalog: port(env, 'QUILT_E2E_CATALOG_PORT', 3000),
     },
     java17Home: env.QUILT_E2E_JAVA17_HOME ?? firstExisting(
       ['/usr/lib/jvm/java-17-openjdk-amd64', '/usr/lib/jvm/java-17-openjdk-arm64', '/usr/lib/jvm/openjdk-17'],

@@ -59,7 +59,7 @@ mon_data = ${d.mon}
 [osd.0]
 osd_data = ${d.osd}
 [client.rgw.a]
-rgw_frontends = beast endpoint=127.0.0.1:${c.ports.s3}
+rgw_frontends = beast endpoint=127.0.0.1:${c.ports.s3} tcp_nodelay=1
 rgw_data = ${d.rgw}
 rgw_sts_key = quilte2estskey16
 rgw_s3_auth_use_sts = true

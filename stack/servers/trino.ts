@@ -287,6 +287,10 @@ export const trino: ManagedServer = {
       return inARow >= 3;
     }, 90_000, 300);
     if (!ready) throw new Error(`Trino answers but cannot scan a table (${PROBE_TABLE}) after 90 s${last ? `: ${last}` : ''}`);
+    // The suite's SQL layer: scratch bucket, Athena-style package tables of the test bucket, Tabulator schemas.
+    // (Imported here, not at the top: support/sql builds on this module's client.)
+    const { provisionSql } = await import('../../support/sql/provision.js');
+    await provisionSql(c, out);
   },
 
   logFiles(c: StackConfig) {

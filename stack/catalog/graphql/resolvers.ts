@@ -13,6 +13,8 @@ import type { PackageRevision, TreeNode } from '../../../support/quilt/revision.
 import { S3Store } from '../../../support/quilt/s3-store.js';
 import { CHUNKED_SHA256, LEGACY_SHA256 } from '../../../support/quilt/checksum.js';
 import { parseS3Uri, validateLogicalKey, validatePackageName, validateTopHash } from '../../../support/quilt/validation.js';
+import { parseTabulatorConfig, TabulatorConfigError } from '../../../support/sql/tabulator-config.js';
+import { stackTabulator, TabulatorError } from '../../../support/sql/tabulator.js';
 import { s3ErrorStatus } from '../authz.js';
 import { HttpError } from '../http.js';
 import { packagesIndex } from '../search-index.js';
@@ -214,16 +216,6 @@ function bucketConfig(g: GqlContext, name: string) {
     relevanceScore: 0,
     tabulatorTables: () => tabulatorTables(g, name),
   };
-}
-
-/** Checks a tabulator YAML enough to store it: YAML that maps at least `schema`, `source` and `parser`. */
-export function checkTabulatorYaml(config: string): string | undefined {
-  let doc: unknown;
-  try { doc = parseYaml(config); } catch (e) { return `the configuration is not YAML: ${(e as Error).message.split('\n')[0]}`; }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return 'the configuration must be a YAML mapping with the keys schema, source and parser';
-  const missing = ['schema', 'source', 'parser'].filter((k) => !(k in (doc as Record<string, unknown>)));
-  if (missing.length) return `the configuration lacks ${missing.join(', ')}: a tabulator table needs schema (columns), source (quilt-packages, package_name, logical_key) and parser (csv or parquet)`;
-  return undefined;
 }
 
 // ---- search ----------------------------------------------------------------------------------
@@ -586,12 +578,26 @@ export const rootValue = {
       if (a.config === null || a.config === undefined) {
         await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
       } else {
-        const problem = checkTabulatorYaml(String(a.config));
-        if (problem) return invalidInput([{ path: 'config', name: 'ValidationError', message: problem }]);
+        try {
+          parseTabulatorConfig(String(a.config), table);
+        } catch (e) {
+          if (!(e instanceof TabulatorConfigError)) throw e;
+          return invalidInput(e.problems.map((p) => ({
+            path: p.path ? `config.${p.path}` : 'config', name: 'ValidationError',
+            message: `${p.line !== undefined ? `line ${p.line}, column ${p.column}: ` : ''}${p.message}`,
+          })));
+        }
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from(String(a.config), 'utf8'), ContentType: 'application/yaml' }));
       }
     } catch (e) {
       return writeFailure(e);
+    }
+    // The SQL side follows at once: the table's view is (re)built or dropped on Trino.
+    try {
+      await stackTabulator().refreshTable(bucket, table, { force: true, yaml: a.config == null ? null : String(a.config) });
+    } catch (e) {
+      if (e instanceof TabulatorError) return operationError('TabulatorError', e.message);
+      throw e;
     }
     return bucketConfig(g, bucket);
   },
