@@ -16,6 +16,9 @@ import { CatalogClient, type PageAnswer, type S3CredentialsAnswer } from '../sup
 import { SearchEngine, type SearchAnswer } from '../support/adapters/search-engine.js';
 import type { TrinoClient, TrinoResult } from '../support/adapters/trino-rest.js';
 import { trinoClient } from '../stack/servers/trino.js';
+import { sqlTarget, type SqlTarget, type QueryResult } from '../support/sql/index.js';
+import type { GenomicsFixture, LargeTableFixture, QueryColumn } from '../support/sql/index.js';
+import type { Chart } from '../support/domain/charts.js';
 import { PackageRegistry, type PackageRevision, type PackageDiff, type PushResult, type TreeNode } from '../support/quilt/index.js';
 
 /** One id per suite run (shared by parallel workers when the runner sets QUILT_E2E_RUN_ID). */
@@ -54,6 +57,14 @@ export interface ScenarioMemory {
   elapsedMs?: number;
   retryAttempts?: number;
   retryLog?: string[];
+  genomics?: GenomicsFixture;
+  query?: QueryResult;
+  /** Other named query results of the scenario. */
+  queries: Map<string, QueryResult>;
+  chart?: Chart;
+  schema?: QueryColumn[];
+  largeTable?: LargeTableFixture;
+  svg?: string;
   construct?: { __typename: string; message?: string; name?: string; errors?: { message: string }[]; revision?: { hash: string } };
   node?: TreeNode;
   access?: AccessReport;
@@ -66,10 +77,11 @@ export class QuiltWorld extends World {
   readonly scenarioPrefix: string;
   /** A short random id of this scenario, for names of things it creates. */
   readonly scenarioId = randomBytes(4).toString('hex');
-  readonly memory: ScenarioMemory = { seeded: new Map(), tables: new Map(), packages: new Map(), pushes: [], timings: new Map() };
+  readonly memory: ScenarioMemory = { seeded: new Map(), tables: new Map(), packages: new Map(), pushes: [], timings: new Map(), queries: new Map() };
   private readonly s3Clients = new Map<PersonaRole, S3Client>();
   private engine?: SearchEngine;
   private trino?: TrinoClient;
+  private sqlSide?: SqlTarget;
 
   constructor(options: IWorldOptions) {
     super(options);
@@ -121,6 +133,12 @@ export class QuiltWorld extends World {
   catalog(persona: PersonaRole, token?: string): CatalogClient {
     if (!this.target.catalog) throw new Error(`the ${this.target.kind} target has no catalog configured (set QUILT_CATALOG_URL and QUILT_REGISTRY_URL)`);
     return new CatalogClient(this.target.catalog, token ?? this.target.personas[persona]?.token);
+  }
+
+  /** SQL as users reach it on this target: the query engine (Trino locally, Athena on AWS) and table names. */
+  sql(): SqlTarget {
+    this.sqlSide ??= sqlTarget(this.target);
+    return this.sqlSide;
   }
 
   /** The SQL engine itself (local target: the stack's Trino). */

@@ -28,3 +28,9 @@ Feature: Deadlines are kept, and only failures that may pass are retried
   Scenario: A refusal is not retried
     When Otto searches the test bucket, retrying failures that may pass
     Then the refusal (403) is reported at once, without a single retry
+
+  @sql
+  Scenario: A SQL query past its deadline is cancelled on the server
+    When Rita runs a very expensive SQL query with a deadline of 2 seconds
+    Then the query is stopped at its deadline of 2 seconds with a timeout error that suggests what to do
+    And the query is cancelled on the server, not left running

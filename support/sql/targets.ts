@@ -52,7 +52,7 @@ export function sqlTarget(target: TargetConfig, env: NodeJS.ProcessEnv = process
   }
   const engine = new AthenaQueryEngine({
     region: target.s3.region,
-    workGroup: env.QUILT_E2E_ATHENA_WORKGROUP ?? 'primary',
+    workGroup: env.QUILT_E2E_ATHENA_WORKGROUP ?? env.ATHENA_WORKGROUP ?? 'primary',
     ...(env.QUILT_E2E_ATHENA_DATABASE ? { database: env.QUILT_E2E_ATHENA_DATABASE } : {}),
     ...(env.QUILT_E2E_ATHENA_OUTPUT ? { outputLocation: env.QUILT_E2E_ATHENA_OUTPUT } : {}),
   });

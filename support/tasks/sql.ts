@@ -1,0 +1,201 @@
+/**
+ * SQL workflows (spec §1.4, §2.3, §3.2, §4, §5.2): Tabulator tables set up through the catalog,
+ * queries through the target's engine (Trino locally, Athena on AWS), and the checks that SQL
+ * agrees row for row with what the registry holds.
+ */
+import { expect } from 'chai';
+import type { PersonaRole } from '../target.js';
+import type { QuiltWorld } from '../../world/quilt-world.js';
+import {
+  ensureGenomicsFixture, ensureLargeTableFixture, GENOMICS_TABULATOR_CSV, LARGE_TABLE_ROWS, QueryTimeoutError, rowObjects, splitCsvLine,
+} from '../sql/index.js';
+import { barChart, barHeights, renderSvg } from '../domain/charts.js';
+import { attempt } from './errors.js';
+import { ownPackage, remember } from './packages.js';
+import { timed } from './performance.js';
+
+const TABULATOR_CONFIGS: Record<string, string> = { 'the per-tissue CSV files of the genomics package': GENOMICS_TABULATOR_CSV };
+
+export async function ensureGenomics(world: QuiltWorld): Promise<void> {
+  world.memory.genomics = await ensureGenomicsFixture({ s3: world.s3('admin'), bucket: world.bucket });
+}
+
+/** Sets a Tabulator table up through the catalog's GraphQL (as a user would), and registers its removal. */
+export async function setUpTabulatorTable(world: QuiltWorld, persona: PersonaRole, name: string, what: string): Promise<void> {
+  const yaml = TABULATOR_CONFIGS[what];
+  if (!yaml) throw new Error(`no Tabulator configuration is known for "${what}": use one of ${Object.keys(TABULATOR_CONFIGS).join('; ')}`);
+  const table = `${name}_${world.scenarioId}`;
+  const set = (config: string | null) => world.catalog(persona).graphql<{ bucketSetTabulatorTable: { __typename: string; message?: string; errors?: { path: string; message: string }[]; tabulatorTables?: { name: string }[] } }>(
+    `mutation($b: String!, $t: String!, $c: String) { bucketSetTabulatorTable(bucketName: $b, tableName: $t, config: $c) { __typename
+      ... on BucketConfig { tabulatorTables { name } } ... on InvalidInput { errors { path message } } ... on OperationError { message } } }`,
+    { b: world.bucket, t: table, c: config });
+  world.ledger.register(`Tabulator table ${table}`, async () => {
+    const r = await set(null);
+    if (r.bucketSetTabulatorTable.__typename !== 'BucketConfig') throw new Error(`removing ${table}: ${JSON.stringify(r.bucketSetTabulatorTable)}`);
+  });
+  const r = (await set(yaml)).bucketSetTabulatorTable;
+  expect(r.__typename, JSON.stringify(r)).to.equal('BucketConfig');
+  expect(r.tabulatorTables!.map((t) => t.name)).to.include(table);
+  world.memory.tables.set(name, table);
+}
+
+function tabulatorTable(world: QuiltWorld, name: string): string {
+  const table = world.memory.tables.get(name);
+  if (!table) throw new Error(`no Tabulator table "${name}" was set up in this scenario`);
+  return world.sql().tabulatorTable(table);
+}
+
+export async function queryTabulator(world: QuiltWorld, name: string): Promise<void> {
+  world.memory.query = await world.sql().engine.run(`SELECT sample_id, tissue, reads, "$pkg_name", "$logical_key", "$top_hash" FROM ${tabulatorTable(world, name)}`, { deadlineMs: 120_000 });
+}
+
+/** What Tabulator should hold: every row of every matched file of the package's latest revision, read through the registry. */
+async function expectedGenomicsRows(world: QuiltWorld): Promise<{ rows: string[]; files: string[]; hash: string }> {
+  const g = world.memory.genomics!;
+  const rev = await world.registry('reader').browse(g.packageName);
+  const files = rev.logicalKeys.filter((k) => /^by-tissue\/[a-z]+\.csv$/.test(k));
+  const rows: string[] = [];
+  for (const lk of files) {
+    const loc = rev.location(lk);
+    if (loc.scheme !== 's3') throw new Error(`${lk} is not in S3`);
+    const text = Buffer.from(await world.objects('reader').bytes(`s3://${loc.bucket}/${encodeURI(loc.key)}${loc.versionId ? `?versionId=${encodeURIComponent(loc.versionId)}` : ''}`)).toString('utf8');
+    const [header, ...lines] = text.trim().split('\n').map((l) => splitCsvLine(l.replace(/\r$/, ''), ','));
+    for (const cells of lines) {
+      const rec = Object.fromEntries(header!.map((h, i) => [h, cells[i]]));
+      rows.push(JSON.stringify([rec.sample_id, rec.tissue, Number(rec.reads), g.packageName, lk, rev.hash]));
+    }
+  }
+  return { rows: rows.sort(), files: files.sort(), hash: rev.hash };
+}
+
+export async function expectTabulatorMatchesFiles(world: QuiltWorld): Promise<void> {
+  const expected = await expectedGenomicsRows(world);
+  const q = world.memory.query!;
+  expect(q.columns.map((c) => `${c.name}:${c.type}`)).to.deep.equal(['sample_id:varchar', 'tissue:varchar', 'reads:bigint', '$pkg_name:varchar', '$logical_key:varchar', '$top_hash:varchar']);
+  expect(q.rows.map((r) => JSON.stringify(r)).sort()).to.deep.equal(expected.rows);
+  expect(q.rowCount).to.equal(world.memory.genomics!.samples.length);
+}
+
+export async function expectEntryTableListsFiles(world: QuiltWorld): Promise<void> {
+  const expected = await expectedGenomicsRows(world);
+  const rev = await world.registry('reader').browse(world.memory.genomics!.packageName);
+  const r = await world.sql().engine.run(`SELECT logical_key, size, hash_value FROM ${world.sql().metadataTable('entry')} WHERE top_hash = '${expected.hash}' AND regexp_like(logical_key, '^by-tissue/')`, { deadlineMs: 120_000 });
+  const got = rowObjects<{ logical_key: string; size: number; hash_value: string }>(r).map((x) => [x.logical_key, Number(x.size), x.hash_value]).sort();
+  expect(got).to.deep.equal(expected.files.map((lk) => { const e = rev.file(lk); return [lk, e.size, e.hash.value]; }));
+}
+
+export async function sumReadsPerTissue(world: QuiltWorld, name: string, key = 'per tissue'): Promise<void> {
+  const r = await world.sql().engine.run(`SELECT tissue, sum(reads) AS read_count FROM ${tabulatorTable(world, name)} GROUP BY tissue ORDER BY tissue`, { deadlineMs: 120_000 });
+  world.memory.queries.set(key, r);
+  world.memory.query = r;
+}
+
+export function expectSumsMatchSamples(world: QuiltWorld): void {
+  const expected = new Map<string, number>();
+  for (const s of world.memory.genomics!.samples) expected.set(s.tissue, (expected.get(s.tissue) ?? 0) + s.reads);
+  const got = rowObjects<{ tissue: string; read_count: number }>(world.memory.query!).map((r) => [r.tissue, Number(r.read_count)]);
+  expect(got).to.deep.equal([...expected.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+}
+
+export async function findTableAmongDatabases(world: QuiltWorld, name: string): Promise<void> {
+  const table = world.memory.tables.get(name)!;
+  const engine = world.sql().engine;
+  const databases = await engine.databases();
+  const db = databases.find((d) => d === world.bucket);
+  expect(db, `the bucket's database among ${databases.join(', ')}`).to.equal(world.bucket);
+  expect(await engine.tables(db!)).to.include(table);
+  world.memory.schema = await engine.schema(db!, table);
+}
+
+export function expectSchema(world: QuiltWorld, rows: { column: string; type: string }[]): void {
+  expect(world.memory.schema!.map((c) => ({ column: c.name, type: c.type }))).to.deep.equal(rows);
+}
+
+export function chartReads(world: QuiltWorld): void {
+  const rows = rowObjects(world.memory.query!);
+  world.memory.chart = barChart(rows, { plotType: 'bar', xColumn: 'tissue', yColumn: 'read_count', title: 'Read counts by tissue' });
+  world.memory.svg = renderSvg(world.memory.chart);
+}
+
+export function expectChartShowsSums(world: QuiltWorld): void {
+  const rows = rowObjects<{ tissue: string; read_count: number }>(world.memory.query!);
+  const { option } = world.memory.chart!;
+  expect(option.xAxis.data).to.deep.equal(rows.map((r) => r.tissue));
+  expect(option.series[0]!.data).to.deep.equal(rows.map((r) => Number(r.read_count)));
+  const heights = barHeights(world.memory.svg!);
+  expect(heights.length, 'bars drawn in the SVG').to.equal(rows.length);
+  const max = Math.max(...rows.map((r) => Number(r.read_count)));
+  const tallest = Math.max(...heights);
+  rows.forEach((r, i) => expect(heights[i]! / tallest, `bar of ${r.tissue}`).to.be.closeTo(Number(r.read_count) / max, 0.01));
+  world.attach(world.memory.svg!, 'image/svg+xml');
+}
+
+/** Publishes data, chart (ECharts option and SVG) and config together as one package. */
+export async function publishDashboard(world: QuiltWorld, persona: PersonaRole, featureName: string): Promise<void> {
+  const name = world.packageName(featureName);
+  ownPackage(world, name);
+  const q = world.memory.query!;
+  const csv = [q.columns.map((c) => c.name).join(','), ...q.rows.map((r) => r.join(','))].join('\n') + '\n';
+  const config = { query: 'reads per tissue', source: world.memory.genomics!.packageName, chart: world.memory.chart!.spec };
+  remember(world, await world.registry(persona).create(name, {
+    message: 'reads per tissue dashboard',
+    userMeta: { dashboard: true, source_package: world.memory.genomics!.packageName, source_hash: world.memory.genomics!.hash },
+    entries: [
+      { logicalKey: 'data/reads_by_tissue.csv', content: csv },
+      { logicalKey: 'chart/reads_by_tissue.echarts.json', content: JSON.stringify({ type: 'echarts', option: world.memory.chart!.option }, null, 2) },
+      { logicalKey: 'chart/reads_by_tissue.svg', content: world.memory.svg! },
+      { logicalKey: 'config.json', content: JSON.stringify(config, null, 2) },
+    ],
+  }));
+}
+
+export async function expectDashboardHolds(world: QuiltWorld, featureName: string, files: string[]): Promise<void> {
+  const rev = await world.registry('reader').browse(world.packageName(featureName));
+  expect([...rev.logicalKeys].sort()).to.deep.equal([...files].sort());
+  const read = async (lk: string): Promise<string> => {
+    const loc = rev.location(lk);
+    return Buffer.from(await world.objects('reader').bytes(`s3://${loc.scheme === 's3' ? `${loc.bucket}/${encodeURI(loc.key)}${loc.versionId ? `?versionId=${encodeURIComponent(loc.versionId)}` : ''}` : ''}`)).toString('utf8');
+  };
+  const chart = JSON.parse(await read('chart/reads_by_tissue.echarts.json')) as { option: { series: { data: number[] }[] } };
+  expect(chart.option.series[0]!.data).to.deep.equal(world.memory.chart!.option.series[0]!.data);
+  expect(await read('chart/reads_by_tissue.svg')).to.equal(world.memory.svg);
+  const csvRows = (await read('data/reads_by_tissue.csv')).trim().split('\n').slice(1).map((l) => l.split(','));
+  expect(csvRows.map((r) => Number(r[1]))).to.deep.equal(world.memory.chart!.option.series[0]!.data);
+}
+
+export async function slowQuery(world: QuiltWorld, deadlineMs: number): Promise<void> {
+  const started = Date.now();
+  await attempt(world, () => world.sql().engine.run('SELECT count(*) FROM UNNEST(sequence(1, 10000)) AS a(x) CROSS JOIN UNNEST(sequence(1, 10000)) AS b(y) CROSS JOIN UNNEST(sequence(1, 1000)) AS c(z) WHERE (x * y + z) % 7919 = 13', { deadlineMs }));
+  world.memory.elapsedMs = Date.now() - started;
+}
+
+export async function expectCancelledOnServer(world: QuiltWorld): Promise<void> {
+  const e = world.memory.error as QueryTimeoutError;
+  expect(e).to.be.instanceOf(QueryTimeoutError);
+  // What the engine read back from the server after cancelling (Trino: FAILED/USER_CANCELED; Athena: CANCELLED).
+  expect(e.serverState ?? '', 'the query\'s state on the server after the deadline').to.match(/CANCEL|FAILED/);
+  if (world.target.kind === 'local') {
+    // And independently, from Trino's own list of queries: not running, cancelled by the user.
+    const r = await world.sql().engine.run(`SELECT state, error_code FROM system.runtime.queries WHERE query_id = '${e.queryId}'`, { deadlineMs: 30_000 });
+    expect(rowObjects(r)).to.deep.equal([{ state: 'FAILED', error_code: 'USER_CANCELED' }]);
+  }
+}
+
+export async function ensureLargeTable(world: QuiltWorld): Promise<void> {
+  world.memory.largeTable = await ensureLargeTableFixture({ s3: world.s3('admin'), bucket: world.bucket });
+}
+
+export async function fetchLargeTable(world: QuiltWorld, rows: number): Promise<void> {
+  const t = world.memory.largeTable!;
+  const table = world.target.kind === 'local' ? t.externalTable : process.env.QUILT_E2E_LARGE_TABLE;
+  if (!table) throw new Error('the quilt target needs QUILT_E2E_LARGE_TABLE: an Athena table of at least 10,000 rows, for example mydb.large_table');
+  world.memory.query = await timed(world, 'query_10k_rows', () => world.sql().engine.run(`SELECT * FROM ${table} LIMIT ${rows}`, { deadlineMs: 120_000, maxRows: rows }));
+}
+
+export function expectRowsFetched(world: QuiltWorld, rows: number): void {
+  const q = world.memory.query!;
+  expect(q.rowCount).to.equal(rows);
+  expect(q.rows.length).to.equal(rows);
+  expect(q.truncated).to.equal(false);
+  expect(rows).to.be.at.most(LARGE_TABLE_ROWS);
+}
