@@ -1,9 +1,10 @@
-@consistency @registry @catalog @search
+@consistency @registry @catalog @search @sql
 Feature: The same package looks the same through every path
-  A package lives in S3 as a manifest and pointers; the registry's GraphQL, the catalog pages and
-  the search index are views of it. Each view must show the same revision, files, sizes, message
+  A package lives in S3 as a manifest and pointers; the registry's GraphQL, the catalog pages,
+  the search index and the SQL package tables are views of it. Each view must show the same revision, files, sizes, message
   and metadata as the manifest — right after a push, after an update, and after a delete. The
-  search index may lag behind, but only within its deadline, and never shows a stale revision.
+  search index may lag behind, but only within its deadline, and never shows a stale revision;
+  SQL reads the registry directly and must agree on the very next query.
 
   Background:
     Given Dana has uploaded these files to the folder "data/":
@@ -12,7 +13,7 @@ Feature: The same package looks the same through every path
       | file2.csv        | sample_id,reads\nS2,98\nS3,77\n          |
       | extra/notes.txt  | run notes: flow cell FC-1                |
 
-  Scenario: A new package agrees across the manifest, GraphQL, its catalog page and search
+  Scenario: A new package agrees across the manifest, GraphQL, its catalog page, search and SQL
     When Dana creates the package "consistency/check" from "data/file1.csv, data/file2.csv" with the message "consistency check" and the metadata:
       """
       {"study": "consistency", "replicates": 2, "threshold": 0.05, "owner": "Dana Müller"}
@@ -23,6 +24,7 @@ Feature: The same package looks the same through every path
       | registry GraphQL |
       | catalog page     |
       | search index     |
+      | SQL package tables |
 
   Scenario: After an update, every path shows the new revision and none the old one
     Given Dana has created the package "consistency/check" from "data/file1.csv"
@@ -33,6 +35,7 @@ Feature: The same package looks the same through every path
       | registry GraphQL |
       | catalog page     |
       | search index     |
+      | SQL package tables |
 
   Scenario: After a delete, no path shows the package any more
     Given Dana has created the package "consistency/check" from "data/file1.csv, data/file2.csv"
@@ -43,3 +46,12 @@ Feature: The same package looks the same through every path
       | registry GraphQL |
       | catalog page     |
       | search index     |
+      | SQL package tables |
+
+  Scenario: A package of a whole folder lists the same files, sizes and hashes in browse, search and SQL
+    When Dana packages everything under "data/" as "consistency/whole-folder"
+    Then every path shows "consistency/whole-folder" exactly as it was published:
+      | path               |
+      | S3 manifest        |
+      | search index       |
+      | SQL package tables |

@@ -5,6 +5,7 @@
  */
 import type { CatalogClient } from '../adapters/catalog.js';
 import type { PackageRevision } from '../quilt/index.js';
+import { rowObjects, type QueryEngine } from '../sql/index.js';
 
 export interface PackageView {
   /** Which path this view came from. */
@@ -79,4 +80,27 @@ export function viewOfPage(html: string): Pick<PackageView, 'hash' | 'totalBytes
 
 function unescape(s: string): string {
   return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
+
+/** The revision as the SQL package tables show it (Athena's on AWS, Trino's locally): tag → manifest → entries. */
+export async function viewThroughSql(engine: QueryEngine, tables: { tag: string; manifest: string; entry: string }, name: string): Promise<PackageView | undefined> {
+  const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+  const tag = await engine.run(`SELECT top_hash FROM ${tables.tag} WHERE pkg_name = ${lit(name)} AND tag_name = 'latest'`, { deadlineMs: 120_000 });
+  const hash = tag.rows[0]?.[0];
+  if (typeof hash !== 'string') return undefined;
+  const [manifest, entries] = await Promise.all([
+    engine.run(`SELECT message, metadata FROM ${tables.manifest} WHERE top_hash = ${lit(hash)}`, { deadlineMs: 120_000 }),
+    engine.run(`SELECT logical_key, size, hash_value FROM ${tables.entry} WHERE top_hash = ${lit(hash)}`, { deadlineMs: 120_000, maxRows: 100_000 }),
+  ]);
+  const [m] = rowObjects<{ message: string | null; metadata: string | null }>(manifest);
+  const out: PackageView['entries'] = {};
+  let totalBytes = 0;
+  for (const e of rowObjects<{ logical_key: string; size: number; hash_value: string }>(entries)) {
+    out[e.logical_key] = { size: Number(e.size), hash: e.hash_value };
+    totalBytes += Number(e.size);
+  }
+  return {
+    source: 'SQL package tables', hash, message: m?.message ?? null, userMeta: m?.metadata ? JSON.parse(m.metadata) as unknown : null,
+    totalEntries: Object.keys(out).length, totalBytes, entries: out,
+  };
 }

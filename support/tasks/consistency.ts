@@ -7,11 +7,11 @@ import { expect } from 'chai';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { eventually } from '../eventually.js';
 import { catalogPackageUrl } from '../quilt/index.js';
-import { pointersInSearch, viewOfPage, viewOfRevision, viewThroughGraphql, viewThroughSearch, type PackageView } from '../domain/package-views.js';
+import { pointersInSearch, viewOfPage, viewOfRevision, viewThroughGraphql, viewThroughSearch, viewThroughSql, type PackageView } from '../domain/package-views.js';
 
 const DEADLINE_MS = Number(process.env.QUILT_E2E_INDEX_DEADLINE_MS ?? 20_000);
 
-export type PathName = 'S3 manifest' | 'registry GraphQL' | 'catalog page' | 'search index';
+export type PathName = 'S3 manifest' | 'registry GraphQL' | 'catalog page' | 'search index' | 'SQL package tables';
 
 /**
  * The fields every path must agree on. "No package metadata" is written as an absent user_meta in
@@ -70,8 +70,19 @@ export async function expectPathAgrees(world: QuiltWorld, featureName: string, p
         expect(tags, 'pointers in the search index').to.deep.equal([...pushes.map((p) => p.timestamp), 'latest'].sort());
       }, { timeoutMs: DEADLINE_MS, what: `the search index agreeing with ${featureName}` });
       break;
+    case 'SQL package tables': {
+      // SQL reads the registry's S3 layout directly: a push is visible on the very next query.
+      const v = await viewThroughSql(world.sql().engine, sqlTables(world), name);
+      expect(v, 'SQL knows the package').to.not.equal(undefined);
+      expect(comparable(v!)).to.deep.equal(expected);
+      break;
+    }
   }
 }
+
+const sqlTables = (world: QuiltWorld): { tag: string; manifest: string; entry: string } => ({
+  tag: world.sql().metadataTable('tag'), manifest: world.sql().metadataTable('manifest'), entry: world.sql().metadataTable('entry'),
+});
 
 export async function expectGoneFromPath(world: QuiltWorld, featureName: string, path: PathName): Promise<void> {
   const name = world.packageName(featureName);
@@ -93,6 +104,9 @@ export async function expectGoneFromPath(world: QuiltWorld, featureName: string,
       await eventually(async () => {
         expect(await pointersInSearch(reader, world.bucket, name), 'pointers left in the search index').to.deep.equal([]);
       }, { timeoutMs: DEADLINE_MS, what: `the search index forgetting ${featureName}` });
+      break;
+    case 'SQL package tables':
+      expect(await viewThroughSql(world.sql().engine, sqlTables(world), name), 'SQL after the delete').to.equal(undefined);
       break;
   }
 }
