@@ -21,5 +21,5 @@ const common = {
 
 export default { ...common, tags: 'not @wip' };
 
-/** CI: the same, with plain progress output (no terminal animation). */
-export const ci = { ...common, tags: 'not @wip', format: common.format.map((f) => (f === 'progress-bar' ? 'progress' : f)) };
+/** CI: the same, with plain progress output (no terminal animation), two workers (one per core; @serial scenarios run alone). */
+export const ci = { ...common, tags: 'not @wip', parallel: 2, format: common.format.map((f) => (f === 'progress-bar' ? 'progress' : f)) };
