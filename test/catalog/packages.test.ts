@@ -265,7 +265,11 @@ describe('tabulator tables', () => {
     const bad = await cat.gql('admin').request<SetResult>(SET, { b: cat.bucket, t: table, c: 'schema: [unclosed' });
     assert.equal(bad.bucketSetTabulatorTable.__typename, 'InvalidInput');
     const missing = await cat.gql('admin').request<SetResult>(SET, { b: cat.bucket, t: table, c: 'schema: []\n' });
-    assert.match(missing.bucketSetTabulatorTable.errors![0]!.message, /source, parser/);
+    // Every problem is listed, each with its place in the YAML.
+    const problems = missing.bucketSetTabulatorTable.errors!.map((e) => `${e.path}: ${e.message}`).join('\n');
+    assert.match(problems, /"source" is missing/);
+    assert.match(problems, /"parser" is missing/);
+    assert.match(problems, /line \d+, column \d+/);
     const badName = await cat.gql('admin').request<SetResult>(SET, { b: cat.bucket, t: 'Bad Name', c: yaml });
     assert.equal(badName.bucketSetTabulatorTable.errors![0]!.path, 'tableName');
     const reader = await cat.gql('reader').request<SetResult>(SET, { b: cat.bucket, t: table, c: yaml });
