@@ -7,7 +7,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ROOT, cucumber, run, runScript, tempDir, write } from './helpers.js';
@@ -131,6 +131,7 @@ export default {
   assert.match(page, /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;/);
 
   const shot = join(ROOT, 'reports', 'living-docs.png');
+  mkdirSync(join(ROOT, 'reports'), { recursive: true }); // a fresh clone has no reports/ yet
   rmSync(shot, { force: true });
   const b = openInChromium(chromium, join(tmp.dir, 'index.html'), [`--screenshot=${shot}`, '--window-size=1280,2000', '--hide-scrollbars']);
   const d = openInChromium(chromium, join(tmp.dir, 'index.html'), ['--dump-dom']);
