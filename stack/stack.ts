@@ -94,7 +94,11 @@ export async function up(c: StackConfig, out: Reporter, servers = allServers): P
     const state = readState(c);
     const toStart: ManagedServer[] = [];
     for (const s of servers) {
-      if (running(state, s.name) && await s.healthy(c).catch(() => false)) continue;
+      if (running(state, s.name)) {
+        // Started by another process (or an earlier up) and still coming up: wait for it rather than restart it.
+        if (await waitUntil(() => s.healthy(c).catch(() => false), c.healthDeadlineSeconds * 1000, 500)) continue;
+        out.info(`${s.name}: running but not healthy within ${c.healthDeadlineSeconds} s; restarting it`);
+      }
       if (state[s.name]) {
         // Leftovers of a crashed run: stop whatever of it is still alive before starting afresh.
         for (const p of state[s.name]!.processes) await stopPid(p.pid, 15_000);
