@@ -50,7 +50,9 @@ export class CatalogClient {
     } catch (e) {
       if (e instanceof ClientError) {
         const first = e.response.errors?.[0];
-        const body = e.response as unknown as { error?: string; message?: string };
+        // A refusal before GraphQL (401, 403, 413) arrives as the catalog's JSON body {error, message}.
+        let body = e.response as unknown as { error?: string; message?: string; body?: string };
+        if (typeof body.body === 'string') { try { body = JSON.parse(body.body) as typeof body; } catch { /* not JSON */ } }
         throw new CatalogError(e.response.status, first ? 'GraphQLError' : (body.error ?? 'Error'), first?.message ?? body.message ?? JSON.stringify(e.response).slice(0, 300), 'graphql');
       }
       throw timeoutOr(e, 'graphql', this.timeoutMs);
