@@ -62,17 +62,22 @@ export async function scratch(t: TestContext | undefined, options: RegistryOptio
   return s;
 }
 
-/** Deletes every version under the scratch prefixes, and the manifests any pointer version named. */
-export async function cleanupScratch(store: S3Store, ns: string, prefix: string, dir?: string): Promise<void> {
+/** Deletes every pointer version of a namespace's packages and every manifest any of them named. */
+export async function deleteNamespacePackages(store: S3Store, bucket: string, ns: string): Promise<void> {
   const pointerPrefix = `.quilt/named_packages/${ns}/`;
   const hashes = new Set<string>();
-  for await (const v of store.listAllVersions(BUCKET, pointerPrefix)) {
-    const body = await store.getBytes({ bucket: BUCKET, key: v.key, versionId: v.versionId }).catch(() => undefined);
+  for await (const v of store.listAllVersions(bucket, pointerPrefix)) {
+    const body = await store.getBytes({ bucket, key: v.key, versionId: v.versionId }).catch(() => undefined);
     const text = body ? Buffer.from(body).toString('utf8').trim() : '';
     if (/^[0-9a-f]{64}$/.test(text)) hashes.add(text);
   }
-  for (const h of hashes) await store.deleteAllVersions(BUCKET, `.quilt/packages/${h}`);
-  await store.deleteAllVersions(BUCKET, pointerPrefix);
+  for (const h of hashes) await store.deleteAllVersions(bucket, `.quilt/packages/${h}`);
+  await store.deleteAllVersions(bucket, pointerPrefix);
+}
+
+/** Deletes every version under the scratch prefixes, and the manifests any pointer version named. */
+export async function cleanupScratch(store: S3Store, ns: string, prefix: string, dir?: string): Promise<void> {
+  await deleteNamespacePackages(store, BUCKET, ns);
   await store.deleteAllVersions(BUCKET, `${ns}/`);
   await store.deleteAllVersions(BUCKET, prefix);
   if (dir) await rm(dir, { recursive: true, force: true });

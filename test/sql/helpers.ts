@@ -14,6 +14,7 @@ import { localStackS3Client } from '../../support/quilt/local-stack.js';
 import { PackageRegistry } from '../../support/quilt/registry.js';
 import { S3Store } from '../../support/quilt/s3-store.js';
 import { Tabulator } from '../../support/sql/tabulator.js';
+import { deleteNamespacePackages } from '../quilt/helpers.js';
 import { TrinoQueryEngine } from '../../support/sql/trino-engine.js';
 
 export const config = loadStackConfig();
@@ -93,15 +94,7 @@ export async function sqlScratch(t: TestContext): Promise<SqlScratch> {
 
 /** Deletes every pointer version of the namespace and every manifest any of them named. */
 export async function deletePackagesOf(ns: string): Promise<void> {
-  const pointerPrefix = `.quilt/named_packages/${ns}/`;
-  const hashes = new Set<string>();
-  for await (const v of store.listAllVersions(BUCKET, pointerPrefix)) {
-    const body = await store.getBytes({ bucket: BUCKET, key: v.key, versionId: v.versionId }).catch(() => undefined);
-    const text = body ? Buffer.from(body).toString('utf8').trim() : '';
-    if (/^[0-9a-f]{64}$/.test(text)) hashes.add(text);
-  }
-  for (const h of hashes) await store.deleteAllVersions(BUCKET, `.quilt/packages/${h}`);
-  await store.deleteAllVersions(BUCKET, pointerPrefix);
+  await deleteNamespacePackages(store, BUCKET, ns);
 }
 
 /** Sorts rows (arrays of JSON values) for order-independent comparison. */
