@@ -5,7 +5,7 @@
  */
 import type { CatalogClient } from '../adapters/catalog.js';
 import type { PackageRevision } from '../quilt/index.js';
-import { rowObjects, type QueryEngine } from '../sql/index.js';
+import { rowObjects, runOverLiveData, type QueryEngine } from '../sql/index.js';
 
 export interface PackageView {
   /** Which path this view came from. */
@@ -85,12 +85,12 @@ function unescape(s: string): string {
 /** The revision as the SQL package tables show it (Athena's on AWS, Trino's locally): tag → manifest → entries. */
 export async function viewThroughSql(engine: QueryEngine, tables: { tag: string; manifest: string; entry: string }, name: string): Promise<PackageView | undefined> {
   const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-  const tag = await engine.run(`SELECT top_hash FROM ${tables.tag} WHERE pkg_name = ${lit(name)} AND tag_name = 'latest'`, { deadlineMs: 120_000 });
+  const tag = await runOverLiveData(engine, `SELECT top_hash FROM ${tables.tag} WHERE pkg_name = ${lit(name)} AND tag_name = 'latest'`, { deadlineMs: 120_000 });
   const hash = tag.rows[0]?.[0];
   if (typeof hash !== 'string') return undefined;
   const [manifest, entries] = await Promise.all([
-    engine.run(`SELECT message, metadata FROM ${tables.manifest} WHERE top_hash = ${lit(hash)}`, { deadlineMs: 120_000 }),
-    engine.run(`SELECT logical_key, size, hash_value FROM ${tables.entry} WHERE top_hash = ${lit(hash)}`, { deadlineMs: 120_000, maxRows: 100_000 }),
+    runOverLiveData(engine, `SELECT message, metadata FROM ${tables.manifest} WHERE top_hash = ${lit(hash)}`, { deadlineMs: 120_000 }),
+    runOverLiveData(engine, `SELECT logical_key, size, hash_value FROM ${tables.entry} WHERE top_hash = ${lit(hash)}`, { deadlineMs: 120_000, maxRows: 100_000 }),
   ]);
   const [m] = rowObjects<{ message: string | null; metadata: string | null }>(manifest);
   const out: PackageView['entries'] = {};

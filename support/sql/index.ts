@@ -3,7 +3,7 @@
  * tables, Tabulator, fixtures. See README.md in this folder.
  */
 export {
-  DEFAULT_DEADLINE_MS, DEFAULT_MAX_ROWS, QueryError, QueryFailedError, QueryTimeoutError, normalizeTypeName, rowObjects,
+  DEFAULT_DEADLINE_MS, DEFAULT_MAX_ROWS, QueryError, QueryFailedError, QueryTimeoutError, VANISHED_FILE_ERRORS, normalizeTypeName, rowObjects, runOverLiveData,
   type QueryColumn, type QueryEngine, type QueryResult, type QueryState, type QueryStatus, type QueryTimings, type ResultsOptions,
   type RunOptions, type StartOptions,
 } from './query-engine.js';

@@ -206,3 +206,22 @@ export function rowObjects<T = Record<string, unknown>>(result: Pick<QueryResult
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Files that vanish between the engine listing a table's folder and reading them (another writer
+ * deleted a pointer or manifest meanwhile) fail the query with HIVE_CANNOT_OPEN_SPLIT or
+ * HIVE_FILE_NOT_FOUND — on Athena as on Trino. Such a query is right to run again: the next listing
+ * no longer has the file. Any other failure is returned at once.
+ */
+export const VANISHED_FILE_ERRORS = ['HIVE_CANNOT_OPEN_SPLIT', 'HIVE_FILE_NOT_FOUND'];
+
+export async function runOverLiveData(engine: QueryEngine, sql: string, options: RunOptions = {}, attempts = 3): Promise<QueryResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await engine.run(sql, options);
+    } catch (e) {
+      const vanished = e instanceof QueryFailedError && VANISHED_FILE_ERRORS.some((n) => e.errorName === n || e.engineMessage.includes(n));
+      if (!vanished || attempt >= attempts) throw e;
+    }
+  }
+}

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import {
-  ensureGenomicsFixture, ensureLargeTableFixture, GENOMICS_TABULATOR_CSV, LARGE_TABLE_ROWS, QueryTimeoutError, rowObjects, splitCsvLine,
+  ensureGenomicsFixture, ensureLargeTableFixture, GENOMICS_TABULATOR_CSV, LARGE_TABLE_ROWS, QueryTimeoutError, rowObjects, runOverLiveData, splitCsvLine,
 } from '../sql/index.js';
 import { barChart, barHeights, renderSvg } from '../domain/charts.js';
 import { attempt } from './errors.js';
@@ -79,7 +79,7 @@ export async function expectTabulatorMatchesFiles(world: QuiltWorld): Promise<vo
 export async function expectEntryTableListsFiles(world: QuiltWorld): Promise<void> {
   const expected = await expectedGenomicsRows(world);
   const rev = await world.registry('reader').browse(world.memory.genomics!.packageName);
-  const r = await world.sql().engine.run(`SELECT logical_key, size, hash_value FROM ${world.sql().metadataTable('entry')} WHERE top_hash = '${expected.hash}' AND regexp_like(logical_key, '^by-tissue/')`, { deadlineMs: 120_000 });
+  const r = await runOverLiveData(world.sql().engine, `SELECT logical_key, size, hash_value FROM ${world.sql().metadataTable('entry')} WHERE top_hash = '${expected.hash}' AND regexp_like(logical_key, '^by-tissue/')`, { deadlineMs: 120_000 });
   const got = rowObjects<{ logical_key: string; size: number; hash_value: string }>(r).map((x) => [x.logical_key, Number(x.size), x.hash_value]).sort();
   expect(got).to.deep.equal(expected.files.map((lk) => { const e = rev.file(lk); return [lk, e.size, e.hash.value]; }));
 }
