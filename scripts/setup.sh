@@ -16,3 +16,12 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 npx tsx stack/cli.ts install
+# Headless Chromium, for the test that opens the living documentation as a reader would.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Debian's chromium (for the living-documentation test) ..."
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium || echo "setup: chromium could not be installed; the living-documentation test will say it skipped" >&2
+  else
+    echo "setup: chromium is missing (apt-get install chromium as root); the living-documentation test will say it skipped" >&2
+  fi
+fi

@@ -1,9 +1,9 @@
 import { When, Then } from '@cucumber/cucumber';
 import type { PersonaRole } from '../support/target.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
+import { splitList } from '../support/text.js';
 import * as auth from '../support/tasks/auth.js';
 
-const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
 
 When('{persona} exchanges her/his catalog token for S3 credentials', async function (this: QuiltWorld, persona: PersonaRole) {
   await auth.exchangeToken(this, persona);
@@ -38,7 +38,7 @@ Then('the catalog refuses the search with {int}, because she/he may not read the
 });
 
 When('{persona} publishes the package {string} through the catalog from {string}', async function (this: QuiltWorld, persona: PersonaRole, name: string, files: string) {
-  await auth.publishThroughCatalog(this, persona, name, list(files));
+  await auth.publishThroughCatalog(this, persona, name, splitList(files));
 });
 
 Then('the catalog refuses to publish it, because the storage denies her/him write access', function (this: QuiltWorld) {

@@ -1,16 +1,16 @@
 import { When, Then } from '@cucumber/cucumber';
 import type { PersonaRole } from '../support/target.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
+import { splitList } from '../support/text.js';
 import * as errors from '../support/tasks/errors.js';
 
-const paths = (list: string): string[] => list.split(',').map((s) => s.trim()).filter(Boolean);
 
 When('{persona} tries to create a package named {string} from {string}', async function (this: QuiltWorld, persona: PersonaRole, name: string, files: string) {
-  await errors.tryCreatePackage(this, persona, name, paths(files));
+  await errors.tryCreatePackage(this, persona, name, splitList(files));
 });
 
 When('{persona} tries to create the package {string} from {string} in the registry {string}', async function (this: QuiltWorld, persona: PersonaRole, name: string, files: string, registry: string) {
-  await errors.tryCreatePackage(this, persona, this.packageName(name), paths(files), registry);
+  await errors.tryCreatePackage(this, persona, this.packageName(name), splitList(files), registry);
 });
 
 When('{persona} tries to look up the object {string}', async function (this: QuiltWorld, persona: PersonaRole, uri: string) {

@@ -1,6 +1,7 @@
 import { Given, When, Then } from '@cucumber/cucumber';
 import type { PersonaRole } from '../support/target.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
+import { splitList } from '../support/text.js';
 import { isBudgetName } from '../support/budgets.js';
 import * as perf from '../support/tasks/performance.js';
 
@@ -56,7 +57,7 @@ Then('{int} distinct files of that folder come back, out of at least {word} matc
 });
 
 When('{persona} runs these searches of that folder at the same time: {string}', async function (this: QuiltWorld, persona: PersonaRole, queries: string) {
-  await perf.parallelSearches(this, persona, queries.split(',').map((q) => q.trim()));
+  await perf.parallelSearches(this, persona, splitList(queries));
 });
 
 Then('all {int} searches answer with files of that folder', function (this: QuiltWorld, n: number) {

@@ -1,9 +1,10 @@
 import { Given, When, Then, type DataTable } from '@cucumber/cucumber';
 import type { PersonaRole } from '../support/target.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
+import { splitList } from '../support/text.js';
 import * as packages from '../support/tasks/packages.js';
 
-const paths = (list: string): string[] => list.split(/,| and /).map((s) => s.trim().replace(/^"|"$/g, '')).filter(Boolean);
+const paths = (list: string): string[] => splitList(list, { and: true });
 
 When('{persona} creates the package {string} from {string} with the message {string} and the metadata:', async function (this: QuiltWorld, persona: PersonaRole, name: string, files: string, message: string, meta: string) {
   await packages.createFromFiles(this, persona, name, paths(files), message, JSON.parse(meta));

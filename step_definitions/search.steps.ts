@@ -1,9 +1,9 @@
 import { When, Then } from '@cucumber/cucumber';
 import type { PersonaRole } from '../support/target.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
+import { splitList } from '../support/text.js';
 import * as search from '../support/tasks/search.js';
 
-const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
 
 When('{persona} searches the catalog for files matching {string} in the folder {string}', async function (this: QuiltWorld, persona: PersonaRole, query: string, folder: string) {
   await search.searchFiles(this, persona, query, folder);
@@ -14,7 +14,7 @@ When('{persona} searches the catalog for packages matching {string}', async func
 });
 
 Then('exactly these files of {string} are found: {string}', async function (this: QuiltWorld, folder: string, files: string) {
-  await search.expectFilesFound(this, folder, list(files));
+  await search.expectFilesFound(this, folder, splitList(files));
 });
 
 Then('every file found is a real object of the size the search reported, as {persona} sees it', async function (this: QuiltWorld, persona: PersonaRole) {

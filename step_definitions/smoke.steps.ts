@@ -1,5 +1,6 @@
 import { Given, When, Then, type DataTable } from '@cucumber/cucumber';
 import type { QuiltWorld } from '../world/quilt-world.js';
+import { splitList } from '../support/text.js';
 import * as smoke from '../support/tasks/smoke.js';
 
 Given('a fresh search index holding these documents:', async function (this: QuiltWorld, table: DataTable) {
@@ -11,11 +12,11 @@ When('Dana searches that index for {string}', async function (this: QuiltWorld, 
 });
 
 Then('exactly these documents are found: {string}', function (this: QuiltWorld, keys: string) {
-  smoke.expectFound(this, keys.split(',').map((k) => k.trim()).filter(Boolean));
+  smoke.expectFound(this, splitList(keys));
 });
 
 Given('an SQL table {string} over the CSV files in the folder {string} with the columns {string}', async function (this: QuiltWorld, name: string, folder: string, columns: string) {
-  await smoke.createCsvTable(this, name, folder, columns.split(',').map((c) => c.trim()));
+  await smoke.createCsvTable(this, name, folder, splitList(columns));
 });
 
 When('Dana asks SQL for the number of samples and their total reads in {string}', async function (this: QuiltWorld, name: string) {

@@ -1,6 +1,7 @@
 import { Given, When, Then, type DataTable } from '@cucumber/cucumber';
 import type { PersonaRole } from '../support/target.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
+import { splitList } from '../support/text.js';
 import * as sql from '../support/tasks/sql.js';
 import * as timeouts from '../support/tasks/timeouts.js';
 
@@ -59,7 +60,7 @@ When('{persona} publishes the dashboard package {string} with the data, the char
 });
 
 Then('{string} holds exactly {string}, and its data and chart are what was charted', async function (this: QuiltWorld, name: string, files: string) {
-  await sql.expectDashboardHolds(this, name, files.split(',').map((f) => f.trim()));
+  await sql.expectDashboardHolds(this, name, splitList(files));
 });
 
 When('{persona} runs a very expensive SQL query with a deadline of {duration}', async function (this: QuiltWorld, _persona: PersonaRole, ms: number) {

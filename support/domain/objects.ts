@@ -80,17 +80,23 @@ export class ObjectStore {
 
   /** Reads at most maxBytes from the start of the object (a ranged GET); binary content is reported as such, decoded with replacement characters. */
   async text(uri: string, maxBytes = 65_536, signal?: AbortSignal): Promise<ObjectText> {
-    const bytes = await this.bytes(uri, maxBytes, signal);
-    const size = (await this.info(uri)).size;
+    const { bytes, size } = await this.read(uri, maxBytes, signal);
     const binary = !looksLikeText(bytes);
     return { text: new TextDecoder('utf-8').decode(bytes), bytesRead: bytes.length, truncated: bytes.length < size, binary };
   }
 
   async bytes(uri: string, maxBytes?: number, signal?: AbortSignal): Promise<Uint8Array> {
+    return (await this.read(uri, maxBytes, signal)).bytes;
+  }
+
+  /** One GET (ranged when maxBytes is given): the bytes and the object's whole size (from Content-Range). */
+  private async read(uri: string, maxBytes?: number, signal?: AbortSignal): Promise<{ bytes: Uint8Array; size: number }> {
     const loc = parseS3Uri(uri);
     try {
       const r = await this.s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, VersionId: loc.versionId, ...(maxBytes !== undefined ? { Range: `bytes=0-${Math.max(0, maxBytes - 1)}` } : {}) }), { abortSignal: signal });
-      return await r.Body!.transformToByteArray();
+      const bytes = await r.Body!.transformToByteArray();
+      const total = /\/(\d+)$/.exec(r.ContentRange ?? '')?.[1];
+      return { bytes, size: total !== undefined ? Number(total) : bytes.length };
     } catch (e) {
       if ((e as Error).name === 'AbortError' || signal?.aborted) throw new Error(`reading ${uri} was aborted: ${String(signal?.reason ?? 'deadline passed')}`);
       throw explainS3Error(e, loc.bucket, `read "${loc.key}"`);

@@ -11,8 +11,16 @@ import {
 } from '../sql/index.js';
 import { barChart, barHeights, renderSvg } from '../domain/charts.js';
 import { attempt } from './errors.js';
+import { formatS3Url, type PackageRevision } from '../quilt/index.js';
 import { ownPackage, remember } from './packages.js';
 import { timed } from './performance.js';
+
+/** The text of a package entry, read (as Rita) from exactly the object version the manifest names. */
+async function readEntry(world: QuiltWorld, rev: PackageRevision, logicalKey: string): Promise<string> {
+  const loc = rev.location(logicalKey);
+  if (loc.scheme !== 's3') throw new Error(`${logicalKey} is not in S3 but at ${rev.file(logicalKey).physicalKey}`);
+  return Buffer.from(await world.objects('reader').bytes(formatS3Url(loc))).toString('utf8');
+}
 
 const TABULATOR_CONFIGS: Record<string, string> = { 'the per-tissue CSV files of the genomics package': GENOMICS_TABULATOR_CSV };
 
@@ -56,9 +64,7 @@ async function expectedGenomicsRows(world: QuiltWorld): Promise<{ rows: string[]
   const files = rev.logicalKeys.filter((k) => /^by-tissue\/[a-z]+\.csv$/.test(k));
   const rows: string[] = [];
   for (const lk of files) {
-    const loc = rev.location(lk);
-    if (loc.scheme !== 's3') throw new Error(`${lk} is not in S3`);
-    const text = Buffer.from(await world.objects('reader').bytes(`s3://${loc.bucket}/${encodeURI(loc.key)}${loc.versionId ? `?versionId=${encodeURIComponent(loc.versionId)}` : ''}`)).toString('utf8');
+    const text = await readEntry(world, rev, lk);
     const [header, ...lines] = text.trim().split('\n').map((l) => splitCsvLine(l.replace(/\r$/, ''), ','));
     for (const cells of lines) {
       const rec = Object.fromEntries(header!.map((h, i) => [h, cells[i]]));
@@ -152,10 +158,7 @@ export async function publishDashboard(world: QuiltWorld, persona: PersonaRole, 
 export async function expectDashboardHolds(world: QuiltWorld, featureName: string, files: string[]): Promise<void> {
   const rev = await world.registry('reader').browse(world.packageName(featureName));
   expect([...rev.logicalKeys].sort()).to.deep.equal([...files].sort());
-  const read = async (lk: string): Promise<string> => {
-    const loc = rev.location(lk);
-    return Buffer.from(await world.objects('reader').bytes(`s3://${loc.scheme === 's3' ? `${loc.bucket}/${encodeURI(loc.key)}${loc.versionId ? `?versionId=${encodeURIComponent(loc.versionId)}` : ''}` : ''}`)).toString('utf8');
-  };
+  const read = (lk: string): Promise<string> => readEntry(world, rev, lk);
   const chart = JSON.parse(await read('chart/reads_by_tissue.echarts.json')) as { option: { series: { data: number[] }[] } };
   expect(chart.option.series[0]!.data).to.deep.equal(world.memory.chart!.option.series[0]!.data);
   expect(await read('chart/reads_by_tissue.svg')).to.equal(world.memory.svg);

@@ -1,0 +1,4 @@
+/** Lists written in one step argument: "a.csv, b.csv" (and, where a step allows it, "a.csv and b.csv"). */
+export function splitList(text: string, options: { and?: boolean } = {}): string[] {
+  return text.split(options.and ? /,| and / : /,/).map((s) => s.trim().replace(/^"|"$/g, '')).filter(Boolean);
+}
