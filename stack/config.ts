@@ -41,6 +41,8 @@ export interface StackConfig {
   s3: { accessKeyId: string; secretAccessKey: string; region: string; testBucket: string };
   /** RGW users behind the suite's personas (local target only; loopback, local-only keys). */
   s3Users: Record<'admin' | 'reader' | 'outsider', { uid: string; accessKeyId: string; secretAccessKey: string }>;
+  /** The local catalog's service user (not a persona): follows the bucket index log through RGW's admin API. */
+  catalogService: { uid: string; accessKeyId: string; secretAccessKey: string };
   /** Seconds each server may take to become healthy before `up` gives up. */
   healthDeadlineSeconds: number;
 }
@@ -92,6 +94,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       reader: { uid: 'quilt-e2e-reader', accessKeyId: 'QUILTE2EREADERKEY001', secretAccessKey: 'quilt-e2e-reader-secret-key-local-only-001' },
       outsider: { uid: 'quilt-e2e-outsider', accessKeyId: 'QUILTE2EOUTSIDERKEY1', secretAccessKey: 'quilt-e2e-outsider-secret-key-local-only-1' },
     },
+    catalogService: { uid: 'quilt-e2e-catalog', accessKeyId: 'QUILTE2ECATALOGKEY01', secretAccessKey: 'quilt-e2e-catalog-secret-key-local-only-01' },
     healthDeadlineSeconds: Number(env.QUILT_E2E_HEALTH_DEADLINE ?? 180),
   };
 }

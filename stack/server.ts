@@ -33,6 +33,10 @@ export interface ManagedServer {
   healthy(config: StackConfig): Promise<boolean>;
   /** Idempotent provisioning once healthy (users, buckets, schemas). */
   provision?(config: StackConfig, out: Reporter): Promise<void>;
+  /** Servers that must be healthy and provisioned before this one starts (they come earlier in the list). */
+  readonly startAfter?: string[];
+  /** Servers that must be healthy and provisioned before this one is provisioned (earlier in the list). */
+  readonly provisionAfter?: string[];
   /** The log files to point a person at when something fails. */
   logFiles(config: StackConfig): string[];
   /** What most likely fixes a failed start, in one sentence. */

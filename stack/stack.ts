@@ -110,16 +110,27 @@ export async function up(c: StackConfig, out: Reporter, servers = allServers): P
       }
       toStart.push(s);
     }
-    // Start in order (later servers may need earlier ones, e.g. Trino reads S3), but wait for health concurrently.
-    const waits: Promise<void>[] = [];
-    for (const s of toStart) {
-      out.info(`${s.name}: starting ...`);
-      let procs: StartedProcess[];
-      try { procs = await s.start(c, out); } catch (e) { throw failure(s, c, `could not start: ${(e as Error).message}`); }
-      state[s.name] = { processes: procs, startedAt: new Date().toISOString() };
-      writeState(c, state);
-      const started = Date.now();
-      waits.push((async () => {
+    const provision = async (s: ManagedServer): Promise<void> => {
+      if (!s.provision) return;
+      try { await s.provision(c, out); } catch (e) { throw failure(s, c, `provisioning failed: ${(e as Error).message}`); }
+    };
+    // Every server comes up as soon as what it needs is ready (healthy and provisioned): the slow
+    // JVMs (OpenSearch, Trino) start at once beside Ceph; the catalog starts only once S3 holds the
+    // test bucket; Trino's provisioning (tables over the bucket) waits for Ceph's. Each server is
+    // provisioned as soon as it is healthy; servers already running re-check theirs (idempotent).
+    const ready = new Map<string, Promise<void>>();
+    const readyOf = (name: string): Promise<void> => ready.get(name) ?? Promise.resolve();
+    const bringUp = async (s: ManagedServer): Promise<void> => {
+      const startDeps = (s.startAfter ?? []).map(readyOf);
+      const provisionDeps = (s.provisionAfter ?? []).map(readyOf);
+      if (toStart.includes(s)) {
+        await Promise.all(startDeps);
+        out.info(`${s.name}: starting ...`);
+        let procs: StartedProcess[];
+        try { procs = await s.start(c, out); } catch (e) { throw failure(s, c, `could not start: ${(e as Error).message}`); }
+        state[s.name] = { processes: procs, startedAt: new Date().toISOString() };
+        writeState(c, state);
+        const started = Date.now();
         let died: StartedProcess | undefined;
         const ok = await waitUntil(async () => {
           died = procs.find((p) => !isAlive(p.pid));
@@ -129,17 +140,19 @@ export async function up(c: StackConfig, out: Reporter, servers = allServers): P
         if (died) throw failure(s, c, `process ${died.name} (PID ${died.pid}) exited during start`);
         if (!ok) throw failure(s, c, `not healthy within ${c.healthDeadlineSeconds} s (QUILT_E2E_HEALTH_DEADLINE)`);
         out.info(`${s.name}: healthy after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      })());
-      // The S3 server must be healthy before anything that reads S3 starts.
-      if (s.name === 'ceph') await waits.pop();
+      }
+      await Promise.all(provisionDeps);
+      await provision(s);
+    };
+    for (const s of servers) {
+      const p = bringUp(s);
+      p.catch(() => undefined); // awaited below; a dependant sees the rejection through its own await
+      ready.set(s.name, p);
     }
+    const waits = [...ready.values()];
     const results = await Promise.allSettled(waits);
     const bad = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (bad) throw bad.reason;
-    for (const s of servers) {
-      if (!s.provision) continue;
-      try { await s.provision(c, out); } catch (e) { throw failure(s, c, `provisioning failed: ${(e as Error).message}`); }
-    }
     const seconds = (Date.now() - t0) / 1000;
     out.info(toStart.length ? `up: ${toStart.map((s) => s.name).join(', ')} started; all healthy in ${seconds.toFixed(1)} s` : 'up: everything was already running and healthy (nothing to do)');
     return { started: toStart.map((s) => s.name), seconds };

@@ -3,7 +3,6 @@
  * the stack's configuration (ports, S3 users) plus a few QUILT_E2E_* variables of its own; the
  * defaults need no configuration at all and are for this loopback-only stack, never for a real one.
  */
-import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { loadStackConfig, type StackConfig } from '../config.js';
 
@@ -42,8 +41,10 @@ export interface CatalogConfig {
   logFile: string;
   /** Requests with a larger body are refused with 413. */
   maxBodyBytes: number;
-  /** Base name of the RGW notification topics (one per start: <base>-<hex>) and the bucket notification Id. */
+  /** The Id of the RGW bucket notification older stacks had (removed at start: see legacy-notifications.ts). */
   topicName: string;
+  /** The catalog's own RGW service user: reads the bucket index log through RGW's admin API (caps buckets=read, bilog=read,write). */
+  serviceUser: CatalogUser;
   /** How long a "may this user read this bucket" answer from RGW is reused. */
   authzCacheMs: number;
 }
@@ -81,14 +82,7 @@ export function loadCatalogConfig(env: NodeJS.ProcessEnv = process.env, stack: S
     logFile: join(stack.logDir, 'catalog.log'),
     maxBodyBytes: maxBody,
     topicName: env.QUILT_E2E_CATALOG_TOPIC ?? 'quilt-e2e-catalog',
+    serviceUser: { ...stack.catalogService },
     authzCacheMs: Number(env.QUILT_E2E_CATALOG_AUTHZ_CACHE_MS ?? 10_000),
   };
-}
-
-/**
- * The shared token RGW puts in the push endpoint's query string, so only RGW (configured by this
- * catalog) can feed events into the indexer. Derived from the JWT secret: nothing else to configure.
- */
-export function eventsToken(config: Pick<CatalogConfig, 'jwt'>): string {
-  return createHmac('sha256', config.jwt.secret).update('rgw-bucket-notifications').digest('hex').slice(0, 32);
 }

@@ -1,8 +1,7 @@
 /**
  * The local Quilt catalog: one node:http server on 127.0.0.1 with
  *   GET  /health                       liveness + OpenSearch, S3 and indexer lag (200 / 503)
- *   GET  /internal/indexer             indexer statistics
- *   POST /internal/s3-events?token=    RGW bucket notifications (persistent topic) -> durable queue
+ *   GET  /internal/indexer             indexer and change-feed statistics
  *   GET  /api/auth/get_credentials     the token user's S3 credentials (registry shape)
  *   GET  /api/search                   search API over OpenSearch (raw response)
  *   POST /graphql                      Quilt's GraphQL subset (graphql-js)
@@ -13,7 +12,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Client } from '@opensearch-project/opensearch';
 import { AuthError, bearerToken, verifyToken } from './auth.js';
 import { Authorizer, S3Clients } from './authz.js';
-import { eventsToken, type CatalogConfig } from './config.js';
+import type { CatalogConfig } from './config.js';
+import type { ChangeFeed, FeedState } from './change-feed.js';
 import { handleGraphql } from './graphql/handler.js';
 import { HttpError, readBody, sendError, sendHtml, sendJson } from './http.js';
 import type { Indexer } from './indexer/indexer.js';
@@ -29,16 +29,8 @@ export interface CatalogContext {
   indexer: Indexer;
   packages: PackageService;
   log: (line: string) => void;
-  notifications: {
-    state: 'pending' | 'ok' | 'failed';
-    topicArn?: string;
-    endpoint?: string;
-    error?: string;
-    /** True once RGW delivered the start-up canary's event through the new topic. */
-    delivering?: boolean;
-    /** How long that first delivery took (RGW picks a new topic's queue up within ~30 s). */
-    firstDeliveryMs?: number;
-  };
+  /** The change feed (RGW's bucket index log); set once the catalog has started it. */
+  feed?: ChangeFeed;
 }
 
 export function authenticate(ctx: CatalogContext, req: IncomingMessage): string {
@@ -62,6 +54,8 @@ async function probe(url: string, timeoutMs: number): Promise<{ ok: boolean; sta
   }
 }
 
+const feedState = (ctx: CatalogContext): FeedState | { state: 'pending' } => ctx.feed?.state() ?? { state: 'pending' };
+
 export async function health(ctx: CatalogContext): Promise<{ status: number; body: Record<string, unknown> }> {
   const [os, s3] = await Promise.all([probe(`${ctx.config.opensearchUrl}/_cluster/health`, 1500), probe(`${ctx.config.s3Endpoint}/`, 1500)]);
   const ix = ctx.indexer.stats();
@@ -72,7 +66,7 @@ export async function health(ctx: CatalogContext): Promise<{ status: number; bod
       ok,
       opensearch: { url: ctx.config.opensearchUrl, ...os },
       s3: { endpoint: ctx.config.s3Endpoint, ...s3 },
-      notifications: ctx.notifications,
+      changes: feedState(ctx),
       indexer: {
         queueLength: ix.queueLength + ix.backfillPending,
         lastEventAgeMs: ix.lastEventAgeMs,
@@ -97,21 +91,7 @@ async function route(ctx: CatalogContext, req: IncomingMessage, res: ServerRespo
     return;
   }
   if (path === '/internal/indexer' && method === 'GET') {
-    sendJson(res, 200, { ...ctx.indexer.stats(), notifications: ctx.notifications });
-    return;
-  }
-  if (path === '/internal/s3-events') {
-    if (method !== 'POST') throw new HttpError(405, 'MethodNotAllowed', 'RGW posts events here');
-    if (url.searchParams.get('token') !== eventsToken(ctx.config)) throw new HttpError(403, 'Forbidden', 'unknown event source: only the RGW topic this catalog configured may post events');
-    const raw = await readBody(req, ctx.config.maxBodyBytes);
-    let body: unknown;
-    try { body = JSON.parse(raw.toString('utf8')); } catch { throw new HttpError(400, 'BadRequest', 'the event is not JSON'); }
-    let n: number;
-    try { n = await ctx.indexer.accept(body); } catch (e) {
-      if ((e as Error).message.startsWith('expected')) throw new HttpError(400, 'BadRequest', (e as Error).message);
-      throw new HttpError(503, 'QueueUnavailable', `the event could not be stored: ${(e as Error).message}`);
-    }
-    sendJson(res, 200, { queued: n });
+    sendJson(res, 200, { ...ctx.indexer.stats(), changes: feedState(ctx) });
     return;
   }
   if (path === '/b' || path.startsWith('/b/') || path === '/') {

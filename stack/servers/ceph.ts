@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { StackConfig } from '../config.js';
 import type { ManagedServer, Reporter, StartedProcess } from '../server.js';
-import { httpGet, run, runChecked, runStreaming, spawnDetached, waitUntil } from '../lib/proc.js';
+import { httpGet, run, runChecked, runStreaming, spawnDetached, stopPid, waitUntil } from '../lib/proc.js';
 
 const BINARIES = ['ceph-mon', 'ceph-osd', 'radosgw', 'radosgw-admin', 'ceph', 'monmaptool', 'ceph-authtool'];
 const PACKAGES = ['ceph-mon', 'ceph-osd', 'radosgw', 'uuid-runtime'];
@@ -65,11 +65,32 @@ rgw_sts_key = quilte2estskey16
 rgw_s3_auth_use_sts = true
 rgw_enable_usage_log = false
 rgw_thread_pool_size = 128
+# One index shard per new bucket (ample below ~100k objects): the catalog's change feed reads one log per shard.
+rgw_override_bucket_index_max_shards = 1
 `;
 }
 
 function cephCli(c: StackConfig, args: string[], timeoutMs = 30_000): string {
   return runChecked('ceph', ['-c', dirs(c).conf, '--connect-timeout', '15', ...args], { timeoutMs });
+}
+
+/**
+ * Turns on the bucket index log ("log_data" of the zone), which the local catalog follows as its
+ * change feed (stack/catalog/change-feed.ts). Off by default in a one-zone cluster. Run before
+ * radosgw starts (radosgw reads the zonegroup at start); idempotent. True when it changed something.
+ */
+export function ensureBucketIndexLog(c: StackConfig): boolean {
+  const conf = dirs(c).conf;
+  // A new cluster has no zonegroup until RGW's defaults are made: any radosgw-admin call that opens the store makes them.
+  if (run('radosgw-admin', ['-c', conf, 'zonegroup', 'get'], { timeoutMs: 90_000 }).status !== 0) runChecked('radosgw-admin', ['-c', conf, 'user', 'list'], { timeoutMs: 90_000 });
+  const zg = JSON.parse(runChecked('radosgw-admin', ['-c', conf, 'zonegroup', 'get'], { timeoutMs: 90_000 })) as { zones?: { log_data?: string }[] };
+  const zones = zg.zones ?? [];
+  if (zones.length > 0 && zones.every((z) => z.log_data === 'true')) return false;
+  for (const z of zones) z.log_data = 'true';
+  const file = join(dirs(c).root, 'zonegroup.json');
+  writeFileSync(file, JSON.stringify(zg, null, 2));
+  runChecked('radosgw-admin', ['-c', conf, 'zonegroup', 'set', `--infile=${file}`], { timeoutMs: 60_000 });
+  return true;
 }
 
 export interface S3User { uid: string; accessKeyId: string; secretAccessKey: string }
@@ -111,35 +132,42 @@ export const ceph: ManagedServer = {
     const fresh = !existsSync(d.initialized);
     const conf = d.conf;
     const procs: StartedProcess[] = [];
-    if (fresh) {
-      out.info('creating a new one-node Ceph cluster (first start only) ...');
-      run('rm', ['-rf', d.root]);
-      for (const p of [d.mon, d.osd, d.rgw, d.run, c.logDir]) mkdirSync(p, { recursive: true });
-      const fsid = randomUUID();
-      writeFileSync(conf, cephConf(c, fsid));
-      const keyring = join(d.root, 'mon.keyring');
-      const monmap = join(d.root, 'monmap');
-      runChecked('ceph-authtool', ['--create-keyring', keyring, '--gen-key', '-n', 'mon.', '--cap', 'mon', 'allow *']);
-      runChecked('monmaptool', ['--create', '--addv', 'a', `[v2:127.0.0.1:${c.ports.cephMon}]`, '--fsid', fsid, monmap]);
-      runChecked('ceph-mon', ['-c', conf, '--mkfs', '-i', 'a', '--monmap', monmap, '--keyring', keyring]);
-    } else {
-      // Ports may have changed since the cluster was made: keep the fsid, rewrite the rest.
-      const fsid = /fsid = (\S+)/.exec(readFileSync(conf, 'utf8'))?.[1];
-      if (!fsid) throw new Error(`${conf} has no fsid: remove ${d.root} to make a new cluster`);
-      writeFileSync(conf, cephConf(c, fsid));
-      mkdirSync(d.run, { recursive: true });
+    try {
+      if (fresh) {
+        out.info('creating a new one-node Ceph cluster (first start only) ...');
+        run('rm', ['-rf', d.root]);
+        for (const p of [d.mon, d.osd, d.rgw, d.run, c.logDir]) mkdirSync(p, { recursive: true });
+        const fsid = randomUUID();
+        writeFileSync(conf, cephConf(c, fsid));
+        const keyring = join(d.root, 'mon.keyring');
+        const monmap = join(d.root, 'monmap');
+        runChecked('ceph-authtool', ['--create-keyring', keyring, '--gen-key', '-n', 'mon.', '--cap', 'mon', 'allow *']);
+        runChecked('monmaptool', ['--create', '--addv', 'a', `[v2:127.0.0.1:${c.ports.cephMon}]`, '--fsid', fsid, monmap]);
+        runChecked('ceph-mon', ['-c', conf, '--mkfs', '-i', 'a', '--monmap', monmap, '--keyring', keyring]);
+      } else {
+        // Ports may have changed since the cluster was made: keep the fsid, rewrite the rest.
+        const fsid = /fsid = (\S+)/.exec(readFileSync(conf, 'utf8'))?.[1];
+        if (!fsid) throw new Error(`${conf} has no fsid: remove ${d.root} to make a new cluster`);
+        writeFileSync(conf, cephConf(c, fsid));
+        mkdirSync(d.run, { recursive: true });
+      }
+      procs.push({ name: 'ceph-mon', pid: spawnDetached('ceph-mon', ['-f', '-c', conf, '-i', 'a'], { logFile: join(c.logDir, 'ceph-mon.out') }) });
+      const monUp = await waitUntil(async () => run('ceph', ['-c', conf, '--connect-timeout', '3', 'mon', 'stat'], { timeoutMs: 8000 }).status === 0, 60_000, 500);
+      if (!monUp) throw new Error(`ceph-mon did not answer within 60 s (see ${join(c.logDir, 'ceph-mon.a.log')})`);
+      if (fresh) {
+        const osdUuid = randomUUID();
+        const id = cephCli(c, ['osd', 'new', osdUuid]).trim();
+        if (id !== '0') throw new Error(`expected the first OSD to get id 0, got ${JSON.stringify(id)}`);
+        runChecked('ceph-osd', ['-c', conf, '-i', '0', '--mkfs', '--osd-uuid', osdUuid], { timeoutMs: 120_000 });
+      }
+      procs.push({ name: 'ceph-osd', pid: spawnDetached('ceph-osd', ['-f', '-c', conf, '-i', '0'], { logFile: join(c.logDir, 'ceph-osd.out') }) });
+      if (ensureBucketIndexLog(c)) out.info('ceph: bucket index log turned on (the catalog follows it for changes)');
+      procs.push({ name: 'radosgw', pid: spawnDetached('radosgw', ['-f', '-c', conf, '-n', 'client.rgw.a'], { logFile: join(c.logDir, 'radosgw.out') }) });
+    } catch (e) {
+      // Nothing half-started stays behind to hold the ports: stop what this start spawned.
+      for (const p of [...procs].reverse()) await stopPid(p.pid, 10_000);
+      throw e;
     }
-    procs.push({ name: 'ceph-mon', pid: spawnDetached('ceph-mon', ['-f', '-c', conf, '-i', 'a'], { logFile: join(c.logDir, 'ceph-mon.out') }) });
-    const monUp = await waitUntil(async () => run('ceph', ['-c', conf, '--connect-timeout', '3', 'mon', 'stat'], { timeoutMs: 8000 }).status === 0, 60_000, 500);
-    if (!monUp) throw new Error(`ceph-mon did not answer within 60 s (see ${join(c.logDir, 'ceph-mon.a.log')})`);
-    if (fresh) {
-      const osdUuid = randomUUID();
-      const id = cephCli(c, ['osd', 'new', osdUuid]).trim();
-      if (id !== '0') throw new Error(`expected the first OSD to get id 0, got ${JSON.stringify(id)}`);
-      runChecked('ceph-osd', ['-c', conf, '-i', '0', '--mkfs', '--osd-uuid', osdUuid], { timeoutMs: 120_000 });
-    }
-    procs.push({ name: 'ceph-osd', pid: spawnDetached('ceph-osd', ['-f', '-c', conf, '-i', '0'], { logFile: join(c.logDir, 'ceph-osd.out') }) });
-    procs.push({ name: 'radosgw', pid: spawnDetached('radosgw', ['-f', '-c', conf, '-n', 'client.rgw.a'], { logFile: join(c.logDir, 'radosgw.out') }) });
     if (fresh) writeFileSync(d.initialized, new Date().toISOString());
     return procs;
   },
@@ -159,6 +187,9 @@ ceph.provision = async (c: StackConfig, out: Reporter) => {
   await import('../lib/aws-env.js');
   const { S3Client, CreateBucketCommand, HeadBucketCommand, PutBucketVersioningCommand, PutBucketPolicyCommand } = await import('@aws-sdk/client-s3');
   for (const [persona, u] of Object.entries(c.s3Users)) ensureRgwUser(c, u, `quilt-e2e ${persona}`);
+  // The catalog's service user reads bucket index logs through RGW's admin API, and nothing else.
+  ensureRgwUser(c, c.catalogService, 'quilt-e2e local catalog (change feed)');
+  runChecked('radosgw-admin', ['-c', dirs(c).conf, 'caps', 'add', `--uid=${c.catalogService.uid}`, '--caps=buckets=read;bilog=read,write'], { timeoutMs: 30_000 });
   const admin = c.s3Users.admin;
   const s3 = new S3Client({
     endpoint: `http://127.0.0.1:${c.ports.s3}`, region: c.s3.region, forcePathStyle: true,

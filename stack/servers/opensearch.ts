@@ -82,6 +82,18 @@ function javaBin(config: StackConfig, tool: 'java' | 'javac'): string {
   return bin;
 }
 
+/**
+ * QUILT_E2E_JIT=c1 (default) compiles with the client compiler only: on 2 cores the JVMs start in
+ * about half the time (C2 compiler threads compete with start-up for the CPU), and the suite's
+ * small searches and queries do not need C2's peak speed. QUILT_E2E_JIT=full uses both compilers.
+ */
+export function jitFlags(env: NodeJS.ProcessEnv = process.env): string[] {
+  const v = env.QUILT_E2E_JIT ?? 'c1';
+  if (v === 'c1') return ['-XX:TieredStopAtLevel=1'];
+  if (v === 'full') return [];
+  throw new Error(`QUILT_E2E_JIT=${JSON.stringify(v)} is not a JIT mode: use c1 (quick start, the default) or full (C1 and C2)`);
+}
+
 /** QUILT_E2E_OPENSEARCH_HEAP, e.g. 512m or 1g; used for both -Xms and -Xmx. */
 export function opensearchHeap(env: NodeJS.ProcessEnv = process.env): string {
   const raw = env.QUILT_E2E_OPENSEARCH_HEAP;
@@ -219,6 +231,7 @@ export const opensearch: ManagedServer = {
       `-Xms${heap}`, `-Xmx${heap}`,
       '-XX:+UseG1GC',
       '-XX:-OmitStackTraceInFastThrow',
+      ...jitFlags(),
       // Without Bootstrap there is no handler that halts the node on OutOfMemoryError: let the JVM
       // exit, so the stack sees the process die instead of a half-broken node.
       '-XX:+ExitOnOutOfMemoryError',

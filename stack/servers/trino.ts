@@ -15,6 +15,7 @@ import type { StackConfig } from '../config.js';
 import type { ManagedServer, Reporter, StartedProcess } from '../server.js';
 import { artifactPath, fetchArtifact, type Artifact } from '../lib/maven.js';
 import { httpGet, runChecked, spawnDetached, waitUntil } from '../lib/proc.js';
+import { jitFlags } from './opensearch.js';
 import { TrinoClient } from '../../support/adapters/trino-rest.js';
 
 export const TRINO_VERSION = '476';
@@ -93,6 +94,7 @@ function jvmConfig(heap: string): string {
     '-XX:+ExitOnOutOfMemoryError',
     '-XX:-OmitStackTraceInFastThrow',
     '-XX:ReservedCodeCacheSize=256M',
+    ...jitFlags(),
     '-XX:PerMethodRecompilationCutoff=10000',
     '-XX:PerBytecodeRecompilationCutoff=10000',
     '-Djdk.attach.allowAttachSelf=true',
@@ -177,6 +179,7 @@ async function verifySha1(path: string): Promise<void> {
 
 export const trino: ManagedServer = {
   name: 'trino',
+  provisionAfter: ['ceph'],
   version: `${TRINO_VERSION} (Maven Central: trino-server-core + trino-hive; Java 25)`,
   ports: (c) => [c.ports.trino],
   hint: 'Trino 476 needs Java 24+ (set QUILT_E2E_JAVA25_HOME to a JDK 25), a free port 8080 (or QUILT_E2E_TRINO_PORT), the S3 server up first, and about 1.5 GB of free memory (QUILT_E2E_TRINO_HEAP sets the heap).',

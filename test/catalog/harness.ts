@@ -1,8 +1,8 @@
 /**
  * A real catalog for the catalog's own tests, isolated from everything else on the stack:
  * its own versioned bucket (with the same reader policy as the test bucket), its own catalog
- * process on a free loopback port, its own RGW topic and its own durable queue. Teardown stops the
- * process (by its PID), removes the bucket notification and topics, deletes every object version
+ * process on a free loopback port, its own change-feed position and its own durable queue. Teardown stops the
+ * process (by its PID), deletes every object version
  * one DeleteObject at a time, the bucket and its search indexes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,7 +19,6 @@ import { loadStackConfig, type StackConfig } from '../../stack/config.js';
 import { isPortFree, waitUntil } from '../../stack/lib/proc.js';
 import { mintToken } from '../../stack/catalog/auth.js';
 import { loadCatalogConfig, type CatalogConfig } from '../../stack/catalog/config.js';
-import { removeNotifications } from '../../stack/catalog/notifications.js';
 import { openSearchClient, packagesIndex } from '../../stack/catalog/search-index.js';
 import { createS3Client } from '../../support/adapters/s3-client.js';
 import { eventually } from '../../support/eventually.js';
@@ -43,7 +42,7 @@ export interface CatalogUnderTest {
   /** Waits (bounded) until a search over the bucket's object index finds `query`. */
   searchUntil(query: string, predicate: (hits: SearchHit[]) => boolean, what: string, timeoutMs?: number, index?: string): Promise<SearchHit[]>;
   stop(): Promise<void>;
-  /** Kills the catalog process (SIGKILL): no clean shutdown, its RGW notification stays attached. */
+  /** Kills the catalog process (SIGKILL): no clean shutdown. */
   crash(): Promise<void>;
   /** Starts the catalog process again (after stop() or crash()) and waits until events flow. */
   start(): Promise<void>;
@@ -110,16 +109,16 @@ export async function startCatalogUnderTest(): Promise<CatalogUnderTest> {
     }
     const ok = await waitUntil(async () => {
       const r = await fetch(`${config.url}/internal/indexer`, { signal: AbortSignal.timeout(2000) });
-      const j = await r.json() as { notifications?: { state?: string }; backfill?: { state?: string } };
-      return j.notifications?.state === 'ok' && j.backfill?.state === 'done';
+      const j = await r.json() as { changes?: { state?: string }; backfill?: { state?: string } };
+      return j.changes?.state === 'ok' && j.backfill?.state === 'done';
     }, 60_000, 250);
     if (!ok) throw new Error(`the catalog under test did not come up on ${config.url} within 60 s; log ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
-    // The catalog proves the event path with a canary; RGW picks a new topic up within ~30 s.
+    // The catalog proves its change feed with a canary object (normally within a second).
     const delivering = await waitUntil(async () => {
       const r = await fetch(`${config.url}/internal/indexer`, { signal: AbortSignal.timeout(2000) });
-      return ((await r.json()) as { notifications?: { delivering?: boolean } }).notifications?.delivering === true;
-    }, 150_000, 200);
-    if (!delivering) throw new Error(`RGW delivered no bucket notification to the catalog under test within 150 s; log ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+      return ((await r.json()) as { changes?: { delivering?: boolean } }).changes?.delivering === true;
+    }, 60_000, 100);
+    if (!delivering) throw new Error(`no change reached the catalog under test through the bucket index log within 60 s; log ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
   };
   await startProcess();
 
@@ -185,7 +184,6 @@ export async function startCatalogUnderTest(): Promise<CatalogUnderTest> {
     },
     async teardown() {
       await stop();
-      try { await removeNotifications(config, admin); } catch { /* reported by leftovers below */ }
       for (;;) {
         const v = await admin.send(new ListObjectVersionsCommand({ Bucket: bucket }));
         const all = [...(v.Versions ?? []), ...(v.DeleteMarkers ?? [])];

@@ -1,7 +1,7 @@
 /**
  * Packages through the local catalog, end to end on the real stack: packageConstruct writes with
  * the caller's own S3 keys through the package engine; the revision is then visible through
- * GraphQL, the search index `<bucket>_packages` (fed by RGW notifications) and the catalog pages,
+ * GraphQL, the search index `<bucket>_packages` (fed by the change feed) and the catalog pages,
  * and disappears from all three after packageRevisionDelete. Also tabulator table configs and pages.
  *
  *   node --import tsx --test test/catalog/packages.test.ts
