@@ -8,11 +8,6 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
-      'no-restricted-imports': ['error', { paths: [{
-        name: '@aws-sdk/client-s3',
-        importNames: ['DeleteObjectsCommand'],
-        message: 'Ceph RGW 16 aborts on multi-object delete in a bucket with notification topics (see README): delete objects one at a time.',
-      }] }],
       'no-restricted-syntax': ['error', {
         selector: "CallExpression[callee.object.name='jest'][callee.property.name='mock']",
         message: 'No mocks: this project talks to real servers only.',

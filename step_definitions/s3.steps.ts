@@ -2,6 +2,7 @@ import { Given, When, Then, type DataTable } from '@cucumber/cucumber';
 import type { PersonaRole } from '../support/target.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
 import * as content from '../support/tasks/content.js';
+import { splitList } from '../support/text.js';
 
 type Row = Record<string, string>;
 
@@ -55,4 +56,16 @@ Then('nothing is left in the folder {string}, not even old versions', async func
 
 Given('{persona} has uploaded {int} experiment files in {int} run folders to {string}', { timeout: 180_000 }, async function (this: QuiltWorld, persona: PersonaRole, count: number, runs: number, folder: string) {
   await content.uploadExperimentFolder(this, persona, folder, count, runs);
+});
+
+When('{persona} removes every version of {string} from the folder {string} in one request', async function (this: QuiltWorld, persona: PersonaRole, names: string, folder: string) {
+  await content.removeForGoodInOneRequest(this, persona, folder, splitList(names));
+});
+
+Then('the S3 service still answers', async function (this: QuiltWorld) {
+  await content.expectS3Answers(this);
+});
+
+Then('the folder {string} holds only {string}', async function (this: QuiltWorld, folder: string, names: string) {
+  await content.expectFolderHoldsOnly(this, folder, splitList(names));
 });

@@ -1,4 +1,4 @@
-import { When, Then } from '@cucumber/cucumber';
+import { Given, When, Then } from '@cucumber/cucumber';
 import type { PersonaRole } from '../support/target.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
 import { splitList } from '../support/text.js';
@@ -47,4 +47,12 @@ Then('a preview of the first {int} bytes of each result shows its content', asyn
 
 Then('a report lists a catalog link for each result, and every link opens', async function (this: QuiltWorld) {
   await search.expectLinkReport(this, 'admin');
+});
+
+Given('{persona}\'s search for {string} in the folder {string} finds exactly {string}', async function (this: QuiltWorld, persona: PersonaRole, query: string, folder: string, files: string) {
+  await search.expectSearchFinds(this, persona, query, folder, splitList(files));
+});
+
+Then('{persona}\'s search for {string} in the folder {string} finds nothing', async function (this: QuiltWorld, persona: PersonaRole, query: string, folder: string) {
+  await search.expectSearchFinds(this, persona, query, folder, []);
 });

@@ -15,7 +15,7 @@ import { Authorizer, S3Clients } from './authz.js';
 import type { CatalogConfig } from './config.js';
 import type { ChangeFeed, FeedState } from './change-feed.js';
 import { handleGraphql } from './graphql/handler.js';
-import { HttpError, readBody, sendError, sendHtml, sendJson } from './http.js';
+import { HttpError, sendError, sendHtml, sendJson } from './http.js';
 import type { Indexer } from './indexer/indexer.js';
 import { PackageService } from './packages.js';
 import { handlePage, errorPage } from './pages.js';

@@ -1,9 +1,8 @@
 /**
- * The scratch bucket: a private bucket of the stack's admin user WITHOUT event notifications,
+ * The scratch bucket: a private bucket of the stack's admin user that the catalog does not serve,
  * for files the SQL layer makes itself (Tabulator's pinned copies of non-current object versions,
  * Parquet written by Trino for fixtures). Keeping them out of the test bucket keeps them out of the
- * search index, and Trino's own file operations there cannot hit RGW 16's multi-object-delete
- * abort (which needs a bucket with notifications). Deletes here are still one object at a time.
+ * search index.
  */
 import { CreateBucketCommand, HeadBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { S3Store } from '../quilt/s3-store.js';

@@ -107,3 +107,21 @@ export async function uploadExperimentFolder(world: QuiltWorld, persona: Persona
     for (const b of batch) world.memory.seeded.set(b.key, b.body);
   }
 }
+
+/** Removes every version of these files of a folder with one multi-object delete request. */
+export async function removeForGoodInOneRequest(world: QuiltWorld, persona: PersonaRole, folder: string, names: string[]): Promise<void> {
+  const r = await world.objects(persona).deleteForGoodInOneRequest(world.bucket, names.map((n) => world.key(`${folder}${n}`)));
+  world.log(`one DeleteObjects request removed ${r.versions} object version(s)`);
+}
+
+/** The S3 service answers a plain request (after something that could have brought it down). */
+export async function expectS3Answers(world: QuiltWorld): Promise<void> {
+  const listing = await world.objects('admin').list(world.bucket, world.scenarioPrefix, 1);
+  expect(listing, 'a listing of the scenario folder').to.not.equal(undefined);
+}
+
+/** The folder's current files are exactly these names (a fresh listing). */
+export async function expectFolderHoldsOnly(world: QuiltWorld, folder: string, names: string[]): Promise<void> {
+  const listing = await world.objects('admin').list(world.bucket, world.key(folder), 1000);
+  expect(listing.objects.map((o) => o.key.slice(world.key(folder).length)).sort()).to.deep.equal([...names].sort());
+}

@@ -122,3 +122,9 @@ export async function expectLinkReport(world: QuiltWorld, persona: PersonaRole):
 }
 
 export type { SearchRequest };
+
+/** The file search for `query` in a folder (re-run until the index has caught up) finds exactly these files. */
+export async function expectSearchFinds(world: QuiltWorld, persona: PersonaRole, query: string, folder: string, expected: string[]): Promise<void> {
+  await searchFiles(world, persona, query, folder);
+  await expectFilesFound(world, folder, expected);
+}
