@@ -27,6 +27,7 @@ import { QuiltConflictError, QuiltNotFoundError } from '../quilt/errors.js';
 import { localStackS3Client } from '../quilt/local-stack.js';
 import { PackageRegistry } from '../quilt/registry.js';
 import type { PackageRevision } from '../quilt/revision.js';
+import { onceAcrossRunners } from '../fixtures/fixture-lock.js';
 import { S3Store } from '../quilt/s3-store.js';
 import { DEFAULT_SCRATCH_BUCKET, deletePrefix, ensureScratchBucket, listKeys } from './scratch.js';
 import { literal, qualified } from './sql-text.js';
@@ -232,7 +233,17 @@ export async function ensureGenomicsFixture(options: FixtureOptions = {}): Promi
   const base = { bucket: r.bucket, packageName: GENOMICS_PACKAGE, samples, logicalKeys, dataPrefix: `s3://${r.bucket}/${dataPrefix}` };
   const existing = await existingFixture(r, GENOMICS_PACKAGE, GENOMICS_VERSION, Object.keys(files));
   if (existing) return { ...base, hash: existing.hash, created: false };
+  let made: PackageRevision | undefined;
+  await onceAcrossRunners(r.s3, r.bucket, `genomics-v${GENOMICS_VERSION}`, async () => (await existingFixture(r, GENOMICS_PACKAGE, GENOMICS_VERSION, Object.keys(files))) !== undefined, async () => {
+    made = await makeGenomics(r, samples, files, logicalKeys, byTissue);
+  });
+  if (made) return { ...base, hash: made.hash, created: true };
+  const now = await existingFixture(r, GENOMICS_PACKAGE, GENOMICS_VERSION, Object.keys(files));
+  if (!now) throw new Error(`the genomics fixture ${GENOMICS_PACKAGE} is not complete after another runner made it`);
+  return { ...base, hash: now.hash, created: false };
+}
 
+async function makeGenomics(r: Resolved, samples: ReturnType<typeof genomicsSamples>, files: Record<string, string>, logicalKeys: GenomicsFixture['logicalKeys'], byTissue: Record<string, string>): Promise<PackageRevision> {
   await putIfChanged(r, files[logicalKeys.readme]!, `# Genomics fixture v${GENOMICS_VERSION}\n\n${samples.length} samples (sample_id, tissue, reads) of ${TISSUES.length} tissues, as CSV, Parquet and one CSV per tissue. Made by quilt-e2e (support/sql/fixtures.ts).\n`);
   await putIfChanged(r, files[logicalKeys.csv]!, samplesCsv(samples));
   for (const t of TISSUES) await putIfChanged(r, files[byTissue[t]!]!, samplesCsv(samples.filter((s) => s.tissue === t)));
@@ -241,8 +252,7 @@ export async function ensureGenomicsFixture(options: FixtureOptions = {}): Promi
     await writeParquet(r, 'CAST(sample_id AS varchar) AS sample_id, CAST(tissue AS varchar) AS tissue, CAST(reads AS bigint) AS reads',
       `SELECT * FROM (VALUES ${values}) AS t(sample_id, tissue, reads) ORDER BY sample_id`, files[logicalKeys.parquet]!);
   }
-  const rev = await pushFixture(r, GENOMICS_PACKAGE, GENOMICS_VERSION, files, `Genomics fixture v${GENOMICS_VERSION}`, { fixture: 'genomics', samples: samples.length, tissues: [...TISSUES] });
-  return { ...base, hash: rev.hash, created: true };
+  return pushFixture(r, GENOMICS_PACKAGE, GENOMICS_VERSION, files, `Genomics fixture v${GENOMICS_VERSION}`, { fixture: 'genomics', samples: samples.length, tissues: [...TISSUES] });
 }
 
 export interface LargeTableFixture {
@@ -269,10 +279,14 @@ export async function ensureLargeTableFixture(options: FixtureOptions = {}): Pro
   const tableName = `fixtures_large_table_v${LARGE_TABLE_VERSION}`;
   const externalTable = qualified(TRINO_CATALOG, TRINO_SCHEMA, tableName);
   let rev = await existingFixture(r, LARGE_TABLE_PACKAGE, LARGE_TABLE_VERSION, [logicalKey]);
-  const created = rev === undefined;
+  let created = false;
   if (!rev) {
-    await putIfChanged(r, key, largeTableCsv());
-    rev = await pushFixture(r, LARGE_TABLE_PACKAGE, LARGE_TABLE_VERSION, { [logicalKey]: key }, `Large table fixture v${LARGE_TABLE_VERSION}`, { fixture: 'large-table', rows: LARGE_TABLE_ROWS });
+    created = await onceAcrossRunners(r.s3, r.bucket, `large-table-v${LARGE_TABLE_VERSION}`, async () => (await existingFixture(r, LARGE_TABLE_PACKAGE, LARGE_TABLE_VERSION, [logicalKey])) !== undefined, async () => {
+      await putIfChanged(r, key, largeTableCsv());
+      await pushFixture(r, LARGE_TABLE_PACKAGE, LARGE_TABLE_VERSION, { [logicalKey]: key }, `Large table fixture v${LARGE_TABLE_VERSION}`, { fixture: 'large-table', rows: LARGE_TABLE_ROWS });
+    }) === 'made';
+    rev = await existingFixture(r, LARGE_TABLE_PACKAGE, LARGE_TABLE_VERSION, [logicalKey]);
+    if (!rev) throw new Error(`the large-table fixture ${LARGE_TABLE_PACKAGE} is not complete after it was made`);
   }
   await r.trino.query(`CREATE TABLE IF NOT EXISTS ${externalTable} (${columns.map((c) => `"${c}" varchar`).join(', ')})
     WITH (format = 'CSV', external_location = ${literal(`s3://${r.bucket}/${dataPrefix.replace(/\/$/, '')}`)}, skip_header_line_count = 1)`, { deadlineMs: 60_000 });
