@@ -1,44 +1,49 @@
 /**
- * What runs of the suite left in the test bucket: object versions per top-level folder, and the
- * packages in the registry. Scenarios clean up after themselves (the After hook fails a scenario
- * that leaves anything in its folder); this finds what a killed run could not remove.
- *   npx tsx scripts/leftovers.ts            report
- *   npx tsx scripts/leftovers.ts --purge    also remove quilt-e2e-runs/ and packages with a scenario namespace ("<ns>-<8 hex>/...")
- * Fixtures made once per stack (quilt-e2e-fixtures/, fixtures/*) are kept.
+ * What killed runs of the suite left in the test bucket, and the sweeper that removes it
+ * (support/sweeper.ts): only the suite's own scenario folders, scenario package namespaces and
+ * project-test scratch prefixes whose newest version is older than the age; never fixtures or
+ * anything else; never in a bucket without the suite's test-bucket marker.
+ *
+ *   npx tsx scripts/leftovers.ts                       report (what a purge would remove, and what is too young)
+ *   npx tsx scripts/leftovers.ts --dry-run             the same, said as a dry run
+ *   npx tsx scripts/leftovers.ts --purge [--older-than 1h]   remove it (default age 1h)
+ * Exit codes: 0 done, 2 bad arguments, 3 refused (the bucket is not provably a test bucket).
  */
-import { ListObjectVersionsCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { loadTarget } from '../support/target.js';
 import { createS3Client } from '../support/adapters/s3-client.js';
+import { executeSweep, parseAge, planSweep, SweepRefused } from '../support/sweeper.js';
+
+const args = process.argv.slice(2);
+const purge = args.includes('--purge');
+const dryRun = args.includes('--dry-run');
+const ageAt = args.indexOf('--older-than');
+const known = new Set(['--purge', '--dry-run', '--older-than']);
+const unknown = args.filter((a, i) => !known.has(a) && !(ageAt >= 0 && i === ageAt + 1));
+if (unknown.length || (purge && dryRun)) {
+  console.error(`leftovers: ${unknown.length ? `unknown argument ${unknown.join(' ')}` : '--purge and --dry-run exclude each other'}; usage: npx tsx scripts/leftovers.ts [--dry-run | --purge] [--older-than 1h]`);
+  process.exit(2);
+}
+let olderThanMs: number;
+try { olderThanMs = ageAt >= 0 ? parseAge(args[ageAt + 1] ?? '') : 3_600_000; } catch (e) { console.error(`leftovers: --older-than ${(e as Error).message}`); process.exit(2); }
 
 const target = loadTarget();
 const s3 = createS3Client({ ...target.s3, ...(target.personas.admin?.credentials ? { credentials: target.personas.admin.credentials } : {}) });
-const purge = process.argv.includes('--purge');
-const SCENARIO_NS = /^[A-Za-z0-9_-]+-[0-9a-f]{8}$/;
-
-interface V { key: string; versionId?: string }
-const groups = new Map<string, V[]>();
-let keyMarker: string | undefined;
-let versionMarker: string | undefined;
-for (;;) {
-  const r = await s3.send(new ListObjectVersionsCommand({ Bucket: target.bucket, KeyMarker: keyMarker, VersionIdMarker: versionMarker }));
-  for (const v of [...(r.Versions ?? []), ...(r.DeleteMarkers ?? [])]) {
-    const parts = v.Key!.split('/');
-    const group = parts[0] === '.quilt' ? parts.slice(0, parts[1] === 'named_packages' ? 3 : 2).join('/') : parts[0] === 'quilt-e2e-runs' ? 'quilt-e2e-runs' : parts[0]!;
-    (groups.get(group) ?? groups.set(group, []).get(group)!).push({ key: v.Key!, ...(v.VersionId ? { versionId: v.VersionId } : {}) });
+try {
+  const plan = await planSweep(s3, target.bucket, olderThanMs);
+  const hours = (olderThanMs / 3_600_000).toFixed(olderThanMs % 3_600_000 ? 2 : 0);
+  console.log(`s3://${target.bucket} (${target.kind} target): ${plan.versionsScanned} object version(s) scanned`);
+  console.log(`${purge ? 'removing' : 'would remove'} (suite leftovers older than ${hours} h):`);
+  for (const g of plan.remove) console.log(`  ${String(g.versions.length).padStart(7)}  ${g.kind.padEnd(17)} ${g.name}  (newest ${g.newest.toISOString()})`);
+  if (plan.remove.length === 0) console.log('  nothing');
+  if (plan.keptYoung.length) {
+    console.log('kept, too young (a run may still be using them):');
+    for (const g of plan.keptYoung) console.log(`  ${String(g.versions.length).padStart(7)}  ${g.kind.padEnd(17)} ${g.name}  (newest ${g.newest.toISOString()})`);
   }
-  if (!r.IsTruncated) break;
-  keyMarker = r.NextKeyMarker;
-  versionMarker = r.NextVersionIdMarker;
+  if (purge) console.log(`purged ${await executeSweep(s3, plan)} object version(s)`);
+  else if (plan.remove.length) console.log(`${dryRun ? 'dry run: ' : ''}nothing deleted; run with --purge to remove it`);
+} catch (e) {
+  if (e instanceof SweepRefused) { console.error(`leftovers: ${e.message}`); process.exit(3); }
+  throw e;
+} finally {
+  s3.destroy();
 }
-console.log(`s3://${target.bucket} (${target.kind} target): object versions by folder`);
-for (const [g, vs] of [...groups.entries()].sort((a, b) => b[1].length - a[1].length)) console.log(`  ${String(vs.length).padStart(7)}  ${g}`);
-if (purge) {
-  let removed = 0;
-  for (const [g, vs] of groups) {
-    const ns = g.startsWith('.quilt/named_packages/') ? g.split('/')[2]! : g;
-    if (g !== 'quilt-e2e-runs' && !SCENARIO_NS.test(ns)) continue;
-    for (const v of vs) { await s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: v.key, VersionId: v.versionId })); removed++; }
-  }
-  console.log(`purged ${removed} object version(s) left by scenarios`);
-}
-s3.destroy();

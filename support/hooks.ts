@@ -6,6 +6,8 @@ import { After, Before, BeforeAll, setDefaultTimeout, setParallelCanAssign, Stat
 import { loadTarget } from './target.js';
 import { PERSONAS } from './parameter-types.js';
 import { up, consoleReporter } from '../stack/stack.js';
+import { createS3Client } from './adapters/s3-client.js';
+import { executeSweep, markTestBucket, parseAge, planSweep } from './sweeper.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
 
 setDefaultTimeout(60_000);
@@ -20,7 +22,32 @@ BeforeAll({ timeout: 30 * 60_000 }, async function () {
     // Idempotent and locked: with --parallel every worker calls it, one starts the stack, the others wait.
     await up(target.stack!, consoleReporter('[stack] '));
   }
+  await sweepLeftovers(target);
 });
+
+/**
+ * At the start of a run: mark the bucket as this suite's test bucket and sweep what killed runs
+ * left there (only the suite's own prefixes, older than QUILT_E2E_SWEEP_AGE, default 1h). One
+ * process does it: the first parallel worker, or the only process.
+ */
+async function sweepLeftovers(target: ReturnType<typeof loadTarget>): Promise<void> {
+  if ((process.env.CUCUMBER_WORKER_ID ?? '0') !== '0' || process.env.QUILT_E2E_SWEEP_AGE === 'off') return;
+  const access = target.personas.admin;
+  if (!access) return;
+  const s3 = createS3Client({ ...target.s3, ...(access.credentials ? { credentials: access.credentials } : {}) });
+  try {
+    await markTestBucket(s3, target.bucket);
+    const plan = await planSweep(s3, target.bucket, parseAge(process.env.QUILT_E2E_SWEEP_AGE ?? '1h'));
+    if (plan.remove.length) {
+      const n = await executeSweep(s3, plan);
+      process.stdout.write(`[sweeper] removed ${n} object version(s) left by killed runs: ${plan.remove.map((g) => g.name).join(', ')}\n`);
+    }
+  } catch (e) {
+    process.stdout.write(`[sweeper] could not sweep s3://${target.bucket}: ${(e as Error).message}\n`);
+  } finally {
+    s3.destroy();
+  }
+}
 
 /** Scenarios that need the embedded stack's internals are skipped elsewhere — visibly, with the reason. */
 Before({ tags: '@local-only' }, function (this: QuiltWorld) {
