@@ -1,7 +1,7 @@
 /**
  * The embedded stack's command:  npm run stack -- <install|up|down|status|logs> [server ...]
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { loadStackConfig } from './config.js';
 import { consoleReporter, down, install, selectServers, status, up, StackError } from './stack.js';
 
@@ -13,6 +13,8 @@ commands:
   down      stop the processes this stack started (by recorded PIDs only)
   status    one line per server: installed, running, healthy, ports, PIDs
   logs      the log files of each server and their last lines (logs -n 100 for more)
+  reset     stop the whole stack and delete its data folder (a new, empty stack at the next up);
+            downloads ($QUILT_E2E_HOME/dist), the Maven cache and the Python venvs are kept
 
 servers: ceph, opensearch, trino, catalog (default: all)
 environment: QUILT_E2E_HOME, QUILT_E2E_<S3|CEPH_MON|OPENSEARCH|OPENSEARCH_TRANSPORT|TRINO|CATALOG>_PORT, QUILT_E2E_HEALTH_DEADLINE (seconds)`;
@@ -33,6 +35,15 @@ async function main(argv: string[]): Promise<number> {
     case 'install': await install(config, out, servers); return 0;
     case 'up': await up(config, out, servers); return 0;
     case 'down': await down(config, out, servers); return 0;
+    case 'reset': {
+      if (names.length) throw new StackError('reset acts on the whole stack: give no server names');
+      await down(config, out);
+      const left = (await status(config)).filter((r) => r.running);
+      if (left.length) throw new StackError(`reset: ${left.map((r) => r.name).join(', ')} still running; nothing deleted`);
+      rmSync(config.dataDir, { recursive: true, force: true });
+      out.info(`reset: deleted ${config.dataDir}; the next up makes a new stack`);
+      return 0;
+    }
     case 'status': {
       const rows = await status(config, servers);
       for (const r of rows) {
@@ -52,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      throw new StackError(`unknown command ${JSON.stringify(command)}: use install, up, down, status or logs (npm run stack -- --help)`);
+      throw new StackError(`unknown command ${JSON.stringify(command)}: use install, up, down, reset, status or logs (npm run stack -- --help)`);
   }
 }
 

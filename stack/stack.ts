@@ -188,3 +188,26 @@ export async function status(c: StackConfig, servers = allServers): Promise<Serv
     pids: state[s.name]?.processes.map((p) => p.pid) ?? [],
   })));
 }
+
+export interface DeadProcess { server: string; process: string; pid: number; logFiles: string[] }
+
+/**
+ * Which processes the stack started are no longer alive (a kill -9, a crash, an OOM): instant
+ * (a signal-0 check per recorded PID), so a test run can ask before every scenario.
+ */
+export function deadProcesses(c: StackConfig, servers = allServers): DeadProcess[] {
+  const state = readState(c);
+  const dead: DeadProcess[] = [];
+  for (const s of servers) {
+    for (const p of state[s.name]?.processes ?? []) {
+      if (!isAlive(p.pid)) dead.push({ server: s.name, process: p.name, pid: p.pid, logFiles: s.logFiles(c) });
+    }
+  }
+  return dead;
+}
+
+/** One sentence for a person: which server died, where its log is, what to run. */
+export function explainDead(dead: DeadProcess[]): string {
+  return dead.map((d) => `the embedded stack's ${d.server} is down: its process ${d.process} (PID ${d.pid}) is no longer running; see ${d.logFiles[0] ?? 'its log'}`).join('; ')
+    + '; start it again with `npm run stack -- up`';
+}

@@ -5,7 +5,7 @@
 import { After, Before, BeforeAll, setDefaultTimeout, setParallelCanAssign, Status } from '@cucumber/cucumber';
 import { loadTarget } from './target.js';
 import { PERSONAS } from './parameter-types.js';
-import { up, consoleReporter } from '../stack/stack.js';
+import { up, consoleReporter, deadProcesses, explainDead } from '../stack/stack.js';
 import { createS3Client } from './adapters/s3-client.js';
 import { executeSweep, markTestBucket, parseAge, planSweep } from './sweeper.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
@@ -49,6 +49,16 @@ async function sweepLeftovers(target: ReturnType<typeof loadTarget>): Promise<vo
   }
 }
 
+/**
+ * A server of the embedded stack that died (kill -9, crash) fails every later scenario at once,
+ * naming the server, its log and the remedy — rather than each step waiting for its own timeout.
+ */
+Before(function (this: QuiltWorld) {
+  if (!this.target.stack) return;
+  const dead = deadProcesses(this.target.stack);
+  if (dead.length) throw new Error(explainDead(dead));
+});
+
 /** Scenarios that need the embedded stack's internals are skipped elsewhere — visibly, with the reason. */
 Before({ tags: '@local-only' }, function (this: QuiltWorld) {
   if (this.target.kind === 'local') return undefined;
@@ -74,6 +84,9 @@ Before(function (this: QuiltWorld, { pickle }) {
 });
 
 After({ timeout: 120_000 }, async function (this: QuiltWorld, { result }) {
+  // A scenario that failed because a server died says so (its own step message names only the symptom).
+  const dead = this.target.stack && result?.status === Status.FAILED ? deadProcesses(this.target.stack) : [];
+  if (dead.length) { await this.dispose(); throw new Error(`this scenario failed while ${explainDead(dead)}`); }
   try {
     const removed = await this.ledger.cleanup();
     if (removed.length) this.log(`cleanup removed: ${removed.join('; ')}`);

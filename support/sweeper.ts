@@ -9,6 +9,8 @@
  * - scenario folders            quilt-e2e-runs/<run id>/...
  * - scenario package namespaces <ns>-<8 hex>/<pkg>: pointers under .quilt/named_packages/<ns>-<hex>/,
  *                               data under <ns>-<hex>/, and the manifests only those pointers name
+ * - scenario manifests          .quilt/packages/<hash> versions with S3 metadata quilt-e2e-scenario
+ *                               that no pointer names any more
  * - project-test scratch        unit-<8 hex>/, unit<8 hex>/ (namespace), unit-<word>-<8 hex>/
  * Fixtures (quilt-e2e-fixtures/, fixtures/*) and everything else are kept.
  *
@@ -20,6 +22,8 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectVer
 
 export const RUNS_PREFIX = 'quilt-e2e-runs/';
 export const TEST_BUCKET_MARKER = `${RUNS_PREFIX}.quilt-e2e-test-bucket`;
+/** S3 user metadata on every manifest object a scenario writes: "<run id>/<scenario id>". */
+export const SCENARIO_MANIFEST_META = 'quilt-e2e-scenario';
 
 const SCENARIO_NS = /^[A-Za-z0-9_-]+-[0-9a-f]{8}$/;
 const UNIT_NS = /^unit[0-9a-f]{8}$/;
@@ -120,6 +124,17 @@ export async function planSweep(s3: S3Client, bucket: string, olderThanMs: numbe
     const gs = [...nss].map((ns) => groups.get(nsGroup(ns))!);
     if (!gs.every(old)) continue; // still named by a namespace that is in use
     for (const v of manifests.get(h) ?? []) add(gs[0]!.name, 'scenario packages', v);
+  }
+  // Manifests no pointer names any more, that a scenario wrote (its metadata says so), go as that scenario's leftovers.
+  const named = new Set([...keptHashes, ...namedBy.keys()]);
+  for (const [h, vs] of manifests) {
+    if (named.has(h)) continue;
+    for (const v of vs) {
+      if (v.isMarker || v.lastModified.getTime() >= cutoff) continue;
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: v.key, VersionId: v.versionId })).catch(() => undefined);
+      const tag = head?.Metadata?.[SCENARIO_MANIFEST_META];
+      if (tag && /^[0-9]{14}-[0-9a-f]{6}\/[0-9a-f]{8}$/.test(tag)) add(`scenario manifests of run ${tag.split('/')[0]}`, 'scenario packages', v);
+    }
   }
   const all = [...groups.values()].sort((a, b) => a.name.localeCompare(b.name));
   return { bucket, olderThanMs, remove: all.filter(old), keptYoung: all.filter((g) => !old(g)), versionsScanned: versions.length };

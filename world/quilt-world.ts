@@ -19,6 +19,7 @@ import { trinoClient } from '../stack/servers/trino.js';
 import { sqlTarget, type SqlTarget, type QueryResult } from '../support/sql/index.js';
 import type { GenomicsFixture, LargeTableFixture, QueryColumn } from '../support/sql/index.js';
 import type { Chart } from '../support/domain/charts.js';
+import { SCENARIO_MANIFEST_META } from '../support/sweeper.js';
 import { PackageRegistry, type PackageRevision, type PackageDiff, type PushResult, type TreeNode } from '../support/quilt/index.js';
 
 /** One id per suite run (shared by parallel workers when the runner sets QUILT_E2E_RUN_ID). */
@@ -113,7 +114,10 @@ export class QuiltWorld extends World {
   }
 
   /** The package registry (the test bucket) as a persona sees it. */
-  registry(persona: PersonaRole): PackageRegistry { return new PackageRegistry(this.s3(persona), this.bucket); }
+  registry(persona: PersonaRole): PackageRegistry {
+    // The tag lets the sweeper find this scenario's manifests later (see support/tasks/packages.ts: ownPackage).
+    return new PackageRegistry(this.s3(persona), this.bucket, { manifestMetadata: { [SCENARIO_MANIFEST_META]: `${RUN_ID}/${this.scenarioId}` } });
+  }
 
   /**
    * The real name of a package named in a feature: its namespace gets this scenario's id, so

@@ -87,6 +87,8 @@ export interface RegistryOptions {
   concurrency?: number;
   /** Keys per S3 list page (default: the server's 1000). */
   listPageSize?: number;
+  /** S3 user metadata put on each manifest object this registry writes (not part of the manifest's bytes or hash). */
+  manifestMetadata?: Record<string, string>;
 }
 
 interface Resolved { hash: string; timestamp?: string }
@@ -95,12 +97,14 @@ export class PackageRegistry {
   readonly bucket: string;
   readonly store: S3Store;
   private readonly concurrency: number;
+  private readonly manifestMetadata: Record<string, string> | undefined;
 
   /** `bucket`: a bucket name or "s3://bucket". */
   constructor(client: S3Client, bucket: string, options: RegistryOptions = {}) {
     this.bucket = parseRegistry(bucket);
     this.store = new S3Store(client, { pageSize: options.listPageSize });
     this.concurrency = options.concurrency ?? 16;
+    this.manifestMetadata = options.manifestMetadata;
   }
 
   get uri(): string {
@@ -205,7 +209,7 @@ export class PackageRegistry {
     const hash = manifest.topHash();
 
     if (!options.force) await this.checkLatest(name, expected);
-    const written = await this.store.put(this.bucket, this.manifestKey(hash), manifest.serialize());
+    const written = await this.store.put(this.bucket, this.manifestKey(hash), manifest.serialize(), undefined, this.manifestMetadata);
     const timestamp = await this.freeTimestamp(name, hash);
     await this.store.put(this.bucket, this.pointerKey(name, timestamp), hash);
     await this.store.put(this.bucket, this.pointerKey(name, 'latest'), hash);

@@ -94,10 +94,10 @@ export class S3Store {
     });
   }
 
-  async put(bucket: string, key: string, body: string | Uint8Array | Readable, contentLength?: number): Promise<ObjectInfo> {
+  async put(bucket: string, key: string, body: string | Uint8Array | Readable, contentLength?: number, metadata?: Record<string, string>): Promise<ObjectInfo> {
     return call('PutObject', where(bucket, key), async () => {
       const length = contentLength ?? (typeof body === 'string' ? Buffer.byteLength(body) : (body as Uint8Array).length);
-      const r = await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: length }));
+      const r = await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: length, ...(metadata ? { Metadata: metadata } : {}) }));
       return { size: length, ...(r.VersionId ? { versionId: r.VersionId } : {}) };
     });
   }

@@ -1,7 +1,8 @@
 /**
  * Package workflows (spec §1.1, §2.2, §3.3) as tasks a persona performs on the registry (the
  * test bucket), with the checks that make each step fail for the right reason. Every package a
- * scenario pushes is registered for removal — pointers, manifests and copied data.
+ * scenario pushes is registered for removal — pointers and copied data at once, manifests by the
+ * sweeper later (see ownPackage).
  */
 import { expect } from 'chai';
 import type { PersonaRole } from '../target.js';
@@ -17,12 +18,12 @@ export function ownPackage(world: QuiltWorld, name: string): void {
   world.ledger.register(key, async () => {
     const admin = world.objects('admin');
     await admin.purgePrefix(world.bucket, `.quilt/named_packages/${name}/`);
-    // Only the manifest versions this scenario wrote: another scenario may have written the same top hash.
-    for (const p of world.memory.pushes.filter((x) => x.name === name)) {
-      if (p.manifestVersionId) await admin.deleteVersion(world.bucket, `.quilt/packages/${p.hash}`, p.manifestVersionId);
-      else await admin.purgePrefix(world.bucket, `.quilt/packages/${p.hash}`);
-    }
     await admin.purgePrefix(world.bucket, `${name}/`);
+    // Manifests stay for now: a top hash does not cover physical keys, so scenarios running beside
+    // this one may share the manifest object, and on Ceph RGW 16 deleting ANY version of a key makes
+    // reads of that key answer NoSuchKey for a moment even while other versions remain (measured:
+    // 39 of 145 GETs while 40 versions came and went). The sweeper removes this scenario's manifest
+    // versions (S3 metadata quilt-e2e-scenario) once they are older than its age.
   });
 }
 

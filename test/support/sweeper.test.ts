@@ -57,6 +57,10 @@ test('only the suite\'s own leftovers go; fixtures, other data and manifests oth
   await put(`.quilt/packages/${fixture}`, '{}');
   await put('team/analysis/report.csv', 'x');
   await put('.quilt/named_packages/team/analysis/latest', fixture);
+  const orphanOurs = 'c'.repeat(64);
+  const orphanTheirs = 'd'.repeat(64);
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `.quilt/packages/${orphanOurs}`, Body: '{}', Metadata: { 'quilt-e2e-scenario': '20261201000000-abcdef/1a2b3c4d' } }));
+  await put(`.quilt/packages/${orphanTheirs}`, '{}');
 
   const young = await planSweep(s3, bucket, parseAge('1h'));
   assert.equal(young.remove.length, 0, 'nothing is old enough');
@@ -64,10 +68,10 @@ test('only the suite\'s own leftovers go; fixtures, other data and manifests oth
 
   await new Promise((r) => setTimeout(r, 1100));
   const plan = await planSweep(s3, bucket, parseAge('1s'));
-  assert.deepEqual(plan.remove.map((g) => g.name).sort(), ['package namespace test-1a2b3c4d', 'quilt-e2e-runs/20261201000000-abcdef/', 'unit-0badc0de/']);
-  assert.equal(await executeSweep(s3, plan), 6);
+  assert.deepEqual(plan.remove.map((g) => g.name).sort(), ['package namespace test-1a2b3c4d', 'quilt-e2e-runs/20261201000000-abcdef/', 'scenario manifests of run 20261201000000-abcdef', 'unit-0badc0de/']);
+  assert.equal(await executeSweep(s3, plan), 7);
   assert.deepEqual(await keys(), [
-    '.quilt/named_packages/fixtures/genomics/latest', '.quilt/named_packages/team/analysis/latest', `.quilt/packages/${fixture}`,
+    '.quilt/named_packages/fixtures/genomics/latest', '.quilt/named_packages/team/analysis/latest', `.quilt/packages/${fixture}`, `.quilt/packages/${orphanTheirs}`,
     'data/keep.csv', 'quilt-e2e-fixtures/large-folder/_complete-10000', 'quilt-e2e-runs/.quilt-e2e-test-bucket', 'team/analysis/report.csv',
   ].sort());
 });
