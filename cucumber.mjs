@@ -1,5 +1,8 @@
 // Cucumber profiles. `npx cucumber-js` runs the default profile against the target named by
 // QUILT_E2E_TARGET (default: the embedded local stack, brought up automatically).
+// Where a run writes its reports: reports/ by default; a shard of a sharded run writes its own
+// folder (QUILT_E2E_REPORTS_DIR=reports/shard-1), and scripts/merge-shards.ts makes one report of them.
+const reports = process.env.QUILT_E2E_REPORTS_DIR ?? 'reports';
 const common = {
   import: [
     'support/register-tsx.mjs',
@@ -10,10 +13,10 @@ const common = {
   ],
   format: [
     'progress-bar',
-    'html:reports/cucumber-report.html',
-    'message:reports/cucumber-messages.ndjson',
-    'junit:reports/cucumber-junit.xml',
-    'summary:reports/summary.txt',
+    `html:${reports}/cucumber-report.html`,
+    `message:${reports}/cucumber-messages.ndjson`,
+    `junit:${reports}/cucumber-junit.xml`,
+    `summary:${reports}/summary.txt`,
   ],
   formatOptions: { snippetInterface: 'async-await', snippetSyntax: './support/reporting/snippet-syntax.ts', junit: { suiteName: 'quilt-e2e' } },
   strict: true,
@@ -23,3 +26,6 @@ export default { ...common, tags: 'not @wip' };
 
 /** CI: the same, with plain progress output (no terminal animation), two workers (one per core; @serial scenarios run alone). */
 export const ci = { ...common, tags: 'not @wip', parallel: 2, format: common.format.map((f) => (f === 'progress-bar' ? 'progress' : f)) };
+
+/** scripts/chaos.ts: serial, plain progress, the message record to QUILT_E2E_MESSAGES only (the reports/ of a real run stay). */
+export const chaos = { ...common, tags: 'not @wip', format: ['progress', `message:${process.env.QUILT_E2E_MESSAGES ?? 'reports/chaos-messages.ndjson'}`] };

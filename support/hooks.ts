@@ -31,12 +31,13 @@ BeforeAll({ timeout: 30 * 60_000 }, async function () {
  * process does it: the first parallel worker, or the only process.
  */
 async function sweepLeftovers(target: ReturnType<typeof loadTarget>): Promise<void> {
-  if ((process.env.CUCUMBER_WORKER_ID ?? '0') !== '0' || process.env.QUILT_E2E_SWEEP_AGE === 'off') return;
+  if ((process.env.CUCUMBER_WORKER_ID ?? '0') !== '0') return;
   const access = target.personas.admin;
   if (!access) return;
   const s3 = createS3Client({ ...target.s3, ...(access.credentials ? { credentials: access.credentials } : {}) });
   try {
     await markTestBucket(s3, target.bucket);
+    if (process.env.QUILT_E2E_SWEEP_AGE === 'off') return;
     const plan = await planSweep(s3, target.bucket, parseAge(process.env.QUILT_E2E_SWEEP_AGE ?? '1h'));
     if (plan.remove.length) {
       const n = await executeSweep(s3, plan);
