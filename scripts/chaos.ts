@@ -12,7 +12,7 @@
  *   npx tsx scripts/chaos.ts [--victims radosgw,ceph-osd,opensearch,trino,catalog,suite] [--after 20] [--tags "not @performance"]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -117,6 +117,15 @@ async function once(victim: Victim): Promise<Outcome> {
     outlived, finishedS, scenarios: `${passed} passed, ${failed} failed`, leftBefore, leftAfter, upS, upDid: r.started.length ? `restarted ${r.started.join(', ')}` : 'nothing to do',
   };
 }
+
+// One chaos run at a time: two would kill each other's servers.
+const pidFile = join(config.dataDir, 'chaos.pid');
+try {
+  const other = Number(readFileSync(pidFile, 'utf8'));
+  if (other && other !== process.pid) { try { process.kill(other, 0); console.error(`chaos: another chaos run (PID ${other}) is going on; wait for it or stop it`); process.exit(2); } catch { /* stale */ } }
+} catch { /* none */ }
+writeFileSync(pidFile, String(process.pid));
+process.on('exit', () => { try { rmSync(pidFile); } catch { /* gone */ } });
 
 const rows: Outcome[] = [];
 await up(config, quiet);

@@ -93,14 +93,11 @@ export async function up(c: StackConfig, out: Reporter, servers = allServers): P
     await install(c, out, servers);
     const state = readState(c);
     const toStart: ManagedServer[] = [];
-    for (const s of servers) {
-      if (running(state, s.name)) {
-        // Started by another process (or an earlier up) and still coming up: wait for it rather than restart it.
-        if (await waitUntil(() => s.healthy(c).catch(() => false), c.healthDeadlineSeconds * 1000, 500)) continue;
-        out.info(`${s.name}: running but not healthy within ${c.healthDeadlineSeconds} s; restarting it`);
-      }
+    /** Servers whose processes are alive: checked for health once what they need is up again. */
+    const toCheck: ManagedServer[] = [];
+    const clear = async (s: ManagedServer): Promise<void> => {
       if (state[s.name]) {
-        // Leftovers of a crashed run: stop whatever of it is still alive before starting afresh.
+        // Leftovers of a crashed run (or a server that never became healthy): stop whatever of it is still alive.
         for (const p of state[s.name]!.processes) await stopPid(p.pid, 15_000);
         delete state[s.name];
         writeState(c, state);
@@ -108,6 +105,10 @@ export async function up(c: StackConfig, out: Reporter, servers = allServers): P
       for (const port of s.ports(c)) {
         if (!await isPortFree(port)) throw failure(s, c, `port 127.0.0.1:${port} is already taken by another process (not one this stack started); stop it or choose another port with the QUILT_E2E_*_PORT variables`);
       }
+    };
+    for (const s of servers) {
+      if (running(state, s.name)) { toCheck.push(s); continue; }
+      await clear(s);
       toStart.push(s);
     }
     const provision = async (s: ManagedServer): Promise<void> => {
@@ -123,6 +124,17 @@ export async function up(c: StackConfig, out: Reporter, servers = allServers): P
     const bringUp = async (s: ManagedServer): Promise<void> => {
       const startDeps = (s.startAfter ?? []).map(readyOf);
       const provisionDeps = (s.provisionAfter ?? []).map(readyOf);
+      if (toCheck.includes(s)) {
+        // Alive, maybe started by another process and still coming up, maybe broken because a server
+        // it needs died: first let what it needs come back, then wait (bounded) for its health, and
+        // restart it only if it stays unhealthy.
+        await Promise.all(startDeps);
+        if (!await waitUntil(() => s.healthy(c).catch(() => false), c.healthDeadlineSeconds * 1000, 500)) {
+          out.info(`${s.name}: running but not healthy within ${c.healthDeadlineSeconds} s; restarting it`);
+          await clear(s);
+          toStart.push(s);
+        }
+      }
       if (toStart.includes(s)) {
         await Promise.all(startDeps);
         out.info(`${s.name}: starting ...`);

@@ -20,7 +20,9 @@ BeforeAll({ timeout: 30 * 60_000 }, async function () {
   const target = loadTarget();
   if (target.kind === 'local' && process.env.QUILT_E2E_NO_AUTO_UP !== '1') {
     // Idempotent and locked: with --parallel every worker calls it, one starts the stack, the others wait.
-    await up(target.stack!, consoleReporter('[stack] '));
+    // Quiet unless something happens: "installed" lines of every worker would only clutter the progress output.
+    const shown = consoleReporter('[stack] ');
+    await up(target.stack!, { info: (m) => { if (!/: installed$|^up: everything was already running/.test(m)) shown.info(m); } });
   }
   await sweepLeftovers(target);
 });

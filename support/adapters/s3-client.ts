@@ -27,6 +27,8 @@ export function createS3Client(e: S3Endpoint): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: e.maxAttempts ?? 3,
-    requestHandler: { requestTimeout: e.requestTimeoutMs ?? 30_000, connectionTimeout: 5_000 },
+    // requestTimeout is the idle time of the socket: a server that stops answering (a dead OSD) fails an
+    // attempt within 15 s, so three attempts stay within a step's 60 s deadline.
+    requestHandler: { requestTimeout: e.requestTimeoutMs ?? 15_000, connectionTimeout: 5_000 },
   });
 }
