@@ -20,6 +20,8 @@ const common = {
   ],
   formatOptions: { snippetInterface: 'async-await', snippetSyntax: './support/reporting/snippet-syntax.ts', junit: { suiteName: 'quilt-e2e' } },
   strict: true,
+  // Exit when the run is over, even if a socket to a dead or hung server (e.g. RGW without its OSD) is still open.
+  forceExit: true,
 };
 
 export default { ...common, tags: 'not @wip' };

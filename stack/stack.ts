@@ -4,7 +4,7 @@
  * Safe to call from several processes at once: `up` holds a lock file.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync, closeSync, unlinkSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { StackConfig } from './config.js';
 import type { ManagedServer, Reporter, StartedProcess } from './server.js';
 import { isAlive, isPortFree, sleep, stopPid, waitUntil } from './lib/proc.js';
@@ -212,7 +212,12 @@ export function deadProcesses(c: StackConfig, servers = allServers): DeadProcess
   const dead: DeadProcess[] = [];
   for (const s of servers) {
     for (const p of state[s.name]?.processes ?? []) {
-      if (!isAlive(p.pid)) dead.push({ server: s.name, process: p.name, pid: p.pid, logFiles: s.logFiles(c) });
+      if (isAlive(p.pid)) continue;
+      // The dead process's own log first: "ceph-osd" → ceph-osd.0.log, "radosgw" → ceph-client.rgw.a.log.
+      const token = p.name === 'radosgw' ? 'rgw' : p.name.replace(/^ceph-/, '').split(' ')[0]!;
+      const logs = s.logFiles(c);
+      const own = logs.filter((f) => basename(f).includes(token));
+      dead.push({ server: s.name, process: p.name, pid: p.pid, logFiles: [...own, ...logs.filter((f) => !own.includes(f))] });
     }
   }
   return dead;

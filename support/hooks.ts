@@ -87,9 +87,10 @@ Before(function (this: QuiltWorld, { pickle }) {
 });
 
 After({ timeout: 120_000 }, async function (this: QuiltWorld, { result }) {
+  const dead = (): ReturnType<typeof deadProcesses> => (this.target.stack ? deadProcesses(this.target.stack) : []);
   // A scenario that failed because a server died says so (its own step message names only the symptom).
-  const dead = this.target.stack && result?.status === Status.FAILED ? deadProcesses(this.target.stack) : [];
-  if (dead.length) { await this.dispose(); throw new Error(`this scenario failed while ${explainDead(dead)}`); }
+  const diedBefore = result?.status === Status.FAILED ? dead() : [];
+  if (diedBefore.length) { await this.dispose(); throw new Error(`this scenario failed while ${explainDead(diedBefore)}`); }
   try {
     const removed = await this.ledger.cleanup();
     if (removed.length) this.log(`cleanup removed: ${removed.join('; ')}`);
@@ -99,6 +100,10 @@ After({ timeout: 120_000 }, async function (this: QuiltWorld, { result }) {
     if (left.length) {
       throw new Error(`cleanup left ${left.length} object version(s) behind under s3://${this.bucket}/${this.scenarioPrefix}: ${left.slice(0, 5).join(', ')}`);
     }
+  } catch (e) {
+    const d = dead();
+    if (d.length) throw new Error(`cleanup could not finish because ${explainDead(d)} (the sweeper removes what is left at a later run); cleanup said: ${(e as Error).message.split('\n')[0]}`);
+    throw e;
   } finally {
     await this.dispose();
   }

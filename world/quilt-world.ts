@@ -16,6 +16,7 @@ import { CatalogClient, type PageAnswer, type S3CredentialsAnswer } from '../sup
 import { SearchEngine, type SearchAnswer } from '../support/adapters/search-engine.js';
 import type { TrinoClient, TrinoResult } from '../support/adapters/trino-rest.js';
 import { trinoClient } from '../stack/servers/trino.js';
+import { deadProcesses, explainDead } from '../stack/stack.js';
 import { sqlTarget, type SqlTarget, type QueryResult } from '../support/sql/index.js';
 import type { GenomicsFixture, LargeTableFixture, QueryColumn } from '../support/sql/index.js';
 import type { Chart } from '../support/domain/charts.js';
@@ -99,6 +100,16 @@ export class QuiltWorld extends World {
       const access = this.target.personas[persona];
       if (!access) throw new Error(`the ${this.target.kind} target has no credentials for the ${persona} persona (see README: personas)`);
       c = createS3Client({ ...this.target.s3, ...(access.credentials ? { credentials: access.credentials } : {}) });
+      const stack = this.target.stack;
+      if (stack) {
+        // Every attempt first checks that the stack's processes are alive (a signal-0 per PID): with
+        // a dead OSD, RGW accepts requests and never answers, and each would wait for its timeout.
+        c.middlewareStack.add((next) => async (args) => {
+          const dead = deadProcesses(stack);
+          if (dead.length) throw new Error(explainDead(dead));
+          return next(args);
+        }, { step: 'finalizeRequest', priority: 'low', name: 'quiltE2eStackAlive' });
+      }
       this.s3Clients.set(persona, c);
     }
     return c;
