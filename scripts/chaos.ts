@@ -140,3 +140,4 @@ console.log('\n| victim | first red (s) | its message | steps past deadline | su
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const o of rows) console.log(`| ${o.victim} | ${o.firstRedS} | ${o.message.replace(/\|/g, '\\|')} | ${o.outlived} | ${o.finishedS} | ${o.scenarios} | ${o.leftBefore} → ${o.leftAfter} | ${o.upS} | ${o.upDid} |`);
 s3.destroy();
+process.exit(0); // the deadline timers of the runs above must not keep the process alive

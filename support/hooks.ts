@@ -87,9 +87,19 @@ Before(function (this: QuiltWorld, { pickle }) {
 });
 
 After({ timeout: 120_000 }, async function (this: QuiltWorld, { result }) {
-  const dead = (): ReturnType<typeof deadProcesses> => (this.target.stack ? deadProcesses(this.target.stack) : []);
+  // Asked only on a failure: a process killed a moment ago may still be exiting (a big radosgw takes
+  // a few hundred ms to disappear), so look again for up to 2 s before concluding nothing died.
+  const dead = async (): Promise<ReturnType<typeof deadProcesses>> => {
+    const stack = this.target.stack;
+    if (!stack) return [];
+    for (let i = 0; ; i++) {
+      const d = deadProcesses(stack);
+      if (d.length || i >= 10) return d;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
   // A scenario that failed because a server died says so (its own step message names only the symptom).
-  const diedBefore = result?.status === Status.FAILED ? dead() : [];
+  const diedBefore = result?.status === Status.FAILED ? await dead() : [];
   if (diedBefore.length) { await this.dispose(); throw new Error(`this scenario failed while ${explainDead(diedBefore)}`); }
   try {
     const removed = await this.ledger.cleanup();
@@ -101,7 +111,7 @@ After({ timeout: 120_000 }, async function (this: QuiltWorld, { result }) {
       throw new Error(`cleanup left ${left.length} object version(s) behind under s3://${this.bucket}/${this.scenarioPrefix}: ${left.slice(0, 5).join(', ')}`);
     }
   } catch (e) {
-    const d = dead();
+    const d = await dead();
     if (d.length) throw new Error(`cleanup could not finish because ${explainDead(d)} (the sweeper removes what is left at a later run); cleanup said: ${(e as Error).message.split('\n')[0]}`);
     throw e;
   } finally {
