@@ -108,7 +108,7 @@ export const ceph: ManagedServer = {
   name: 'ceph',
   version: '16.2.15 (Debian 12 packages)',
   ports: (c) => [c.ports.s3, c.ports.cephMon],
-  hint: 'Ceph comes from Debian packages: run `npm run stack -- install` as root (it calls apt-get), and make sure ports 3300 and 7480 (or QUILT_E2E_CEPH_MON_PORT / QUILT_E2E_S3_PORT) are free.',
+  hint: 'Ceph comes from Debian packages: run `npm run stack -- install` as root (it calls apt-get), and make sure ports 3300 and 7480 (or QUILT_E2E_CEPH_MON_PORT / QUILT_E2E_S3_PORT) are free. If the OSD log shows "bad crc32c" or "unfound" objects, the stack\'s data is damaged: `npm run stack -- reset` makes a new, empty one.',
 
   async isInstalled() {
     return BINARIES.every(which);
@@ -132,6 +132,11 @@ export const ceph: ManagedServer = {
     const fresh = !existsSync(d.initialized);
     const conf = d.conf;
     const procs: StartedProcess[] = [];
+    // Two OSDs on one BlueStore file corrupt it: refuse to start beside an unrecorded daemon of this stack.
+    const strays = run('pgrep', ['-f', `-c ${conf} `]).stdout.split(/\s+/).filter(Boolean).map(Number).filter((p) => p !== process.pid);
+    if (strays.length) {
+      throw new Error(`Ceph daemons of this stack are still running although the stack did not record them (PID ${strays.join(', ')}): stop them (kill ${strays.join(' ')}) and run up again`);
+    }
     try {
       if (fresh) {
         out.info('creating a new one-node Ceph cluster (first start only) ...');
