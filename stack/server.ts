@@ -33,6 +33,11 @@ export interface ManagedServer {
   healthy(config: StackConfig): Promise<boolean>;
   /** Idempotent provisioning once healthy (users, buckets, schemas). */
   provision?(config: StackConfig, out: Reporter): Promise<void>;
+  /**
+   * Some of the recorded processes died, others live: start only the dead ones again and return
+   * the new process list, or undefined to have the whole server stopped and started afresh.
+   */
+  restartDead?(config: StackConfig, out: Reporter, recorded: StartedProcess[]): Promise<StartedProcess[] | undefined>;
   /** Servers that must be healthy and provisioned before this one starts (they come earlier in the list). */
   readonly startAfter?: string[];
   /** Servers that must be healthy and provisioned before this one is provisioned (earlier in the list). */

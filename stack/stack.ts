@@ -106,8 +106,22 @@ export async function up(c: StackConfig, out: Reporter, servers = allServers): P
         if (!await isPortFree(port)) throw failure(s, c, `port 127.0.0.1:${port} is already taken by another process (not one this stack started); stop it or choose another port with the QUILT_E2E_*_PORT variables`);
       }
     };
+    const partly: string[] = [];
     for (const s of servers) {
       if (running(state, s.name)) { toCheck.push(s); continue; }
+      // Some of its processes died: a server that can restart only those does (Ceph: a dead radosgw
+      // or OSD beside a live monitor), the rest start afresh.
+      const recorded = state[s.name]?.processes;
+      if (recorded?.some((p) => isAlive(p.pid)) && s.restartDead) {
+        const procs = await s.restartDead(c, out, recorded).catch((e: unknown) => { out.info(`${s.name}: could not restart only its dead processes (${(e as Error).message}); restarting it whole`); return undefined; });
+        if (procs) {
+          state[s.name] = { processes: procs, startedAt: new Date().toISOString() };
+          writeState(c, state);
+          partly.push(s.name);
+          toCheck.push(s);
+          continue;
+        }
+      }
       await clear(s);
       toStart.push(s);
     }
@@ -166,8 +180,9 @@ export async function up(c: StackConfig, out: Reporter, servers = allServers): P
     const bad = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (bad) throw bad.reason;
     const seconds = (Date.now() - t0) / 1000;
-    out.info(toStart.length ? `up: ${toStart.map((s) => s.name).join(', ')} started; all healthy in ${seconds.toFixed(1)} s` : 'up: everything was already running and healthy (nothing to do)');
-    return { started: toStart.map((s) => s.name), seconds };
+    const started = [...partly.map((n) => `${n} (dead processes only)`), ...toStart.map((s) => s.name)];
+    out.info(started.length ? `up: ${started.join(', ')} started; all healthy in ${seconds.toFixed(1)} s` : 'up: everything was already running and healthy (nothing to do)');
+    return { started, seconds };
   });
 }
 

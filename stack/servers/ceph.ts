@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { StackConfig } from '../config.js';
 import type { ManagedServer, Reporter, StartedProcess } from '../server.js';
-import { httpGet, run, runChecked, runStreaming, spawnDetached, stopPid, waitUntil } from '../lib/proc.js';
+import { httpGet, isAlive, run, runChecked, runStreaming, spawnDetached, stopPid, waitUntil } from '../lib/proc.js';
 
 const BINARIES = ['ceph-mon', 'ceph-osd', 'radosgw', 'radosgw-admin', 'ceph', 'monmaptool', 'ceph-authtool'];
 const PACKAGES = ['ceph-mon', 'ceph-osd', 'radosgw', 'uuid-runtime'];
@@ -185,6 +185,29 @@ export const ceph: ManagedServer = {
   logFiles(c: StackConfig) {
     return ['ceph-mon.a.log', 'ceph-osd.0.log', 'ceph-client.rgw.a.log', 'radosgw.out'].map((f) => join(c.logDir, f));
   },
+};
+
+/**
+ * A dead radosgw or OSD beside a live monitor is started again alone (BlueStore keeps the data; the
+ * monitor keeps the cluster): seconds instead of a whole restart. A dead monitor restarts everything.
+ */
+ceph.restartDead = async (c: StackConfig, out: Reporter, recorded: StartedProcess[]) => {
+  const alive = (name: string): StartedProcess | undefined => recorded.find((p) => p.name === name && isAlive(p.pid));
+  const mon = alive('ceph-mon');
+  if (!mon) return undefined;
+  const conf = dirs(c).conf;
+  const daemons: [string, string[], string][] = [
+    ['ceph-osd', ['-f', '-c', conf, '-i', '0'], 'ceph-osd.out'],
+    ['radosgw', ['-f', '-c', conf, '-n', 'client.rgw.a'], 'radosgw.out'],
+  ];
+  const procs: StartedProcess[] = [mon];
+  for (const [name, args, log] of daemons) {
+    const p = alive(name);
+    if (p) { procs.push(p); continue; }
+    out.info(`ceph: ${name} had died; starting it again (the monitor kept running)`);
+    procs.push({ name, pid: spawnDetached(name, args, { logFile: join(c.logDir, log) }) });
+  }
+  return procs;
 };
 
 /** Users for every persona, the test bucket (versioned, as Quilt buckets are) and the reader's bucket policy. */
