@@ -31,3 +31,12 @@ export const ci = { ...common, tags: 'not @wip', parallel: 2, format: common.for
 
 /** scripts/chaos.ts: serial, plain progress, the message record to QUILT_E2E_MESSAGES only (the reports/ of a real run stay). */
 export const chaos = { ...common, tags: 'not @wip', format: ['progress', `message:${process.env.QUILT_E2E_MESSAGES ?? 'reports/chaos-messages.ndjson'}`] };
+
+/**
+ * Shards of one run on several machines against one target: `-p shard --shard I/N` runs every
+ * scenario except the @serial ones (they restart shared servers, which would break the scenarios
+ * the other shards run at that moment); `-p serial` runs those alone, once, as its own job.
+ * scripts/merge-shards.ts makes one report of all the folders.
+ */
+export const shard = { ...ci, tags: 'not @wip and not @serial' };
+export const serial = { ...ci, tags: '@serial and not @wip', parallel: 1 };

@@ -16,7 +16,7 @@ const FEATURE = 'features/s3/content-retrieval.feature';
 
 function shard(index: number, total: number, reports: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '-p', 'ci', '--parallel', '1', '--shard', `${index}/${total}`, FEATURE], {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '-p', 'shard', '--parallel', '1', '--shard', `${index}/${total}`, FEATURE], {
       cwd: ROOT, env: { ...process.env, QUILT_E2E_REPORTS_DIR: reports, QUILT_E2E_SWEEP_AGE: 'off' }, stdio: 'ignore',
     });
     child.on('error', reject);
