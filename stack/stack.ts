@@ -3,7 +3,7 @@
  * wait for health with deadlines, provision, and stop only what it started (by recorded PIDs).
  * Safe to call from several processes at once: `up` holds a lock file.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync, closeSync, unlinkSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync, closeSync, unlinkSync, statSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { StackConfig } from './config.js';
 import type { ManagedServer, Reporter, StartedProcess } from './server.js';
@@ -21,6 +21,17 @@ function readState(c: StackConfig): StackState {
 function writeState(c: StackConfig, s: StackState): void {
   mkdirSync(c.dataDir, { recursive: true });
   writeFileSync(stateFile(c), `${JSON.stringify(s, null, 2)}\n`);
+}
+
+/** A server's log over 64 MiB (RGW logs every request) is kept as <log>.old when the server starts again: logs never grow without bound. */
+function rotateLogs(files: string[], out: Reporter): void {
+  for (const f of files) {
+    try {
+      if (statSync(f).size <= 64 * 1024 * 1024) continue;
+      renameSync(f, `${f}.old`);
+      out.info(`log ${f} was over 64 MiB: kept as ${f}.old, a new one begins`);
+    } catch { /* no log yet */ }
+  }
 }
 
 export const consoleReporter = (prefix = '[stack] '): Reporter => ({ info: (m) => process.stdout.write(`${prefix}${m}\n`) });
@@ -151,6 +162,7 @@ export async function up(c: StackConfig, out: Reporter, servers = allServers): P
       }
       if (toStart.includes(s)) {
         await Promise.all(startDeps);
+        rotateLogs(s.logFiles(c), out);
         out.info(`${s.name}: starting ...`);
         let procs: StartedProcess[];
         try { procs = await s.start(c, out); } catch (e) { throw failure(s, c, `could not start: ${(e as Error).message}`); }
