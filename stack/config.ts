@@ -7,6 +7,15 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 
+/**
+ * The local catalog's token settings when QUILT_E2E_JWT_* are not set. Data only, shared by the
+ * catalog (which verifies tokens) and the suite (which mints them with its own JWT library).
+ * Local-only: anyone who can read this repository can mint tokens with it.
+ */
+export const DEFAULT_JWT_SECRET = 'quilt-e2e-local-catalog-jwt-secret-not-for-production';
+export const DEFAULT_JWT_ISSUER = 'quilt-e2e-catalog';
+export const DEFAULT_JWT_AUDIENCE = 'quilt-e2e';
+
 export interface StackPorts {
   /** Ceph RADOS Gateway (S3 API). */
   s3: number;

@@ -3,9 +3,10 @@
  *  - local (default): the embedded stack this project starts itself (stack/);
  *  - quilt: a real deployment — AWS S3/Athena/Glue and a real catalog — named by the spec's variables.
  */
-import { loadStackConfig, type StackConfig } from '../stack/config.js';
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET, loadStackConfig, type StackConfig } from '../stack/config.js';
 import type { S3Credentials } from './adapters/s3-client.js';
-import { mintToken } from '../stack/catalog/auth.js';
 
 export type TargetKind = 'local' | 'quilt';
 export type PersonaRole = 'admin' | 'reader' | 'outsider';
@@ -59,7 +60,12 @@ export function loadTarget(env: NodeJS.ProcessEnv = process.env): TargetConfig {
     const stack = loadStackConfig(env);
     const secret = env.QUILT_E2E_JWT_SECRET;
     const minting: TokenMinting = {
-      mint: (user, o = {}) => mintToken(user, { ...(secret ? { secret } : {}), ...o }),
+      // Minted with an independent JWT library (jsonwebtoken), not the catalog's own code.
+      mint: (user, o = {}) => {
+        const now = Math.floor(Date.now() / 1000);
+        return jwt.sign({ sub: user, iss: env.QUILT_E2E_JWT_ISSUER ?? DEFAULT_JWT_ISSUER, aud: env.QUILT_E2E_JWT_AUDIENCE ?? DEFAULT_JWT_AUDIENCE, iat: now, exp: now + (o.expiresInSeconds ?? 3600), jti: randomUUID() },
+          o.secret ?? secret ?? DEFAULT_JWT_SECRET, { algorithm: 'HS256', noTimestamp: true });
+      },
       users: { admin: stack.s3Users.admin.uid, reader: stack.s3Users.reader.uid, outsider: stack.s3Users.outsider.uid },
     };
     const persona = (role: PersonaRole): PersonaAccess => ({

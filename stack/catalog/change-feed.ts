@@ -55,6 +55,7 @@ export class ChangeFeed {
   private lastPollAt: number | undefined;
   private lastTrimAt = Date.now();
   private readonly trimmed = new Map<string, string>();
+  private readonly checkedAt = new Map<string, number>();
   private readonly startedAt = Date.now();
   private readonly current: Omit<FeedState, 'lastPollAgeMs'> = { state: 'pending', polls: 0, entries: 0, source: 'rgw-bucket-index-log' };
 
@@ -101,8 +102,12 @@ export class ChangeFeed {
 
   /** Finds the bucket's instance; a new (or first seen) instance starts at the log's current end. */
   private async position(bucket: string): Promise<BucketPosition> {
-    const { id, shards } = await this.admin.bucketInstance(bucket);
     const known = this.positions[bucket];
+    // The instance is looked up again every 30 s (a bucket made again under its name), not at every poll.
+    const checked = this.checkedAt.get(bucket) ?? 0;
+    if (known && Date.now() - checked < 30_000) return known;
+    const { id, shards } = await this.admin.bucketInstance(bucket);
+    this.checkedAt.set(bucket, Date.now());
     if (known && known.instance === id && known.shards.length === shards) return known;
     const ends: string[] = [];
     for (let s = 0; s < shards; s++) {
@@ -183,6 +188,7 @@ export class ChangeFeed {
         if (this.current.error !== msg) this.log(`change feed: ${msg}; retrying`);
         this.current.state = 'failed';
         this.current.error = msg;
+        this.checkedAt.clear(); // look the buckets up again: one may have been made anew
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 2000);
         continue;

@@ -4,15 +4,9 @@
  * defaults need no configuration at all and are for this loopback-only stack, never for a real one.
  */
 import { join } from 'node:path';
-import { loadStackConfig, type StackConfig } from '../config.js';
+import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET, loadStackConfig, type StackConfig } from '../config.js';
 
-/**
- * The signing secret used when QUILT_E2E_JWT_SECRET is not set. Local-only: anyone who can read
- * this repository can mint tokens with it, which is exactly what the suite and its tests do.
- */
-export const DEFAULT_JWT_SECRET = 'quilt-e2e-local-catalog-jwt-secret-not-for-production';
-export const DEFAULT_JWT_ISSUER = 'quilt-e2e-catalog';
-export const DEFAULT_JWT_AUDIENCE = 'quilt-e2e';
+export { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET } from '../config.js';
 
 export interface CatalogUser { uid: string; accessKeyId: string; secretAccessKey: string }
 
