@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Launcher of the quilt-e2e command line: loads TypeScript through tsx's API in this process and
-// runs support/quilt/cli.ts. See `quilt-e2e package --help`.
+// runs packages/quilt-js/src/cli.ts. See `quilt-e2e package --help`.
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import(new URL('../support/quilt/cli.ts', import.meta.url).href);
+const { main } = await import(new URL('../packages/quilt-js/src/cli.ts', import.meta.url).href);
 process.exitCode = await main(process.argv.slice(2));

@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
-npx tsx stack/cli.ts up || exit 1
+npx tsx packages/stack/src/cli.ts up || exit 1
 mkdir -p reports
 profile=default; [ "${CI:-}" = "true" ] && profile=ci
 npx cucumber-js -p "$profile" "$@"

@@ -10,11 +10,11 @@
 import { randomBytes } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { gql } from 'graphql-request';
-import { Manifest, entryMeta, type ManifestEntry } from '../support/quilt/manifest.js';
-import { PackageRegistry } from '../support/quilt/registry.js';
-import { chunkedSha256OfBytes, CHUNKED_SHA256 } from '../support/quilt/checksum.js';
-import { formatS3Url } from '../support/quilt/physical-key.js';
-import { startCatalogUnderTest } from '../test/catalog/harness.js';
+import { Manifest, entryMeta, type ManifestEntry } from '@quilt-e2e/quilt-js/manifest.js';
+import { PackageRegistry } from '@quilt-e2e/quilt-js/registry.js';
+import { chunkedSha256OfBytes, CHUNKED_SHA256 } from '@quilt-e2e/quilt-js/checksum.js';
+import { formatS3Url } from '@quilt-e2e/quilt-js/physical-key.js';
+import { startCatalogUnderTest } from '../packages/platform/test/catalog/harness.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

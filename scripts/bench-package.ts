@@ -13,11 +13,11 @@ import { mkdtemp, open, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chunkedSha256OfFile } from '../support/quilt/checksum.js';
-import { mapLimit } from '../support/quilt/concurrency.js';
-import { localStackRegistry } from '../support/quilt/local-stack.js';
-import { Manifest, entryMeta } from '../support/quilt/manifest.js';
-import { cleanupScratch } from '../test/quilt/helpers.js';
+import { chunkedSha256OfFile } from '@quilt-e2e/quilt-js/checksum.js';
+import { mapLimit } from '@quilt-e2e/quilt-js/concurrency.js';
+import { localStackRegistry } from '@quilt-e2e/stack/clients.js';
+import { Manifest, entryMeta } from '@quilt-e2e/quilt-js/manifest.js';
+import { cleanupScratch } from '../packages/quilt-js/test/helpers.js';
 
 const MiB = 1024 * 1024;
 const { values } = parseArgs({ options: { 'size-mib': { type: 'string' }, entries: { type: 'string' }, files: { type: 'string' } } });

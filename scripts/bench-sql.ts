@@ -15,16 +15,16 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { loadStackConfig } from '../stack/config.js';
-import { mapLimit } from '../support/quilt/concurrency.js';
-import { localStackS3Client } from '../support/quilt/local-stack.js';
-import { PackageRegistry } from '../support/quilt/registry.js';
-import { S3Store } from '../support/quilt/s3-store.js';
+import { loadStackConfig } from '@quilt-e2e/stack/config.js';
+import { mapLimit } from '@quilt-e2e/quilt-js/concurrency.js';
+import { localStackS3Client } from '@quilt-e2e/stack/clients.js';
+import { PackageRegistry } from '@quilt-e2e/quilt-js/registry.js';
+import { S3Store } from '@quilt-e2e/quilt-js/s3-store.js';
 import { ensureLargeTableFixture, LARGE_TABLE_PACKAGE } from '../support/sql/fixtures.js';
-import { ensurePackageMetadataTables, packageTableNames } from '../support/sql/metadata-tables.js';
-import { Tabulator } from '../support/sql/tabulator.js';
+import { ensurePackageMetadataTables, packageTableNames } from '@quilt-e2e/platform/sql/metadata-tables.js';
+import { Tabulator } from '@quilt-e2e/platform/sql/tabulator.js';
 import { TrinoQueryEngine } from '../support/sql/trino-engine.js';
-import { trinoClient } from '../stack/servers/trino.js';
+import { trinoClient } from '@quilt-e2e/stack/servers/trino.js';
 
 const { values } = parseArgs({ options: { packages: { type: 'string' }, runs: { type: 'string' } } });
 const packageCount = Number(values.packages ?? 100);
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const store = new S3Store(s3);
   const registry = new PackageRegistry(s3, bucket);
   const trino = trinoClient(config, 60_000);
-  const tabulator = Tabulator.forStack(config, { s3 });
+  const tabulator = Tabulator.forStack(undefined, { s3 });
   const engine = TrinoQueryEngine.forStack(config, { beforeStart: (sql, o) => tabulator.refreshForQuery(sql, o.database) });
   const id = randomBytes(4).toString('hex');
   const ns = `bench${id}`;

@@ -15,7 +15,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: installing npm packages (npm ci) ..."
   npm ci --no-audit --no-fund
 fi
-npx tsx stack/cli.ts install
+npx tsx packages/stack/src/cli.ts install
 # Headless Chromium, for the test that opens the living documentation as a reader would.
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then

@@ -12,7 +12,7 @@ stage "set-up (npm packages, stack servers)"
 bash scripts/setup.sh || { echo "set-up failed: nothing else can run"; echo "test: 0 passed, 1 failed"; exit 1; }
 
 stage "embedded stack up"
-npx tsx stack/cli.ts up || { echo "the stack did not come up: see the message above and npm run stack -- logs"; echo "test: 0 passed, 1 failed"; exit 1; }
+npx tsx packages/stack/src/cli.ts up || { echo "the stack did not come up: see the message above and npm run stack -- logs"; echo "test: 0 passed, 1 failed"; exit 1; }
 
 stage "type-check (tsc --noEmit)"
 npx tsc --noEmit || failed_stages+=(typecheck)

@@ -7,21 +7,21 @@ import { randomBytes } from 'node:crypto';
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadTarget, type PersonaRole, type TargetConfig } from '../support/target.js';
-import { createS3Client } from '../support/adapters/s3-client.js';
+import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
 import { ObjectStore, type Listing, type ObjectInfo, type ObjectLink, type ObjectText } from '../support/domain/objects.js';
 import { ResourceLedger } from './ledger.js';
 import type { AccessReport } from '../support/domain/access.js';
 import type { SearchAnswer as CatalogSearchAnswer, SearchRequest, SearchResult } from '../support/domain/search.js';
 import { CatalogClient, type PageAnswer, type S3CredentialsAnswer } from '../support/adapters/catalog.js';
 import { SearchEngine, type SearchAnswer } from '../support/adapters/search-engine.js';
-import type { TrinoClient, TrinoResult } from '../support/adapters/trino-rest.js';
-import { trinoClient } from '../stack/servers/trino.js';
-import { deadProcesses, explainDead } from '../stack/stack.js';
+import type { TrinoClient, TrinoResult } from '@quilt-e2e/trino-rest';
+import { trinoClient } from '@quilt-e2e/stack/servers/trino.js';
+import { deadProcesses, explainDead } from '@quilt-e2e/stack/stack.js';
 import { sqlTarget, type SqlTarget, type QueryResult } from '../support/sql/index.js';
 import type { GenomicsFixture, LargeTableFixture, QueryColumn } from '../support/sql/index.js';
 import type { Chart } from '../support/domain/charts.js';
 import { SCENARIO_MANIFEST_META } from '../support/sweeper.js';
-import { PackageRegistry, type PackageRevision, type PackageDiff, type PushResult, type TreeNode } from '../support/quilt/index.js';
+import { PackageRegistry, type PackageRevision, type PackageDiff, type PushResult, type TreeNode } from '@quilt-e2e/quilt-js';
 
 /** One id per suite run (shared by parallel workers when the runner sets QUILT_E2E_RUN_ID). */
 export const RUN_ID = process.env.QUILT_E2E_RUN_ID ?? `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;

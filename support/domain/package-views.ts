@@ -4,7 +4,7 @@
  * the registry's GraphQL, the catalog page, the search index and the SQL tables.
  */
 import type { CatalogClient } from '../adapters/catalog.js';
-import type { PackageRevision } from '../quilt/index.js';
+import type { PackageRevision } from '@quilt-e2e/quilt-js';
 import { rowObjects, runOverLiveData, type QueryEngine } from '../sql/index.js';
 
 export interface PackageView {

@@ -20,18 +20,17 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { loadStackConfig } from '../../stack/config.js';
-import { TRINO_CATALOG, TRINO_SCHEMA, TRINO_USER, trinoUrl } from '../../stack/servers/trino.js';
-import { TrinoClient } from '../adapters/trino-rest.js';
-import { QuiltConflictError, QuiltNotFoundError } from '../quilt/errors.js';
-import { localStackS3Client } from '../quilt/local-stack.js';
-import { PackageRegistry } from '../quilt/registry.js';
-import type { PackageRevision } from '../quilt/revision.js';
+import { loadStackConfig } from '@quilt-e2e/stack/config.js';
+import { TRINO_CATALOG, TRINO_SCHEMA, TRINO_USER, trinoUrl } from '@quilt-e2e/stack/servers/trino.js';
+import { DEFAULT_SCRATCH_BUCKET, TABULATOR_INTERNAL_SCHEMA } from '@quilt-e2e/constants';
+import { TrinoClient } from '@quilt-e2e/trino-rest';
+import { QuiltConflictError, QuiltNotFoundError } from '@quilt-e2e/quilt-js/errors.js';
+import { localStackS3Client } from '@quilt-e2e/stack/clients.js';
+import { PackageRegistry } from '@quilt-e2e/quilt-js/registry.js';
+import type { PackageRevision } from '@quilt-e2e/quilt-js/revision.js';
 import { onceAcrossRunners } from '../fixtures/fixture-lock.js';
-import { S3Store } from '../quilt/s3-store.js';
-import { DEFAULT_SCRATCH_BUCKET, deletePrefix, ensureScratchBucket, listKeys } from './scratch.js';
-import { literal, qualified } from './sql-text.js';
-import { TABULATOR_INTERNAL_SCHEMA } from './tabulator.js';
+import { S3Store } from '@quilt-e2e/quilt-js/s3-store.js';
+import { literal, qualified } from '@quilt-e2e/trino-rest/sql-text.js';
 
 export const FIXTURE_PREFIX = 'quilt-e2e-fixtures/';
 export const GENOMICS_PACKAGE = 'fixtures/genomics';
@@ -148,7 +147,7 @@ async function pushFixture(r: Resolved, name: string, version: number, files: Re
 
 /** Writes `rowsSql` as one Parquet file with Trino (in the scratch bucket) and copies it to `key` of the test bucket. */
 async function writeParquet(r: Resolved, columnsSql: string, rowsSql: string, key: string): Promise<void> {
-  await ensureScratchBucket(r.s3, r.scratchBucket);
+  // The scratch bucket is the stack's (made when Trino is provisioned).
   const id = `fixture_${Date.now()}_${randomBytes(3).toString('hex')}`;
   const prefix = `fixtures/${id}/`;
   const table = qualified(TRINO_CATALOG, TABULATOR_INTERNAL_SCHEMA, id);
@@ -161,12 +160,13 @@ async function writeParquet(r: Resolved, columnsSql: string, rowsSql: string, ke
     await trino.query(`CREATE SCHEMA IF NOT EXISTS ${qualified(TRINO_CATALOG, TABULATOR_INTERNAL_SCHEMA)}`, { deadlineMs: 60_000 });
     await trino.query(`CREATE TABLE ${table} WITH (format = 'PARQUET', external_location = ${literal(`s3://${r.scratchBucket}/${prefix}`)})
       AS SELECT ${columnsSql} FROM (${rowsSql})`, { deadlineMs: 120_000 });
-    const written = (await listKeys(r.s3, r.scratchBucket, prefix)).filter((k) => !k.endsWith('/'));
+    const written: string[] = [];
+    for await (const o of r.store.list(r.scratchBucket, prefix)) if (!o.key.endsWith('/')) written.push(o.key);
     if (written.length !== 1) throw new Error(`Trino wrote ${written.length} Parquet files to s3://${r.scratchBucket}/${prefix}, expected exactly 1`);
     await r.store.copy({ bucket: r.scratchBucket, key: written[0]! }, r.bucket, key);
   } finally {
     await trino.query(`DROP TABLE IF EXISTS ${table}`, { deadlineMs: 60_000 }).catch(() => undefined);
-    await deletePrefix(r.s3, r.scratchBucket, prefix).catch(() => undefined);
+    await r.store.deleteAllVersions(r.scratchBucket, prefix).catch(() => undefined);
   }
 }
 

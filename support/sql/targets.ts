@@ -2,8 +2,9 @@
  * The SQL side of a target (support/target.ts): which QueryEngine to use and how to name the
  * package metadata views and Tabulator tables in SQL, so steps read the same on both targets.
  *
- *   local  TrinoQueryEngine on the stack's Trino; Tabulator tables refreshed before each query
- *          that names them; metadata views in hive.quilt_e2e; Tabulator in hive."<bucket>".
+ *   local  TrinoQueryEngine on the stack's Trino; metadata views in hive.quilt_e2e; Tabulator in
+ *          hive."<bucket>" (the platform keeps those views fresh as packages change: the suite
+ *          only queries them).
  *   quilt  AthenaQueryEngine; metadata views in the stack's user Athena database; Tabulator in
  *          the stack's Tabulator catalog ("quilt-<stack>-tabulator"."<bucket>"."<table>"). From:
  *            QUILT_E2E_ATHENA_WORKGROUP   work group (default "primary")
@@ -13,18 +14,26 @@
  *            AWS_REGION                   as for S3
  */
 import type { TargetConfig } from '../target.js';
-import { TRINO_CATALOG, TRINO_SCHEMA } from '../../stack/servers/trino.js';
+import { TRINO_CATALOG, TRINO_SCHEMA } from '@quilt-e2e/constants';
+import { qualified } from '@quilt-e2e/trino-rest/sql-text.js';
 import { AthenaQueryEngine } from './athena-engine.js';
-import { packageTableNames, type PackageTableNames } from './metadata-tables.js';
 import type { QueryEngine } from './query-engine.js';
-import { qualified } from './sql-text.js';
-import { Tabulator } from './tabulator.js';
 import { TrinoQueryEngine } from './trino-engine.js';
+
+/**
+ * The package tables of a bucket as Quilt names them (docs/advanced-features/athena.md in
+ * quiltdata/quilt): "<bucket>_packages", "<bucket>_manifests" and the views over them.
+ */
+export function packageTableNames(bucket: string): PackageTableNames {
+  return {
+    packages: `${bucket}_packages`, manifests: `${bucket}_manifests`, revision: `${bucket}_package_revision`,
+    tag: `${bucket}_package_tag`, manifest: `${bucket}_package_manifest`, entry: `${bucket}_package_entry`,
+  };
+}
+export interface PackageTableNames { packages: string; manifests: string; revision: string; tag: string; manifest: string; entry: string }
 
 export interface SqlTarget {
   engine: QueryEngine;
-  /** The local Tabulator (local target only: the quilt target's Tabulator is Quilt's own service). */
-  tabulator?: Tabulator;
   /** A package metadata view or table in SQL, e.g. metadataTable('entry') → hive.quilt_e2e."quilt-e2e_package_entry". */
   metadataTable(view: keyof PackageTableNames): string;
   /** A Tabulator table in SQL, e.g. hive."quilt-e2e"."samples". */
@@ -41,13 +50,10 @@ function required(env: NodeJS.ProcessEnv, name: string, example: string): string
 export function sqlTarget(target: TargetConfig, env: NodeJS.ProcessEnv = process.env): SqlTarget {
   const names = packageTableNames(target.bucket);
   if (target.stack) {
-    const tabulator = Tabulator.forStack(target.stack, { buckets: [target.bucket] });
-    const engine = TrinoQueryEngine.forStack(target.stack, { beforeStart: (sql, o) => tabulator.refreshForQuery(sql, o.database) });
     return {
-      engine,
-      tabulator,
+      engine: TrinoQueryEngine.forStack(target.stack),
       metadataTable: (view) => qualified(TRINO_CATALOG, TRINO_SCHEMA, names[view]),
-      tabulatorTable: (table) => tabulator.viewName(target.bucket, table),
+      tabulatorTable: (table) => qualified(TRINO_CATALOG, target.bucket, table),
     };
   }
   const engine = new AthenaQueryEngine({

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { eventually } from '../eventually.js';
-import { catalogPackageUrl } from '../quilt/index.js';
+import { catalogPackageUrl } from '@quilt-e2e/quilt-js';
 import { pointersInSearch, viewOfPage, viewOfRevision, viewThroughGraphql, viewThroughSearch, viewThroughSql, type PackageView } from '../domain/package-views.js';
 
 const DEADLINE_MS = Number(process.env.QUILT_E2E_INDEX_DEADLINE_MS ?? 20_000);

@@ -7,7 +7,7 @@ import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { BucketAccessError } from '../domain/objects.js';
 import { checkBucketAccess, type AccessReport } from '../domain/access.js';
-import { PackageRegistry, QuiltValidationError } from '../quilt/index.js';
+import { PackageRegistry, QuiltValidationError } from '@quilt-e2e/quilt-js';
 import { listFolder, uploadFiles } from './content.js';
 
 /** Runs an action that is expected to fail; keeps its error (a success is kept as "no error"). */

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
-import { QuiltNotFoundError, catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl, type PushResult } from '../quilt/index.js';
+import { QuiltNotFoundError, catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl, type PushResult } from '@quilt-e2e/quilt-js';
 
 const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 

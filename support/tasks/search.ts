@@ -8,7 +8,7 @@ import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { searchCatalog, type SearchRequest, type SearchResult } from '../domain/search.js';
 import { eventually } from '../eventually.js';
-import { catalogObjectUrl, catalogPackageUrl, catalogRevisionUrl } from '../quilt/index.js';
+import { catalogObjectUrl, catalogPackageUrl, catalogRevisionUrl } from '@quilt-e2e/quilt-js';
 import { checkBucketAccess } from '../domain/access.js';
 
 /** How long the indexer may take to make a change searchable (the local budget is p95 ≤ 2 s). */

@@ -8,13 +8,13 @@ import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { TestContext } from 'node:test';
-import { loadStackConfig } from '../../stack/config.js';
-import { trino as trinoServer, trinoClient } from '../../stack/servers/trino.js';
-import { localStackS3Client } from '../../support/quilt/local-stack.js';
-import { PackageRegistry } from '../../support/quilt/registry.js';
-import { S3Store } from '../../support/quilt/s3-store.js';
-import { Tabulator } from '../../support/sql/tabulator.js';
-import { deleteNamespacePackages } from '../quilt/helpers.js';
+import { loadStackConfig } from '@quilt-e2e/stack/config.js';
+import { trino as trinoServer, trinoClient } from '@quilt-e2e/stack/servers/trino.js';
+import { localStackS3Client } from '@quilt-e2e/stack/clients.js';
+import { PackageRegistry } from '@quilt-e2e/quilt-js/registry.js';
+import { S3Store } from '@quilt-e2e/quilt-js/s3-store.js';
+import { Tabulator } from '@quilt-e2e/platform/sql/tabulator.js';
+import { deleteNamespacePackages } from '../../packages/quilt-js/test/helpers.js';
 import { TrinoQueryEngine } from '../../support/sql/trino-engine.js';
 
 export const config = loadStackConfig();
@@ -22,7 +22,7 @@ export const BUCKET = config.s3.testBucket;
 export const s3 = localStackS3Client();
 export const store = new S3Store(s3);
 export const trino = trinoClient(config, 60_000);
-export const tabulator = Tabulator.forStack(config, { s3 });
+export const tabulator = Tabulator.forStack(undefined, { s3 });
 /** The suite's query adapter, refreshing Tabulator tables a query names before it runs. */
 export const engine = TrinoQueryEngine.forStack(config, { beforeStart: (sql, o) => tabulator.refreshForQuery(sql, o.database) });
 

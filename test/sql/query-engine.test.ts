@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QueryError, QueryFailedError, QueryTimeoutError, normalizeTypeName, rowObjects } from '../../support/sql/query-engine.js';
 import { athenaValue } from '../../support/sql/athena-engine.js';
-import { packageTableNames } from '../../support/sql/metadata-tables.js';
+import { packageTableNames } from '@quilt-e2e/platform/sql/metadata-tables.js';
 import { BUCKET, engine, requireStack, trino } from './helpers.js';
 
 /** ~10^10 rows: minutes of work, so it is still running when the deadline passes. */

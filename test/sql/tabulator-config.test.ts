@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TabulatorConfigError, parseTabulatorConfig, tabulatorColumns, validateTableName } from '../../support/sql/tabulator-config.js';
-import { literalPrefix, splitCsvLine } from '../../support/sql/tabulator.js';
+import { TabulatorConfigError, parseTabulatorConfig, tabulatorColumns, validateTableName } from '@quilt-e2e/platform/sql/tabulator-config.js';
+import { literalPrefix, splitCsvLine } from '@quilt-e2e/platform/sql/tabulator.js';
 
 const VALID = `schema:
   - name: sample_id

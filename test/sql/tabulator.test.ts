@@ -9,12 +9,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePhysicalKey } from '../../support/quilt/physical-key.js';
+import { parsePhysicalKey } from '@quilt-e2e/quilt-js/physical-key.js';
 import { QueryFailedError } from '../../support/sql/query-engine.js';
 import { ensureGenomicsFixture, genomicsSamples, GENOMICS_TABULATOR_PARQUET } from '../../support/sql/fixtures.js';
-import { listKeys } from '../../support/sql/scratch.js';
-import { TabulatorConfigError, parseTabulatorConfig, type TabulatorConfig } from '../../support/sql/tabulator-config.js';
-import { TabulatorError, setTabulatorTable } from '../../support/sql/tabulator.js';
+import { listKeys } from '@quilt-e2e/platform/sql/scratch.js';
+import { TabulatorConfigError, parseTabulatorConfig, type TabulatorConfig } from '@quilt-e2e/platform/sql/tabulator-config.js';
+import { TabulatorError, setTabulatorTable } from '@quilt-e2e/platform/sql/tabulator.js';
 import { BUCKET, engine, s3, sortRows, sqlScratch, store, tabulator, type SqlScratch } from './helpers.js';
 
 function samplesYaml(ns: string, extra = ''): string {

@@ -1,0 +1,71 @@
+/**
+ * The names and numbers both sides of the project need — the acceptance suite and the local
+ * Quilt platform it tests — and nothing else: data only, no imports, no functions (the lint rule
+ * in eslint.config.js keeps it so). Each value can be overridden by the environment variable
+ * named beside it; the modules that read the environment are the stack's config
+ * (packages/stack/src/config.ts) and the platform's (packages/platform/src/catalog/config.ts).
+ * Every key here is for a loopback-only stack: anyone who can read this repository knows them.
+ */
+
+/** Loopback ports of the embedded stack's servers (env: QUILT_E2E_<NAME>_PORT). */
+export const DEFAULT_PORTS = {
+  /** Ceph RADOS Gateway (S3 API) — QUILT_E2E_S3_PORT */
+  s3: 7480,
+  /** Ceph monitor (msgr2) — QUILT_E2E_CEPH_MON_PORT */
+  cephMon: 3300,
+  /** OpenSearch HTTP — QUILT_E2E_OPENSEARCH_PORT */
+  opensearch: 9200,
+  /** OpenSearch transport — QUILT_E2E_OPENSEARCH_TRANSPORT_PORT */
+  opensearchTransport: 9300,
+  /** Trino coordinator HTTP — QUILT_E2E_TRINO_PORT */
+  trino: 8080,
+  /** The local Quilt catalog — QUILT_E2E_CATALOG_PORT */
+  catalog: 3000,
+} as const;
+
+/** The environment variable that overrides each port. */
+export const PORT_VARIABLES = {
+  s3: 'QUILT_E2E_S3_PORT',
+  cephMon: 'QUILT_E2E_CEPH_MON_PORT',
+  opensearch: 'QUILT_E2E_OPENSEARCH_PORT',
+  opensearchTransport: 'QUILT_E2E_OPENSEARCH_TRANSPORT_PORT',
+  trino: 'QUILT_E2E_TRINO_PORT',
+  catalog: 'QUILT_E2E_CATALOG_PORT',
+} as const;
+
+export const LOOPBACK = '127.0.0.1';
+export const REGION = 'us-east-1';
+/** The bucket the suite tests against on the local stack (QUILT_E2E_LOCAL_BUCKET). */
+export const DEFAULT_TEST_BUCKET = 'quilt-e2e';
+/** Where the stack keeps downloads, data and logs, below the user's home (QUILT_E2E_HOME). */
+export const DEFAULT_HOME_PARTS = ['.cache', 'quilt-e2e'] as const;
+/** Folders below the stack's home. */
+export const HOME_LAYOUT = { dist: 'dist', data: 'data', logs: 'logs' } as const;
+
+/** RGW users behind the suite's personas. */
+export const S3_USERS = {
+  admin: { uid: 'quilt-e2e-admin', accessKeyId: 'QUILTE2EADMINKEY0001', secretAccessKey: 'quilt-e2e-admin-secret-key-local-only-0001' },
+  reader: { uid: 'quilt-e2e-reader', accessKeyId: 'QUILTE2EREADERKEY001', secretAccessKey: 'quilt-e2e-reader-secret-key-local-only-001' },
+  outsider: { uid: 'quilt-e2e-outsider', accessKeyId: 'QUILTE2EOUTSIDERKEY1', secretAccessKey: 'quilt-e2e-outsider-secret-key-local-only-1' },
+} as const;
+
+/** The local catalog's own RGW service user (not a persona): reads the bucket index log. */
+export const CATALOG_SERVICE_USER = { uid: 'quilt-e2e-catalog', accessKeyId: 'QUILTE2ECATALOGKEY01', secretAccessKey: 'quilt-e2e-catalog-secret-key-local-only-01' } as const;
+
+/**
+ * The local catalog's token settings when QUILT_E2E_JWT_SECRET / _ISSUER / _AUDIENCE are not set:
+ * the catalog verifies tokens with them, the suite mints tokens with its own JWT library.
+ */
+export const DEFAULT_JWT_SECRET = 'quilt-e2e-local-catalog-jwt-secret-not-for-production';
+export const DEFAULT_JWT_ISSUER = 'quilt-e2e-catalog';
+export const DEFAULT_JWT_AUDIENCE = 'quilt-e2e';
+
+/** Trino on the local stack: the Hive catalog, the schema of the package tables and the user queries run as. */
+export const TRINO_CATALOG = 'hive';
+export const TRINO_SCHEMA = 'quilt_e2e';
+export const TRINO_USER = 'quilt-e2e';
+/** The bucket Tabulator copies pinned file versions into (QUILT_E2E_SCRATCH_BUCKET). */
+export const DEFAULT_SCRATCH_BUCKET = 'quilt-e2e-scratch';
+/** The Trino schema holding Tabulator's internal tables. */
+export const TABULATOR_INTERNAL_SCHEMA = 'quilt_e2e_tabulator';
+

@@ -1,0 +1,90 @@
+/**
+ * Who may read what is decided by RGW itself: the catalog asks with the user's own keys
+ * (ListObjectsV2, MaxKeys=1) and reuses the answer for a short while. Nothing is hard-coded.
+ */
+import '../aws-env.js';
+import { Agent } from 'node:http';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { CatalogConfig } from './config.js';
+import { HttpError } from './http.js';
+
+export type BucketAccess = 'allowed' | 'denied' | 'no-such-bucket';
+
+/**
+ * An S3 client for RGW as the catalog uses it: no streaming checksums (RGW 16 answers 411) and NO
+ * keep-alive. Measured on this stack: a request on a reused connection to RGW takes ~48 ms (RGW's
+ * beast frontend does not set TCP_NODELAY, so its second write waits for the client's delayed
+ * ACK), a request on a fresh connection ~9 ms.
+ */
+export function rgwClient(endpoint: string, region: string, credentials: { accessKeyId: string; secretAccessKey: string }): S3Client {
+  return new S3Client({
+    endpoint, region, forcePathStyle: true, credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 2,
+    requestHandler: { httpAgent: new Agent({ keepAlive: false }), requestTimeout: 20_000, connectionTimeout: 5_000 },
+  });
+}
+
+/** S3 clients per user, made once. */
+export class S3Clients {
+  private readonly clients = new Map<string, S3Client>();
+  constructor(private readonly config: CatalogConfig) {}
+
+  for(user: string): S3Client {
+    let c = this.clients.get(user);
+    if (!c) {
+      const u = this.config.users[user];
+      if (!u) throw new HttpError(401, 'UnknownUser', `user ${JSON.stringify(user)} is not known to this catalog`);
+      c = rgwClient(this.config.s3Endpoint, this.config.region, { accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey });
+      this.clients.set(user, c);
+    }
+    return c;
+  }
+
+  destroy(): void {
+    for (const c of this.clients.values()) c.destroy();
+    this.clients.clear();
+  }
+}
+
+export function s3ErrorStatus(e: unknown): { name: string; status: number | undefined } {
+  const err = e as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+  return { name: err.Code ?? err.name ?? 'Error', status: err.$metadata?.httpStatusCode };
+}
+
+export class Authorizer {
+  private readonly cache = new Map<string, { access: BucketAccess; at: number }>();
+  constructor(private readonly clients: S3Clients, private readonly ttlMs: number) {}
+
+  async access(user: string, bucket: string): Promise<BucketAccess> {
+    const k = `${user}\u0000${bucket}`;
+    const hit = this.cache.get(k);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.access;
+    let access: BucketAccess;
+    try {
+      await this.clients.for(user).send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }));
+      access = 'allowed';
+    } catch (e) {
+      const { name, status } = s3ErrorStatus(e);
+      if (name === 'NoSuchBucket' || status === 404) access = 'no-such-bucket';
+      else if (name === 'AccessDenied' || status === 403) access = 'denied';
+      else throw new HttpError(503, 'S3Unavailable', `could not ask S3 whether ${user} may read bucket ${bucket}: ${name}${status ? ` (HTTP ${status})` : ''}`);
+    }
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(k, { access, at: Date.now() });
+    return access;
+  }
+
+  /** Throws 403 (or 404 for a bucket that does not exist) unless the user may read the bucket. */
+  async requireRead(user: string, bucket: string): Promise<void> {
+    if (typeof bucket !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+      throw new HttpError(400, 'InvalidBucket', `${JSON.stringify(bucket)} is not an S3 bucket name (3-63 lowercase letters, digits, "." or "-")`);
+    }
+    const a = await this.access(user, bucket);
+    if (a === 'no-such-bucket') throw new HttpError(404, 'NoSuchBucket', `bucket ${bucket} does not exist`);
+    if (a === 'denied') throw new HttpError(403, 'Forbidden', `user ${user} may not read bucket ${bucket}`);
+  }
+
+  forget(): void { this.cache.clear(); }
+}

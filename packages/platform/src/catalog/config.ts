@@ -1,0 +1,83 @@
+/**
+ * Configuration of the local Quilt catalog service (main.ts). Everything comes from
+ * the platform's environment (platform-env.ts: ports, S3 users) plus a few QUILT_E2E_* variables of its own; the
+ * defaults need no configuration at all and are for this loopback-only stack, never for a real one.
+ */
+import { join } from 'node:path';
+import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET } from '@quilt-e2e/constants';
+import { loadPlatformEnv, type PlatformEnv } from '../platform-env.js';
+
+export { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET };
+
+export interface CatalogUser { uid: string; accessKeyId: string; secretAccessKey: string }
+
+export interface CatalogConfig {
+  host: '127.0.0.1';
+  port: number;
+  /** Base URL clients use, e.g. http://127.0.0.1:3000 */
+  url: string;
+  s3Endpoint: string;
+  region: string;
+  opensearchUrl: string;
+  /** The buckets this catalog serves, indexes and lists in bucketConfigs. */
+  buckets: string[];
+  /** Known users (RGW uids) with their S3 keys: a token's `sub` must name one of them. */
+  users: Record<string, CatalogUser>;
+  /** The user whose keys the indexer and the notification set-up use (the bucket owner). */
+  indexerUser: string;
+  /**
+   * Pages (/b/...) are served without a token with this user's real S3 permissions; empty string:
+   * pages need a token like every other endpoint.
+   */
+  anonymousUser: string;
+  jwt: { secret: string; issuer: string; audience: string };
+  /** The catalog's durable state: the event queue. */
+  dataDir: string;
+  logFile: string;
+  /** Requests with a larger body are refused with 413. */
+  maxBodyBytes: number;
+  /** The Id of the RGW bucket notification older stacks had (removed at start: see legacy-notifications.ts). */
+  topicName: string;
+  /** The catalog's own RGW service user: reads the bucket index log through RGW's admin API (caps buckets=read, bilog=read,write). */
+  serviceUser: CatalogUser;
+  /** How long a "may this user read this bucket" answer from RGW is reused. */
+  authzCacheMs: number;
+}
+
+function list(raw: string | undefined): string[] | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export function loadCatalogConfig(env: NodeJS.ProcessEnv = process.env, stack: PlatformEnv = loadPlatformEnv(env)): CatalogConfig {
+  const users: Record<string, CatalogUser> = {};
+  for (const u of Object.values(stack.users)) users[u.uid] = { uid: u.uid, accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey };
+  const anonymousUser = env.QUILT_E2E_CATALOG_ANONYMOUS_USER ?? stack.users.reader.uid;
+  if (anonymousUser !== '' && !users[anonymousUser]) {
+    throw new Error(`QUILT_E2E_CATALOG_ANONYMOUS_USER=${JSON.stringify(anonymousUser)} is not a known user: use one of ${Object.keys(users).join(', ')}, or an empty value to require a token for pages`);
+  }
+  const secret = env.QUILT_E2E_JWT_SECRET ?? DEFAULT_JWT_SECRET;
+  if (secret.length < 16) throw new Error('QUILT_E2E_JWT_SECRET must be at least 16 characters long');
+  const maxBody = Number(env.QUILT_E2E_CATALOG_MAX_BODY_BYTES ?? 1024 * 1024);
+  if (!Number.isInteger(maxBody) || maxBody < 1024) throw new Error('QUILT_E2E_CATALOG_MAX_BODY_BYTES must be a whole number of bytes, at least 1024');
+  const port = stack.ports.catalog;
+  return {
+    host: '127.0.0.1',
+    port,
+    url: `http://127.0.0.1:${port}`,
+    s3Endpoint: stack.s3Endpoint,
+    region: stack.region,
+    opensearchUrl: `http://127.0.0.1:${stack.ports.opensearch}`,
+    buckets: list(env.QUILT_E2E_CATALOG_BUCKETS) ?? [stack.testBucket],
+    users,
+    indexerUser: stack.users.admin.uid,
+    anonymousUser,
+    jwt: { secret, issuer: env.QUILT_E2E_JWT_ISSUER ?? DEFAULT_JWT_ISSUER, audience: env.QUILT_E2E_JWT_AUDIENCE ?? DEFAULT_JWT_AUDIENCE },
+    dataDir: env.QUILT_E2E_CATALOG_DATA_DIR ?? join(stack.dataDir, 'catalog'),
+    logFile: join(stack.logDir, 'catalog.log'),
+    maxBodyBytes: maxBody,
+    topicName: env.QUILT_E2E_CATALOG_TOPIC ?? 'quilt-e2e-catalog',
+    serviceUser: { ...stack.serviceUser },
+    authzCacheMs: Number(env.QUILT_E2E_CATALOG_AUTHZ_CACHE_MS ?? 10_000),
+  };
+}

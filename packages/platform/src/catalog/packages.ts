@@ -1,0 +1,59 @@
+/**
+ * Packages for the catalog, through the project's package engine (@quilt-e2e/quilt-js): every read and
+ * write goes to S3 with the requesting user's own keys, so RGW decides what the user may do.
+ * Manifests are content-addressed (immutable), so parsed ones are kept in a small LRU cache shared
+ * by all users; a user still needs read access to the bucket (checked by the caller) to get one.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { PackageRegistry } from '@quilt-e2e/quilt-js/registry.js';
+import type { Manifest } from '@quilt-e2e/quilt-js/manifest.js';
+import type { S3Clients } from './authz.js';
+
+class ManifestCache {
+  private readonly map = new Map<string, Manifest>();
+  private entries = 0;
+  constructor(private readonly maxEntries: number) {}
+
+  get(k: string): Manifest | undefined {
+    const m = this.map.get(k);
+    if (m) { this.map.delete(k); this.map.set(k, m); }
+    return m;
+  }
+
+  set(k: string, m: Manifest): void {
+    if (this.map.has(k)) return;
+    this.map.set(k, m);
+    this.entries += m.entries.length + 1;
+    while (this.entries > this.maxEntries && this.map.size > 1) {
+      const [oldKey, old] = this.map.entries().next().value as [string, Manifest];
+      this.map.delete(oldKey);
+      this.entries -= old.entries.length + 1;
+    }
+  }
+}
+
+/** The engine's registry with manifest reads served from the shared cache when possible. */
+class CatalogRegistry extends PackageRegistry {
+  constructor(client: S3Client, bucket: string, private readonly cache: ManifestCache) {
+    super(client, bucket);
+  }
+
+  override async readManifest(hash: string): Promise<Manifest> {
+    const k = `${this.bucket}/${hash}`;
+    const hit = this.cache.get(k);
+    if (hit) return hit;
+    const m = await super.readManifest(hash);
+    this.cache.set(k, m);
+    return m;
+  }
+}
+
+export class PackageService {
+  private readonly cache = new ManifestCache(300_000);
+  constructor(private readonly clients: S3Clients) {}
+
+  /** The engine's registry for one bucket, acting as `user`. */
+  registry(user: string, bucket: string): PackageRegistry {
+    return new CatalogRegistry(this.clients.for(user), bucket, this.cache);
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * The local catalog's HTTP contract against the real stack (RGW + OpenSearch): authentication,
+ * authorization decided by RGW, credentials, the search API fed by RGW's bucket index log,
+ * and bad input. Starts its own catalog process on its own bucket (test/catalog/harness.ts).
+ *
+ *   node --import tsx --test test/catalog/api.test.ts
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { mintToken, verifyToken } from '../../src/catalog/auth.js';
+import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
+import { startCatalogUnderTest, type CatalogUnderTest, type Persona } from './harness.js';
+
+let cat: CatalogUnderTest;
+const personas: Persona[] = ['admin', 'reader', 'outsider'];
+
+before(async () => { cat = await startCatalogUnderTest(); });
+after(async () => { await cat?.teardown(); });
+
+describe('tokens', () => {
+  const opts = { secret: 'a-secret-of-at-least-16-chars', issuer: 'iss', audience: 'aud', knownUsers: new Set(['u1']) };
+  test('a minted token verifies and names its user; tampering, expiry and wrong claims are refused with a reason', () => {
+    const t = mintToken('u1', { secret: opts.secret, issuer: 'iss', audience: 'aud' });
+    assert.equal(verifyToken(t, opts).user, 'u1');
+    const [h, p, s] = t.split('.') as [string, string, string];
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), sub: 'u2' })).toString('base64url');
+    assert.throws(() => verifyToken(`${h}.${forged}.${s}`, opts), { code: 'InvalidSignature' });
+    assert.throws(() => verifyToken(mintToken('u1', { ...opts, expiresInSeconds: -60 }), opts), { code: 'TokenExpired' });
+    assert.throws(() => verifyToken(mintToken('u1', { ...opts, issuer: 'other' }), opts), { code: 'InvalidClaims' });
+    assert.throws(() => verifyToken(mintToken('u1', { ...opts, audience: 'other' }), opts), { code: 'InvalidClaims' });
+    assert.throws(() => verifyToken(mintToken('nobody', opts), opts), { code: 'UnknownUser' });
+    assert.throws(() => verifyToken(mintToken('u1', { ...opts, secret: 'another-secret-16-chars' }), opts), { code: 'InvalidSignature' });
+    const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${p}.`;
+    assert.throws(() => verifyToken(none, opts), { code: 'MalformedToken' });
+    assert.throws(() => verifyToken('not-a-token', opts), { code: 'MalformedToken' });
+    // `id` works like `sub`
+    assert.equal(verifyToken(mintToken('', { ...opts, claims: { sub: undefined, id: 'u1' } }), opts).user, 'u1');
+  });
+});
+
+describe('health', () => {
+  test('GET /health answers 200 with OpenSearch, S3 and the indexer lag, without a token', async () => {
+    const r = await cat.get('/health');
+    assert.equal(r.status, 200, r.text);
+    const b = r.body as { ok: boolean; opensearch: { ok: boolean }; s3: { ok: boolean }; indexer: Record<string, unknown> };
+    assert.equal(b.ok, true);
+    assert.equal(b.opensearch.ok, true);
+    assert.equal(b.s3.ok, true);
+    for (const k of ['queueLength', 'lastEventAgeMs', 'p95LagMs']) assert.ok(k in b.indexer, `indexer.${k} missing in ${JSON.stringify(b.indexer)}`);
+  });
+});
+
+describe('authentication: every endpoint but /health answers 401 {error, message} to a bad or missing token', () => {
+  const endpoints: Array<[string, (h: Record<string, string>) => Promise<{ status: number; body: unknown }>]> = [
+    ['GET /api/auth/get_credentials', (h) => cat.get('/api/auth/get_credentials', null, h)],
+    ['GET /api/search', (h) => cat.get(`/api/search?index=${cat.bucket}&action=search&query=x`, null, h)],
+    ['POST /graphql', (h) => cat.post(null, { query: '{ me { name } }' }, h)],
+  ];
+  const badTokens = (): Array<[string, Record<string, string>]> => {
+    const c = cat.config.jwt;
+    const base = { secret: c.secret, issuer: c.issuer, audience: c.audience };
+    return [
+      ['no Authorization header', {}],
+      ['a Basic header', { authorization: 'Basic dXNlcjpwYXNz' }],
+      ['a malformed token', { authorization: 'Bearer abc.def' }],
+      ['garbage base64', { authorization: 'Bearer ###.###.###' }],
+      ...personas.flatMap((p): Array<[string, Record<string, string>]> => [
+        [`${p}: wrongly signed`, { authorization: `Bearer ${mintToken(cat.uid(p), { ...base, secret: 'not-the-catalog-secret-123' })}` }],
+        [`${p}: expired`, { authorization: `Bearer ${mintToken(cat.uid(p), { ...base, expiresInSeconds: -120 })}` }],
+        [`${p}: another issuer`, { authorization: `Bearer ${mintToken(cat.uid(p), { ...base, issuer: 'someone-else' })}` }],
+        [`${p}: another audience`, { authorization: `Bearer ${mintToken(cat.uid(p), { ...base, audience: 'another-app' })}` }],
+      ]),
+      ['an unknown user', { authorization: `Bearer ${mintToken('quilt-e2e-nobody', base)}` }],
+    ];
+  };
+  for (const [name, call] of endpoints) {
+    test(name, async () => {
+      for (const [why, headers] of badTokens()) {
+        const r = await call(headers);
+        assert.equal(r.status, 401, `${name} with ${why}: expected 401, got ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+        const b = r.body as { error?: unknown; message?: unknown };
+        assert.equal(typeof b.error, 'string', `${why}: no "error" in ${JSON.stringify(b)}`);
+        assert.equal(typeof b.message, 'string', `${why}: no "message" in ${JSON.stringify(b)}`);
+      }
+    });
+  }
+});
+
+describe('credentials', () => {
+  for (const p of personas) {
+    test(`get_credentials gives ${p} keys that RGW accepts with exactly ${p}'s permissions`, async () => {
+      const r = await cat.get('/api/auth/get_credentials', p);
+      assert.equal(r.status, 200, r.text);
+      const c = r.body as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string | null; Expiration: string };
+      assert.match(c.AccessKeyId, /^\S+$/);
+      assert.ok(Date.parse(c.Expiration) > Date.now(), `Expiration ${c.Expiration} is not in the future`);
+      assert.ok('SessionToken' in c);
+      const s3 = createS3Client({ endpoint: cat.config.s3Endpoint, region: cat.config.region, credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey } });
+      try {
+        const list = await s3.send(new ListObjectsV2Command({ Bucket: cat.bucket, MaxKeys: 1 })).then(() => 'ok', (e: { name?: string }) => e.name);
+        assert.equal(list, p === 'outsider' ? 'AccessDenied' : 'ok', `${p} listing the bucket`);
+        const key = `creds/${p}-${randomBytes(3).toString('hex')}.txt`;
+        const put = await s3.send(new PutObjectCommand({ Bucket: cat.bucket, Key: key, Body: 'x' })).then((o) => o.VersionId ?? 'ok', (e: { name?: string }) => `denied:${e.name}`);
+        if (p === 'admin') {
+          assert.ok(!put.startsWith('denied'), `admin could not write: ${put}`);
+          await cat.s3('admin').send(new DeleteObjectCommand({ Bucket: cat.bucket, Key: key, VersionId: put }));
+        } else {
+          assert.equal(put, 'denied:AccessDenied', `${p} should not be able to write`);
+        }
+      } finally {
+        s3.destroy();
+      }
+    });
+  }
+});
+
+describe('search API', () => {
+  test('an object written to S3 becomes searchable (by its text and key), then disappears when its version is deleted', async () => {
+    const word = `zebra${randomBytes(4).toString('hex')}`;
+    const key = `search/${word} notes.md`;
+    const put = await cat.s3('admin').send(new PutObjectCommand({ Bucket: cat.bucket, Key: key, Body: `# Notes\nthe ${word} crossed the road\n` }));
+    const hits = await cat.searchUntil(word, (h) => h.length === 1, `${key} searchable`);
+    const doc = hits[0]!;
+    assert.equal(doc._id, `${key}:${put.VersionId}`);
+    assert.equal(doc._source.key, key);
+    assert.equal(doc._source.ext, '.md');
+    assert.equal(doc._source.version_id, put.VersionId);
+    assert.equal(doc._source.delete_marker, false);
+    assert.match(String(doc._source.content), new RegExp(word));
+    await cat.searchUntil('notes', (h) => h.some((x) => x._source.key === key), 'found by a word of the key');
+    await cat.s3('admin').send(new DeleteObjectCommand({ Bucket: cat.bucket, Key: key, VersionId: put.VersionId }));
+    await cat.searchUntil(word, (h) => h.length === 0, `${key} gone from search`);
+  });
+
+  test('a delete marker is indexed as a document with delete_marker: true', async () => {
+    const word = `marker${randomBytes(4).toString('hex')}`;
+    const key = `search/${word}.txt`;
+    await cat.s3('admin').send(new PutObjectCommand({ Bucket: cat.bucket, Key: key, Body: word }));
+    await cat.searchUntil(word, (h) => h.length === 1, 'object searchable');
+    const del = await cat.s3('admin').send(new DeleteObjectCommand({ Bucket: cat.bucket, Key: key }));
+    assert.equal(del.DeleteMarker, true);
+    const body = JSON.stringify({ query: { bool: { filter: [{ term: { key } }, { term: { delete_marker: true } }] } } });
+    await (async () => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const r = await cat.get(`/api/search?index=${cat.bucket}&action=freeform&body=${encodeURIComponent(body)}`, 'reader');
+        assert.equal(r.status, 200, r.text);
+        const h = (r.body as { hits: { hits: Array<{ _id: string }> } }).hits.hits;
+        if (h.length === 1) { assert.equal(h[0]!._id, `${key}:${del.VersionId}`); return; }
+        assert.ok(Date.now() < deadline, `no delete-marker document for ${key} within 20 s`);
+        await new Promise((r2) => setTimeout(r2, 100));
+      }
+    })();
+  });
+
+  test('who may search is what RGW says: admin and reader may, the outsider gets 403 on the bucket and on its _packages index', async () => {
+    for (const p of ['admin', 'reader'] as const) {
+      const r = await cat.get(`/api/search?index=${cat.bucket},${cat.bucket}_packages&action=search&query=*`, p);
+      assert.equal(r.status, 200, `${p}: ${r.text.slice(0, 300)}`);
+      assert.ok('hits' in (r.body as object), 'raw OpenSearch shape with hits');
+    }
+    for (const index of [cat.bucket, `${cat.bucket}_packages`]) {
+      const r = await cat.get(`/api/search?index=${index}&action=search&query=*`, 'outsider');
+      assert.equal(r.status, 403, r.text);
+      assert.equal((r.body as { error: string }).error, 'Forbidden');
+    }
+    const star = await cat.get('/api/search?index=*&action=search&query=*', 'outsider');
+    assert.equal(star.status, 403, 'the outsider may read no served bucket');
+  });
+
+  test('bad search requests answer 400 with a reason; an unknown bucket 404', async () => {
+    const cases: Array<[string, number, RegExp]> = [
+      ['', 400, /index/],
+      [`?index=${cat.bucket}&action=search`, 400, /query/],
+      [`?index=${cat.bucket}&action=freeform&body=${encodeURIComponent('{not json')}`, 400, /JSON/],
+      [`?index=${cat.bucket}&action=explode&query=x`, 400, /action/],
+      [`?index=${cat.bucket}&action=search&query=x&size=-1`, 400, /size/],
+      [`?index=${cat.bucket}&action=freeform&body=${encodeURIComponent('{"query":{"nonsense":{}}}')}`, 400, /OpenSearch/],
+      [`?index=Bad_Index!&action=search&query=x`, 400, /index/],
+      [`?index=${cat.bucket}&action=freeform&body=${encodeURIComponent(JSON.stringify({ query: { terms: { key: { index: 'other-bucket', id: '1', path: 'key' } } } }))}`, 400, /other indexes/],
+      [`?index=quilt-e2e-no-such-bucket-${randomBytes(3).toString('hex')}&action=search&query=x`, 404, /does not exist/],
+    ];
+    for (const [qs, status, re] of cases) {
+      const r = await cat.get(`/api/search${qs}`, 'reader');
+      assert.equal(r.status, status, `${qs}: ${r.text.slice(0, 300)}`);
+      assert.match((r.body as { message: string }).message, re, qs);
+    }
+  });
+});
+
+describe('bad input', () => {
+  test('malformed GraphQL answers 400 with a clear error; unknown fields 400; a non-JSON body 400', async () => {
+    const parse = await cat.post('reader', { query: '{ bucketConfigs { name ' });
+    assert.equal(parse.status, 400);
+    assert.equal(parse.body.error, 'GraphQLParseFailed');
+    assert.match(String(parse.body.message), /Syntax Error/);
+    const unknown = await cat.post('reader', { query: '{ noSuchField }' });
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.body.error, 'GraphQLValidationFailed');
+    assert.match(String(unknown.body.message), /noSuchField/);
+    const notJson = await cat.post('reader', 'this is not json');
+    assert.equal(notJson.status, 400);
+    assert.match(String(notJson.body.message), /not JSON/);
+    const noQuery = await cat.post('reader', { variables: {} });
+    assert.equal(noQuery.status, 400);
+    const badVars = await cat.post('reader', { query: 'query($b: String!) { package(bucket: $b, name: "a/b") { name } }', variables: { b: 42 } });
+    assert.equal(badVars.status, 400, JSON.stringify(badVars.body));
+  });
+
+  test('a body over 1 MiB answers 413 and the catalog keeps serving', async () => {
+    const big = JSON.stringify({ query: `{ me { name } } ${'#'.repeat(1024 * 1024 + 10)}` });
+    const r = await cat.post('reader', big);
+    assert.equal(r.status, 413);
+    assert.equal(r.body.error, 'PayloadTooLarge');
+    const ok = await cat.post('reader', { query: '{ me { name } }' });
+    assert.equal(ok.status, 200);
+    assert.deepEqual(ok.body.data, { me: { name: cat.uid('reader') } });
+  });
+
+  test('unknown endpoints answer 404 and wrong methods 405, as JSON', async () => {
+    const r = await cat.get('/api/nothing-here', 'reader');
+    assert.equal(r.status, 404);
+    assert.equal((r.body as { error: string }).error, 'NotFound');
+    const g = await cat.get('/graphql', 'reader');
+    assert.equal(g.status, 405);
+  });
+
+
+});

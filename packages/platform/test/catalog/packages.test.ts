@@ -1,0 +1,304 @@
+/**
+ * Packages through the local catalog, end to end on the real stack: packageConstruct writes with
+ * the caller's own S3 keys through the package engine; the revision is then visible through
+ * GraphQL, the search index `<bucket>_packages` (fed by the change feed) and the catalog pages,
+ * and disappears from all three after packageRevisionDelete. Also tabulator table configs and pages.
+ *
+ *   node --import tsx --test test/catalog/packages.test.ts
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { gql } from 'graphql-request';
+import { chunkedSha256OfBytes } from '@quilt-e2e/quilt-js/checksum.js';
+import { eventually } from '../../../../support/eventually.js';
+import { startCatalogUnderTest, type CatalogUnderTest } from './harness.js';
+
+let cat: CatalogUnderTest;
+const run = randomBytes(4).toString('hex');
+const name = `cattest/pkg-${run}`;
+const files = {
+  'README.md': Buffer.from(`# Package ${run}\n<b>bold & "quoted"</b>\n`),
+  'data/table.csv': Buffer.from('id,value\n1,alpha\n2,beta\n'),
+};
+let hash = '';
+
+const CONSTRUCT = gql`
+  mutation Construct($params: PackagePushParams!, $src: PackageConstructSource!) {
+    packageConstruct(params: $params, src: $src) {
+      __typename
+      ... on PackagePushSuccess { package { bucket name } revision { hash message userMeta totalEntries totalBytes } }
+      ... on InvalidInput { errors { path message name } }
+      ... on OperationError { message name }
+    }
+  }`;
+
+const REVISION = gql`
+  query Revision($bucket: String!, $name: String!, $ref: String!) {
+    package(bucket: $bucket, name: $name) {
+      bucket name modified
+      revisions { total page { hash modified message } }
+      revision(hashOrTag: $ref) {
+        hash modified message metadata userMeta totalEntries totalBytes
+        dir(path: "") { path size children { __typename ... on PackageFile { path size } ... on PackageDir { path size } } }
+        sub: dir(path: "data/") { path size children { __typename ... on PackageFile { path size physicalKey } } }
+        file(path: "README.md") { path size physicalKey metadata }
+        contentsFlatMap
+      }
+    }
+  }`;
+
+const DELETE = gql`
+  mutation Delete($bucket: String!, $name: String!, $hash: String!) {
+    packageRevisionDelete(bucket: $bucket, name: $name, hash: $hash) { __typename ... on OperationError { name message } }
+  }`;
+
+type Construct = { packageConstruct: { __typename: string; revision?: { hash: string; message: string; userMeta: unknown; totalEntries: number; totalBytes: number }; errors?: Array<{ path: string; message: string; name: string }>; message?: string; name?: string } };
+
+function constructVars(pkg: string, overrides: Partial<{ hashOf: (lk: string) => string; logicalKey: string }> = {}) {
+  return {
+    params: { bucket: cat.bucket, name: pkg, message: `first revision of ${run}`, userMeta: { team: 'catalog', run, nested: { n: 1 } } },
+    src: {
+      entries: Object.entries(files).map(([lk, bytes], i) => ({
+        logicalKey: i === 0 && overrides.logicalKey ? overrides.logicalKey : lk,
+        physicalKey: `s3://${cat.bucket}/src/${run}/${lk}`,
+        hash: { type: 'sha2-256-chunked', value: overrides.hashOf ? overrides.hashOf(lk) : chunkedSha256OfBytes(bytes) },
+        size: bytes.length,
+        meta: { source: 'test', index: i },
+      })),
+    },
+  };
+}
+
+async function manifestKeys(): Promise<string[]> {
+  const r = await cat.s3('admin').send(new ListObjectsV2Command({ Bucket: cat.bucket, Prefix: '.quilt/' }));
+  return (r.Contents ?? []).map((o) => o.Key ?? '').sort();
+}
+
+async function searchPackagesIndex(query: string): Promise<Array<{ _id: string; _source: Record<string, unknown> }>> {
+  const r = await cat.get(`/api/search?index=${cat.bucket}_packages&action=freeform&size=100&body=${encodeURIComponent(JSON.stringify(query ? { query: JSON.parse(query) } : {}))}`, 'reader');
+  assert.equal(r.status, 200, r.text.slice(0, 300));
+  return (r.body as { hits: { hits: Array<{ _id: string; _source: Record<string, unknown> }> } }).hits.hits;
+}
+
+before(async () => {
+  cat = await startCatalogUnderTest();
+  for (const [lk, bytes] of Object.entries(files)) {
+    await cat.s3('admin').send(new PutObjectCommand({ Bucket: cat.bucket, Key: `src/${run}/${lk}`, Body: bytes }));
+  }
+});
+after(async () => { await cat?.teardown(); });
+
+describe('packageConstruct refuses, without writing anything', () => {
+  test('invalid input: a bad package name, a bad logical key, a wrong hash -> InvalidInput naming each path', async () => {
+    const before = await manifestKeys();
+    const r1 = await cat.gql('admin').request<Construct>(CONSTRUCT, constructVars('not a package name', { logicalKey: '../escape' }));
+    assert.equal(r1.packageConstruct.__typename, 'InvalidInput');
+    const paths = r1.packageConstruct.errors!.map((e) => e.path).sort();
+    assert.deepEqual(paths, ['params.name', 'src.entries[0].logicalKey']);
+    const r2 = await cat.gql('admin').request<Construct>(CONSTRUCT, constructVars(name, { hashOf: () => chunkedSha256OfBytes(Buffer.from('other bytes')) }));
+    assert.equal(r2.packageConstruct.__typename, 'InvalidInput');
+    assert.ok(r2.packageConstruct.errors!.every((e) => e.name === 'ChecksumMismatch'), JSON.stringify(r2.packageConstruct.errors));
+    assert.deepEqual(await manifestKeys(), before, 'nothing may be written for invalid input');
+  });
+
+  test('the reader may read the bucket but not publish: RGW refuses the write -> OperationError AccessDenied', async () => {
+    const before = await manifestKeys();
+    const r = await cat.gql('reader').request<Construct>(CONSTRUCT, constructVars(name));
+    assert.equal(r.packageConstruct.__typename, 'OperationError');
+    assert.equal(r.packageConstruct.name, 'AccessDenied');
+    assert.deepEqual(await manifestKeys(), before);
+  });
+
+  test('the outsider may not even read the bucket -> HTTP 403', async () => {
+    const r = await cat.post('outsider', { query: CONSTRUCT, variables: constructVars(name) });
+    assert.equal(r.status, 403, JSON.stringify(r.body));
+    assert.equal(r.body.error, 'Forbidden');
+  });
+});
+
+describe('a package pushed with packageConstruct', () => {
+  test('is written by the admin and read back through GraphQL package.revision', async () => {
+    const r = await cat.gql('admin').request<Construct>(CONSTRUCT, constructVars(name));
+    assert.equal(r.packageConstruct.__typename, 'PackagePushSuccess', JSON.stringify(r.packageConstruct));
+    hash = r.packageConstruct.revision!.hash;
+    assert.match(hash, /^[0-9a-f]{64}$/);
+    assert.equal(r.packageConstruct.revision!.totalEntries, 2);
+
+    const q = await cat.gql('reader').request<{ package: Record<string, unknown> & { revision: Record<string, unknown>; revisions: { total: number; page: Array<{ hash: string }> } } }>(REVISION, { bucket: cat.bucket, name, ref: 'latest' });
+    const rev = q.package.revision;
+    assert.equal(rev.hash, hash);
+    assert.equal(rev.message, `first revision of ${run}`);
+    assert.deepEqual(rev.userMeta, { team: 'catalog', run, nested: { n: 1 } });
+    assert.equal((rev.metadata as { version: string }).version, 'v0');
+    assert.equal(rev.totalEntries, 2);
+    assert.equal(rev.totalBytes, files['README.md'].length + files['data/table.csv'].length);
+    assert.deepEqual((rev.dir as { children: Array<{ path: string }> }).children.map((c) => c.path), ['README.md', 'data/'], 'walk order: code points, "R" before "d"');
+    assert.deepEqual((rev.sub as { children: Array<{ path: string; size: number }> }).children.map((c) => [c.path, c.size]), [['data/table.csv', files['data/table.csv'].length]]);
+    const file = rev.file as { physicalKey: string; metadata: { user_meta: unknown } };
+    assert.match(file.physicalKey, new RegExp(`^s3://${cat.bucket}/src/${run}/README\\.md\\?versionId=`));
+    assert.deepEqual(file.metadata, { user_meta: { source: 'test', index: 0 } });
+    assert.deepEqual(Object.keys(rev.contentsFlatMap as object).sort(), ['README.md', 'data/table.csv']);
+    assert.equal(q.package.revisions.total, 1);
+    assert.equal(q.package.revisions.page[0]!.hash, hash);
+
+    const byPrefix = await cat.gql('reader').request<{ package: { revision: { hash: string } | null } }>(REVISION, { bucket: cat.bucket, name, ref: hash.slice(0, 10) });
+    assert.equal(byPrefix.package.revision?.hash, hash);
+    const list = await cat.gql('reader').request<{ packages: { total: number; page: Array<{ name: string }> } }>(gql`query($b: String!, $f: String) { packages(bucket: $b, filter: $f) { total page { name } } }`, { b: cat.bucket, f: run });
+    assert.deepEqual(list.packages.page.map((p) => p.name), [name]);
+  });
+
+  test('is found in the search index <bucket>_packages: manifest, entries and pointers', async () => {
+    await eventually(async () => {
+      const ptrs = await searchPackagesIndex(JSON.stringify({ term: { ptr_name: name } }));
+      assert.deepEqual(ptrs.map((h) => h._source.ptr_tag).sort().at(-1), 'latest', `pointer docs: ${JSON.stringify(ptrs.map((h) => h._source))}`);
+      assert.equal(ptrs.length, 2, 'a timestamp pointer and latest');
+      const m = await searchPackagesIndex(JSON.stringify({ ids: { values: [`mnfst:${hash}`] } }));
+      assert.equal(m.length, 1);
+      assert.equal(m[0]!._source.mnfst_message, `first revision of ${run}`);
+      assert.deepEqual(m[0]!._source.mnfst_stats, { total_bytes: files['README.md'].length + files['data/table.csv'].length, total_files: 2 });
+      const entries = await searchPackagesIndex(JSON.stringify({ parent_id: { type: 'entry', id: `mnfst:${hash}` } }));
+      assert.deepEqual(entries.map((e) => e._source.entry_lk).sort(), ['README.md', 'data/table.csv']);
+    }, { timeoutMs: 20_000, intervalMs: 150, what: `package ${name} in ${cat.bucket}_packages` });
+    const viaQuery = await cat.get(`/api/search?index=${cat.bucket}_packages&action=search&query=${encodeURIComponent(`pkg-${run}`)}`, 'reader');
+    assert.equal(viaQuery.status, 200);
+    assert.ok((viaQuery.body as { hits: { hits: Array<{ _source: { ptr_name?: string } }> } }).hits.hits.some((h) => h._source.ptr_name === name), 'the query_string search finds the pointers by name');
+    const sp = await cat.gql('reader').request<{ searchPackages: { __typename: string; total: number; firstPage: { hits: Array<{ name: string; hash: string; pointer: string; comment: string; totalEntriesCount: number }> } } }>(
+      gql`query($s: String) { searchPackages(searchString: $s, latestOnly: true) { __typename ... on PackagesSearchResultSet { total firstPage { hits { name hash pointer comment totalEntriesCount } } } } }`, { s: 'table.csv' });
+    assert.equal(sp.searchPackages.__typename, 'PackagesSearchResultSet');
+    const hit = sp.searchPackages.firstPage.hits.find((h) => h.name === name);
+    assert.ok(hit, `searchPackages("table.csv") found ${JSON.stringify(sp.searchPackages)}`);
+    assert.deepEqual([hit.hash, hit.pointer, hit.comment, hit.totalEntriesCount], [hash, 'latest', `first revision of ${run}`, 2]);
+  });
+
+  test('has catalog pages: the package, a file of the revision, the object behind it', async () => {
+    const page = await cat.get(`/b/${cat.bucket}/packages/${name}`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, new RegExp(hash));
+    assert.match(page.text, /README\.md/);
+    assert.match(page.text, new RegExp(`data-bytes="${files['README.md'].length}"`));
+    assert.match(page.text, /&quot;team&quot;: &quot;catalog&quot;/, 'metadata shown, escaped');
+    const filePage = await cat.get(`/b/${cat.bucket}/packages/${name}/tree/${hash}/README.md`);
+    assert.equal(filePage.status, 200);
+    assert.match(filePage.text, /class="physical-key"/);
+    const dirPage = await cat.get(`/b/${cat.bucket}/packages/${name}/tree/latest/data/`);
+    assert.equal(dirPage.status, 200);
+    assert.match(dirPage.text, /table\.csv/);
+    const obj = await cat.get(`/b/${cat.bucket}/tree/src/${run}/README.md`);
+    assert.equal(obj.status, 200);
+    assert.match(obj.text, /&lt;b&gt;bold &amp; &quot;quoted&quot;&lt;\/b&gt;/, 'the preview is escaped');
+    assert.doesNotMatch(obj.text, /<b>bold/);
+  });
+
+  test('packageRevisionDelete: the reader is refused; the admin deletes it from GraphQL, search and pages', async () => {
+    const denied = await cat.gql('reader').request<{ packageRevisionDelete: { __typename: string; name?: string } }>(DELETE, { bucket: cat.bucket, name, hash });
+    assert.equal(denied.packageRevisionDelete.__typename, 'OperationError');
+    assert.equal(denied.packageRevisionDelete.name, 'AccessDenied');
+    const ok = await cat.gql('admin').request<{ packageRevisionDelete: { __typename: string } }>(DELETE, { bucket: cat.bucket, name, hash });
+    assert.equal(ok.packageRevisionDelete.__typename, 'PackageRevisionDeleteSuccess');
+
+    const q = await cat.gql('reader').request<{ package: unknown }>(REVISION, { bucket: cat.bucket, name, ref: 'latest' });
+    assert.equal(q.package, null);
+    await eventually(async () => {
+      const ptrs = await searchPackagesIndex(JSON.stringify({ term: { ptr_name: name } }));
+      assert.equal(ptrs.length, 0, `pointer docs left: ${JSON.stringify(ptrs.map((h) => h._source))}`);
+    }, { timeoutMs: 20_000, intervalMs: 150, what: 'pointer docs removed' });
+    const sp = await cat.gql('reader').request<{ searchPackages: { total: number } }>(
+      gql`query($s: String) { searchPackages(searchString: $s) { ... on PackagesSearchResultSet { total } ... on EmptySearchResultSet { _ } } }`, { s: `pkg-${run}` });
+    assert.equal(sp.searchPackages.total, 0);
+    const page = await cat.get(`/b/${cat.bucket}/packages/${name}`);
+    assert.equal(page.status, 404);
+    assert.match(page.text, /does not exist/);
+    const again = await cat.gql('admin').request<{ packageRevisionDelete: { __typename: string; name?: string } }>(DELETE, { bucket: cat.bucket, name, hash });
+    assert.equal(again.packageRevisionDelete.__typename, 'OperationError');
+    assert.equal(again.packageRevisionDelete.name, 'NotFound');
+  });
+});
+
+describe('GraphQL reads', () => {
+  test('bucketConfigs lists the bucket for the reader and nothing for the outsider; package() on an unreadable bucket is 403', async () => {
+    const q = '{ bucketConfigs { name } }';
+    assert.deepEqual((await cat.post('reader', { query: q })).body.data, { bucketConfigs: [{ name: cat.bucket }] });
+    assert.deepEqual((await cat.post('outsider', { query: q })).body.data, { bucketConfigs: [] });
+    const r = await cat.post('outsider', { query: `{ package(bucket: "${cat.bucket}", name: "a/b") { name } }` });
+    assert.equal(r.status, 403);
+    const missing = await cat.post('reader', { query: `{ package(bucket: "${cat.bucket}", name: "cattest/does-not-exist") { name } }` });
+    assert.deepEqual(missing.body.data, { package: null });
+    const noBucket = await cat.post('reader', { query: `{ package(bucket: "quilt-e2e-no-such-${run}", name: "a/b") { name } }` });
+    assert.equal(noBucket.status, 200);
+    assert.equal((noBucket.body.errors as Array<{ extensions: { code: string } }>)[0]!.extensions.code, 'NoSuchBucket');
+  });
+
+  test('searchObjects finds objects by content with filters', async () => {
+    await cat.searchUntil(`alpha`, (h) => h.some((x) => x._source.key === `src/${run}/data/table.csv`), 'table.csv indexed');
+    const r = await cat.gql('reader').request<{ searchObjects: { __typename: string; total: number; firstPage: { hits: Array<{ key: string; bucket: string; size: number; deleted: boolean }> } } }>(
+      gql`query($b: [String!]) { searchObjects(buckets: $b, searchString: "alpha", filter: { ext: { terms: [".csv"] } }) { __typename ... on ObjectsSearchResultSet { total firstPage(size: 10) { hits { key bucket size deleted } } } } }`, { b: [cat.bucket] });
+    assert.equal(r.searchObjects.__typename, 'ObjectsSearchResultSet');
+    assert.deepEqual(r.searchObjects.firstPage.hits.map((h) => [h.key, h.bucket, h.size, h.deleted]), [[`src/${run}/data/table.csv`, cat.bucket, files['data/table.csv'].length, false]]);
+  });
+});
+
+describe('tabulator tables', () => {
+  const SET = gql`
+    mutation Set($b: String!, $t: String!, $c: String) {
+      bucketSetTabulatorTable(bucketName: $b, tableName: $t, config: $c) {
+        __typename
+        ... on BucketConfig { name tabulatorTables { name config } }
+        ... on InvalidInput { errors { path message } }
+        ... on OperationError { name message }
+      }
+    }`;
+  type SetResult = { bucketSetTabulatorTable: { __typename: string; tabulatorTables?: Array<{ name: string; config: string }>; errors?: Array<{ path: string; message: string }>; name?: string } };
+  const yaml = `schema:\n  - name: id\n    type: INT\nsource:\n  type: quilt-packages\n  package_name: ^cattest/(?<pkg>.*)$\n  logical_key: (?<file>.*)\\.csv$\nparser:\n  format: csv\n`;
+
+  test('a valid YAML config is stored in the bucket and listed; invalid YAML is refused; the reader may not set one; null removes it', async () => {
+    const table = `t_${run}`;
+    const ok = await cat.gql('admin').request<SetResult>(SET, { b: cat.bucket, t: table, c: yaml });
+    assert.equal(ok.bucketSetTabulatorTable.__typename, 'BucketConfig');
+    assert.deepEqual(ok.bucketSetTabulatorTable.tabulatorTables, [{ name: table, config: yaml }]);
+    const listed = await cat.post('reader', { query: `{ bucketConfig(name: "${cat.bucket}") { name tabulatorTables { name config } } }` });
+    assert.deepEqual(listed.body.data, { bucketConfig: { name: cat.bucket, tabulatorTables: [{ name: table, config: yaml }] } });
+    const stored = await cat.s3('admin').send(new ListObjectsV2Command({ Bucket: cat.bucket, Prefix: '.quilt/tabulator/' }));
+    assert.deepEqual((stored.Contents ?? []).map((o) => o.Key), [`.quilt/tabulator/${table}.yml`]);
+
+    const bad = await cat.gql('admin').request<SetResult>(SET, { b: cat.bucket, t: table, c: 'schema: [unclosed' });
+    assert.equal(bad.bucketSetTabulatorTable.__typename, 'InvalidInput');
+    const missing = await cat.gql('admin').request<SetResult>(SET, { b: cat.bucket, t: table, c: 'schema: []\n' });
+    // Every problem is listed, each with its place in the YAML.
+    const problems = missing.bucketSetTabulatorTable.errors!.map((e) => `${e.path}: ${e.message}`).join('\n');
+    assert.match(problems, /"source" is missing/);
+    assert.match(problems, /"parser" is missing/);
+    assert.match(problems, /line \d+, column \d+/);
+    const badName = await cat.gql('admin').request<SetResult>(SET, { b: cat.bucket, t: 'Bad Name', c: yaml });
+    assert.equal(badName.bucketSetTabulatorTable.errors![0]!.path, 'tableName');
+    const reader = await cat.gql('reader').request<SetResult>(SET, { b: cat.bucket, t: table, c: yaml });
+    assert.equal(reader.bucketSetTabulatorTable.name, 'AccessDenied');
+
+    const removed = await cat.gql('admin').request<SetResult>(SET, { b: cat.bucket, t: table, c: null });
+    assert.deepEqual(removed.bucketSetTabulatorTable.tabulatorTables, []);
+  });
+});
+
+describe('pages', () => {
+  test('unknown objects and packages are 404 pages; a key with markup is escaped; tokens are optional but checked', async () => {
+    const evil = `pages/${run}/<script>alert(1)</script>.txt`;
+    await cat.s3('admin').send(new PutObjectCommand({ Bucket: cat.bucket, Key: evil, Body: '<img src=x onerror=alert(1)>' }));
+    const p = await cat.get(`/b/${cat.bucket}/tree/${evil.split('/').map(encodeURIComponent).join('/')}`);
+    assert.equal(p.status, 200);
+    assert.doesNotMatch(p.text, /<script>alert|<img src=x/);
+    assert.match(p.text, /&lt;script&gt;alert\(1\)&lt;\/script&gt;\.txt/);
+    assert.match(p.text, /class="versions"/);
+
+    for (const path of [`/b/${cat.bucket}/tree/pages/${run}/nope.txt`, `/b/${cat.bucket}/packages/cattest/nope-${run}`, `/b/${cat.bucket}/packages/cattest/nope-${run}/tree/latest/`, `/b/${cat.bucket}/nothing`]) {
+      const r = await cat.get(path);
+      assert.equal(r.status, 404, path);
+      assert.match(r.text, /<!doctype html>/);
+    }
+    const folder = await cat.get(`/b/${cat.bucket}/tree/pages/${run}/`);
+    assert.equal(folder.status, 200);
+    assert.equal((await cat.get(`/b/${cat.bucket}/tree/src/${run}/README.md`, 'outsider')).status, 403, 'the outsider\'s token applies its permissions');
+    assert.equal((await cat.get(`/b/${cat.bucket}/tree/src/${run}/README.md`, null, { authorization: 'Bearer nonsense' })).status, 401);
+    assert.equal((await cat.get(`/b/${cat.bucket}/tree/%E0%A4%A`)).status, 400);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * Per-test scratch space on the running RGW: a unique package namespace `unit<id>` (data under
+ * `unit<id>/`), a unique object prefix `unit-<id>/`, and a local temp folder. Everything,
+ * including every object version and the manifests the test's pointers named, is deleted when
+ * the test ends, also on failure.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { loadStackConfig } from '@quilt-e2e/stack/config.js';
+import { localStackS3Client } from '@quilt-e2e/stack/clients.js';
+import { PackageRegistry, type RegistryOptions } from '../src/registry.js';
+import { S3Store } from '../src/s3-store.js';
+
+export const BUCKET = loadStackConfig().s3.testBucket;
+export const client = localStackS3Client();
+
+export interface Scratch {
+  id: string;
+  /** Package namespace, e.g. "unit1a2b3c4d". */
+  ns: string;
+  /** Object prefix for source data, e.g. "unit-1a2b3c4d/". */
+  prefix: string;
+  dir: string;
+  bucket: string;
+  store: S3Store;
+  registry: PackageRegistry;
+  /** "unit<id>/<pkg>". */
+  pkg(name: string): string;
+  /** Writes a local file under the temp folder and returns its path. */
+  file(rel: string, content: string | Uint8Array): Promise<string>;
+  /** Uploads an object under the scratch prefix and returns its s3:// URI. */
+  object(rel: string, content: string | Uint8Array): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+export async function scratch(t: TestContext | undefined, options: RegistryOptions = {}): Promise<Scratch> {
+  const id = randomBytes(4).toString('hex');
+  const ns = `unit${id}`;
+  const prefix = `unit-${id}/`;
+  const dir = await mkdtemp(join(tmpdir(), `quilt-unit-${id}-`));
+  const store = new S3Store(client);
+  const registry = new PackageRegistry(client, BUCKET, options);
+  const s: Scratch = {
+    id, ns, prefix, dir, bucket: BUCKET, store, registry,
+    pkg: (name) => `${ns}/${name}`,
+    async file(rel, content) {
+      const path = join(dir, rel);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, content);
+      return path;
+    },
+    async object(rel, content) {
+      await store.put(BUCKET, `${prefix}${rel}`, typeof content === 'string' ? Buffer.from(content) : content);
+      return `s3://${BUCKET}/${prefix}${rel}`;
+    },
+    cleanup: () => cleanupScratch(store, ns, prefix, dir),
+  };
+  t?.after(() => s.cleanup());
+  return s;
+}
+
+/** Deletes every pointer version of a namespace's packages and every manifest any of them named. */
+export async function deleteNamespacePackages(store: S3Store, bucket: string, ns: string): Promise<void> {
+  const pointerPrefix = `.quilt/named_packages/${ns}/`;
+  const hashes = new Set<string>();
+  for await (const v of store.listAllVersions(bucket, pointerPrefix)) {
+    const body = await store.getBytes({ bucket, key: v.key, versionId: v.versionId }).catch(() => undefined);
+    const text = body ? Buffer.from(body).toString('utf8').trim() : '';
+    if (/^[0-9a-f]{64}$/.test(text)) hashes.add(text);
+  }
+  for (const h of hashes) await store.deleteAllVersions(bucket, `.quilt/packages/${h}`);
+  await store.deleteAllVersions(bucket, pointerPrefix);
+}
+
+/** Deletes every version under the scratch prefixes, and the manifests any pointer version named. */
+export async function cleanupScratch(store: S3Store, ns: string, prefix: string, dir?: string): Promise<void> {
+  await deleteNamespacePackages(store, BUCKET, ns);
+  await store.deleteAllVersions(BUCKET, `${ns}/`);
+  await store.deleteAllVersions(BUCKET, prefix);
+  if (dir) await rm(dir, { recursive: true, force: true });
+}
+
+/** Every current key under a prefix. */
+export async function keysUnder(store: S3Store, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const o of store.list(BUCKET, prefix)) out.push(o.key);
+  return out;
+}

@@ -1,0 +1,95 @@
+/**
+ * Configuration of the embedded local stack: where it caches downloads, keeps data and logs,
+ * and which loopback ports each server uses. Every value can be overridden by an environment
+ * variable; the defaults need no configuration at all.
+ */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import {
+  CATALOG_SERVICE_USER, DEFAULT_HOME_PARTS, DEFAULT_PORTS, DEFAULT_TEST_BUCKET, HOME_LAYOUT, LOOPBACK, PORT_VARIABLES, REGION, S3_USERS,
+} from '@quilt-e2e/constants';
+
+export { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET } from '@quilt-e2e/constants';
+
+export interface StackPorts {
+  /** Ceph RADOS Gateway (S3 API). */
+  s3: number;
+  /** Ceph monitor (msgr2). */
+  cephMon: number;
+  /** OpenSearch HTTP. */
+  opensearch: number;
+  /** OpenSearch transport (node-to-node; bound to loopback, unused by clients). */
+  opensearchTransport: number;
+  /** Trino coordinator HTTP. */
+  trino: number;
+  /** Local Quilt catalog (auth, GraphQL, search API, pages). */
+  catalog: number;
+}
+
+export interface StackConfig {
+  /** Root of everything the stack writes: downloads, data, logs. Outside the repository. */
+  home: string;
+  /** Downloaded and unpacked server distributions (kept across `down`/`up`). */
+  cacheDir: string;
+  /** Server data and runtime state (PIDs). */
+  dataDir: string;
+  /** One log folder for every server. */
+  logDir: string;
+  host: '127.0.0.1';
+  ports: StackPorts;
+  /** Java 17 (OpenSearch 2.19). */
+  java17Home: string;
+  /** Java 24+ (Trino 476). */
+  java25Home: string;
+  /** The S3 credentials of the stack's admin user and the bucket the suite tests against. */
+  s3: { accessKeyId: string; secretAccessKey: string; region: string; testBucket: string };
+  /** RGW users behind the suite's personas (local target only; loopback, local-only keys). */
+  s3Users: Record<'admin' | 'reader' | 'outsider', { uid: string; accessKeyId: string; secretAccessKey: string }>;
+  /** The local catalog's service user (not a persona): follows the bucket index log through RGW's admin API. */
+  catalogService: { uid: string; accessKeyId: string; secretAccessKey: string };
+  /** Seconds each server may take to become healthy before `up` gives up. */
+  healthDeadlineSeconds: number;
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new Error(`${name}=${JSON.stringify(raw)} is not a TCP port: use a whole number from 1 to 65535, for example ${name}=${fallback}`);
+  }
+  return n;
+}
+
+function firstExisting(candidates: string[], fallback: string): string {
+  return candidates.find((c) => existsSync(join(c, 'bin', 'java'))) ?? fallback;
+}
+
+export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
+  const home = resolve(env.QUILT_E2E_HOME ?? join(homedir(), ...DEFAULT_HOME_PARTS));
+  const ports = Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([k, v]) => [k, port(env, PORT_VARIABLES[k as keyof StackPorts], v)])) as unknown as StackPorts;
+  return {
+    home,
+    cacheDir: join(home, HOME_LAYOUT.dist),
+    dataDir: join(home, HOME_LAYOUT.data),
+    logDir: join(home, HOME_LAYOUT.logs),
+    host: LOOPBACK,
+    ports,
+    java17Home: env.QUILT_E2E_JAVA17_HOME ?? firstExisting(
+      ['/usr/lib/jvm/java-17-openjdk-amd64', '/usr/lib/jvm/java-17-openjdk-arm64', '/usr/lib/jvm/openjdk-17'],
+      '/usr/lib/jvm/java-17-openjdk-amd64'),
+    java25Home: env.QUILT_E2E_JAVA25_HOME ?? firstExisting(
+      ['/usr/lib/jvm/temurin-25-jdk-amd64', '/usr/lib/jvm/temurin-25-jdk-arm64', '/usr/lib/jvm/java-25-openjdk-amd64'],
+      '/usr/lib/jvm/temurin-25-jdk-amd64'),
+    s3: {
+      accessKeyId: S3_USERS.admin.accessKeyId,
+      secretAccessKey: S3_USERS.admin.secretAccessKey,
+      region: REGION,
+      testBucket: env.QUILT_E2E_LOCAL_BUCKET ?? DEFAULT_TEST_BUCKET,
+    },
+    s3Users: { admin: { ...S3_USERS.admin }, reader: { ...S3_USERS.reader }, outsider: { ...S3_USERS.outsider } },
+    catalogService: { ...CATALOG_SERVICE_USER },
+    healthDeadlineSeconds: Number(env.QUILT_E2E_HEALTH_DEADLINE ?? 180),
+  };
+}
