@@ -26,7 +26,7 @@ When('a caller presents {string} to the catalog', function (this: QuiltWorld, ki
 });
 
 Then('GraphQL, the search API and the credentials endpoint all answer {int}', async function (this: QuiltWorld, status: number) {
-  await auth.expectRefusedEverywhere(this, this.memory.presentedToken!, status);
+  await auth.expectRefusedEverywhere(this, this.memory.presentedToken, status);
 });
 
 When('{persona} searches the test bucket through the catalog', async function (this: QuiltWorld, persona: PersonaRole) {

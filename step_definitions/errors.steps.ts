@@ -5,16 +5,28 @@ import { splitList } from '../support/text.js';
 import * as errors from '../support/tasks/errors.js';
 
 
-When('{persona} tries to create a package named {string} from {string}', async function (this: QuiltWorld, persona: PersonaRole, name: string, files: string) {
-  await errors.tryCreatePackage(this, persona, name, splitList(files));
+When('{persona} asks the registry to publish {string} from {string}', async function (this: QuiltWorld, persona: PersonaRole, name: string, files: string) {
+  await errors.tryConstruct(this, persona, name, splitList(files).map((p) => ({ file: p })));
 });
 
-When('{persona} tries to create the package {string} from {string} in the registry {string}', async function (this: QuiltWorld, persona: PersonaRole, name: string, files: string, registry: string) {
-  await errors.tryCreatePackage(this, persona, this.packageName(name), splitList(files), registry);
+When('{persona} asks the registry to publish {string} from {string} in the bucket {string}', async function (this: QuiltWorld, persona: PersonaRole, name: string, files: string, bucket: string) {
+  await errors.tryConstruct(this, persona, name, splitList(files).map((p) => ({ file: p })), bucket);
 });
 
-When('{persona} tries to look up the object {string}', async function (this: QuiltWorld, persona: PersonaRole, uri: string) {
-  await errors.tryInspectUri(this, persona, uri);
+When('{persona} asks the registry to publish {string} with the file {string} as {string}', async function (this: QuiltWorld, persona: PersonaRole, name: string, file: string, logicalKey: string) {
+  await errors.tryConstruct(this, persona, name, [{ file, logicalKey }]);
+});
+
+When('{persona} asks the registry to publish {string} with the file {string} claiming a SHA-256 of only zeros', async function (this: QuiltWorld, persona: PersonaRole, name: string, file: string) {
+  await errors.tryConstruct(this, persona, name, [{ file, hash: { type: 'sha2-256-chunked', value: errors.ZERO_CHUNKED_SHA256 } }]);
+});
+
+Then('the registry refuses it as invalid input at {string}, naming {string} and {string} and showing an example', function (this: QuiltWorld, path: string, a: string, b: string) {
+  errors.expectInvalidInput(this, path, [a, b], true);
+});
+
+Then('the registry refuses it at {string} because the real hash of {string} differs, naming both hashes', async function (this: QuiltWorld, path: string, file: string) {
+  await errors.expectHashMismatch(this, path, file);
 });
 
 When('{persona} tries to list the folder {string}', async function (this: QuiltWorld, persona: PersonaRole, folder: string) {
@@ -23,10 +35,6 @@ When('{persona} tries to list the folder {string}', async function (this: QuiltW
 
 When('{persona} tries to upload the file {string} to the folder {string}', async function (this: QuiltWorld, persona: PersonaRole, name: string, folder: string) {
   await errors.tryUpload(this, persona, folder, name);
-});
-
-Then('the attempt is refused with a message that names {string} and {string} and shows an example', function (this: QuiltWorld, a: string, b: string) {
-  errors.expectValidationRefusal(this, [a, b]);
 });
 
 Then('the attempt is refused with AccessDenied, naming the test bucket and suggesting a remedy', function (this: QuiltWorld) {

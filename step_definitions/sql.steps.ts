@@ -86,3 +86,11 @@ When('{persona} fetches {int} rows of it with SQL', { timeout: 180_000 }, async 
 Then('all {int} rows arrive, none truncated', function (this: QuiltWorld, rows: number) {
   sql.expectRowsFetched(this, rows);
 });
+
+Given('{persona} has set up the Tabulator table {string} over the CSV files of {string}', { timeout: 180_000 }, async function (this: QuiltWorld, persona: PersonaRole, name: string, pkg: string) {
+  await sql.setUpTabulatorTableOverPackage(this, persona, name, pkg);
+});
+
+Then('within {int} seconds the Tabulator table {string} holds exactly the rows of the CSV files in the latest revision of {string}', { timeout: 180_000 }, async function (this: QuiltWorld, seconds: number, name: string, pkg: string) {
+  await sql.expectTabulatorFollowsPackage(this, name, pkg, seconds * 1000);
+});

@@ -8,69 +8,22 @@ import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumb
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadTarget, type PersonaRole, type TargetConfig } from '../support/target.js';
 import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
-import { ObjectStore, type Listing, type ObjectInfo, type ObjectLink, type ObjectText } from '../support/domain/objects.js';
+import { ObjectStore } from '../support/domain/objects.js';
 import { ResourceLedger } from './ledger.js';
-import type { AccessReport } from '../support/domain/access.js';
-import type { SearchAnswer as CatalogSearchAnswer, SearchRequest, SearchResult } from '../support/domain/search.js';
-import { CatalogClient, type PageAnswer, type S3CredentialsAnswer } from '../support/adapters/catalog.js';
-import { SearchEngine, type SearchAnswer } from '../support/adapters/search-engine.js';
-import type { TrinoClient, TrinoResult } from '@quilt-e2e/trino-rest';
+import { scenarioMemory, type ScenarioMemory } from './memory.js';
+import { CatalogClient } from '../support/adapters/catalog.js';
+import { SearchEngine } from '../support/adapters/search-engine.js';
+import type { TrinoClient } from '@quilt-e2e/trino-rest';
 import { trinoClient } from '@quilt-e2e/stack/servers/trino.js';
 import { deadProcesses, explainDead } from '@quilt-e2e/stack/stack.js';
-import { sqlTarget, type SqlTarget, type QueryResult } from '../support/sql/index.js';
-import type { GenomicsFixture, LargeTableFixture, QueryColumn } from '../support/sql/index.js';
-import type { Chart } from '../support/domain/charts.js';
+import { sqlTarget, type SqlTarget } from '../support/sql/index.js';
 import { SCENARIO_MANIFEST_META } from '../support/sweeper.js';
-import { PackageRegistry, type PackageRevision, type PackageDiff, type PushResult, type TreeNode } from '@quilt-e2e/quilt-js';
+import { PackageRegistry } from '@quilt-e2e/quilt-js';
 
 /** One id per suite run (shared by parallel workers when the runner sets QUILT_E2E_RUN_ID). */
 export const RUN_ID = process.env.QUILT_E2E_RUN_ID ?? `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
 
-/** What a scenario has seen, for the steps that check it. */
-export interface ScenarioMemory {
-  seeded: Map<string, Uint8Array>;
-  listing?: Listing;
-  info?: ObjectInfo;
-  link?: ObjectLink;
-  text?: ObjectText;
-  searchIndex?: string;
-  searchAnswer?: SearchAnswer;
-  /** Table names used in a feature → the real (scenario-unique) table names. */
-  tables: Map<string, string>;
-  sqlResult?: TrinoResult;
-  /** Package names used in a feature → the real (scenario-unique) names. */
-  packages: Map<string, string>;
-  pushes: PushResult[];
-  revision?: PackageRevision;
-  diff?: PackageDiff;
-  /** The error a rejected action failed with. */
-  error?: Error;
-  attemptStartedAt?: Date;
-  /** Seconds measured per budget name in this scenario. */
-  timings: Map<string, number>;
-  infos?: ObjectInfo[];
-  exchanged?: S3CredentialsAnswer;
-  presentedToken?: string;
-  searchRequest?: { persona: PersonaRole; request: SearchRequest };
-  searchResults?: SearchResult[];
-  pages?: PageAnswer[];
-  searchTotal?: number;
-  parallelAnswers?: CatalogSearchAnswer[];
-  elapsedMs?: number;
-  retryAttempts?: number;
-  retryLog?: string[];
-  genomics?: GenomicsFixture;
-  query?: QueryResult;
-  /** Other named query results of the scenario. */
-  queries: Map<string, QueryResult>;
-  chart?: Chart;
-  schema?: QueryColumn[];
-  largeTable?: LargeTableFixture;
-  svg?: string;
-  construct?: { __typename: string; message?: string; name?: string; errors?: { message: string }[]; revision?: { hash: string } };
-  node?: TreeNode;
-  access?: AccessReport;
-}
+export type { ScenarioMemory } from './memory.js';
 
 export class QuiltWorld extends World {
   readonly target: TargetConfig;
@@ -79,7 +32,8 @@ export class QuiltWorld extends World {
   readonly scenarioPrefix: string;
   /** A short random id of this scenario, for names of things it creates. */
   readonly scenarioId = randomBytes(4).toString('hex');
-  readonly memory: ScenarioMemory = { seeded: new Map(), tables: new Map(), packages: new Map(), pushes: [], timings: new Map(), queries: new Map() };
+  /** What the scenario remembers between steps (world/memory.ts): a missing note names the step that leaves it. */
+  readonly memory: ScenarioMemory = scenarioMemory();
   private readonly s3Clients = new Map<PersonaRole, S3Client>();
   private engine?: SearchEngine;
   private trino?: TrinoClient;

@@ -30,6 +30,16 @@ export interface RawSearchResponse {
 
 export interface PageAnswer { status: number; html: string; url: string }
 
+export interface ConstructEntryInput { logicalKey: string; physicalKey: string; hash?: { type: string; value: string }; size?: number; meta?: Record<string, unknown> }
+export interface ConstructAnswer {
+  __typename: string;
+  revision?: { hash: string };
+  name?: string;
+  message?: string;
+  context?: unknown;
+  errors?: { path?: string; name?: string; message: string }[];
+}
+
 export class CatalogClient {
   private readonly http: AxiosInstance;
   private readonly gql: GraphQLClient;
@@ -57,6 +67,21 @@ export class CatalogClient {
       }
       throw timeoutOr(e, 'graphql', this.timeoutMs);
     }
+  }
+
+  /**
+   * The registry's packageConstruct mutation: publishes a package from files already in S3.
+   * Returns the union as the catalog answered it (PackagePushSuccess, InvalidInput with a path per
+   * problem, or OperationError); only transport and GraphQL errors throw.
+   */
+  async packageConstruct(params: { bucket: string; name: string; message?: string | null; userMeta?: Record<string, unknown> | null; workflow?: string | null },
+    entries: ConstructEntryInput[]): Promise<ConstructAnswer> {
+    const r = await this.graphql<{ packageConstruct: ConstructAnswer }>(
+      `mutation($params: PackagePushParams!, $src: PackageConstructSource!) { packageConstruct(params: $params, src: $src) {
+        __typename ... on PackagePushSuccess { revision { hash } } ... on OperationError { name message context }
+        ... on InvalidInput { errors { path name message } } } }`,
+      { params, src: { entries } });
+    return r.packageConstruct;
   }
 
   /** GET /api/search — the raw search-engine response. */

@@ -21,7 +21,7 @@ export async function exchangeToken(world: QuiltWorld, persona: PersonaRole): Pr
 
 /** Reads a scenario file with nothing but the exchanged credentials. */
 export async function readWithExchanged(world: QuiltWorld, path: string): Promise<void> {
-  const c = world.memory.exchanged!;
+  const c = world.memory.exchanged;
   const s3 = createS3Client({ ...world.target.s3, credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}) } });
   try {
     const bytes = await new ObjectStore(s3).bytes(world.uri(path));
@@ -104,21 +104,17 @@ export async function publishThroughCatalog(world: QuiltWorld, persona: PersonaR
   world.memory.attemptStartedAt = new Date();
   ownPackage(world, name);
   const entries = paths.map((p) => ({ logicalKey: p.slice(p.lastIndexOf('/') + 1), physicalKey: world.uri(p) }));
-  const r = await world.catalog(persona).graphql<{ packageConstruct: { __typename: string; message?: string; name?: string; errors?: { message: string }[]; revision?: { hash: string } } }>(
-    `mutation($params: PackagePushParams!, $src: PackageConstructSource!) { packageConstruct(params: $params, src: $src) {
-      __typename ... on PackagePushSuccess { revision { hash } } ... on OperationError { name message } ... on InvalidInput { errors { message } } } }`,
-    { params: { bucket: world.bucket, name, message: 'published through the catalog' }, src: { entries } });
-  world.memory.construct = r.packageConstruct;
+  world.memory.construct = await world.catalog(persona).packageConstruct({ bucket: world.bucket, name, message: 'published through the catalog' }, entries);
 }
 
 export function expectPublishRefused(world: QuiltWorld): void {
-  const r = world.memory.construct!;
+  const r = world.memory.construct;
   expect(r.__typename, JSON.stringify(r)).to.equal('OperationError');
   expect(`${r.name ?? ''} ${r.message ?? ''}`).to.match(/AccessDenied|Forbidden|not allowed|denied/i);
 }
 
 export function expectPublished(world: QuiltWorld): string {
-  const r = world.memory.construct!;
+  const r = world.memory.construct;
   expect(r.__typename, JSON.stringify(r)).to.equal('PackagePushSuccess');
   return r.revision!.hash;
 }

@@ -40,8 +40,8 @@ export async function inspect(world: QuiltWorld, persona: PersonaRole, path: str
 }
 
 export function expectInfoToMatchListing(world: QuiltWorld, path: string): void {
-  const info = world.memory.info!;
-  const listed = world.memory.listing!.objects.find((o) => o.key === world.key(path));
+  const info = world.memory.info;
+  const listed = world.memory.listing.objects.find((o) => o.key === world.key(path));
   expect(listed, `${path} in the listing`).to.not.equal(undefined);
   // HTTP dates (HEAD) carry whole seconds; listings may carry milliseconds: compare to the second.
   const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
@@ -56,7 +56,7 @@ export async function share(world: QuiltWorld, persona: PersonaRole, path: strin
 
 /** Downloads the link with plain HTTP — no SDK, no credentials — and compares bytes, size and ETag. */
 export async function expectLinkToServe(world: QuiltWorld, path: string): Promise<void> {
-  const link = world.memory.link!;
+  const link = world.memory.link;
   expect(link.signedUrl).to.match(/X-Amz-Signature=/);
   const res = await fetch(link.signedUrl, { signal: AbortSignal.timeout(10_000) });
   expect(res.status, `HTTP status of the link (${res.statusText})`).to.equal(200);
@@ -74,7 +74,7 @@ export async function read(world: QuiltWorld, persona: PersonaRole, path: string
 }
 
 export function expectTextToBe(world: QuiltWorld, path: string, whole: boolean, maxBytes?: number): void {
-  const t = world.memory.text!;
+  const t = world.memory.text;
   const stored = Buffer.from(world.memory.seeded.get(world.key(path))!);
   const expected = whole ? stored : stored.subarray(0, maxBytes);
   expect(t.text).to.equal(expected.toString('utf8'));

@@ -2,13 +2,14 @@
  * Error workflows (spec §3): attempts that must be refused, and the checks on what the user is
  * told and on what was (not) written. An attempt's error is kept in the World for the Then steps.
  */
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { BucketAccessError } from '../domain/objects.js';
 import { checkBucketAccess, type AccessReport } from '../domain/access.js';
-import { PackageRegistry, QuiltValidationError } from '@quilt-e2e/quilt-js';
 import { listFolder, uploadFiles } from './content.js';
+import { ownPackage } from './packages.js';
 
 /** Runs an action that is expected to fail; keeps its error (a success is kept as "no error"). */
 export async function attempt(world: QuiltWorld, action: () => Promise<unknown>): Promise<void> {
@@ -22,27 +23,62 @@ function refusal(world: QuiltWorld): Error {
   return e!;
 }
 
-export const tryCreatePackage = (world: QuiltWorld, persona: PersonaRole, rawName: string, paths: string[], registry?: string): Promise<void> =>
-  attempt(world, async () => {
-    const reg = registry === undefined ? world.registry(persona) : new PackageRegistry(world.s3(persona), registry);
-    world.memory.attemptStartedAt ??= new Date();
-    await reg.create(rawName, { entries: paths.map((p) => ({ logicalKey: p.slice(p.lastIndexOf('/') + 1), source: world.uri(p) })) });
-  });
+/** One entry of a publish attempt: a file of the scenario's folder (or any URI), its logical key and an optional claimed hash. */
+export interface AttemptEntry { file: string; logicalKey?: string; hash?: { type: string; value: string } }
 
-export const tryInspectUri = (world: QuiltWorld, persona: PersonaRole, uri: string): Promise<void> =>
-  attempt(world, () => world.objects(persona).info(uri));
+/**
+ * Asks the registry (the catalog's packageConstruct, as Quilt's catalog and quilt-mcp publish) to
+ * publish a package; keeps the answer. Names and URIs go to the platform as given: the suite
+ * checks nothing itself, so a refusal is the platform's. A file that is not a path of the
+ * scenario (it has a scheme, or no "/") is sent as it is.
+ */
+export async function tryConstruct(world: QuiltWorld, persona: PersonaRole, featureName: string, entries: AttemptEntry[], bucket = world.bucket): Promise<void> {
+  const name = world.packageName(featureName);
+  ownPackage(world, name);
+  const asGiven = (f: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(f) || !f.includes('/');
+  world.memory.attemptStartedAt = new Date();
+  await attempt(world, async () => {
+    world.memory.construct = await world.catalog(persona).packageConstruct({ bucket, name, message: 'an attempt that should be refused' },
+      entries.map((e) => ({ logicalKey: e.logicalKey ?? e.file.slice(e.file.lastIndexOf('/') + 1), physicalKey: asGiven(e.file) ? e.file : world.uri(e.file), ...(e.hash ? { hash: e.hash } : {}) })));
+  });
+}
+
+function invalidInput(world: QuiltWorld, path: string): { path?: string; name?: string; message: string } {
+  expect(world.memory.error, `the catalog failed instead of answering: ${world.memory.error?.message}`).to.equal(undefined);
+  const r = world.memory.construct;
+  expect(r.__typename, `the registry's answer: ${JSON.stringify(r)}`).to.equal('InvalidInput');
+  expect((r.errors ?? []).map((e) => e.path), 'the paths the registry names').to.deep.equal([path]);
+  return r.errors![0]!;
+}
+
+export function expectInvalidInput(world: QuiltWorld, path: string, words: string[], example: boolean): void {
+  const e = invalidInput(world, path);
+  for (const w of words) expect(e.message.toLowerCase(), `the message names ${JSON.stringify(w)}`).to.include(w.toLowerCase());
+  if (example) expect(e.message, 'the message shows an example of a right value').to.match(/for example|e\.g\.|such as/i);
+}
+
+/** A well-formed sha2-256-chunked value that matches no file: 32 zero bytes, base64. */
+export const ZERO_CHUNKED_SHA256 = Buffer.alloc(32).toString('base64');
+
+/**
+ * The registry refused a claimed hash, naming the claimed one and the file's real one. The real
+ * one is computed here from the bytes the scenario uploaded, with node:crypto (quilt3's
+ * sha2-256-chunked of a file of one chunk is base64(sha256(sha256(bytes)))).
+ */
+export async function expectHashMismatch(world: QuiltWorld, path: string, file: string): Promise<void> {
+  const e = invalidInput(world, path);
+  const bytes = world.memory.seeded.get(world.key(file));
+  if (!bytes) throw new Error(`"${file}" was not uploaded by an earlier step of this scenario`);
+  const real = createHash('sha256').update(createHash('sha256').update(bytes).digest()).digest('base64');
+  expect(e.message, 'the message names the claimed hash').to.include(ZERO_CHUNKED_SHA256);
+  expect(e.message, 'the message names the file\'s real hash').to.include(real);
+  expect(e.name, 'the error name').to.match(/checksum|hash/i);
+}
 
 export const tryList = (world: QuiltWorld, persona: PersonaRole, folder: string): Promise<void> => attempt(world, () => listFolder(world, persona, folder));
 
 export const tryUpload = (world: QuiltWorld, persona: PersonaRole, folder: string, name: string): Promise<void> =>
   attempt(world, () => uploadFiles(world, persona, folder, [{ name, content: 'should not be written' }]));
-
-export function expectValidationRefusal(world: QuiltWorld, words: string[]): void {
-  const e = refusal(world);
-  expect(e, `a validation error, got ${e.name}: ${e.message}`).to.be.instanceOf(QuiltValidationError);
-  for (const w of words) expect(e.message.toLowerCase(), `the message names ${JSON.stringify(w)}`).to.include(w.toLowerCase());
-  expect(e.message, 'the message shows an example of a right value').to.match(/for example|e\.g\.|such as/i);
-}
 
 export function expectAccessDenied(world: QuiltWorld): void {
   const e = refusal(world);
@@ -53,15 +89,19 @@ export function expectAccessDenied(world: QuiltWorld): void {
   expect(a.message, 'the message suggests a remedy').to.match(/ask the bucket owner|use a persona that has it/);
 }
 
-/** Nothing of a rejected package push is in the registry: no pointers under its namespace, no manifest written since the attempt. */
-export async function expectNothingWritten(world: QuiltWorld, rawName: string): Promise<void> {
+/**
+ * Nothing of a refused publish is in the registry: no pointer in the package's namespace (which is
+ * this scenario's own: "test" becomes "test-<scenario id>"), and no object copied under the
+ * package's name. Manifests are content-addressed (.quilt/packages/<top hash>) and shared by
+ * everyone: a manifest no pointer names is not a package, so they are not listed here.
+ */
+export async function expectNothingWritten(world: QuiltWorld, featureName: string): Promise<void> {
   const admin = world.objects('admin');
-  const ns = (world.memory.packages.get(rawName) ?? rawName).split('/')[0]!;
-  expect(await admin.versionsUnder(world.bucket, `.quilt/named_packages/${ns}/`), 'pointers written').to.deep.equal([]);
-  const since = (world.memory.attemptStartedAt ?? new Date(Date.now() - 60_000)).getTime() - 1000;
-  const manifests = await admin.list(world.bucket, '.quilt/packages/', 100_000);
-  const fresh = manifests.objects.filter((o) => o.lastModified.getTime() >= since && !world.memory.pushes.some((p) => o.key.endsWith(p.hash)));
-  expect(fresh.map((o) => o.key), 'manifests written since the attempt').to.deep.equal([]);
+  const name = world.packageName(featureName);
+  const ns = name.split('/')[0]!;
+  expect(ns, 'the namespace is the scenario\'s own').to.include(world.scenarioId);
+  expect(await admin.versionsUnder(world.bucket, `.quilt/named_packages/${ns}/`), 'pointers written in the namespace').to.deep.equal([]);
+  expect(await admin.versionsUnder(world.bucket, `${ns}/`), 'objects copied under the package name').to.deep.equal([]);
 }
 
 export async function expectNoObject(world: QuiltWorld, path: string): Promise<void> {
@@ -73,7 +113,7 @@ export async function checkAccess(world: QuiltWorld, persona: PersonaRole): Prom
 }
 
 export function expectAccess(world: QuiltWorld, level: string, list: boolean, read: boolean, write: boolean): void {
-  const r: AccessReport = world.memory.access!;
+  const r: AccessReport = world.memory.access;
   expect({ level: r.permissionLevel, list: r.accessSummary.canList, read: r.accessSummary.canRead, write: r.accessSummary.canWrite }, JSON.stringify(r.evidence))
     .to.deep.equal({ level, list, read, write });
   if (write) expect(r.evidence.write).to.match(/succeeded and the probe was removed/);

@@ -54,7 +54,7 @@ export async function browse(world: QuiltWorld, persona: PersonaRole, featureNam
 }
 
 export function expectFiles(world: QuiltWorld, rows: { 'logical key': string; size: string }[]): void {
-  const rev = world.memory.revision!;
+  const rev = world.memory.revision;
   expect(rev.entries.map((e) => [e.logicalKey, e.size])).to.deep.equal(rows.map((r) => [r['logical key'], Number(r.size)]));
   expect(rev.totalEntries).to.equal(rows.length);
   expect(rev.totalBytes).to.equal(rows.reduce((n, r) => n + Number(r.size), 0));
@@ -62,7 +62,7 @@ export function expectFiles(world: QuiltWorld, rows: { 'logical key': string; si
 }
 
 export function expectMessageAndMeta(world: QuiltWorld, message: string, userMeta: unknown): void {
-  const rev = world.memory.revision!;
+  const rev = world.memory.revision;
   expect(rev.message).to.equal(message);
   expect(rev.userMeta).to.deep.equal(userMeta);
 }
@@ -81,7 +81,7 @@ export async function diffWithPrevious(world: QuiltWorld, persona: PersonaRole, 
 }
 
 export function expectDiff(world: QuiltWorld, rows: { change: string; 'logical key': string }[]): void {
-  const d = world.memory.diff!;
+  const d = world.memory.diff;
   const name = d.name;
   const pushes = world.memory.pushes.filter((p) => p.name === name);
   expect({ from: d.from, to: d.to }, 'the diff compares the previous revision with the latest').to.deep.equal({ from: pushes.at(-2)?.hash, to: pushes.at(-1)?.hash });
@@ -144,9 +144,9 @@ export async function openCatalogUrls(world: QuiltWorld, persona: PersonaRole, f
 
 export function expectPagesShowRevision(world: QuiltWorld, featureName: string): void {
   const hash = world.memory.pushes.filter((p) => p.name === world.packageName(featureName)).at(-1)!.hash;
-  for (const p of world.memory.pages!) {
+  for (const p of world.memory.pages) {
     expect(p.status, `HTTP status of ${p.url}`).to.equal(200);
     if (world.target.kind === 'local') expect(p.html, `${p.url} shows the revision ${hash.slice(0, 10)}`).to.include(hash);
   }
-  expect(world.memory.pages!.length).to.equal(4);
+  expect(world.memory.pages.length).to.equal(4);
 }

@@ -39,7 +39,7 @@ export async function listLargeFolder(world: QuiltWorld, persona: PersonaRole, c
 }
 
 export function expectListedCount(world: QuiltWorld, count: number): void {
-  const l = world.memory.listing!;
+  const l = world.memory.listing;
   expect(l.count).to.equal(count);
   expect(new Set(l.objects.map((o) => o.key)).size, 'no key listed twice across pages').to.equal(count);
 }
@@ -61,9 +61,9 @@ export async function parallelLookups(world: QuiltWorld, persona: PersonaRole, c
 }
 
 export function expectLookupsAgree(world: QuiltWorld, count: number): void {
-  const infos = world.memory.infos!;
+  const infos = world.memory.infos;
   expect(infos.length).to.equal(count);
-  const listed = new Map(world.memory.listing!.objects.map((o) => [o.s3Uri, o]));
+  const listed = new Map(world.memory.listing.objects.map((o) => [o.s3Uri, o]));
   for (const i of infos) expect({ size: i.size, etag: i.etag }, i.s3Uri).to.deep.equal({ size: listed.get(i.s3Uri)!.size, etag: listed.get(i.s3Uri)!.etag });
 }
 
@@ -89,10 +89,10 @@ export async function browseDeepest(world: QuiltWorld, persona: PersonaRole, fea
 }
 
 export function expectDeepestFolder(world: QuiltWorld, files: number, totalEntries: number): void {
-  const node = world.memory.node!;
+  const node = world.memory.node;
   const fileChildren = [...node.children.values()].filter((c) => c.entry !== undefined);
   expect(fileChildren.length, 'files in the deepest folder').to.equal(files);
-  expect(world.memory.revision!.totalEntries).to.equal(totalEntries);
+  expect(world.memory.revision.totalEntries).to.equal(totalEntries);
 }
 
 /** The search index has caught up with the fixture folder (it is indexed once, like the folder itself). */
@@ -111,10 +111,10 @@ export async function searchLargeFolder(world: QuiltWorld, persona: PersonaRole,
 }
 
 export function expectSearchVolume(world: QuiltWorld, returned: number, atLeast: number): void {
-  expect(world.memory.searchResults!.length, 'results returned').to.equal(returned);
-  expect(world.memory.searchTotal!, 'total matches').to.be.at.least(atLeast);
-  expect(new Set(world.memory.searchResults!.map((r) => r.key)).size, 'distinct results').to.equal(returned);
-  for (const r of world.memory.searchResults!) expect(r.key!.startsWith(LARGE_FOLDER_PREFIX), r.key).to.equal(true);
+  expect(world.memory.searchResults.length, 'results returned').to.equal(returned);
+  expect(world.memory.searchTotal, 'total matches').to.be.at.least(atLeast);
+  expect(new Set(world.memory.searchResults.map((r) => r.key)).size, 'distinct results').to.equal(returned);
+  for (const r of world.memory.searchResults) expect(r.key!.startsWith(LARGE_FOLDER_PREFIX), r.key).to.equal(true);
 }
 
 export async function parallelSearches(world: QuiltWorld, persona: PersonaRole, queries: string[]): Promise<void> {
@@ -124,7 +124,7 @@ export async function parallelSearches(world: QuiltWorld, persona: PersonaRole, 
 }
 
 export function expectEveryParallelSearchAnswered(world: QuiltWorld, count: number): void {
-  const answers = world.memory.parallelAnswers!;
+  const answers = world.memory.parallelAnswers;
   expect(answers.length).to.equal(count);
   for (const a of answers) {
     expect(a.results.length, 'results of each search').to.be.greaterThan(0);

@@ -25,7 +25,7 @@ export async function searchPackages(world: QuiltWorld, persona: PersonaRole, qu
 }
 
 async function rerun(world: QuiltWorld): Promise<SearchResult[]> {
-  const { persona, request } = world.memory.searchRequest!;
+  const { persona, request } = world.memory.searchRequest;
   const answer = await searchCatalog(world.catalog(persona), request);
   world.memory.searchResults = answer.results;
   return answer.results;
@@ -42,7 +42,7 @@ export async function expectFilesFound(world: QuiltWorld, folder: string, expect
 }
 
 export async function expectResultsAreRealObjects(world: QuiltWorld, persona: PersonaRole): Promise<void> {
-  for (const r of world.memory.searchResults!) {
+  for (const r of world.memory.searchResults) {
     const info = await world.objects(persona).info(r.s3Uri!);
     expect(info.size, `size of ${r.key} (search said ${r.size})`).to.equal(r.size).and.to.be.greaterThan(0);
   }
@@ -58,7 +58,7 @@ async function expectPageShows(world: QuiltWorld, persona: PersonaRole, url: str
 
 export async function expectResultPagesOpen(world: QuiltWorld, persona: PersonaRole): Promise<void> {
   const base = world.target.catalog!.catalogUrl;
-  for (const r of world.memory.searchResults!) {
+  for (const r of world.memory.searchResults) {
     if (r.type === 'file') await expectPageShows(world, persona, catalogObjectUrl(base, r.bucket, r.key!), escapeHtml(r.key!));
     else await expectPageShows(world, persona, catalogPackageUrl(base, r.bucket, r.packageName!), r.hash!);
   }
@@ -80,7 +80,7 @@ export async function expectPackageFound(world: QuiltWorld, featureName: string)
 /** From the search hit: browse the package at the hash found, and open its revision page. */
 export async function expectFoundPackageBrowses(world: QuiltWorld, persona: PersonaRole, featureName: string): Promise<void> {
   const name = world.packageName(featureName);
-  const hit = world.memory.searchResults!.find((r) => r.packageName === name)!;
+  const hit = world.memory.searchResults.find((r) => r.packageName === name)!;
   const rev = await world.registry(persona).browse(hit.packageName!, hit.hash!);
   const pushed = world.memory.pushes.filter((p) => p.name === name).at(-1)!.revision;
   expect(rev.entries.map((e) => [e.logicalKey, e.size])).to.deep.equal(pushed.entries.map((e) => [e.logicalKey, e.size]));
@@ -89,16 +89,16 @@ export async function expectFoundPackageBrowses(world: QuiltWorld, persona: Pers
 
 /** Workflow §2.1: the persona may read every bucket the results come from — measured, not inferred. */
 export async function expectReadableBuckets(world: QuiltWorld, persona: PersonaRole): Promise<void> {
-  const buckets = [...new Set(world.memory.searchResults!.map((r) => r.bucket))];
+  const buckets = [...new Set(world.memory.searchResults.map((r) => r.bucket))];
   expect(buckets.length, 'buckets in the results').to.be.greaterThan(0);
   for (const b of buckets) {
-    const r = await checkBucketAccess(world.s3(persona), b, { sampleKey: world.memory.searchResults!.find((x) => x.bucket === b)?.key, probePrefix: world.key('.access-probe/') });
+    const r = await checkBucketAccess(world.s3(persona), b, { sampleKey: world.memory.searchResults.find((x) => x.bucket === b)?.key, probePrefix: world.key('.access-probe/') });
     expect(r.accessSummary.canRead, `${b}: ${JSON.stringify(r.evidence)}`).to.equal(true);
   }
 }
 
 export async function expectNeighboursListed(world: QuiltWorld, persona: PersonaRole): Promise<void> {
-  for (const r of world.memory.searchResults!) {
+  for (const r of world.memory.searchResults) {
     const parent = r.key!.slice(0, r.key!.lastIndexOf('/') + 1);
     const listing = await world.objects(persona).list(r.bucket, parent, 10);
     expect(listing.objects.map((o) => o.key), `listing around ${r.key}`).to.include(r.key);
@@ -106,7 +106,7 @@ export async function expectNeighboursListed(world: QuiltWorld, persona: Persona
 }
 
 export async function expectPreviews(world: QuiltWorld, persona: PersonaRole, maxBytes: number): Promise<void> {
-  for (const r of world.memory.searchResults!) {
+  for (const r of world.memory.searchResults) {
     const t = await world.objects(persona).text(r.s3Uri!, maxBytes);
     const stored = Buffer.from(world.memory.seeded.get(r.key!)!).subarray(0, maxBytes).toString('utf8');
     expect(t.text, `preview of ${r.key}`).to.equal(stored).and.not.equal('');
@@ -116,9 +116,9 @@ export async function expectPreviews(world: QuiltWorld, persona: PersonaRole, ma
 /** A report of catalog links for the results, every one of which opens. */
 export async function expectLinkReport(world: QuiltWorld, persona: PersonaRole): Promise<void> {
   const base = world.target.catalog!.catalogUrl;
-  const links = world.memory.searchResults!.map((r) => catalogObjectUrl(base, r.bucket, r.key!));
+  const links = world.memory.searchResults.map((r) => catalogObjectUrl(base, r.bucket, r.key!));
   world.attach(links.join('\n'), 'text/uri-list');
-  for (const [i, r] of world.memory.searchResults!.entries()) await expectPageShows(world, persona, links[i]!, escapeHtml(r.key!.slice(r.key!.lastIndexOf('/') + 1)));
+  for (const [i, r] of world.memory.searchResults.entries()) await expectPageShows(world, persona, links[i]!, escapeHtml(r.key!.slice(r.key!.lastIndexOf('/') + 1)));
 }
 
 export type { SearchRequest };

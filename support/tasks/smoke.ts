@@ -13,11 +13,11 @@ export async function indexDocuments(world: QuiltWorld, rows: { key: string; con
 }
 
 export async function searchIndex(world: QuiltWorld, words: string): Promise<void> {
-  world.memory.searchAnswer = await world.searchEngine().queryString(world.memory.searchIndex!, words, ['content', 'key_text']);
+  world.memory.searchAnswer = await world.searchEngine().queryString(world.memory.searchIndex, words, ['content', 'key_text']);
 }
 
 export function expectFound(world: QuiltWorld, keys: string[]): void {
-  const answer = world.memory.searchAnswer!;
+  const answer = world.memory.searchAnswer;
   expect(answer.hits.map((h) => h.id).sort()).to.deep.equal([...keys].sort());
   expect(answer.total).to.equal(keys.length);
 }
@@ -39,7 +39,7 @@ export async function countSamplesAndReads(world: QuiltWorld, name: string): Pro
 }
 
 export function expectSamplesAndReads(world: QuiltWorld, samples: number, reads: number): void {
-  const r = world.memory.sqlResult!;
+  const r = world.memory.sqlResult;
   expect(r.columns.map((c) => c.name)).to.deep.equal(['samples', 'reads']);
   expect(r.rows).to.deep.equal([[samples, reads]]);
 }

@@ -15,6 +15,7 @@ import { attempt } from './errors.js';
 import { formatS3Url, type PackageRevision } from '@quilt-e2e/quilt-js';
 import { ownPackage, remember } from './packages.js';
 import { timed } from './performance.js';
+import { eventually } from '../eventually.js';
 
 /** The text of a package entry, read (as Rita) from exactly the object version the manifest names. */
 async function readEntry(world: QuiltWorld, rev: PackageRevision, logicalKey: string): Promise<string> {
@@ -33,6 +34,30 @@ export async function ensureGenomics(world: QuiltWorld): Promise<void> {
 export async function setUpTabulatorTable(world: QuiltWorld, persona: PersonaRole, name: string, what: string): Promise<void> {
   const yaml = TABULATOR_CONFIGS[what];
   if (!yaml) throw new Error(`no Tabulator configuration is known for "${what}": use one of ${Object.keys(TABULATOR_CONFIGS).join('; ')}`);
+  await setTabulatorConfig(world, persona, name, yaml);
+}
+
+/** A Tabulator table over every top-level CSV file (sample_id, tissue, reads, with a header line) of one package of the scenario. */
+export async function setUpTabulatorTableOverPackage(world: QuiltWorld, persona: PersonaRole, name: string, featurePackage: string): Promise<void> {
+  const pkg = world.packageName(featurePackage).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await setTabulatorConfig(world, persona, name, `schema:
+  - name: sample_id
+    type: STRING
+  - name: tissue
+    type: STRING
+  - name: reads
+    type: BIGINT
+source:
+  type: quilt-packages
+  package_name: ^${pkg}$
+  logical_key: ^[^/]+\\.csv$
+parser:
+  format: csv
+  header: true
+`);
+}
+
+async function setTabulatorConfig(world: QuiltWorld, persona: PersonaRole, name: string, yaml: string): Promise<void> {
   const table = `${name}_${world.scenarioId}`;
   const set = (config: string | null) => world.catalog(persona).graphql<{ bucketSetTabulatorTable: { __typename: string; message?: string; errors?: { path: string; message: string }[]; tabulatorTables?: { name: string }[] } }>(
     `mutation($b: String!, $t: String!, $c: String) { bucketSetTabulatorTable(bucketName: $b, tableName: $t, config: $c) { __typename
@@ -54,13 +79,34 @@ function tabulatorTable(world: QuiltWorld, name: string): string {
   return world.sql().tabulatorTable(table);
 }
 
+/**
+ * Polls the table until it holds exactly the rows of the package's latest revision: the files
+ * named by the manifest (read as Rita, exact versions) parsed with csv-parse. The suite never
+ * refreshes the table; the platform must.
+ */
+export async function expectTabulatorFollowsPackage(world: QuiltWorld, name: string, featurePackage: string, deadlineMs: number): Promise<void> {
+  const pkg = world.packageName(featurePackage);
+  const rev = await world.registry('reader').browse(pkg);
+  const expected: string[] = [];
+  for (const lk of rev.logicalKeys.filter((k) => /^[^/]+\.csv$/.test(k))) {
+    for (const rec of parseCsv(await readEntry(world, rev, lk), { columns: true, skip_empty_lines: true }) as Record<string, string>[]) {
+      expected.push(JSON.stringify([rec.sample_id, rec.tissue, Number(rec.reads), pkg, lk, rev.hash]));
+    }
+  }
+  expected.sort();
+  await eventually(async () => {
+    const q = await world.sql().engine.run(`SELECT sample_id, tissue, reads, "$pkg_name", "$logical_key", "$top_hash" FROM ${tabulatorTable(world, name)}`, { deadlineMs: 60_000 });
+    expect(q.rows.map((r) => JSON.stringify(r)).sort(), `rows of ${name} (latest revision ${rev.hash.slice(0, 10)} of ${pkg})`).to.deep.equal(expected);
+  }, { timeoutMs: deadlineMs, what: `the Tabulator table ${name} showing the latest revision of ${featurePackage}` });
+}
+
 export async function queryTabulator(world: QuiltWorld, name: string): Promise<void> {
   world.memory.query = await world.sql().engine.run(`SELECT sample_id, tissue, reads, "$pkg_name", "$logical_key", "$top_hash" FROM ${tabulatorTable(world, name)}`, { deadlineMs: 120_000 });
 }
 
 /** What Tabulator should hold: every row of every matched file of the package's latest revision, read through the registry. */
 async function expectedGenomicsRows(world: QuiltWorld): Promise<{ rows: string[]; files: string[]; hash: string }> {
-  const g = world.memory.genomics!;
+  const g = world.memory.genomics;
   const rev = await world.registry('reader').browse(g.packageName);
   const files = rev.logicalKeys.filter((k) => /^by-tissue\/[a-z]+\.csv$/.test(k));
   const rows: string[] = [];
@@ -76,15 +122,15 @@ async function expectedGenomicsRows(world: QuiltWorld): Promise<{ rows: string[]
 
 export async function expectTabulatorMatchesFiles(world: QuiltWorld): Promise<void> {
   const expected = await expectedGenomicsRows(world);
-  const q = world.memory.query!;
+  const q = world.memory.query;
   expect(q.columns.map((c) => `${c.name}:${c.type}`)).to.deep.equal(['sample_id:varchar', 'tissue:varchar', 'reads:bigint', '$pkg_name:varchar', '$logical_key:varchar', '$top_hash:varchar']);
   expect(q.rows.map((r) => JSON.stringify(r)).sort()).to.deep.equal(expected.rows);
-  expect(q.rowCount).to.equal(world.memory.genomics!.samples.length);
+  expect(q.rowCount).to.equal(world.memory.genomics.samples.length);
 }
 
 export async function expectEntryTableListsFiles(world: QuiltWorld): Promise<void> {
   const expected = await expectedGenomicsRows(world);
-  const rev = await world.registry('reader').browse(world.memory.genomics!.packageName);
+  const rev = await world.registry('reader').browse(world.memory.genomics.packageName);
   const r = await runOverLiveData(world.sql().engine, `SELECT logical_key, size, hash_value FROM ${world.sql().metadataTable('entry')} WHERE top_hash = '${expected.hash}' AND regexp_like(logical_key, '^by-tissue/')`, { deadlineMs: 120_000 });
   const got = rowObjects<{ logical_key: string; size: number; hash_value: string }>(r).map((x) => [x.logical_key, Number(x.size), x.hash_value]).sort();
   expect(got).to.deep.equal(expected.files.map((lk) => { const e = rev.file(lk); return [lk, e.size, e.hash.value]; }));
@@ -98,8 +144,8 @@ export async function sumReadsPerTissue(world: QuiltWorld, name: string, key = '
 
 export function expectSumsMatchSamples(world: QuiltWorld): void {
   const expected = new Map<string, number>();
-  for (const s of world.memory.genomics!.samples) expected.set(s.tissue, (expected.get(s.tissue) ?? 0) + s.reads);
-  const got = rowObjects<{ tissue: string; read_count: number }>(world.memory.query!).map((r) => [r.tissue, Number(r.read_count)]);
+  for (const s of world.memory.genomics.samples) expected.set(s.tissue, (expected.get(s.tissue) ?? 0) + s.reads);
+  const got = rowObjects<{ tissue: string; read_count: number }>(world.memory.query).map((r) => [r.tissue, Number(r.read_count)]);
   expect(got).to.deep.equal([...expected.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
 }
 
@@ -114,42 +160,42 @@ export async function findTableAmongDatabases(world: QuiltWorld, name: string): 
 }
 
 export function expectSchema(world: QuiltWorld, rows: { column: string; type: string }[]): void {
-  expect(world.memory.schema!.map((c) => ({ column: c.name, type: c.type }))).to.deep.equal(rows);
+  expect(world.memory.schema.map((c) => ({ column: c.name, type: c.type }))).to.deep.equal(rows);
 }
 
 export function chartReads(world: QuiltWorld): void {
-  const rows = rowObjects(world.memory.query!);
+  const rows = rowObjects(world.memory.query);
   world.memory.chart = barChart(rows, { plotType: 'bar', xColumn: 'tissue', yColumn: 'read_count', title: 'Read counts by tissue' });
   world.memory.svg = renderSvg(world.memory.chart);
 }
 
 export function expectChartShowsSums(world: QuiltWorld): void {
-  const rows = rowObjects<{ tissue: string; read_count: number }>(world.memory.query!);
-  const { option } = world.memory.chart!;
+  const rows = rowObjects<{ tissue: string; read_count: number }>(world.memory.query);
+  const { option } = world.memory.chart;
   expect(option.xAxis.data).to.deep.equal(rows.map((r) => r.tissue));
   expect(option.series[0]!.data).to.deep.equal(rows.map((r) => Number(r.read_count)));
-  const heights = barHeights(world.memory.svg!);
+  const heights = barHeights(world.memory.svg);
   expect(heights.length, 'bars drawn in the SVG').to.equal(rows.length);
   const max = Math.max(...rows.map((r) => Number(r.read_count)));
   const tallest = Math.max(...heights);
   rows.forEach((r, i) => expect(heights[i]! / tallest, `bar of ${r.tissue}`).to.be.closeTo(Number(r.read_count) / max, 0.01));
-  world.attach(world.memory.svg!, 'image/svg+xml');
+  world.attach(world.memory.svg, 'image/svg+xml');
 }
 
 /** Publishes data, chart (ECharts option and SVG) and config together as one package. */
 export async function publishDashboard(world: QuiltWorld, persona: PersonaRole, featureName: string): Promise<void> {
   const name = world.packageName(featureName);
   ownPackage(world, name);
-  const q = world.memory.query!;
+  const q = world.memory.query;
   const csv = [q.columns.map((c) => c.name).join(','), ...q.rows.map((r) => r.join(','))].join('\n') + '\n';
-  const config = { query: 'reads per tissue', source: world.memory.genomics!.packageName, chart: world.memory.chart!.spec };
+  const config = { query: 'reads per tissue', source: world.memory.genomics.packageName, chart: world.memory.chart.spec };
   remember(world, await world.registry(persona).create(name, {
     message: 'reads per tissue dashboard',
-    userMeta: { dashboard: true, source_package: world.memory.genomics!.packageName, source_hash: world.memory.genomics!.hash },
+    userMeta: { dashboard: true, source_package: world.memory.genomics.packageName, source_hash: world.memory.genomics.hash },
     entries: [
       { logicalKey: 'data/reads_by_tissue.csv', content: csv },
-      { logicalKey: 'chart/reads_by_tissue.echarts.json', content: JSON.stringify({ type: 'echarts', option: world.memory.chart!.option }, null, 2) },
-      { logicalKey: 'chart/reads_by_tissue.svg', content: world.memory.svg! },
+      { logicalKey: 'chart/reads_by_tissue.echarts.json', content: JSON.stringify({ type: 'echarts', option: world.memory.chart.option }, null, 2) },
+      { logicalKey: 'chart/reads_by_tissue.svg', content: world.memory.svg },
       { logicalKey: 'config.json', content: JSON.stringify(config, null, 2) },
     ],
   }));
@@ -160,10 +206,10 @@ export async function expectDashboardHolds(world: QuiltWorld, featureName: strin
   expect([...rev.logicalKeys].sort()).to.deep.equal([...files].sort());
   const read = (lk: string): Promise<string> => readEntry(world, rev, lk);
   const chart = JSON.parse(await read('chart/reads_by_tissue.echarts.json')) as { option: { series: { data: number[] }[] } };
-  expect(chart.option.series[0]!.data).to.deep.equal(world.memory.chart!.option.series[0]!.data);
+  expect(chart.option.series[0]!.data).to.deep.equal(world.memory.chart.option.series[0]!.data);
   expect(await read('chart/reads_by_tissue.svg')).to.equal(world.memory.svg);
   const csvRows = (await read('data/reads_by_tissue.csv')).trim().split('\n').slice(1).map((l) => l.split(','));
-  expect(csvRows.map((r) => Number(r[1]))).to.deep.equal(world.memory.chart!.option.series[0]!.data);
+  expect(csvRows.map((r) => Number(r[1]))).to.deep.equal(world.memory.chart.option.series[0]!.data);
 }
 
 export async function slowQuery(world: QuiltWorld, deadlineMs: number): Promise<void> {
@@ -189,14 +235,14 @@ export async function ensureLargeTable(world: QuiltWorld): Promise<void> {
 }
 
 export async function fetchLargeTable(world: QuiltWorld, rows: number): Promise<void> {
-  const t = world.memory.largeTable!;
+  const t = world.memory.largeTable;
   const table = world.target.kind === 'local' ? t.externalTable : process.env.QUILT_E2E_LARGE_TABLE;
   if (!table) throw new Error('the quilt target needs QUILT_E2E_LARGE_TABLE: an Athena table of at least 10,000 rows, for example mydb.large_table');
   world.memory.query = await timed(world, 'query_10k_rows', () => world.sql().engine.run(`SELECT * FROM ${table} LIMIT ${rows}`, { deadlineMs: 120_000, maxRows: rows }));
 }
 
 export function expectRowsFetched(world: QuiltWorld, rows: number): void {
-  const q = world.memory.query!;
+  const q = world.memory.query;
   expect(q.rowCount).to.equal(rows);
   expect(q.rows.length).to.equal(rows);
   expect(q.truncated).to.equal(false);

@@ -27,7 +27,7 @@ export function expectTimedOut(world: QuiltWorld, deadlineMs: number, slackMs: n
   expect(e, 'the operation should have been stopped at its deadline, but it finished').to.be.instanceOf(Error);
   expect(e!.message.toLowerCase(), e!.message).to.include('timeout');
   expect(e!.message, 'the message says what to do next').to.match(/retry|longer/i);
-  expect(world.memory.elapsedMs!, 'it gave up at its deadline instead of hanging').to.be.at.most(deadlineMs + slackMs);
+  expect(world.memory.elapsedMs, 'it gave up at its deadline instead of hanging').to.be.at.most(deadlineMs + slackMs);
 }
 
 export async function expectLargeObjectWhole(world: QuiltWorld, persona: PersonaRole): Promise<void> {
@@ -72,9 +72,9 @@ export async function searchWithRetries(world: QuiltWorld, persona: PersonaRole)
 
 export function expectSucceededAfterRetries(world: QuiltWorld): void {
   expect(world.memory.error, world.memory.error?.message).to.equal(undefined);
-  expect(world.memory.retryAttempts!, 'attempts').to.be.at.least(2);
-  expect(world.memory.retryLog!.every((l) => /ECONNREFUSED|ECONNRESET|socket|503/.test(l)), world.memory.retryLog!.join('; ')).to.equal(true);
-  expect(world.memory.searchResults!.length).to.be.greaterThan(0);
+  expect(world.memory.retryAttempts, 'attempts').to.be.at.least(2);
+  expect(world.memory.retryLog.every((l) => /ECONNREFUSED|ECONNRESET|socket|503/.test(l)), world.memory.retryLog.join('; ')).to.equal(true);
+  expect(world.memory.searchResults.length).to.be.greaterThan(0);
 }
 
 export async function searchAsOutsiderWithRetries(world: QuiltWorld): Promise<void> {

@@ -21,6 +21,8 @@ import { removeLegacyNotification } from './legacy-notifications.js';
 import { PackageService } from './packages.js';
 import { openSearchClient } from './search-index.js';
 import { createCatalogServer, type CatalogContext } from './server.js';
+import { stackTabulator } from '../sql/tabulator.js';
+import { TabulatorRefresher } from '../sql/tabulator-refresher.js';
 
 const log = (line: string): void => { process.stdout.write(`${new Date().toISOString()} ${line}\n`); };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -53,12 +55,15 @@ async function main(): Promise<void> {
   const os = openSearchClient(config.opensearchUrl);
   const queue = await DurableQueue.open<S3EventRecord>(config.dataDir);
   const indexer = new Indexer(queue, clients.for(config.indexerUser), os, config.buckets, log);
+  const tabulator = new TabulatorRefresher(stackTabulator, log);
+  indexer.onReconciled((bucket, keys) => tabulator.notify(bucket, keys));
   const ctx: CatalogContext = {
     config,
     clients,
     authz: new Authorizer(clients, config.authzCacheMs),
     os,
     indexer,
+    tabulator,
     packages: new PackageService(clients),
     log,
   };
@@ -105,6 +110,7 @@ async function main(): Promise<void> {
       server.closeIdleConnections();
       await feed.stop();
       await indexer.stop();
+      await tabulator.stop();
       await queue.close();
       clients.destroy();
       await os.close();

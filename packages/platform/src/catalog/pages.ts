@@ -66,9 +66,9 @@ function decodeSegments(parts: string[]): string[] {
   }
 }
 
-function pageUser(ctx: CatalogContext, req: IncomingMessage): string {
+async function pageUser(ctx: CatalogContext, req: IncomingMessage): Promise<string> {
   const token = bearerToken(req.headers.authorization);
-  if (token !== undefined) return verifyToken(token, { ...ctx.config.jwt, knownUsers: new Set(Object.keys(ctx.config.users)) }).user;
+  if (token !== undefined) return (await verifyToken(token, { ...ctx.config.jwt, knownUsers: new Set(Object.keys(ctx.config.users)) })).user;
   if (ctx.config.anonymousUser) return ctx.config.anonymousUser;
   throw new AuthError('MissingToken', 'these pages need "Authorization: Bearer <token>"');
 }
@@ -78,7 +78,7 @@ function notFound(what: string): HttpError {
 }
 
 export async function handlePage(ctx: CatalogContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const user = pageUser(ctx, req);
+  const user = await pageUser(ctx, req);
   const parts = url.pathname.split('/').slice(1);
   if (parts.length === 1 && parts[0] === '') {
     const rows: string[] = [];

@@ -17,6 +17,7 @@ import type { ChangeFeed, FeedState } from './change-feed.js';
 import { handleGraphql } from './graphql/handler.js';
 import { HttpError, sendError, sendHtml, sendJson } from './http.js';
 import type { Indexer } from './indexer/indexer.js';
+import type { TabulatorRefresher } from '../sql/tabulator-refresher.js';
 import { PackageService } from './packages.js';
 import { handlePage, errorPage } from './pages.js';
 import { search } from './search-api.js';
@@ -27,16 +28,18 @@ export interface CatalogContext {
   authz: Authorizer;
   os: Client;
   indexer: Indexer;
+  /** Keeps Tabulator's views fresh as packages change (absent in tests that run no Tabulator). */
+  tabulator?: TabulatorRefresher;
   packages: PackageService;
   log: (line: string) => void;
   /** The change feed (RGW's bucket index log); set once the catalog has started it. */
   feed?: ChangeFeed;
 }
 
-export function authenticate(ctx: CatalogContext, req: IncomingMessage): string {
+export async function authenticate(ctx: CatalogContext, req: IncomingMessage): Promise<string> {
   const token = bearerToken(req.headers.authorization);
   if (token === undefined) throw new AuthError('MissingToken', 'this endpoint needs "Authorization: Bearer <token>" (a JWT signed by this catalog)');
-  return verifyToken(token, { ...ctx.config.jwt, knownUsers: new Set(Object.keys(ctx.config.users)) }).user;
+  return (await verifyToken(token, { ...ctx.config.jwt, knownUsers: new Set(Object.keys(ctx.config.users)) })).user;
 }
 
 async function probe(url: string, timeoutMs: number): Promise<{ ok: boolean; status?: string; error?: string }> {
@@ -91,7 +94,7 @@ async function route(ctx: CatalogContext, req: IncomingMessage, res: ServerRespo
     return;
   }
   if (path === '/internal/indexer' && method === 'GET') {
-    sendJson(res, 200, { ...ctx.indexer.stats(), changes: feedState(ctx) });
+    sendJson(res, 200, { ...ctx.indexer.stats(), changes: feedState(ctx), tabulator: ctx.tabulator?.state() ?? null });
     return;
   }
   if (path === '/b' || path.startsWith('/b/') || path === '/') {
@@ -103,7 +106,7 @@ async function route(ctx: CatalogContext, req: IncomingMessage, res: ServerRespo
     if (method !== 'GET') throw new HttpError(405, 'MethodNotAllowed', 'use GET');
     const token = bearerToken(req.headers.authorization);
     if (token === undefined) throw new AuthError('MissingToken', 'this endpoint needs "Authorization: Bearer <token>"');
-    const v = verifyToken(token, { ...ctx.config.jwt, knownUsers: new Set(Object.keys(ctx.config.users)) });
+    const v = await verifyToken(token, { ...ctx.config.jwt, knownUsers: new Set(Object.keys(ctx.config.users)) });
     const u = ctx.config.users[v.user]!;
     // RGW 16 refuses STS GetSessionToken to plain users, so these are the user's own long-lived
     // keys: SessionToken is null, Expiration is when the token (or one hour) runs out.
@@ -113,13 +116,13 @@ async function route(ctx: CatalogContext, req: IncomingMessage, res: ServerRespo
   }
   if (path === '/api/search') {
     if (method !== 'GET') throw new HttpError(405, 'MethodNotAllowed', 'use GET');
-    const user = authenticate(ctx, req);
+    const user = await authenticate(ctx, req);
     sendJson(res, 200, await search(url.searchParams, user, ctx.authz, ctx.os, ctx.config.buckets));
     return;
   }
   if (path === '/graphql') {
     if (method !== 'POST') throw new HttpError(405, 'MethodNotAllowed', 'send GraphQL requests as POST with a JSON body {"query", "variables", "operationName"}');
-    const user = authenticate(ctx, req);
+    const user = await authenticate(ctx, req);
     await handleGraphql(ctx, user, req, res);
     return;
   }

@@ -1,15 +1,15 @@
 /**
  * The local catalog's HTTP contract against the real stack (RGW + OpenSearch): authentication,
  * authorization decided by RGW, credentials, the search API fed by RGW's bucket index log,
- * and bad input. Starts its own catalog process on its own bucket (test/catalog/harness.ts).
+ * and bad input. Starts its own catalog process on its own bucket (packages/platform/test/catalog/harness.ts).
  *
- *   node --import tsx --test test/catalog/api.test.ts
+ *   node --import tsx --test packages/platform/test/catalog/api.test.ts
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { mintToken, verifyToken } from '../../src/catalog/auth.js';
+import { AuthError, mintToken, verifyToken } from '../../src/catalog/auth.js';
 import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
 import { startCatalogUnderTest, type CatalogUnderTest, type Persona } from './harness.js';
 
@@ -21,22 +21,63 @@ after(async () => { await cat?.teardown(); });
 
 describe('tokens', () => {
   const opts = { secret: 'a-secret-of-at-least-16-chars', issuer: 'iss', audience: 'aud', knownUsers: new Set(['u1']) };
-  test('a minted token verifies and names its user; tampering, expiry and wrong claims are refused with a reason', () => {
-    const t = mintToken('u1', { secret: opts.secret, issuer: 'iss', audience: 'aud' });
-    assert.equal(verifyToken(t, opts).user, 'u1');
+  const refused = async (token: string | Promise<string>, code: string, why: string): Promise<void> => {
+    await assert.rejects(async () => verifyToken(await token, opts), (e: unknown) => {
+      assert.ok(e instanceof AuthError, `${why}: expected an AuthError, got ${String(e)}`);
+      assert.equal(e.code, code, `${why}: ${e.message}`);
+      assert.ok(e.message.length > 20, `${why}: the message ${JSON.stringify(e.message)} says too little`);
+      return true;
+    }, why);
+  };
+  const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+  test('a minted token verifies and names its user; tampering, expiry and wrong claims are refused with a reason', async () => {
+    const t = await mintToken('u1', { secret: opts.secret, issuer: 'iss', audience: 'aud' });
+    const ok = await verifyToken(t, opts);
+    assert.equal(ok.user, 'u1');
+    assert.equal(ok.expiresAt.getTime(), (ok.claims.exp as number) * 1000);
     const [h, p, s] = t.split('.') as [string, string, string];
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), sub: 'u2' })).toString('base64url');
-    assert.throws(() => verifyToken(`${h}.${forged}.${s}`, opts), { code: 'InvalidSignature' });
-    assert.throws(() => verifyToken(mintToken('u1', { ...opts, expiresInSeconds: -60 }), opts), { code: 'TokenExpired' });
-    assert.throws(() => verifyToken(mintToken('u1', { ...opts, issuer: 'other' }), opts), { code: 'InvalidClaims' });
-    assert.throws(() => verifyToken(mintToken('u1', { ...opts, audience: 'other' }), opts), { code: 'InvalidClaims' });
-    assert.throws(() => verifyToken(mintToken('nobody', opts), opts), { code: 'UnknownUser' });
-    assert.throws(() => verifyToken(mintToken('u1', { ...opts, secret: 'another-secret-16-chars' }), opts), { code: 'InvalidSignature' });
-    const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${p}.`;
-    assert.throws(() => verifyToken(none, opts), { code: 'MalformedToken' });
-    assert.throws(() => verifyToken('not-a-token', opts), { code: 'MalformedToken' });
-    // `id` works like `sub`
-    assert.equal(verifyToken(mintToken('', { ...opts, claims: { sub: undefined, id: 'u1' } }), opts).user, 'u1');
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+    await refused(`${h}.${b64({ ...claims, sub: 'u2' })}.${s}`, 'InvalidSignature', 'a forged payload');
+    await refused(`${h}.${p}.`, 'InvalidSignature', 'no signature');
+    await refused(mintToken('u1', { ...opts, expiresInSeconds: -60 }), 'TokenExpired', 'expired');
+    await refused(mintToken('u1', { ...opts, issuer: 'other' }), 'InvalidClaims', 'another issuer');
+    await refused(mintToken('u1', { ...opts, claims: { iss: undefined } }), 'InvalidClaims', 'no issuer');
+    await refused(mintToken('u1', { ...opts, audience: 'other' }), 'InvalidClaims', 'another audience');
+    await refused(mintToken('u1', { ...opts, claims: { exp: undefined } }), 'InvalidClaims', 'no exp');
+    await refused(mintToken('u1', { ...opts, claims: { exp: 'tomorrow' } }), 'InvalidClaims', 'a string exp');
+    await refused(mintToken('u1', { ...opts, claims: { nbf: Math.floor(Date.now() / 1000) + 600 } }), 'InvalidClaims', 'not valid yet');
+    await refused(mintToken('nobody', opts), 'UnknownUser', 'an unknown user');
+    await refused(mintToken('', opts), 'InvalidClaims', 'no user');
+    await refused(mintToken('u1', { ...opts, secret: 'another-secret-16-chars' }), 'InvalidSignature', 'another secret');
+    await refused(`${b64({ alg: 'none', typ: 'JWT' })}.${p}.`, 'MalformedToken', 'alg none');
+    await refused(`${b64({ alg: 'HS512', typ: 'JWT' })}.${p}.${s}`, 'MalformedToken', 'alg HS512');
+    await refused(`${b64({ typ: 'JWT' })}.${p}.${s}`, 'MalformedToken', 'no alg');
+    await refused(`${b64({ alg: 'HS256', crit: ['x-unknown'], 'x-unknown': 1 })}.${p}.${s}`, 'MalformedToken', 'an unknown critical header');
+    await refused(`${h}.${Buffer.from('not json').toString('base64url')}.${s}`, 'MalformedToken', 'a payload that is not JSON');
+    await refused(`${h}.${b64([1, 2])}.${s}`, 'MalformedToken', 'a payload that is not an object');
+    await refused(`${h}.${p}.###`, 'MalformedToken', 'a signature that is not base64url');
+    await refused('not-a-token', 'MalformedToken', 'one part');
+    await refused('###.###.###', 'MalformedToken', 'garbage');
+    // within the leeway (5 s) a just-expired token still passes; `now` and the leeway are honoured
+    const now = Math.floor(Date.now() / 1000);
+    assert.equal((await verifyToken(await mintToken('u1', { ...opts, now, expiresInSeconds: -2 }), opts)).user, 'u1');
+    await assert.rejects(verifyToken(await mintToken('u1', { ...opts, now, expiresInSeconds: -2 }), { ...opts, leewaySeconds: 0 }), { code: 'TokenExpired' });
+    assert.equal((await verifyToken(await mintToken('u1', { ...opts, now: now - 7200 }), { ...opts, now: now - 7000 })).user, 'u1');
+    // `id` works like `sub`; aud may be a list
+    assert.equal((await verifyToken(await mintToken('', { ...opts, claims: { sub: undefined, id: 'u1' } }), opts)).user, 'u1');
+    assert.equal((await verifyToken(await mintToken('u1', { ...opts, claims: { aud: ['x', 'aud'] } }), opts)).user, 'u1');
+  });
+  test('a token signed by hand (node:crypto HMAC-SHA256, not jose) verifies like a minted one', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (header: unknown, claims: unknown, secret = opts.secret): string => {
+      const input = `${b64(header)}.${b64(claims)}`;
+      return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+    };
+    const claims = { sub: 'u1', iss: 'iss', aud: 'aud', iat: now, exp: now + 60 };
+    assert.equal((await verifyToken(sign({ alg: 'HS256', typ: 'JWT' }, claims), opts)).user, 'u1');
+    assert.equal((await verifyToken(sign({ alg: 'HS256' }, claims), opts)).user, 'u1', 'typ is optional');
+    await refused(sign({ alg: 'HS256', typ: 'JWT' }, claims, 'another-secret-16-chars'), 'InvalidSignature', 'signed with another secret');
+    await refused(sign({ alg: 'HS256', typ: 'JWT' }, { ...claims, iat: 'now' }), 'InvalidClaims', 'a string iat');
   });
 });
 
@@ -58,7 +99,7 @@ describe('authentication: every endpoint but /health answers 401 {error, message
     ['GET /api/search', (h) => cat.get(`/api/search?index=${cat.bucket}&action=search&query=x`, null, h)],
     ['POST /graphql', (h) => cat.post(null, { query: '{ me { name } }' }, h)],
   ];
-  const badTokens = (): Array<[string, Record<string, string>]> => {
+  const badTokens = async (): Promise<Array<[string, Record<string, string>]>> => {
     const c = cat.config.jwt;
     const base = { secret: c.secret, issuer: c.issuer, audience: c.audience };
     return [
@@ -66,18 +107,18 @@ describe('authentication: every endpoint but /health answers 401 {error, message
       ['a Basic header', { authorization: 'Basic dXNlcjpwYXNz' }],
       ['a malformed token', { authorization: 'Bearer abc.def' }],
       ['garbage base64', { authorization: 'Bearer ###.###.###' }],
-      ...personas.flatMap((p): Array<[string, Record<string, string>]> => [
-        [`${p}: wrongly signed`, { authorization: `Bearer ${mintToken(cat.uid(p), { ...base, secret: 'not-the-catalog-secret-123' })}` }],
-        [`${p}: expired`, { authorization: `Bearer ${mintToken(cat.uid(p), { ...base, expiresInSeconds: -120 })}` }],
-        [`${p}: another issuer`, { authorization: `Bearer ${mintToken(cat.uid(p), { ...base, issuer: 'someone-else' })}` }],
-        [`${p}: another audience`, { authorization: `Bearer ${mintToken(cat.uid(p), { ...base, audience: 'another-app' })}` }],
-      ]),
-      ['an unknown user', { authorization: `Bearer ${mintToken('quilt-e2e-nobody', base)}` }],
+      ...(await Promise.all(personas.map(async (p): Promise<Array<[string, Record<string, string>]>> => [
+        [`${p}: wrongly signed`, { authorization: `Bearer ${await mintToken(cat.uid(p), { ...base, secret: 'not-the-catalog-secret-123' })}` }],
+        [`${p}: expired`, { authorization: `Bearer ${await mintToken(cat.uid(p), { ...base, expiresInSeconds: -120 })}` }],
+        [`${p}: another issuer`, { authorization: `Bearer ${await mintToken(cat.uid(p), { ...base, issuer: 'someone-else' })}` }],
+        [`${p}: another audience`, { authorization: `Bearer ${await mintToken(cat.uid(p), { ...base, audience: 'another-app' })}` }],
+      ]))).flat(),
+      ['an unknown user', { authorization: `Bearer ${await mintToken('quilt-e2e-nobody', base)}` }],
     ];
   };
   for (const [name, call] of endpoints) {
     test(name, async () => {
-      for (const [why, headers] of badTokens()) {
+      for (const [why, headers] of await badTokens()) {
         const r = await call(headers);
         assert.equal(r.status, 401, `${name} with ${why}: expected 401, got ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
         const b = r.body as { error?: unknown; message?: unknown };

@@ -33,8 +33,10 @@ export interface CatalogUnderTest {
   logFile: string;
   pid: number;
   s3(persona: Persona): S3Client;
-  token(persona: Persona): string;
+  /** A fresh token (HS256, one hour) for the persona, signed with this catalog's secret. */
+  token(persona: Persona): Promise<string>;
   uid(persona: Persona): string;
+  /** A GraphQL client that sends a freshly minted token of the persona with every request. */
   gql(persona: Persona): GraphQLClient;
   /** Raw POST /graphql: status and parsed body. */
   post(persona: Persona | null, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }>;
@@ -123,7 +125,8 @@ export async function startCatalogUnderTest(): Promise<CatalogUnderTest> {
   await startProcess();
 
   const os = openSearchClient(config.opensearchUrl, 30_000);
-  const token = (p: Persona): string => mintToken(stack.s3Users[p].uid, { secret: config.jwt.secret, issuer: config.jwt.issuer, audience: config.jwt.audience });
+  const token = (p: Persona): Promise<string> => mintToken(stack.s3Users[p].uid, { secret: config.jwt.secret, issuer: config.jwt.issuer, audience: config.jwt.audience });
+  const authorization = async (p: Persona | null): Promise<Record<string, string>> => (p ? { authorization: `Bearer ${await token(p)}` } : {});
   const stop = async (): Promise<void> => {
     const c = child;
     if (!c || c.exitCode !== null) return;
@@ -140,11 +143,18 @@ export async function startCatalogUnderTest(): Promise<CatalogUnderTest> {
     s3,
     token,
     uid: (p) => stack.s3Users[p].uid,
-    gql: (p) => new GraphQLClient(`${config.url}/graphql`, { headers: { authorization: `Bearer ${token(p)}` } }),
+    // Minting is async (jose) and graphql-request's headers are not: the token goes in through its fetch.
+    gql: (p) => new GraphQLClient(`${config.url}/graphql`, {
+      fetch: async (input, init) => {
+        const headers = new Headers(init?.headers);
+        headers.set('authorization', `Bearer ${await token(p)}`);
+        return fetch(input, { ...init, headers });
+      },
+    }),
     async post(persona, body, headers = {}) {
       const r = await fetch(`${config.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(persona ? { authorization: `Bearer ${token(persona)}` } : {}), ...headers },
+        headers: { 'content-type': 'application/json', ...(await authorization(persona)), ...headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),
         signal: AbortSignal.timeout(30_000),
       });
@@ -154,7 +164,7 @@ export async function startCatalogUnderTest(): Promise<CatalogUnderTest> {
       return { status: r.status, body: parsed };
     },
     async get(path, persona = null, headers = {}) {
-      const r = await fetch(`${config.url}${path}`, { headers: { ...(persona ? { authorization: `Bearer ${token(persona)}` } : {}), ...headers }, signal: AbortSignal.timeout(30_000) });
+      const r = await fetch(`${config.url}${path}`, { headers: { ...(await authorization(persona)), ...headers }, signal: AbortSignal.timeout(30_000) });
       const text = await r.text();
       let body: unknown = text;
       try { body = JSON.parse(text); } catch { /* HTML or text */ }

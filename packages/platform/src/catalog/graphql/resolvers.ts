@@ -12,7 +12,7 @@ import type { PackageRegistry } from '@quilt-e2e/quilt-js/registry.js';
 import type { PackageRevision, TreeNode } from '@quilt-e2e/quilt-js/revision.js';
 import { S3Store } from '@quilt-e2e/quilt-js/s3-store.js';
 import { CHUNKED_SHA256, LEGACY_SHA256 } from '@quilt-e2e/quilt-js/checksum.js';
-import { parseS3Uri, validateLogicalKey, validatePackageName, validateTopHash } from '@quilt-e2e/quilt-js/validation.js';
+import { parseS3Uri, validateBucketName, validateLogicalKey, validatePackageName, validateTopHash } from '@quilt-e2e/quilt-js/validation.js';
 import { parseTabulatorConfig, TabulatorConfigError } from '../../sql/tabulator-config.js';
 import { stackTabulator, TabulatorError } from '../../sql/tabulator.js';
 import { s3ErrorStatus } from '../authz.js';
@@ -410,11 +410,14 @@ function entryUserMeta(meta: unknown): unknown {
 async function packageConstruct(g: GqlContext, a: Args) {
   const params = a.params as { bucket: string; name: string; message?: string | null; userMeta?: unknown; workflow?: string | null };
   const entries = ((a.src as { entries: ConstructEntry[] }).entries);
-  await g.ctx.authz.requireRead(g.user, params.bucket);
   const errors: InputErrorShape[] = [];
   const check = (path: string, fn: () => void): void => {
     try { fn(); } catch (e) { errors.push({ path, name: e instanceof QuiltError ? e.name : 'ValidationError', message: (e as Error).message }); }
   };
+  // A bucket that is not a bucket name (an https:// URL, s3://...) is bad input, not a permission question.
+  check('params.bucket', () => validateBucketName(params.bucket));
+  if (errors.length) return invalidInput(errors);
+  await g.ctx.authz.requireRead(g.user, params.bucket);
   check('params.name', () => validatePackageName(params.name));
   if (params.userMeta !== undefined && params.userMeta !== null && !isRecord(params.userMeta)) {
     errors.push({ path: 'params.userMeta', name: 'ValidationError', message: 'userMeta must be a JSON object, for example {"team": "genomics"}' });

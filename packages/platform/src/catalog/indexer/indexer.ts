@@ -102,6 +102,12 @@ export class Indexer {
   ) {}
 
   private readonly expected = new Map<string, () => void>();
+  /** Told the keys of every reconciled batch, per bucket (the Tabulator refresher listens). */
+  private readonly listeners: Array<(bucket: string, keys: string[]) => void> = [];
+
+  onReconciled(listener: (bucket: string, keys: string[]) => void): void {
+    this.listeners.push(listener);
+  }
 
   /** Resolves when an event about this key arrives (the start-up canary). */
   expectEvent(bucket: string, key: string): Promise<void> {
@@ -283,6 +289,11 @@ export class Indexer {
       try { await this.os.indices.refresh({ index: [...touched].join(','), ignore_unavailable: true }); } catch (e) { throw this.wrapOs(e, 'refreshing'); }
     }
     const t4 = Date.now();
+    if (this.listeners.length) {
+      const byBucket = new Map<string, string[]>();
+      for (const t of tasks) byBucket.set(t.bucket, [...(byBucket.get(t.bucket) ?? []), t.key]);
+      for (const [bucket, keys] of byBucket) for (const l of this.listeners) l(bucket, keys);
+    }
     if (t4 - t0 > 2000) {
       this.log(`indexer: batch of ${tasks.length} key(s), ${ops.length} document operation(s) took ${t4 - t0} ms (lookup ${t1 - t0}, S3 ${t2 - t1}, bulk ${t3 - t2}, refresh ${t4 - t3})`);
     }

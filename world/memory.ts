@@ -1,0 +1,135 @@
+/**
+ * What a scenario remembers between its steps. Two kinds:
+ *  - collections every scenario starts with (seeded objects, package and table names, pushes,
+ *    timings, named queries), always there;
+ *  - notes a When step leaves for the Then steps (the listing it got, the revision it browsed,
+ *    the error an attempt failed with, ...). Reading a note no earlier step left fails at once
+ *    with the step that would have left it, e.g.
+ *      no earlier step of this scenario left "revision" (the package revision it browsed): add one
+ *      before this step, for example 'When Dana browses the package "test/lifecycle"'
+ *    instead of "Cannot read properties of undefined".
+ * `'error' in memory` tells whether a note was left (an attempt that succeeded leaves error
+ * undefined, which counts as left).
+ */
+import type { PushResult } from '@quilt-e2e/quilt-js';
+import type { PackageDiff, PackageRevision, TreeNode } from '@quilt-e2e/quilt-js';
+import type { TrinoResult } from '@quilt-e2e/trino-rest';
+import type { AccessReport } from '../support/domain/access.js';
+import type { Chart } from '../support/domain/charts.js';
+import type { Listing, ObjectInfo, ObjectLink, ObjectText } from '../support/domain/objects.js';
+import type { SearchAnswer as CatalogSearchAnswer, SearchRequest, SearchResult } from '../support/domain/search.js';
+import type { ConstructAnswer, PageAnswer, S3CredentialsAnswer } from '../support/adapters/catalog.js';
+import type { SearchAnswer } from '../support/adapters/search-engine.js';
+import type { PersonaRole } from '../support/target.js';
+import type { GenomicsFixture, LargeTableFixture, QueryColumn, QueryResult } from '../support/sql/index.js';
+
+export interface ScenarioCollections {
+  seeded: Map<string, Uint8Array>;
+  /** Table names used in a feature → the real (scenario-unique) table names. */
+  tables: Map<string, string>;
+  /** Package names used in a feature → the real (scenario-unique) names. */
+  packages: Map<string, string>;
+  pushes: PushResult[];
+  /** Seconds measured per budget name in this scenario. */
+  timings: Map<string, number>;
+  /** Other named query results of the scenario. */
+  queries: Map<string, QueryResult>;
+}
+
+export interface ScenarioNotes {
+  listing: Listing;
+  info: ObjectInfo;
+  link: ObjectLink;
+  text: ObjectText;
+  searchIndex: string;
+  searchAnswer: SearchAnswer;
+  sqlResult: TrinoResult;
+  revision: PackageRevision;
+  diff: PackageDiff;
+  /** The error a refused attempt failed with; undefined after an attempt that succeeded. */
+  error: Error | undefined;
+  attemptStartedAt: Date;
+  infos: ObjectInfo[];
+  exchanged: S3CredentialsAnswer;
+  presentedToken: string;
+  searchRequest: { persona: PersonaRole; request: SearchRequest };
+  searchResults: SearchResult[];
+  pages: PageAnswer[];
+  searchTotal: number;
+  parallelAnswers: CatalogSearchAnswer[];
+  elapsedMs: number;
+  retryAttempts: number;
+  retryLog: string[];
+  genomics: GenomicsFixture;
+  query: QueryResult;
+  chart: Chart;
+  schema: QueryColumn[];
+  largeTable: LargeTableFixture;
+  svg: string;
+  construct: ConstructAnswer;
+  node: TreeNode;
+  access: AccessReport;
+}
+
+export type ScenarioMemory = ScenarioCollections & ScenarioNotes;
+
+/** For each note: what it is, and a step that leaves it. */
+const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
+  listing: ['the folder listing it got', 'When Dana lists the folder "data/"'],
+  info: ['the object details it looked up', 'When Dana looks up the details of "data/file1.csv"'],
+  link: ['the shared link', 'When Dana shares "data/file1.csv" with a link valid for 1 hour'],
+  text: ['the bytes it read', 'When Rita reads the first 100 bytes of "data/file1.csv"'],
+  searchIndex: ['the search index it made', 'Given a fresh search index holding these documents:'],
+  searchAnswer: ['the search engine\'s answer', 'When Dana searches that index for "genomics"'],
+  sqlResult: ['the SQL result', 'When Dana asks SQL for the number of samples and their total reads in "samples"'],
+  revision: ['the package revision it browsed', 'When Dana browses the package "test/lifecycle"'],
+  diff: ['the comparison of two revisions', 'When Dana compares the latest revision of "test/lifecycle" with the previous one'],
+  error: ['the outcome of an attempt', 'When Dana tries to create a package named "test/name/with/too/many/slashes" from "data/file1.csv"'],
+  attemptStartedAt: ['when the attempt started', 'When Dana tries to create a package named "test/name/with/too/many/slashes" from "data/file1.csv"'],
+  infos: ['the details of several objects', 'When Rita looks up the details of 100 of those files at once, 10 at a time'],
+  exchanged: ['the S3 credentials it was given', 'When Rita exchanges her catalog token for S3 credentials'],
+  presentedToken: ['the token presented', 'When a caller presents "an expired token" to the catalog'],
+  searchRequest: ['the search it made', 'When Rita searches the catalog for packages matching "genomics"'],
+  searchResults: ['the search results', 'When Rita searches the catalog for packages matching "genomics"'],
+  pages: ['the catalog pages it opened', 'When Rita opens the catalog URLs of "test/lifecycle"'],
+  searchTotal: ['the total hit count', 'When Rita searches that folder through the catalog for up to 1000 files matching "sample"'],
+  parallelAnswers: ['the answers of parallel searches', 'When Rita runs these searches of that folder at the same time: "a, b"'],
+  elapsedMs: ['how long the attempt took', 'When Rita runs an expensive search with a deadline of 2 seconds'],
+  retryAttempts: ['how many attempts the retry made', 'When Rita searches the catalog, retrying failures that may pass'],
+  retryLog: ['the retry log', 'When Rita searches the catalog, retrying failures that may pass'],
+  genomics: ['the genomics fixture', 'Given the genomics package is published, made once per stack'],
+  query: ['the query result', 'When Rita queries the Tabulator table "samples"'],
+  chart: ['the chart', 'When Rita charts the reads per tissue of "samples" as a bar chart'],
+  schema: ['the table schema', 'When Rita looks for the table "samples" among the databases and reads its schema'],
+  largeTable: ['the large table fixture', 'Given a table of at least 10,000 rows exists, made once per stack'],
+  svg: ['the rendered chart', 'When Rita charts the reads per tissue of "samples" as a bar chart'],
+  construct: ['the catalog\'s answer to packageConstruct', 'When Dana publishes the package "test/catalog" through the catalog from "data/file1.csv"'],
+  node: ['the folder it browsed', 'When Rita browses the deepest folder of "test/deep", 12 levels down'],
+  access: ['the access report', 'When Rita checks what she may do in the test bucket'],
+};
+
+export class NoEarlierStepError extends Error {
+  constructor(readonly note: keyof ScenarioNotes) {
+    const [what, step] = LEFT_BY[note];
+    super(`no earlier step of this scenario left "${note}" (${what}): add one before this step, for example '${step}'`);
+    this.name = 'NoEarlierStepError';
+  }
+}
+
+const isNote = (k: string | symbol): k is keyof ScenarioNotes => typeof k === 'string' && Object.prototype.hasOwnProperty.call(LEFT_BY, k);
+
+/** A fresh memory for one scenario. */
+export function scenarioMemory(): ScenarioMemory {
+  const collections: ScenarioCollections = { seeded: new Map(), tables: new Map(), packages: new Map(), pushes: [], timings: new Map(), queries: new Map() };
+  return new Proxy(collections as ScenarioMemory, {
+    get(target, key, receiver) {
+      if (isNote(key) && !Reflect.has(target, key)) throw new NoEarlierStepError(key);
+      return Reflect.get(target, key, receiver);
+    },
+  });
+}
+
+/** Whether an earlier step left this note (reading a missing one throws NoEarlierStepError). */
+export function hasNote(memory: ScenarioMemory, note: keyof ScenarioNotes): boolean {
+  return Reflect.has(memory, note);
+}
