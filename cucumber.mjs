@@ -40,3 +40,6 @@ export const chaos = { ...common, tags: 'not @wip', format: ['progress', `messag
  */
 export const shard = { ...ci, tags: 'not @wip and not @serial' };
 export const serial = { ...ci, tags: '@serial and not @wip', parallel: 1 };
+
+/** scripts/mutation.ts: every scenario that leaves the shared servers running (not @serial), two workers, the message record to QUILT_E2E_MESSAGES only. */
+export const mutation = { ...common, tags: 'not @wip and not @serial', parallel: 2, format: ['progress', `message:${process.env.QUILT_E2E_MESSAGES ?? 'reports/mutation-messages.ndjson'}`] };

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Everything a fresh machine needs before the suite can run: npm packages, then the embedded
-# stack's servers (Debian packages for Ceph, Maven Central jars for OpenSearch and Trino).
+# Everything a fresh machine needs before the suite can run: npm packages, the embedded stack's
+# servers (Debian packages for Ceph, Maven Central jars for OpenSearch and Trino), quilt3 from PyPI.
 # Idempotent and quiet when all is in place. Needs root for apt-get on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,9 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 npx tsx packages/stack/src/cli.ts install
+# quilt3 (PyPI, pinned) in a cached virtualenv, for the suite's quilt3 oracle and the interoperability
+# tests: created here (about 30 s, once; it says so) so that no scenario waits for pip.
+npx tsx support/oracles/quilt3-venv.ts --ensure
 # Headless Chromium, for the test that opens the living documentation as a reader would.
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then

@@ -2,13 +2,17 @@
  * Suite-wide hooks: bring the embedded stack up once (local target), and after every scenario
  * remove what it created — also when it failed — then prove nothing of it is left in the bucket.
  */
-import { After, Before, BeforeAll, setDefaultTimeout, setParallelCanAssign, Status } from '@cucumber/cucumber';
+import { After, AfterAll, Before, BeforeAll, setDefaultTimeout, setParallelCanAssign, Status } from '@cucumber/cucumber';
 import { loadTarget } from './target.js';
 import { PERSONAS } from './parameter-types.js';
 import { up, consoleReporter, deadProcesses, explainDead } from '@quilt-e2e/stack/stack.js';
 import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
 import { executeSweep, markTestBucket, parseAge, planSweep } from './sweeper.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
+import { closeQuilt3Oracles } from './oracles/quilt3.js';
+
+/** The quilt3 oracle (one Python process per worker) ends with the run. */
+AfterAll(async () => { await closeQuilt3Oracles(); });
 
 setDefaultTimeout(60_000);
 
@@ -24,8 +28,26 @@ BeforeAll({ timeout: 30 * 60_000 }, async function () {
     const shown = consoleReporter('[stack] ');
     await up(target.stack!, { info: (m) => { if (!/: installed$|^up: everything was already running/.test(m)) shown.info(m); } });
   }
+  if (target.kind === 'local' && target.catalog) await refuseUnexpectedFault(target.catalog.registryUrl);
   await sweepLeftovers(target);
 });
+
+/**
+ * The local platform has fault modes for measuring what this suite catches (scripts/mutation.ts).
+ * A run against a platform with a fault it did not ask for (QUILT_E2E_EXPECT_FAULT) stops here:
+ * its results would say nothing about the platform.
+ */
+async function refuseUnexpectedFault(registryUrl: string): Promise<void> {
+  const r = await fetch(`${registryUrl.replace(/\/$/, '')}/health`, { signal: AbortSignal.timeout(10_000) });
+  const fault = ((await r.json()) as { fault?: string | null }).fault ?? null;
+  const expected = process.env.QUILT_E2E_EXPECT_FAULT || null;
+  if (fault !== expected) {
+    throw new Error(fault
+      ? `the local catalog runs with the fault mode "${fault}" (QUILT_E2E_PLATFORM_FAULT) and this run did not ask for it: restart it without, `
+        + '`unset QUILT_E2E_PLATFORM_FAULT; npm run stack -- down catalog && npm run stack -- up`'
+      : `this run expects the fault "${expected}" (QUILT_E2E_EXPECT_FAULT) but the local catalog runs without one: start it with QUILT_E2E_PLATFORM_FAULT=${expected}, or unset QUILT_E2E_EXPECT_FAULT`);
+  }
+}
 
 /**
  * At the start of a run: mark the bucket as this suite's test bucket and sweep what killed runs

@@ -31,6 +31,8 @@ export interface SearchResult {
   key?: string;
   s3Uri?: string;
   versionId?: string;
+  /** The object's ETag as the index holds it (files). */
+  etag?: string;
   /** Packages. */
   packageName?: string;
   hash?: string;
@@ -54,7 +56,7 @@ export function fileQuery(req: SearchRequest): Record<string, unknown> {
   return {
     size: req.limit ?? 10,
     track_total_hits: true,
-    _source: ['key', 'size', 'last_modified', 'version_id', 'ext'],
+    _source: ['key', 'size', 'etag', 'last_modified', 'version_id', 'ext'],
     query: {
       bool: {
         must: [words(req.query, ['content', 'key_text', 'ext'])],
@@ -104,7 +106,8 @@ export async function searchCatalog(client: CatalogClient, req: SearchRequest): 
       const s = h._source ?? {};
       const key = String(s.key);
       results.push({ type: 'file', bucket: req.bucket, key, s3Uri: `s3://${req.bucket}/${key}`, score: h._score ?? 0, size: Number(s.size ?? 0),
-        ...(s.last_modified ? { lastModified: String(s.last_modified) } : {}), ...(s.version_id ? { versionId: String(s.version_id) } : {}) });
+        ...(s.last_modified ? { lastModified: String(s.last_modified) } : {}), ...(s.version_id ? { versionId: String(s.version_id) } : {}),
+        ...(s.etag ? { etag: String(s.etag).replace(/"/g, '') } : {}) });
     }
   }
   if (req.scope !== 'file') {

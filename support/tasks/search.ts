@@ -45,6 +45,9 @@ export async function expectResultsAreRealObjects(world: QuiltWorld, persona: Pe
   for (const r of world.memory.searchResults) {
     const info = await world.objects(persona).info(r.s3Uri!);
     expect(info.size, `size of ${r.key} (search said ${r.size})`).to.equal(r.size).and.to.be.greaterThan(0);
+    // The index describes the object's current version: same ETag (and version, when it names one).
+    expect(r.etag, `ETag of ${r.key} (search said ${r.etag})`).to.equal(info.etag);
+    if (r.versionId !== undefined && info.versionId !== undefined) expect(r.versionId, `version of ${r.key}`).to.equal(info.versionId);
   }
 }
 

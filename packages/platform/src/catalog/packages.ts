@@ -8,6 +8,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { PackageRegistry } from '@quilt-e2e/quilt-js/registry.js';
 import type { Manifest } from '@quilt-e2e/quilt-js/manifest.js';
 import type { S3Clients } from './authz.js';
+import { faultIs } from '../faults.js';
 
 class ManifestCache {
   private readonly map = new Map<string, Manifest>();
@@ -36,6 +37,16 @@ class ManifestCache {
 class CatalogRegistry extends PackageRegistry {
   constructor(client: S3Client, bucket: string, private readonly cache: ManifestCache) {
     super(client, bucket);
+  }
+
+  /** Fault stale-latest: "latest" is the revision before the newest (when there is one). */
+  override async resolve(name: string, ref = 'latest'): Promise<Awaited<ReturnType<PackageRegistry['resolve']>>> {
+    if (ref === 'latest' && faultIs('stale-latest')) {
+      const revisions = await this.revisions(name);
+      const older = revisions.find((r) => r.hash !== revisions[0]?.hash);
+      if (older) return super.resolve(name, older.timestamp);
+    }
+    return super.resolve(name, ref);
   }
 
   override async readManifest(hash: string): Promise<Manifest> {

@@ -14,6 +14,7 @@
  * setting every page needs a token. Every dynamic text is HTML-escaped.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { faultIs } from '../faults.js';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { QuiltNotFoundError, QuiltValidationError } from '@quilt-e2e/quilt-js/errors.js';
 import { toPlain } from '@quilt-e2e/quilt-js/json/values.js';
@@ -210,6 +211,10 @@ async function revisionPage(ctx: CatalogContext, res: ServerResponse, user: stri
   try {
     rev = await registry.browse(name, ref);
   } catch (e) {
+    if (faultIs('page-for-deleted-package') && e instanceof QuiltNotFoundError && ref === 'latest') {
+      sendHtml(res, 200, `<!doctype html><html><head><title>${name}</title></head><body><h1>${name}</h1><p>0 files</p></body></html>`);
+      return;
+    }
     if (e instanceof QuiltNotFoundError || e instanceof QuiltValidationError) throw notFound(ref === 'latest' ? `package ${name} does not exist in ${bucket}` : `package ${name} has no revision ${JSON.stringify(ref)} in ${bucket}`);
     throw e;
   }

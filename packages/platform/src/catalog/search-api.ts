@@ -9,6 +9,28 @@ import type { Client } from '@opensearch-project/opensearch';
 import type { Authorizer } from './authz.js';
 import { HttpError } from './http.js';
 import { packagesIndex } from './search-index.js';
+import { ACTIVE_FAULT } from '../faults.js';
+
+interface RawHits { hits?: { total?: { value?: number } | number; hits?: Array<Record<string, unknown>> } }
+
+/** The search faults of faults.ts, applied to an OpenSearch answer (none: unchanged). */
+function withFault(body: unknown): unknown {
+  const b = body as RawHits;
+  if (!ACTIVE_FAULT || !b?.hits?.hits) return body;
+  const hits = b.hits.hits;
+  if (ACTIVE_FAULT === 'drop-search-hit' && hits.length > 0) hits.shift();
+  if (ACTIVE_FAULT === 'phantom-search-hit' && hits.length > 0) {
+    const first = hits[0]!;
+    const src = (first._source ?? {}) as Record<string, unknown>;
+    const key = typeof src.key === 'string' ? `${src.key.replace(/[^/]*$/, '')}phantom-${Date.now()}.md` : undefined;
+    hits.push({ ...first, _id: `${String(first._id)}-phantom`, _source: { ...src, ...(key ? { key } : {}), ...(src.mnfst_hash ? { mnfst_hash: 'f'.repeat(64) } : {}) } });
+  }
+  if (ACTIVE_FAULT === 'wrong-hit-total') {
+    if (typeof b.hits.total === 'number') b.hits.total += 1;
+    else if (b.hits.total && typeof b.hits.total.value === 'number') b.hits.total.value += 1;
+  }
+  return body;
+}
 
 /** quilt3's historical fields plus the current package-document fields. */
 export const SEARCH_FIELDS = [
@@ -94,7 +116,7 @@ export async function search(params: URLSearchParams, user: string, authz: Autho
       ignore_unavailable: true,
       allow_no_indices: true,
     });
-    return r.body;
+    return withFault(r.body);
   } catch (e) {
     const err = e as { name?: string; message?: string; meta?: { statusCode?: number; body?: { error?: { type?: string; reason?: string; root_cause?: Array<{ reason?: string }> } } } };
     const status = err.meta?.statusCode;

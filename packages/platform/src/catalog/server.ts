@@ -18,6 +18,7 @@ import { handleGraphql } from './graphql/handler.js';
 import { HttpError, sendError, sendHtml, sendJson } from './http.js';
 import type { Indexer } from './indexer/indexer.js';
 import type { TabulatorRefresher } from '../sql/tabulator-refresher.js';
+import { ACTIVE_FAULT, faultIs } from '../faults.js';
 import { PackageService } from './packages.js';
 import { handlePage, errorPage } from './pages.js';
 import { search } from './search-api.js';
@@ -67,6 +68,8 @@ export async function health(ctx: CatalogContext): Promise<{ status: number; bod
     status: ok ? 200 : 503,
     body: {
       ok,
+      /** A fault mode this catalog runs with (faults.ts), or null. */
+      fault: ACTIVE_FAULT ?? null,
       opensearch: { url: ctx.config.opensearchUrl, ...os },
       s3: { endpoint: ctx.config.s3Endpoint, ...s3 },
       changes: feedState(ctx),
@@ -107,7 +110,8 @@ async function route(ctx: CatalogContext, req: IncomingMessage, res: ServerRespo
     const token = bearerToken(req.headers.authorization);
     if (token === undefined) throw new AuthError('MissingToken', 'this endpoint needs "Authorization: Bearer <token>"');
     const v = await verifyToken(token, { ...ctx.config.jwt, knownUsers: new Set(Object.keys(ctx.config.users)) });
-    const u = ctx.config.users[v.user]!;
+    // Fault foreign-credentials: everyone gets the bucket owner's keys.
+    const u = ctx.config.users[faultIs('foreign-credentials') ? ctx.config.indexerUser : v.user]!;
     // RGW 16 refuses STS GetSessionToken to plain users, so these are the user's own long-lived
     // keys: SessionToken is null, Expiration is when the token (or one hour) runs out.
     const expiration = new Date(Math.min(v.expiresAt.getTime(), Date.now() + 3600_000));

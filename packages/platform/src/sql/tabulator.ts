@@ -42,6 +42,7 @@
  * s3://<bucket>/.quilt/tabulator/<table>.yml.
  */
 import { createHash } from 'node:crypto';
+import { faultIs } from '../faults.js';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { TABULATOR_INTERNAL_SCHEMA, TRINO_CATALOG } from '@quilt-e2e/constants';
 import { loadPlatformEnv, platformS3Client, platformTrino, type PlatformEnv } from '../platform-env.js';
@@ -586,6 +587,8 @@ export class Tabulator {
       const missing = config.parser.format === 'parquet' || c.type === 'STRING' ? `${v} IS NULL` : `(${v} IS NULL OR trim(${v}) = '')`;
       typed = `CASE WHEN ${missing} THEN fail(${literal(`${label} has no value (nullable: false)`)} || ${where}) ELSE ${typed} END`;
     }
+    // Fault altered-sql-row: every whole number one more than the file says.
+    if (faultIs('altered-sql-row') && ['INT', 'BIGINT'].includes(c.type)) typed = `(${typed} + 1)`;
     return `${typed} AS ${ident(c.name)}`;
   }
 

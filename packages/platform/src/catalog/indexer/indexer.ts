@@ -12,6 +12,7 @@ import {
   GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import type { Client } from '@opensearch-project/opensearch';
+import { faultIs } from '../../faults.js';
 import { Manifest } from '@quilt-e2e/quilt-js/manifest.js';
 import { pythonDumps } from '@quilt-e2e/quilt-js/json/python-dumps.js';
 import type { JsonValue } from '@quilt-e2e/quilt-js/json/values.js';
@@ -195,6 +196,8 @@ export class Indexer {
           const tasks = new Map<string, Task>();
           for (const ev of events) {
             const t = taskOf(ev.item);
+            // Fault lost-delete-event: deletions (delete markers, removed versions) are dropped.
+            if (t && faultIs('lost-delete-event') && /del|unlink|Removed/i.test(t.event)) continue;
             if (t && this.buckets.includes(t.bucket)) tasks.set(`${t.bucket}\u0000${t.key}`, t);
           }
           await this.reconcile([...tasks.values()]);
@@ -417,7 +420,7 @@ export class Indexer {
         action: { index: { _index: t.bucket, _id: id } },
         doc: {
           key: t.key,
-          etag: v.etag,
+          etag: faultIs('wrong-etag') && v.etag ? [...v.etag].reverse().join('') : v.etag,
           size: v.size,
           last_modified: v.lastModified?.toISOString() ?? null,
           version_id: v.versionId,
