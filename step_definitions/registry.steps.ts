@@ -22,12 +22,12 @@ When('{persona} browses the package {string}', async function (this: QuiltWorld,
   await packages.browse(this, persona, name);
 });
 
-Then('the package holds exactly these files:', function (this: QuiltWorld, table: DataTable) {
-  packages.expectFiles(this, table.hashes() as { 'logical key': string; size: string }[]);
+Then('the package holds exactly these files:', async function (this: QuiltWorld, table: DataTable) {
+  await packages.expectFiles(this, table.hashes() as { 'logical key': string; size: string }[]);
 });
 
-Then('its message is {string} and its metadata is:', function (this: QuiltWorld, message: string, meta: string) {
-  packages.expectMessageAndMeta(this, message, JSON.parse(meta));
+Then('its message is {string} and its metadata is:', async function (this: QuiltWorld, message: string, meta: string) {
+  await packages.expectMessageAndMeta(this, message, JSON.parse(meta));
 });
 
 Then('the package {string} has {int} revisions, the newest being its latest', async function (this: QuiltWorld, name: string, count: number) {

@@ -23,13 +23,20 @@ import type { SearchAnswer } from '../support/adapters/search-engine.js';
 import type { PersonaRole } from '../support/target.js';
 import type { GenomicsFixture, LargeTableFixture, QueryColumn, QueryResult } from '../support/sql/index.js';
 
+/**
+ * A revision the scenario published: the engine's answer, plus what the scenario asked for —
+ * logical key → the key of the uploaded file in the test bucket (absent when the files were not
+ * the scenario's own uploads, e.g. a whole folder).
+ */
+export type Published = PushResult & { request?: Record<string, string> };
+
 export interface ScenarioCollections {
   seeded: Map<string, Uint8Array>;
   /** Table names used in a feature → the real (scenario-unique) table names. */
   tables: Map<string, string>;
   /** Package names used in a feature → the real (scenario-unique) names. */
   packages: Map<string, string>;
-  pushes: PushResult[];
+  pushes: Published[];
   /** Seconds measured per budget name in this scenario. */
   timings: Map<string, number>;
   /** Other named query results of the scenario. */

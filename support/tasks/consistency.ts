@@ -6,8 +6,10 @@
 import { expect } from 'chai';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { eventually } from '../eventually.js';
+import { quilt3Oracle } from '../oracles/quilt3.js';
+import { chunkedSha256 } from '../oracles/checksums.js';
 import { catalogPackageUrl } from '@quilt-e2e/quilt-js';
-import { pointersInSearch, viewOfPage, viewOfRevision, viewThroughGraphql, viewThroughSearch, viewThroughSql, type PackageView } from '../domain/package-views.js';
+import { pointersInSearch, viewOfPage, viewThroughGraphql, viewThroughSearch, viewThroughSql, type PackageView } from '../domain/package-views.js';
 
 const DEADLINE_MS = Number(process.env.QUILT_E2E_INDEX_DEADLINE_MS ?? 20_000);
 
@@ -21,24 +23,42 @@ const comparable = (v: PackageView): Omit<PackageView, 'source'> => ({
   hash: v.hash, message: v.message, userMeta: v.userMeta ?? {}, totalEntries: v.totalEntries, totalBytes: v.totalBytes, entries: v.entries,
 });
 
-/** The revision as the suite pushed it: the source of truth every path is compared with. */
-function truth(world: QuiltWorld, featureName: string): PackageView {
+/**
+ * The source of truth every path is compared with: the revision the scenario published, as the
+ * REAL quilt3 reads it from S3 (support/oracles/quilt3.ts — quilt3 recomputes its top hash), after
+ * checking it holds exactly what the scenario asked for: each entry is one of the files the
+ * scenario uploaded, with their size and a sha2-256-chunked computed here from their bytes.
+ */
+async function truth(world: QuiltWorld, featureName: string): Promise<PackageView> {
   const name = world.packageName(featureName);
   const push = world.memory.pushes.filter((p) => p.name === name).at(-1);
   if (!push) throw new Error(`no revision of ${featureName} was pushed in this scenario`);
-  return viewOfRevision('pushed', push.revision);
+  const q = await quilt3Oracle(world.target).browse(name, push.hash);
+  const asked = push.request;
+  if (asked) {
+    expect(q.entries.map((e) => e.logicalKey).sort(), 'the files of the revision, as quilt3 reads them').to.deep.equal(Object.keys(asked).sort());
+    for (const e of q.entries) {
+      const bytes = world.memory.seeded.get(asked[e.logicalKey]!);
+      if (!bytes) continue;
+      expect({ size: e.size, hash: e.hashValue }, `${e.logicalKey}: size and sha2-256-chunked of the bytes uploaded`).to.deep.equal({ size: bytes.length, hash: chunkedSha256(bytes) });
+    }
+  }
+  const entries: PackageView['entries'] = {};
+  for (const e of q.entries) entries[e.logicalKey] = { size: e.size, hash: e.hashValue ?? '' };
+  const totalBytes = q.entries.reduce((n, e) => n + e.size, 0);
+  return { source: 'quilt3', hash: q.topHash, message: q.message, userMeta: JSON.parse(q.userMetaJson) as unknown, totalEntries: q.entries.length, totalBytes, entries };
 }
 
 export async function expectPathAgrees(world: QuiltWorld, featureName: string, path: PathName): Promise<void> {
   const name = world.packageName(featureName);
-  const expected = comparable(truth(world, featureName));
+  const expected = comparable(await truth(world, featureName));
   const reader = world.catalog('reader');
   switch (path) {
     case 'S3 manifest': {
-      // Read back from S3 by the hash alone: the manifest object, re-hashed by the engine.
-      const rev = await world.registry('reader').browse(name, expected.hash);
-      expect(comparable(viewOfRevision(path, rev))).to.deep.equal(expected);
-      expect(await world.registry('reader').latestHash(name), 'latest pointer').to.equal(expected.hash);
+      // The pointers as plain S3 objects (read as Rita): latest names the revision, and quilt3 lists it as the newest.
+      const latest = await world.objects('reader').text(`s3://${world.bucket}/.quilt/named_packages/${name}/latest`);
+      expect(latest.text.trim(), 'the latest pointer').to.equal(expected.hash);
+      expect((await quilt3Oracle(world.target).revisions(name))[0]?.hash, 'the newest revision quilt3 lists').to.equal(expected.hash);
       break;
     }
     case 'registry GraphQL': {
@@ -89,8 +109,8 @@ export async function expectGoneFromPath(world: QuiltWorld, featureName: string,
   const reader = world.catalog('reader');
   switch (path) {
     case 'S3 manifest':
-      expect(await world.registry('reader').latestHash(name)).to.equal(undefined);
-      expect(await world.registry('reader').revisions(name)).to.deep.equal([]);
+      expect((await world.objects('admin').list(world.bucket, `.quilt/named_packages/${name}/`)).objects.map((o) => o.key), 'pointers still there (current objects; old versions may stay in a versioned bucket)').to.deep.equal([]);
+      expect(await quilt3Oracle(world.target).revisions(name), 'revisions quilt3 lists').to.deep.equal([]);
       break;
     case 'registry GraphQL':
       expect(await viewThroughGraphql(reader, world.bucket, name, 'latest')).to.equal(undefined);

@@ -7,7 +7,8 @@
 import { expect } from 'chai';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
-import { QuiltNotFoundError, catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl, type PushResult } from '@quilt-e2e/quilt-js';
+import { quilt3Oracle, Quilt3OracleError } from '../oracles/quilt3.js';
+import { catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl, type PushResult } from '@quilt-e2e/quilt-js';
 
 const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
@@ -27,8 +28,8 @@ export function ownPackage(world: QuiltWorld, name: string): void {
   });
 }
 
-export function remember(world: QuiltWorld, push: PushResult): PushResult {
-  world.memory.pushes.push(push);
+export function remember(world: QuiltWorld, push: PushResult, request?: Record<string, string>): PushResult {
+  world.memory.pushes.push({ ...push, ...(request ? { request } : {}) });
   world.memory.revision = push.revision;
   return push;
 }
@@ -41,39 +42,51 @@ export async function createFromFiles(world: QuiltWorld, persona: PersonaRole, f
     entries: paths.map((p) => ({ logicalKey: basename(p), source: world.uri(p) })),
     message: message ?? null,
     ...(userMeta !== undefined ? { userMeta } : {}),
-  }));
+  }), Object.fromEntries(paths.map((p) => [basename(p), world.key(p)])));
 }
 
 export async function addFiles(world: QuiltWorld, persona: PersonaRole, featureName: string, paths: string[]): Promise<void> {
   const name = world.packageName(featureName);
-  remember(world, await world.registry(persona).update(name, { set: paths.map((p) => ({ logicalKey: basename(p), source: world.uri(p) })), message: `added ${paths.map(basename).join(', ')}` }));
+  const before = world.memory.pushes.filter((p) => p.name === name).at(-1)?.request;
+  remember(world, await world.registry(persona).update(name, { set: paths.map((p) => ({ logicalKey: basename(p), source: world.uri(p) })), message: `added ${paths.map(basename).join(', ')}` }),
+    before ? { ...before, ...Object.fromEntries(paths.map((p) => [basename(p), world.key(p)])) } : undefined);
 }
 
 export async function browse(world: QuiltWorld, persona: PersonaRole, featureName: string, ref = 'latest'): Promise<void> {
   world.memory.revision = await world.registry(persona).browse(world.packageName(featureName), ref);
 }
 
-export function expectFiles(world: QuiltWorld, rows: { 'logical key': string; size: string }[]): void {
+/** The revision browsed holds exactly these files — as the browse showed it, and as the real quilt3 reads the same revision from S3. */
+export async function expectFiles(world: QuiltWorld, rows: { 'logical key': string; size: string }[]): Promise<void> {
   const rev = world.memory.revision;
-  expect(rev.entries.map((e) => [e.logicalKey, e.size])).to.deep.equal(rows.map((r) => [r['logical key'], Number(r.size)]));
+  const want = rows.map((r) => [r['logical key'], Number(r.size)]);
+  expect(rev.entries.map((e) => [e.logicalKey, e.size]), 'the files the browse showed').to.deep.equal(want);
   expect(rev.totalEntries).to.equal(rows.length);
   expect(rev.totalBytes).to.equal(rows.reduce((n, r) => n + Number(r.size), 0));
-  for (const e of rev.entries) expect(e.hash.type).to.equal('sha2-256-chunked');
+  const q = await quilt3Oracle(world.target).browse(rev.name, rev.hash);
+  expect(q.entries.map((e) => [e.logicalKey, e.size]).sort(), 'the files quilt3 reads at that revision').to.deep.equal([...want].sort());
+  for (const e of q.entries) {
+    expect(e.hashType, `hash type of ${e.logicalKey}`).to.equal('sha2-256-chunked');
+    expect(rev.file(e.logicalKey).hash.value, `hash of ${e.logicalKey}: the browse vs quilt3`).to.equal(e.hashValue);
+  }
 }
 
-export function expectMessageAndMeta(world: QuiltWorld, message: string, userMeta: unknown): void {
+export async function expectMessageAndMeta(world: QuiltWorld, message: string, userMeta: unknown): Promise<void> {
   const rev = world.memory.revision;
   expect(rev.message).to.equal(message);
   expect(rev.userMeta).to.deep.equal(userMeta);
+  const q = await quilt3Oracle(world.target).browse(rev.name, rev.hash);
+  expect({ message: q.message, userMeta: JSON.parse(q.userMetaJson) as unknown }, 'message and metadata as quilt3 reads them').to.deep.equal({ message, userMeta });
 }
 
 export async function expectRevisions(world: QuiltWorld, featureName: string, count: number): Promise<void> {
   const name = world.packageName(featureName);
-  const registry = world.registry('admin');
-  const revisions = await registry.revisions(name);
+  // As the real quilt3 lists them from the pointers in S3.
+  const q3 = quilt3Oracle(world.target);
+  const revisions = await q3.revisions(name);
   expect(revisions.map((r) => r.hash), 'revisions, newest first').to.deep.equal([...world.memory.pushes.filter((p) => p.name === name)].reverse().map((p) => p.hash).slice(0, count));
   expect(revisions.length).to.equal(count);
-  expect(await registry.latestHash(name), 'latest is the newest revision').to.equal(world.memory.pushes.at(-1)!.hash);
+  expect(await q3.latestHash(name), 'latest is the newest revision').to.equal(world.memory.pushes.at(-1)!.hash);
 }
 
 export async function diffWithPrevious(world: QuiltWorld, persona: PersonaRole, featureName: string): Promise<void> {
@@ -95,12 +108,14 @@ export async function deletePackage(world: QuiltWorld, persona: PersonaRole, fea
 
 export async function expectPackageGone(world: QuiltWorld, featureName: string): Promise<void> {
   const name = world.packageName(featureName);
-  const registry = world.registry('admin');
+  // As the real quilt3 sees the registry, and as plain S3 listings show it.
+  const q3 = quilt3Oracle(world.target);
   let error: unknown;
-  try { await registry.browse(name); } catch (e) { error = e; }
-  expect(error, `browsing ${name} after deletion`).to.be.instanceOf(QuiltNotFoundError);
-  expect(await registry.list({ namespace: name.split('/')[0] })).to.not.include(name);
-  expect(await registry.revisions(name)).to.deep.equal([]);
+  try { await q3.browse(name); } catch (e) { error = e; }
+  expect(Quilt3OracleError.isNotFound(error), `quilt3 browsing ${name} after deletion: ${(error as Error | undefined)?.message ?? 'it still browses'}`).to.equal(true);
+  expect(await q3.listPackages(`${name.split('/')[0]}/`)).to.not.include(name);
+  expect(await q3.revisions(name)).to.deep.equal([]);
+  expect((await world.objects('admin').list(world.bucket, `.quilt/named_packages/${name}/`)).objects.map((o) => o.key), 'pointers still there (current objects; old versions may stay in a versioned bucket)').to.deep.equal([]);
 }
 
 /** Packages every object under a folder of the scenario (listing page by page), keys relative to the folder. */
@@ -112,18 +127,19 @@ export async function createFromFolder(world: QuiltWorld, persona: PersonaRole, 
 
 /** The package has exactly one entry per object of the folder, each keyed by its path relative to the folder and pointing at it. */
 export async function expectPackageMirrorsFolder(world: QuiltWorld, featureName: string, folder: string, count: number): Promise<void> {
-  const rev = await world.registry('admin').browse(world.packageName(featureName));
+  // The package as the real quilt3 reads it; the folder as S3 lists it.
+  const rev = await quilt3Oracle(world.target).browse(world.packageName(featureName));
   const listing = await world.objects('admin').list(world.bucket, world.key(folder), count + 1000);
   expect(listing.count, 'objects in the folder').to.equal(count);
   expect(rev.totalEntries, 'entries in the package').to.equal(listing.count);
   const prefix = world.key(folder);
-  const expected = listing.objects.map((o) => o.key.slice(prefix.length)).sort();
-  expect([...rev.logicalKeys].sort()).to.deep.equal(expected);
-  for (const key of rev.logicalKeys.slice(0, 50)) {
-    const loc = rev.location(key);
-    expect(loc.scheme === 's3' && loc.key, `physical key of ${key}`).to.equal(`${prefix}${key}`);
+  const sizes = new Map(listing.objects.map((o) => [o.key.slice(prefix.length), o.size]));
+  expect(rev.entries.map((e) => e.logicalKey).sort()).to.deep.equal([...sizes.keys()].sort());
+  for (const e of rev.entries) {
+    expect(e.physicalKey.replace(/\?versionId=.*$/, ''), `physical key of ${e.logicalKey}`).to.equal(`s3://${world.bucket}/${prefix}${e.logicalKey}`);
+    expect(e.size, `size of ${e.logicalKey}`).to.equal(sizes.get(e.logicalKey));
   }
-  expect(new Set(rev.logicalKeys.map((k) => k.split('/')[0])).size, 'run folders kept').to.be.greaterThan(1);
+  expect(new Set(rev.entries.map((e) => e.logicalKey.split('/')[0])).size, 'run folders kept').to.be.greaterThan(1);
 }
 
 /** Opens every catalog URL of the package's latest revision; each must open and (local catalog) show the revision's hash. */
