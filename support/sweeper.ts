@@ -11,6 +11,8 @@
  *                               data under <ns>-<hex>/, and the manifests only those pointers name
  * - scenario manifests          .quilt/packages/<hash> versions with S3 metadata quilt-e2e-scenario
  *                               that no pointer names any more
+ * - scenario Tabulator tables   .quilt/tabulator/<table>_<8 hex>.yml (the config; the platform's view
+ *                               over it is left without its config and reads nothing new)
  * - project-test scratch        unit-<8 hex>/, unit<8 hex>/ (namespace), unit-<word>-<8 hex>/
  * Fixtures (quilt-e2e-fixtures/, fixtures/*) and everything else are kept.
  *
@@ -29,13 +31,14 @@ const SCENARIO_NS = /^[A-Za-z0-9_-]+-[0-9a-f]{8}$/;
 const UNIT_NS = /^unit[0-9a-f]{8}$/;
 const UNIT_PREFIX = /^unit-([a-z]+-)?[0-9a-f]{8}$/;
 const HASH = /^[0-9a-f]{64}$/;
+const SCENARIO_TABLE = /^[a-z_][a-z0-9_]*_[0-9a-f]{8}\.ya?ml$/;
 
 export class SweepRefused extends Error {}
 
 export interface SweepGroup {
   /** e.g. "quilt-e2e-runs/20261201190412-a1b2c3/" or "package namespace test-1a2b3c4d". */
   name: string;
-  kind: 'scenario folder' | 'scenario packages' | 'test scratch';
+  kind: 'scenario folder' | 'scenario packages' | 'scenario Tabulator table' | 'test scratch';
   versions: { key: string; versionId: string }[];
   newest: Date;
 }
@@ -104,6 +107,7 @@ export async function planSweep(s3: S3Client, bucket: string, olderThanMs: numbe
       if (ours) add(nsGroup(ns), 'scenario packages', v);
       continue;
     }
+    if (parts[0] === '.quilt' && parts[1] === 'tabulator' && parts.length === 3 && SCENARIO_TABLE.test(parts[2]!)) { add(`Tabulator table ${parts[2]}`, 'scenario Tabulator table', v); continue; }
     if (parts[0] === '.quilt' && parts[1] === 'packages' && HASH.test(parts[2] ?? '')) { (manifests.get(parts[2]!) ?? manifests.set(parts[2]!, []).get(parts[2]!)!).push(v); continue; }
     if (parts.length > 1 && UNIT_PREFIX.test(parts[0]!)) { add(`${parts[0]}/`, 'test scratch', v); continue; }
     if (parts.length > 1 && (SCENARIO_NS.test(parts[0]!) || UNIT_NS.test(parts[0]!))) { add(nsGroup(parts[0]!), 'scenario packages', v); continue; }

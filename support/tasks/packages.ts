@@ -40,7 +40,10 @@ export async function createFromFiles(world: QuiltWorld, persona: PersonaRole, f
   ownPackage(world, name);
   remember(world, await world.registry(persona).create(name, {
     entries: paths.map((p) => ({ logicalKey: basename(p), source: world.uri(p) })),
-    message: message ?? null,
+    // A message of the scenario's own when the feature gives none: a top hash does not cover physical
+    // keys, so two scenarios publishing equal files would otherwise share one manifest object (and
+    // any reader caching it by hash would see the other scenario's — soon deleted — files).
+    message: message ?? `published by scenario ${world.scenarioId}`,
     ...(userMeta !== undefined ? { userMeta } : {}),
   }), Object.fromEntries(paths.map((p) => [basename(p), world.key(p)])));
 }
@@ -48,7 +51,7 @@ export async function createFromFiles(world: QuiltWorld, persona: PersonaRole, f
 export async function addFiles(world: QuiltWorld, persona: PersonaRole, featureName: string, paths: string[]): Promise<void> {
   const name = world.packageName(featureName);
   const before = world.memory.pushes.filter((p) => p.name === name).at(-1)?.request;
-  remember(world, await world.registry(persona).update(name, { set: paths.map((p) => ({ logicalKey: basename(p), source: world.uri(p) })), message: `added ${paths.map(basename).join(', ')}` }),
+  remember(world, await world.registry(persona).update(name, { set: paths.map((p) => ({ logicalKey: basename(p), source: world.uri(p) })), message: `added ${paths.map(basename).join(', ')} (scenario ${world.scenarioId})` }),
     before ? { ...before, ...Object.fromEntries(paths.map((p) => [basename(p), world.key(p)])) } : undefined);
 }
 

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { searchCatalog, type SearchRequest, type SearchResult } from '../domain/search.js';
+import { quilt3Oracle } from '../oracles/quilt3.js';
 import { eventually } from '../eventually.js';
 import { catalogObjectUrl, catalogPackageUrl, catalogRevisionUrl } from '@quilt-e2e/quilt-js';
 import { checkBucketAccess } from '../domain/access.js';
@@ -85,8 +86,8 @@ export async function expectFoundPackageBrowses(world: QuiltWorld, persona: Pers
   const name = world.packageName(featureName);
   const hit = world.memory.searchResults.find((r) => r.packageName === name)!;
   const rev = await world.registry(persona).browse(hit.packageName!, hit.hash!);
-  const pushed = world.memory.pushes.filter((p) => p.name === name).at(-1)!.revision;
-  expect(rev.entries.map((e) => [e.logicalKey, e.size])).to.deep.equal(pushed.entries.map((e) => [e.logicalKey, e.size]));
+  const pushed = await quilt3Oracle(world.target).browse(name, world.memory.pushes.filter((p) => p.name === name).at(-1)!.hash);
+  expect(rev.entries.map((e) => [e.logicalKey, e.size]).sort(), 'the revision found vs the one published, as quilt3 reads it').to.deep.equal(pushed.entries.map((e) => [e.logicalKey, e.size]).sort());
   await expectPageShows(world, persona, catalogRevisionUrl(world.target.catalog!.catalogUrl, hit.bucket, name, hit.hash!), hit.hash!);
 }
 

@@ -12,17 +12,23 @@ import {
 } from '../sql/index.js';
 import { barChart, barHeights, renderSvg } from '../domain/charts.js';
 import { attempt } from './errors.js';
-import { formatS3Url, type PackageRevision } from '@quilt-e2e/quilt-js';
 import { ownPackage, remember } from './packages.js';
 import { timed } from './performance.js';
 import { eventually } from '../eventually.js';
+import { quilt3Oracle, type Quilt3Package } from '../oracles/quilt3.js';
 
-/** The text of a package entry, read (as Rita) from exactly the object version the manifest names. */
-async function readEntry(world: QuiltWorld, rev: PackageRevision, logicalKey: string): Promise<string> {
-  const loc = rev.location(logicalKey);
-  if (loc.scheme !== 's3') throw new Error(`${logicalKey} is not in S3 but at ${rev.file(logicalKey).physicalKey}`);
-  return Buffer.from(await world.objects('reader').bytes(formatS3Url(loc))).toString('utf8');
+/** A package's latest revision as the real quilt3 reads it (the oracle of every SQL check). */
+const latestByQuilt3 = (world: QuiltWorld, name: string): Promise<Quilt3Package> => quilt3Oracle(world.target).browse(name);
+
+/** The text of a package entry, read (as Rita, plain S3) from exactly the object version quilt3 says the manifest names. */
+async function readEntry(world: QuiltWorld, rev: Quilt3Package, logicalKey: string): Promise<string> {
+  const e = rev.entries.find((x) => x.logicalKey === logicalKey);
+  if (!e) throw new Error(`${logicalKey} is not in ${rev.name}@${rev.topHash.slice(0, 10)}`);
+  if (!e.physicalKey.startsWith('s3://')) throw new Error(`${logicalKey} is not in S3 but at ${e.physicalKey}`);
+  return Buffer.from(await world.objects('reader').bytes(e.physicalKey)).toString('utf8');
 }
+
+const logicalKeys = (rev: Quilt3Package): string[] => rev.entries.map((e) => e.logicalKey);
 
 const TABULATOR_CONFIGS: Record<string, string> = { 'the per-tissue CSV files of the genomics package': GENOMICS_TABULATOR_CSV };
 
@@ -86,17 +92,17 @@ function tabulatorTable(world: QuiltWorld, name: string): string {
  */
 export async function expectTabulatorFollowsPackage(world: QuiltWorld, name: string, featurePackage: string, deadlineMs: number): Promise<void> {
   const pkg = world.packageName(featurePackage);
-  const rev = await world.registry('reader').browse(pkg);
+  const rev = await latestByQuilt3(world, pkg);
   const expected: string[] = [];
-  for (const lk of rev.logicalKeys.filter((k) => /^[^/]+\.csv$/.test(k))) {
+  for (const lk of logicalKeys(rev).filter((k) => /^[^/]+\.csv$/.test(k))) {
     for (const rec of parseCsv(await readEntry(world, rev, lk), { columns: true, skip_empty_lines: true }) as Record<string, string>[]) {
-      expected.push(JSON.stringify([rec.sample_id, rec.tissue, Number(rec.reads), pkg, lk, rev.hash]));
+      expected.push(JSON.stringify([rec.sample_id, rec.tissue, Number(rec.reads), pkg, lk, rev.topHash]));
     }
   }
   expected.sort();
   await eventually(async () => {
     const q = await world.sql().engine.run(`SELECT sample_id, tissue, reads, "$pkg_name", "$logical_key", "$top_hash" FROM ${tabulatorTable(world, name)}`, { deadlineMs: 60_000 });
-    expect(q.rows.map((r) => JSON.stringify(r)).sort(), `rows of ${name} (latest revision ${rev.hash.slice(0, 10)} of ${pkg})`).to.deep.equal(expected);
+    expect(q.rows.map((r) => JSON.stringify(r)).sort(), `rows of ${name} (latest revision ${rev.topHash.slice(0, 10)} of ${pkg})`).to.deep.equal(expected);
   }, { timeoutMs: deadlineMs, what: `the Tabulator table ${name} showing the latest revision of ${featurePackage}` });
 }
 
@@ -105,19 +111,19 @@ export async function queryTabulator(world: QuiltWorld, name: string): Promise<v
 }
 
 /** What Tabulator should hold: every row of every matched file of the package's latest revision, read through the registry. */
-async function expectedGenomicsRows(world: QuiltWorld): Promise<{ rows: string[]; files: string[]; hash: string }> {
+async function expectedGenomicsRows(world: QuiltWorld): Promise<{ rows: string[]; files: string[]; hash: string; rev: Quilt3Package }> {
   const g = world.memory.genomics;
-  const rev = await world.registry('reader').browse(g.packageName);
-  const files = rev.logicalKeys.filter((k) => /^by-tissue\/[a-z]+\.csv$/.test(k));
+  const rev = await latestByQuilt3(world, g.packageName);
+  const files = logicalKeys(rev).filter((k) => /^by-tissue\/[a-z]+\.csv$/.test(k));
   const rows: string[] = [];
   for (const lk of files) {
     const text = await readEntry(world, rev, lk);
     // Parsed by an independent CSV library (csv-parse), not by the Tabulator under test.
     for (const rec of parseCsv(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[]) {
-      rows.push(JSON.stringify([rec.sample_id, rec.tissue, Number(rec.reads), g.packageName, lk, rev.hash]));
+      rows.push(JSON.stringify([rec.sample_id, rec.tissue, Number(rec.reads), g.packageName, lk, rev.topHash]));
     }
   }
-  return { rows: rows.sort(), files: files.sort(), hash: rev.hash };
+  return { rows: rows.sort(), files: files.sort(), hash: rev.topHash, rev };
 }
 
 export async function expectTabulatorMatchesFiles(world: QuiltWorld): Promise<void> {
@@ -130,10 +136,10 @@ export async function expectTabulatorMatchesFiles(world: QuiltWorld): Promise<vo
 
 export async function expectEntryTableListsFiles(world: QuiltWorld): Promise<void> {
   const expected = await expectedGenomicsRows(world);
-  const rev = await world.registry('reader').browse(world.memory.genomics.packageName);
+  const rev = expected.rev;
   const r = await runOverLiveData(world.sql().engine, `SELECT logical_key, size, hash_value FROM ${world.sql().metadataTable('entry')} WHERE top_hash = '${expected.hash}' AND regexp_like(logical_key, '^by-tissue/')`, { deadlineMs: 120_000 });
   const got = rowObjects<{ logical_key: string; size: number; hash_value: string }>(r).map((x) => [x.logical_key, Number(x.size), x.hash_value]).sort();
-  expect(got).to.deep.equal(expected.files.map((lk) => { const e = rev.file(lk); return [lk, e.size, e.hash.value]; }));
+  expect(got).to.deep.equal(expected.files.map((lk) => { const e = rev.entries.find((x) => x.logicalKey === lk)!; return [lk, e.size, e.hashValue]; }));
 }
 
 export async function sumReadsPerTissue(world: QuiltWorld, name: string, key = 'per tissue'): Promise<void> {
@@ -202,8 +208,8 @@ export async function publishDashboard(world: QuiltWorld, persona: PersonaRole, 
 }
 
 export async function expectDashboardHolds(world: QuiltWorld, featureName: string, files: string[]): Promise<void> {
-  const rev = await world.registry('reader').browse(world.packageName(featureName));
-  expect([...rev.logicalKeys].sort()).to.deep.equal([...files].sort());
+  const rev = await latestByQuilt3(world, world.packageName(featureName));
+  expect(logicalKeys(rev).sort()).to.deep.equal([...files].sort());
   const read = (lk: string): Promise<string> => readEntry(world, rev, lk);
   const chart = JSON.parse(await read('chart/reads_by_tissue.echarts.json')) as { option: { series: { data: number[] }[] } };
   expect(chart.option.series[0]!.data).to.deep.equal(world.memory.chart.option.series[0]!.data);

@@ -41,7 +41,15 @@ export class TabulatorRefresher {
   private async round(bucket: string): Promise<void> {
     const t0 = Date.now();
     try {
-      const results: TabulatorRefresh[] = await this.tabulator().refreshTables(bucket);
+      // Table by table: one broken config must not keep the others stale.
+      const tabulator = this.tabulator();
+      const results: TabulatorRefresh[] = [];
+      for (const table of await tabulator.listTables(bucket)) {
+        try { results.push(await tabulator.refreshTable(bucket, table)); } catch (e) {
+          this.stats.lastError = { at: new Date().toISOString(), message: (e as Error).message };
+          this.log(`tabulator: ${bucket}.${table} could not be refreshed: ${(e as Error).message.slice(0, 300)}`);
+        }
+      }
       const rebuilt = results.filter((r) => r.status !== 'fresh');
       this.stats.rebuilt += rebuilt.length;
       for (const r of rebuilt) this.log(`tabulator: ${r.view} ${r.status} (${r.files ?? 0} files of ${r.packages} packages) after a package change`);
