@@ -11,6 +11,8 @@ import { DEFAULT_PORTS, DEFAULT_TEST_BUCKET, LOOPBACK, PORT_VARIABLES, REGION, S
 import { createS3Client } from './s3-client.js';
 import { QuiltConflictError, QuiltError, QuiltManifestError, QuiltNotFoundError, QuiltServiceError, QuiltValidationError } from './errors.js';
 import { parseJson } from './json/parse.js';
+import { pythonDumps } from './json/python-dumps.js';
+import type { JsonValue } from './json/values.js';
 import { manifestOfFolder } from './local.js';
 import { Manifest } from './manifest.js';
 import { PackageRegistry } from './registry.js';
@@ -294,24 +296,41 @@ async function browseCommand(values: Values, name: string, io: Io): Promise<numb
   const path = str(values, 'path') ?? '';
   const node = rev.node(path);
   if (values.json) {
-    io.out(JSON.stringify(revisionJson(rev, node), null, 2));
+    io.out(losslessJson(revisionJson(rev, node)));
     return EXIT.ok;
   }
   io.out(`${rev.name}@${rev.hash}${rev.timestamp ? ` (timestamp ${rev.timestamp})` : ''}`);
   io.out(`message: ${JSON.stringify(rev.message)}`);
-  if (rev.userMeta !== undefined) io.out(`metadata: ${JSON.stringify(rev.userMeta)}`);
+  // As Python's json.dumps writes it: 1.0 stays 1.0, big integers and -0.0 are exact (JS numbers would not be).
+  if (rev.rawUserMeta !== undefined) io.out(`metadata: ${pythonDumps(rev.rawUserMeta, DISPLAY_STYLE)}`);
   io.out(`${rev.totalEntries} files, ${formatBytes(rev.totalBytes)}`);
   printTree(node, node.path === '' ? 0 : 1, io);
   return EXIT.ok;
+}
+
+/** Python's json.dumps defaults (", " and ": ", no sorting, non-ASCII kept) for showing metadata. */
+const DISPLAY_STYLE = { ensureAscii: false, sortKeys: false, compact: false, allowNan: true } as const;
+
+/** A raw manifest value inside a JSON document printed by losslessJson(): its numbers are written as the manifest has them. */
+class RawJson { constructor(readonly value: JsonValue) {} }
+
+/** JSON.stringify with RawJson values spliced in as compact lossless JSON text. */
+function losslessJson(doc: unknown): string {
+  const raws: string[] = [];
+  const text = JSON.stringify(doc, (_k, v: unknown) => {
+    if (v instanceof RawJson) { raws.push(pythonDumps(v.value, { ...DISPLAY_STYLE, compact: true })); return `\u0000raw${raws.length - 1}\u0000`; }
+    return v;
+  }, 2);
+  return text.replace(/"\\u0000raw(\d+)\\u0000"/g, (_m, i: string) => raws[Number(i)]!);
 }
 
 function revisionJson(rev: PackageRevision, node: TreeNode): unknown {
   const entries = rev.entries.filter((e) => node.path === '' || e.logicalKey === node.path || e.logicalKey.startsWith(node.path));
   return {
     name: rev.name, bucket: rev.bucket, hash: rev.hash, timestamp: rev.timestamp ?? null, message: rev.message,
-    userMeta: rev.userMeta ?? null, totalEntries: rev.totalEntries, totalBytes: rev.totalBytes,
+    userMeta: rev.rawUserMeta === undefined ? null : new RawJson(rev.rawUserMeta), totalEntries: rev.totalEntries, totalBytes: rev.totalBytes,
     path: node.path, size: node.size, files: node.files,
-    entries: entries.map((e) => ({ logicalKey: e.logicalKey, physicalKey: e.physicalKey, size: e.size, hash: e.hash, userMeta: rev.fileUserMeta(e.logicalKey) ?? null })),
+    entries: entries.map((e) => ({ logicalKey: e.logicalKey, physicalKey: e.physicalKey, size: e.size, hash: e.hash, userMeta: rev.rawFileUserMeta(e.logicalKey) === undefined ? null : new RawJson(rev.rawFileUserMeta(e.logicalKey)!) })),
   };
 }
 

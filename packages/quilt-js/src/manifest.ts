@@ -118,6 +118,11 @@ export class Manifest {
     return m === undefined ? undefined : toPlain(m);
   }
 
+  /** Package-level user metadata exactly as the manifest holds it (numbers keep their text: 1.0, -0.0, 12345678901234567890). */
+  get rawUserMeta(): JsonValue | undefined {
+    return this.header.get('user_meta');
+  }
+
   get workflow(): PlainJson | undefined {
     const w = this.header.get('workflow');
     return w === undefined ? undefined : toPlain(w);

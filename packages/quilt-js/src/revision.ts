@@ -106,6 +106,14 @@ export class PackageRevision {
   }
 
   /** An entry's user metadata as plain JS (undefined when it has none). */
+  /** An entry's user metadata exactly as the manifest holds it (lossless numbers). */
+  rawFileUserMeta(logicalKey: string): JsonValue | undefined {
+    return this.file(logicalKey).meta.get('user_meta');
+  }
+
+  /** Package-level user metadata exactly as the manifest holds it (lossless numbers). */
+  get rawUserMeta(): JsonValue | undefined { return this.manifest.rawUserMeta; }
+
   fileUserMeta(logicalKey: string): PlainJson | undefined {
     const m = this.file(logicalKey).meta.get('user_meta');
     return m === undefined ? undefined : toPlain(m);

@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { pyFloat } from '../src/json/values.js';
+import { parseJson } from '../src/json/parse.js';
 import { manifestOfFolder } from '../src/local.js';
 import { scratch } from './helpers.js';
 
-const BIN = fileURLToPath(new URL('../../bin/quilt-e2e.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/quilt-e2e.mjs', import.meta.url));
 
 interface Run { code: number; stdout: string; stderr: string }
 
@@ -76,6 +77,21 @@ describe('quilt-e2e package (offline)', () => {
 });
 
 describe('quilt-e2e package (against RGW)', () => {
+  test('browse shows package and file metadata exactly as the manifest holds it (1.0, big integers, -0.0)', async (t) => {
+    const s = await scratch(t);
+    const name = s.pkg('meta');
+    const meta = '{"float": 1.0, "big": 12345678901234567890, "neg0": -0.0, "small": 1e-05}';
+    await s.registry.create(name, { message: `meta ${s.id}`, userMeta: parseJson(meta), entries: [{ logicalKey: 'a.txt', content: 'a', meta: parseJson('{"scale": 2.50}') }] });
+    const text = await cli('package', 'browse', name);
+    assert.equal(text.code, 0, text.stderr);
+    assert.ok(text.stdout.includes(`metadata: ${meta}`), text.stdout);
+    const json = await cli('package', 'browse', name, '--json');
+    assert.equal(json.code, 0, json.stderr);
+    assert.ok(json.stdout.includes('"userMeta": {"float":1.0,"big":12345678901234567890,"neg0":-0.0,"small":1e-05}'), json.stdout);
+    assert.ok(json.stdout.includes('"userMeta": {"scale":2.5}'), json.stdout);
+    assert.doesNotThrow(() => JSON.parse(json.stdout), 'the --json output is still JSON');
+  });
+
   test('browse, diff, list, revisions, verify, and a verification mismatch', async (t) => {
     const s = await scratch(t);
     const name = s.pkg('cli');
