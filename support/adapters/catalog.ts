@@ -25,6 +25,8 @@ export interface S3CredentialsAnswer { AccessKeyId: string; SecretAccessKey: str
 export interface SearchParams { index: string; action?: 'search' | 'freeform'; query?: string; body?: unknown; size?: number; from?: number }
 export interface RawSearchResponse {
   took?: number;
+  /** The search engine stopped collecting at the request's own `timeout` (the hits are partial). */
+  timed_out?: boolean;
   hits: { total: number | { value: number; relation?: string }; hits: { _index: string; _id: string; _score: number | null; _source?: Record<string, unknown> }[] };
 }
 
