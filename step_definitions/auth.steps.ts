@@ -9,6 +9,10 @@ When('{persona} exchanges her/his catalog token for S3 credentials', async funct
   await auth.exchangeToken(this, persona);
 });
 
+Then('with those credentials S3 refuses to write to the test bucket', async function (this: QuiltWorld) {
+  await auth.expectExchangedMayNotWrite(this);
+});
+
 Then('those credentials read {string} from S3, byte for byte', async function (this: QuiltWorld, path: string) {
   await auth.readWithExchanged(this, path);
 });

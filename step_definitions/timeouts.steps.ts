@@ -23,14 +23,6 @@ When('{persona} runs an expensive search with a deadline of {duration}', async f
   await timeouts.searchWithin(this, persona, ms);
 });
 
-When('{persona} runs an expensive search that the search engine must stop after {duration}', async function (this: QuiltWorld, persona: PersonaRole, ms: number) {
-  await timeouts.searchWithServerTimeout(this, persona, ms);
-});
-
-Then('the search engine stops it and answers, marking the answer as timed out', function (this: QuiltWorld) {
-  timeouts.expectServerTimedOut(this, 5000);
-});
-
 Then('the search is abandoned at its deadline of {duration} with a timeout error that suggests what to do', function (this: QuiltWorld, ms: number) {
   timeouts.expectTimedOut(this, ms, 2000);
 });

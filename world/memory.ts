@@ -18,7 +18,7 @@ import type { AccessReport } from '../support/domain/access.js';
 import type { Chart } from '../support/domain/charts.js';
 import type { Listing, ObjectInfo, ObjectLink, ObjectText } from '../support/domain/objects.js';
 import type { SearchAnswer as CatalogSearchAnswer, SearchRequest, SearchResult } from '../support/domain/search.js';
-import type { ConstructAnswer, PageAnswer, RawSearchResponse, S3CredentialsAnswer } from '../support/adapters/catalog.js';
+import type { ConstructAnswer, PageAnswer, S3CredentialsAnswer } from '../support/adapters/catalog.js';
 import type { SearchAnswer } from '../support/adapters/search-engine.js';
 import type { PersonaRole } from '../support/target.js';
 import type { GenomicsFixture, LargeTableFixture, QueryColumn, QueryResult } from '../support/sql/index.js';
@@ -50,7 +50,6 @@ export interface ScenarioNotes {
   text: ObjectText;
   searchIndex: string;
   searchAnswer: SearchAnswer;
-  searchAnswerRaw: RawSearchResponse;
   sqlResult: TrinoResult;
   revision: PackageRevision;
   diff: PackageDiff;
@@ -89,7 +88,6 @@ const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
   text: ['the bytes it read', 'When Rita reads the first 100 bytes of "data/file1.csv"'],
   searchIndex: ['the search index it made', 'Given a fresh search index holding these documents:'],
   searchAnswer: ['the search engine\'s answer', 'When Dana searches that index for "genomics"'],
-  searchAnswerRaw: ['the catalog\'s raw search answer', 'When Rita runs an expensive search that the search engine must stop after 1 millisecond'],
   sqlResult: ['the SQL result', 'When Dana asks SQL for the number of samples and their total reads in "samples"'],
   revision: ['the package revision it browsed', 'When Dana browses the package "test/lifecycle"'],
   diff: ['the comparison of two revisions', 'When Dana compares the latest revision of "test/lifecycle" with the previous one'],

@@ -17,6 +17,11 @@ Feature: One identity, carried through the whole platform
     And the registry knows Dana by her own identity and shows her the test bucket
     And Dana finds "auth/note.txt" through the catalog search
 
+  Scenario: Rita's catalog token gives her own S3 credentials: they read but may not write
+    When Rita exchanges her catalog token for S3 credentials
+    Then those credentials read "auth/note.txt" from S3, byte for byte
+    And with those credentials S3 refuses to write to the test bucket
+
   Scenario Outline: A bad token is refused at every entry point
     When a caller presents "<token>" to the catalog
     Then GraphQL, the search API and the credentials endpoint all answer 401

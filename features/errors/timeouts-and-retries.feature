@@ -18,12 +18,6 @@ Feature: Deadlines are kept, and only failures that may pass are retried
     Then the search is abandoned at its deadline of 5 milliseconds with a timeout error that suggests what to do
     And an ordinary search by Rita still answers right away
 
-  @search @catalog
-  Scenario: A search the search engine stops at its own timeout answers, marked as timed out
-    Given the test bucket holds a folder of 10,000 small files, made once per stack
-    When Rita runs an expensive search that the search engine must stop after 1 millisecond
-    Then the search engine stops it and answers, marking the answer as timed out
-
   @search @catalog @serial @local-only
   Scenario: A search while the catalog restarts succeeds after retries with backoff
     Given the catalog has just been stopped and is starting again

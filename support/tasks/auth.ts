@@ -29,6 +29,24 @@ export async function readWithExchanged(world: QuiltWorld, path: string): Promis
   } finally { s3.destroy(); }
 }
 
+/**
+ * The exchanged credentials are the persona's own, as the storage itself judges them: a write with
+ * them into the scenario's folder is refused by S3 (AccessDenied) for a reader — another user's
+ * keys (the bucket owner's) would be allowed to write.
+ */
+export async function expectExchangedMayNotWrite(world: QuiltWorld): Promise<void> {
+  const c = world.memory.exchanged;
+  const s3 = createS3Client({ ...world.target.s3, credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}) } });
+  const key = world.key('auth/written-with-exchanged-credentials.txt');
+  world.ledger.register(`s3://${world.bucket}/${key}`, async () => { await world.objects('admin').purgePrefix(world.bucket, key); });
+  let error: unknown;
+  try {
+    await new ObjectStore(s3).put(world.bucket, [{ key, body: 'must not be written' }]);
+  } catch (e) { error = e; } finally { s3.destroy(); }
+  expect(error, 'S3 let the exchanged credentials write: they are not the reader\'s own').to.be.instanceOf(Error);
+  expect(`${(error as { code?: string }).code ?? ''} ${(error as Error).name} ${(error as Error).message}`).to.match(/AccessDenied/);
+}
+
 export async function expectIdentity(world: QuiltWorld, persona: PersonaRole): Promise<void> {
   const me = await world.catalog(persona).graphql<{ me: { name: string } }>('query { me { name } }');
   const expected = world.target.minting?.users[persona];

@@ -43,25 +43,6 @@ export async function searchWithin(world: QuiltWorld, persona: PersonaRole, dead
   world.memory.elapsedMs = Date.now() - started;
 }
 
-/**
- * The same expensive search, but the deadline travels with the request ("timeout" in the search
- * body) and the search engine itself stops: the answer comes back, marked timed out.
- */
-export async function searchWithServerTimeout(world: QuiltWorld, persona: PersonaRole, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  world.memory.searchAnswerRaw = await world.catalog(persona).search({
-    index: world.bucket, action: 'freeform', size: 1000,
-    body: { timeout: `${timeoutMs}ms`, query: { query_string: { query: EXPENSIVE, analyze_wildcard: true, fields: ['content', 'key_text'] } } },
-  });
-  world.memory.elapsedMs = Date.now() - started;
-}
-
-export function expectServerTimedOut(world: QuiltWorld, slackMs: number): void {
-  const r = world.memory.searchAnswerRaw;
-  expect(r.timed_out, `the search engine's own timeout stopped the search (took ${r.took} ms)`).to.equal(true);
-  expect(world.memory.elapsedMs, 'the answer came back right after the timeout').to.be.at.most(slackMs);
-}
-
 export async function expectSearchAnswers(world: QuiltWorld, persona: PersonaRole): Promise<void> {
   const r = await searchCatalog(world.catalog(persona), { query: 'genomics', scope: 'file', bucket: world.bucket, limit: 5 });
   expect(r.results.length).to.be.greaterThan(0);
