@@ -41,6 +41,10 @@ Then('the catalog refuses the search with {int}, because she/he may not read the
   auth.expectRefusal(this, status);
 });
 
+Then('the catalog publishes {string}, and quilt3 reads exactly those files from it, with their sizes and hashes', async function (this: QuiltWorld, name: string) {
+  await auth.expectPublishedAsGiven(this, name);
+});
+
 When('{persona} publishes the package {string} through the catalog from {string}', async function (this: QuiltWorld, persona: PersonaRole, name: string, files: string) {
   await auth.publishThroughCatalog(this, persona, name, splitList(files));
 });

@@ -74,6 +74,8 @@ export interface ScenarioNotes {
   largeTable: LargeTableFixture;
   svg: string;
   construct: ConstructAnswer;
+  /** What a publish through the catalog asked for: logical key → key of the uploaded file. */
+  constructRequest: Record<string, string>;
   node: TreeNode;
   access: AccessReport;
 }
@@ -111,6 +113,7 @@ const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
   largeTable: ['the large table fixture', 'Given a table of at least 10,000 rows exists, made once per stack'],
   svg: ['the rendered chart', 'When Rita charts the reads per tissue of "samples" as a bar chart'],
   construct: ['the catalog\'s answer to packageConstruct', 'When Dana publishes the package "test/catalog" through the catalog from "data/file1.csv"'],
+  constructRequest: ['what was published through the catalog', 'When Dana publishes the package "test/catalog" through the catalog from "data/file1.csv"'],
   node: ['the folder it browsed', 'When Rita browses the deepest folder of "test/deep", 12 levels down'],
   access: ['the access report', 'When Rita checks what she may do in the test bucket'],
 };

@@ -11,6 +11,10 @@ Feature: Package lifecycle
       | file2.csv | col1,col2\n3,4\n |
       | file3.csv | col1,col2\n5,6\n |
 
+  Scenario: A package published through the registry's GraphQL holds exactly the files given
+    When Dana publishes the package "test/via-catalog" through the catalog from "data/file1.csv, data/file2.csv"
+    Then the catalog publishes "test/via-catalog", and quilt3 reads exactly those files from it, with their sizes and hashes
+
   Scenario: A package created from files in S3 can be browsed with its files, sizes, message and metadata
     When Dana creates the package "test/lifecycle" from "data/file1.csv, data/file2.csv" with the message "first revision" and the metadata:
       """
