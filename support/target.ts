@@ -54,18 +54,21 @@ function keysFromEnv(env: NodeJS.ProcessEnv, prefix: string): PersonaAccess | un
   return { credentials: { accessKeyId: id, secretAccessKey: secret, ...(env[`${prefix}_SESSION_TOKEN`] ? { sessionToken: env[`${prefix}_SESSION_TOKEN`] } : {}) } };
 }
 
+/** HS256 tokens minted with an independent JWT library (jsonwebtoken), never the catalog's own code. */
+function hs256Minter(secret: string, issuer: string | undefined, audience: string | undefined): TokenMinting['mint'] {
+  return (user, o = {}) => {
+    const now = Math.floor(Date.now() / 1000);
+    return jwt.sign({ sub: user, ...(issuer ? { iss: issuer } : {}), ...(audience ? { aud: audience } : {}), iat: now, exp: now + (o.expiresInSeconds ?? 3600), jti: randomUUID() },
+      o.secret ?? secret, { algorithm: 'HS256', noTimestamp: true });
+  };
+}
+
 export function loadTarget(env: NodeJS.ProcessEnv = process.env): TargetConfig {
   const kind = (env.QUILT_E2E_TARGET ?? 'local').toLowerCase();
   if (kind === 'local') {
     const stack = loadStackConfig(env);
-    const secret = env.QUILT_E2E_JWT_SECRET;
     const minting: TokenMinting = {
-      // Minted with an independent JWT library (jsonwebtoken), not the catalog's own code.
-      mint: (user, o = {}) => {
-        const now = Math.floor(Date.now() / 1000);
-        return jwt.sign({ sub: user, iss: env.QUILT_E2E_JWT_ISSUER ?? DEFAULT_JWT_ISSUER, aud: env.QUILT_E2E_JWT_AUDIENCE ?? DEFAULT_JWT_AUDIENCE, iat: now, exp: now + (o.expiresInSeconds ?? 3600), jti: randomUUID() },
-          o.secret ?? secret ?? DEFAULT_JWT_SECRET, { algorithm: 'HS256', noTimestamp: true });
-      },
+      mint: hs256Minter(env.QUILT_E2E_JWT_SECRET ?? DEFAULT_JWT_SECRET, env.QUILT_E2E_JWT_ISSUER ?? DEFAULT_JWT_ISSUER, env.QUILT_E2E_JWT_AUDIENCE ?? DEFAULT_JWT_AUDIENCE),
       users: { admin: stack.s3Users.admin.uid, reader: stack.s3Users.reader.uid, outsider: stack.s3Users.outsider.uid },
     };
     const persona = (role: PersonaRole): PersonaAccess => ({
@@ -84,11 +87,19 @@ export function loadTarget(env: NodeJS.ProcessEnv = process.env): TargetConfig {
     };
   }
   if (kind === 'quilt') {
+    // With PLATFORM_TEST_JWT_SECRET the suite mints the personas' tokens (and the expired and forged
+    // ones of the auth scenarios) itself: users QUILT_E2E_<ROLE>_USER, issuer/audience as the stack checks them.
+    const secret = env.PLATFORM_TEST_JWT_SECRET;
+    const minting: TokenMinting | undefined = secret ? {
+      mint: hs256Minter(secret, env.PLATFORM_TEST_JWT_ISSUER, env.PLATFORM_TEST_JWT_AUDIENCE),
+      users: { admin: env.QUILT_E2E_ADMIN_USER ?? 'admin', reader: env.QUILT_E2E_READER_USER ?? 'reader', outsider: env.QUILT_E2E_OUTSIDER_USER ?? 'outsider' },
+    } : undefined;
+    const tokenOf = (role: PersonaRole, given: string | undefined): string | undefined => given ?? minting?.mint(minting.users[role]);
     const withToken = (access: PersonaAccess | undefined, token: string | undefined): PersonaAccess | undefined =>
       access || token ? { ...(access ?? {}), ...(token ? { token } : {}) } : undefined;
-    const admin = withToken(keysFromEnv(env, 'QUILT_E2E_ADMIN') ?? {}, env.PLATFORM_TEST_JWT_TOKEN ?? env.QUILT_E2E_ADMIN_JWT);
-    const reader = withToken(keysFromEnv(env, 'QUILT_E2E_READER'), env.QUILT_E2E_READER_JWT);
-    const outsider = withToken(keysFromEnv(env, 'QUILT_E2E_OUTSIDER'), env.QUILT_E2E_OUTSIDER_JWT);
+    const admin = withToken(keysFromEnv(env, 'QUILT_E2E_ADMIN') ?? {}, tokenOf('admin', env.PLATFORM_TEST_JWT_TOKEN ?? env.QUILT_E2E_ADMIN_JWT));
+    const reader = withToken(keysFromEnv(env, 'QUILT_E2E_READER'), tokenOf('reader', env.QUILT_E2E_READER_JWT));
+    const outsider = withToken(keysFromEnv(env, 'QUILT_E2E_OUTSIDER'), tokenOf('outsider', env.QUILT_E2E_OUTSIDER_JWT));
     const registryUrl = env.QUILT_REGISTRY_URL;
     const catalogUrl = env.QUILT_CATALOG_URL;
     if ((registryUrl === undefined) !== (catalogUrl === undefined)) {
@@ -97,8 +108,10 @@ export function loadTarget(env: NodeJS.ProcessEnv = process.env): TargetConfig {
     return {
       kind: 'quilt',
       bucket: required(env, 'QUILT_TEST_BUCKET', 'my-quilt-test-bucket'),
-      s3: { region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1' },
+      // An S3 endpoint (AWS_ENDPOINT_URL_S3) means path-style addressing (createS3Client), as for RGW or a VPC endpoint.
+      s3: { region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1', ...(env.AWS_ENDPOINT_URL_S3 ? { endpoint: env.AWS_ENDPOINT_URL_S3 } : {}) },
       personas: { ...(admin ? { admin } : {}), ...(reader ? { reader } : {}), ...(outsider ? { outsider } : {}) },
+      ...(minting ? { minting } : {}),
       ...(registryUrl && catalogUrl ? { catalog: { registryUrl: registryUrl.replace(/\/$/, ''), catalogUrl: catalogUrl.replace(/\/$/, '') } } : {}),
     };
   }
