@@ -26,6 +26,8 @@ interface ScenarioOutcome { name: string; uri: string; status: 'passed' | 'faile
 interface RunOutcome { fault: Fault | 'control'; seconds: number; scenarios: ScenarioOutcome[] }
 
 const config = loadStackConfig();
+/** One suite run takes 2–3.5 min on 2 cores; a run still going after this is stopped. */
+const RUN_DEADLINE_MS = 15 * 60_000;
 const quiet = { info: () => undefined };
 const args = process.argv.slice(2);
 const faultArg = args.indexOf('--faults') >= 0 ? args[args.indexOf('--faults') + 1] : undefined;
@@ -79,7 +81,9 @@ async function run(fault: Fault | 'control'): Promise<RunOutcome> {
       env: { ...process.env, QUILT_E2E_NO_AUTO_UP: '1', QUILT_E2E_MESSAGES: out, QUILT_E2E_EXPECT_FAULT: fault === 'control' ? '' : fault, QUILT_E2E_PLATFORM_FAULT: '' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    child.once('exit', () => resolve());
+    // A run hung on a broken platform must not stall the matrix: its record so far is what counts.
+    const deadline = setTimeout(() => { process.stderr.write(`mutation: the ${fault} run took over ${RUN_DEADLINE_MS / 60_000} min; stopped\n`); child.kill('SIGKILL'); }, RUN_DEADLINE_MS);
+    child.once('exit', () => { clearTimeout(deadline); resolve(); });
   });
   return { fault, seconds: (Date.now() - t0) / 1000, scenarios: outcomes(out) };
 }

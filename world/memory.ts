@@ -55,7 +55,6 @@ export interface ScenarioNotes {
   diff: PackageDiff;
   /** The error a refused attempt failed with; undefined after an attempt that succeeded. */
   error: Error | undefined;
-  attemptStartedAt: Date;
   infos: ObjectInfo[];
   exchanged: S3CredentialsAnswer;
   presentedToken: string;
@@ -93,8 +92,7 @@ const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
   sqlResult: ['the SQL result', 'When Dana asks SQL for the number of samples and their total reads in "samples"'],
   revision: ['the package revision it browsed', 'When Dana browses the package "test/lifecycle"'],
   diff: ['the comparison of two revisions', 'When Dana compares the latest revision of "test/lifecycle" with the previous one'],
-  error: ['the outcome of an attempt', 'When Dana tries to create a package named "test/name/with/too/many/slashes" from "data/file1.csv"'],
-  attemptStartedAt: ['when the attempt started', 'When Dana tries to create a package named "test/name/with/too/many/slashes" from "data/file1.csv"'],
+  error: ['the outcome of an attempt', 'When Dana asks the registry to publish "test/name/with/too/many/slashes" from "data/file1.csv"'],
   infos: ['the details of several objects', 'When Rita looks up the details of 100 of those files at once, 10 at a time'],
   exchanged: ['the S3 credentials it was given', 'When Rita exchanges her catalog token for S3 credentials'],
   presentedToken: ['the token presented', 'When a caller presents "an expired token" to the catalog'],
@@ -137,9 +135,4 @@ export function scenarioMemory(): ScenarioMemory {
       return Reflect.get(target, key, receiver);
     },
   });
-}
-
-/** Whether an earlier step left this note (reading a missing one throws NoEarlierStepError). */
-export function hasNote(memory: ScenarioMemory, note: keyof ScenarioNotes): boolean {
-  return Reflect.has(memory, note);
 }

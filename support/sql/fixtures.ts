@@ -201,15 +201,18 @@ parser:
   format: csv
 `;
 
-/** A Tabulator config over the genomics fixture's Parquet file. */
-export const GENOMICS_TABULATOR_PARQUET = `schema:
+/** The columns of the samples data (sample_id, tissue, reads) as a Tabulator schema. */
+export const SAMPLES_TABULATOR_SCHEMA = `schema:
   - name: sample_id
     type: STRING
   - name: tissue
     type: STRING
   - name: reads
     type: BIGINT
-source:
+`;
+
+/** A Tabulator config over the genomics fixture's Parquet file. */
+export const GENOMICS_TABULATOR_PARQUET = `${SAMPLES_TABULATOR_SCHEMA}source:
   type: quilt-packages
   package_name: ^fixtures/genomics$
   logical_key: ^samples\\.parquet$

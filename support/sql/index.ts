@@ -11,7 +11,7 @@ export {
 export { TrinoQueryEngine, type TrinoEngineOptions } from './trino-engine.js';
 export { AthenaQueryEngine, athenaValue, type AthenaEngineOptions } from './athena-engine.js';
 export {
-  FIXTURE_PREFIX, GENOMICS_PACKAGE, GENOMICS_SAMPLE_COUNT, GENOMICS_TABULATOR_CSV, GENOMICS_TABULATOR_PARQUET, LARGE_TABLE_PACKAGE,
+  FIXTURE_PREFIX, GENOMICS_PACKAGE, GENOMICS_SAMPLE_COUNT, GENOMICS_TABULATOR_CSV, GENOMICS_TABULATOR_PARQUET, SAMPLES_TABULATOR_SCHEMA, LARGE_TABLE_PACKAGE,
   LARGE_TABLE_ROWS, TISSUES, ensureGenomicsFixture, ensureLargeTableFixture, genomicsSamples, largeTableCsv, largeTableRow, samplesCsv,
   type FixtureOptions, type GenomicsFixture, type GenomicsSample, type LargeTableFixture, type LargeTableRow,
 } from './fixtures.js';

@@ -121,7 +121,6 @@ export function expectRefusal(world: QuiltWorld, status: number): void {
 /** Publishes a package through the catalog's GraphQL (packageConstruct) from files of the scenario. */
 export async function publishThroughCatalog(world: QuiltWorld, persona: PersonaRole, featureName: string, paths: string[]): Promise<void> {
   const name = world.packageName(featureName);
-  world.memory.attemptStartedAt = new Date();
   ownPackage(world, name);
   const entries = paths.map((p) => ({ logicalKey: p.slice(p.lastIndexOf('/') + 1), physicalKey: world.uri(p) }));
   world.memory.construct = await world.catalog(persona).packageConstruct({ bucket: world.bucket, name, message: `published through the catalog (scenario ${world.scenarioId})` }, entries);

@@ -39,7 +39,7 @@ async function truth(world: QuiltWorld, featureName: string): Promise<PackageVie
     expect(q.entries.map((e) => e.logicalKey).sort(), 'the files of the revision, as quilt3 reads them').to.deep.equal(Object.keys(asked).sort());
     for (const e of q.entries) {
       const bytes = world.memory.seeded.get(asked[e.logicalKey]!);
-      if (!bytes) continue;
+      if (!bytes) throw new Error(`${e.logicalKey} was published from ${asked[e.logicalKey]}, which no earlier step of this scenario uploaded`);
       expect({ size: e.size, hash: e.hashValue }, `${e.logicalKey}: size and sha2-256-chunked of the bytes uploaded`).to.deep.equal({ size: bytes.length, hash: chunkedSha256(bytes) });
     }
   }

@@ -36,7 +36,6 @@ export async function tryConstruct(world: QuiltWorld, persona: PersonaRole, feat
   const name = world.packageName(featureName);
   ownPackage(world, name);
   const asGiven = (f: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(f) || !f.includes('/');
-  world.memory.attemptStartedAt = new Date();
   await attempt(world, async () => {
     world.memory.construct = await world.catalog(persona).packageConstruct({ bucket, name, message: 'an attempt that should be refused' },
       entries.map((e) => ({ logicalKey: e.logicalKey ?? e.file.slice(e.file.lastIndexOf('/') + 1), physicalKey: asGiven(e.file) ? e.file : world.uri(e.file), ...(e.hash ? { hash: e.hash } : {}) })));

@@ -8,7 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import {
-  ensureGenomicsFixture, ensureLargeTableFixture, GENOMICS_TABULATOR_CSV, LARGE_TABLE_ROWS, QueryTimeoutError, rowObjects, runOverLiveData,
+  ensureGenomicsFixture, ensureLargeTableFixture, GENOMICS_TABULATOR_CSV, LARGE_TABLE_ROWS, SAMPLES_TABULATOR_SCHEMA, QueryTimeoutError, rowObjects, runOverLiveData,
 } from '../sql/index.js';
 import { barChart, barHeights, renderSvg } from '../domain/charts.js';
 import { attempt } from './errors.js';
@@ -46,14 +46,7 @@ export async function setUpTabulatorTable(world: QuiltWorld, persona: PersonaRol
 /** A Tabulator table over every top-level CSV file (sample_id, tissue, reads, with a header line) of one package of the scenario. */
 export async function setUpTabulatorTableOverPackage(world: QuiltWorld, persona: PersonaRole, name: string, featurePackage: string): Promise<void> {
   const pkg = world.packageName(featurePackage).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  await setTabulatorConfig(world, persona, name, `schema:
-  - name: sample_id
-    type: STRING
-  - name: tissue
-    type: STRING
-  - name: reads
-    type: BIGINT
-source:
+  await setTabulatorConfig(world, persona, name, `${SAMPLES_TABULATOR_SCHEMA}source:
   type: quilt-packages
   package_name: ^${pkg}$
   logical_key: ^[^/]+\\.csv$

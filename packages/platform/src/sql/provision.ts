@@ -25,14 +25,10 @@ export async function provisionSql(out: { info(message: string): void } = { info
     for (const schema of [TABULATOR_INTERNAL_SCHEMA, tabulator.schema(bucket)]) {
       await trino.query(`CREATE SCHEMA IF NOT EXISTS ${qualified(TRINO_CATALOG, schema)}`, { deadlineMs: 60_000 });
     }
-    for (const table of await tabulator.listTables(bucket)) {
-      try {
-        const r = await tabulator.refreshTable(bucket, table);
-        if (r.status !== 'fresh') out.info(`sql: Tabulator table ${r.view} ${r.status} (${r.files ?? 0} files of ${r.packages} packages)`);
-      } catch (e) {
-        // One broken table config must not stop the stack; it fails again, with its reason, when queried.
-        out.info(`sql: Tabulator table ${table} of s3://${bucket} could not be refreshed: ${(e as Error).message}`);
-      }
+    // One broken table config must not stop the stack; it fails again, with its reason, when queried.
+    for (const r of await tabulator.refreshTables(bucket)) {
+      if (r.status === 'failed') out.info(`sql: Tabulator table ${r.table} of s3://${bucket} could not be refreshed: ${r.error.message}`);
+      else if (r.status !== 'fresh') out.info(`sql: Tabulator table ${r.view} ${r.status} (${r.files ?? 0} files of ${r.packages} packages)`);
     }
   } finally {
     s3.destroy();

@@ -41,16 +41,13 @@ export class TabulatorRefresher {
   private async round(bucket: string): Promise<void> {
     const t0 = Date.now();
     try {
-      // Table by table: one broken config must not keep the others stale.
-      const tabulator = this.tabulator();
-      const results: TabulatorRefresh[] = [];
-      for (const table of await tabulator.listTables(bucket)) {
-        try { results.push(await tabulator.refreshTable(bucket, table)); } catch (e) {
-          this.stats.lastError = { at: new Date().toISOString(), message: (e as Error).message };
-          this.log(`tabulator: ${bucket}.${table} could not be refreshed: ${(e as Error).message.slice(0, 300)}`);
-        }
+      const results = await this.tabulator().refreshTables(bucket);
+      for (const r of results) {
+        if (r.status !== 'failed') continue;
+        this.stats.lastError = { at: new Date().toISOString(), message: r.error.message };
+        this.log(`tabulator: ${bucket}.${r.table} could not be refreshed: ${r.error.message.slice(0, 300)}`);
       }
-      const rebuilt = results.filter((r) => r.status !== 'fresh');
+      const rebuilt = results.filter((r): r is TabulatorRefresh => r.status === 'rebuilt' || r.status === 'removed');
       this.stats.rebuilt += rebuilt.length;
       for (const r of rebuilt) this.log(`tabulator: ${r.view} ${r.status} (${r.files ?? 0} files of ${r.packages} packages) after a package change`);
     } catch (e) {

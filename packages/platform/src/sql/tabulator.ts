@@ -101,6 +101,9 @@ export interface TabulatorOptions {
   deadlineMs?: number;
 }
 
+/** A table refreshTables() could not refresh, with the reason. */
+export interface TabulatorRefreshFailure { bucket: string; table: string; status: 'failed'; error: Error }
+
 export interface TabulatorRefresh {
   bucket: string;
   table: string;
@@ -312,10 +315,14 @@ export class Tabulator {
     return this.serialized(`${bucket}/${table}`, () => this.refreshNow(bucket, table, options));
   }
 
-  /** Refreshes every table configured for the bucket. */
-  async refreshTables(bucket: string, options: { force?: boolean } = {}): Promise<TabulatorRefresh[]> {
+  /**
+   * Refreshes every table configured for the bucket, each on its own: a table that cannot be
+   * refreshed (a broken config, a file gone) is answered as `failed` and does not keep the others stale.
+   */
+  async refreshTables(bucket: string, options: { force?: boolean } = {}): Promise<Array<TabulatorRefresh | TabulatorRefreshFailure>> {
     const tables = await this.listTables(bucket);
-    return mapLimit(tables, 4, (t) => this.refreshTable(bucket, t, options));
+    return mapLimit(tables, 4, (table) => this.refreshTable(bucket, table, options)
+      .catch((e: unknown): TabulatorRefreshFailure => ({ bucket, table, status: 'failed', error: e instanceof Error ? e : new Error(String(e)) })));
   }
 
   /**
