@@ -21,6 +21,8 @@ export const DEFAULT_PORTS = {
   trino: 8080,
   /** The local Quilt catalog — QUILT_E2E_CATALOG_PORT */
   catalog: 3000,
+  /** The local Athena and Glue APIs (AWS JSON 1.1, one endpoint for both) — QUILT_E2E_ATHENA_PORT */
+  athena: 8090,
 } as const;
 
 /** The environment variable that overrides each port. */
@@ -31,6 +33,7 @@ export const PORT_VARIABLES = {
   opensearchTransport: 'QUILT_E2E_OPENSEARCH_TRANSPORT_PORT',
   trino: 'QUILT_E2E_TRINO_PORT',
   catalog: 'QUILT_E2E_CATALOG_PORT',
+  athena: 'QUILT_E2E_ATHENA_PORT',
 } as const;
 
 export const LOOPBACK = '127.0.0.1';
@@ -68,4 +71,23 @@ export const TRINO_USER = 'quilt-e2e';
 export const DEFAULT_SCRATCH_BUCKET = 'quilt-e2e-scratch';
 /** The Trino schema holding Tabulator's internal tables. */
 export const TABULATOR_INTERNAL_SCHEMA = 'quilt_e2e_tabulator';
+/** The Trino schema the stack's readiness probe scans (not a database for Athena clients). */
+export const TRINO_PROBE_SCHEMA = 'quilt_e2e_stack';
 
+
+/**
+ * The local stack's name, as a Quilt stack's CloudFormation name: Quilt derives the Tabulator data
+ * catalog ("<stack>-tabulator") and the user work group ("QuiltUserAthena-<stack>-NonManagedRoleWorkgroup") from it.
+ */
+export const STACK_NAME = 'quilt-e2e';
+/** Athena data catalogs of the local Athena API, and the Trino catalogs behind them (same Hive metastore). */
+export const ATHENA_DATA_CATALOGS = {
+  /** Glue's catalog: the package tables' database. */
+  glue: { name: 'AwsDataCatalog', trinoCatalog: 'awsdatacatalog' },
+  /** Quilt's Tabulator catalog: one database per bucket, one table per Tabulator table. */
+  tabulator: { name: 'quilt-e2e-tabulator', trinoCatalog: 'quilt-e2e-tabulator' },
+} as const;
+/** Athena work groups of the local Athena API (the first is Quilt's user work group). */
+export const ATHENA_WORKGROUPS = ['QuiltUserAthena-quilt-e2e-NonManagedRoleWorkgroup', 'primary'] as const;
+/** The bucket the local Athena API writes query results into (s3://<bucket>/<work group>/<query id>.csv). */
+export const ATHENA_RESULTS_BUCKET = 'quilt-e2e-athena-results';

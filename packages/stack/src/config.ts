@@ -25,6 +25,8 @@ export interface StackPorts {
   trino: number;
   /** Local Quilt catalog (auth, GraphQL, search API, pages). */
   catalog: number;
+  /** The local Athena and Glue APIs (AWS JSON 1.1, one endpoint for both). */
+  athena: number;
 }
 
 export interface StackConfig {

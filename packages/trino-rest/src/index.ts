@@ -48,6 +48,18 @@ export interface TrinoResult {
   updateCount?: number;
   /** Wall time measured by this client. */
   elapsedMs: number;
+  /** Trino's own figures from the last page (rows and bytes read, its elapsed and queued time). */
+  stats: TrinoStats;
+}
+
+export interface TrinoStats {
+  processedRows?: number;
+  processedBytes?: number;
+  physicalInputBytes?: number;
+  elapsedTimeMillis?: number;
+  queuedTimeMillis?: number;
+  planningTimeMillis?: number;
+  cpuTimeMillis?: number;
 }
 
 interface TrinoErrorBody {
@@ -64,7 +76,7 @@ interface QueryResults {
   nextUri?: string;
   columns?: TrinoColumn[];
   data?: unknown[][];
-  stats?: { state?: string };
+  stats?: TrinoStats & { state?: string };
   error?: TrinoErrorBody;
   updateType?: string;
   updateCount?: number;
@@ -162,6 +174,7 @@ export class TrinoClient {
       ...(page.updateType !== undefined ? { updateType: page.updateType } : {}),
       ...(page.updateCount !== undefined ? { updateCount: page.updateCount } : {}),
       elapsedMs: Date.now() - started,
+      stats: { ...page.stats },
     };
   }
 

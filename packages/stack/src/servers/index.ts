@@ -4,5 +4,6 @@ import { ceph } from './ceph.js';
 import { opensearch } from './opensearch.js';
 import { trino } from './trino.js';
 import { catalog } from './catalog.js';
+import { athena } from './athena.js';
 
-export const servers: ManagedServer[] = [ceph, opensearch, trino, catalog];
+export const servers: ManagedServer[] = [ceph, opensearch, trino, catalog, athena];

@@ -17,7 +17,7 @@ import { artifactPath, fetchArtifact, type Artifact } from '../lib/maven.js';
 import { httpGet, runChecked, spawnDetached, waitUntil } from '../lib/proc.js';
 import { jitFlags } from './opensearch.js';
 import { TrinoClient } from '@quilt-e2e/trino-rest';
-import { TRINO_CATALOG, TRINO_SCHEMA, TRINO_USER } from '@quilt-e2e/constants';
+import { ATHENA_DATA_CATALOGS, TRINO_CATALOG, TRINO_PROBE_SCHEMA, TRINO_SCHEMA, TRINO_USER } from '@quilt-e2e/constants';
 
 /** The catalog and schema the package tables live in, and the user in X-Trino-User (no authentication on loopback). */
 export { TRINO_CATALOG, TRINO_SCHEMA, TRINO_USER };
@@ -29,7 +29,7 @@ export const TRINO_VERSION = '476';
  * the node has announced its catalogs to itself, so readiness is proven by scanning this table.
  * It lives in its own schema so the suite's schema holds only the suite's tables.
  */
-const PROBE_SCHEMA = 'quilt_e2e_stack';
+const PROBE_SCHEMA = TRINO_PROBE_SCHEMA;
 const PROBE_TABLE = `${TRINO_CATALOG}.${PROBE_SCHEMA}.probe`;
 
 const CORE: Artifact = { groupId: 'io.trino', artifactId: 'trino-server-core', version: TRINO_VERSION, packaging: 'tar.gz' };
@@ -137,7 +137,7 @@ function writeEtc(c: StackConfig): void {
     'http-server.log.enabled': false,
   }));
   writeFileSync(join(p.etc, 'log.properties'), properties({ 'io.trino': 'INFO' }));
-  writeFileSync(join(p.catalog, 'hive.properties'), properties({
+  const hive = properties({
     'connector.name': 'hive',
     // File metastore in the data folder: survives `down`/`up`, as the Ceph data does, and keeps
     // Trino's bookkeeping out of the buckets the suite lists.
@@ -155,7 +155,11 @@ function writeEtc(c: StackConfig): void {
     'hive.recursive-directories': true,
     // Writes into external locations (INSERT into tables over existing S3 prefixes).
     'hive.non-managed-table-writes-enabled': true,
-  }));
+  });
+  writeFileSync(join(p.catalog, 'hive.properties'), hive);
+  // The Athena API's data catalogs (platform/src/athena): the same Hive metastore under the names
+  // Athena clients use in SQL — "awsdatacatalog" and the Tabulator catalog "quilt-e2e-tabulator".
+  for (const c of Object.values(ATHENA_DATA_CATALOGS)) writeFileSync(join(p.catalog, `${c.trinoCatalog}.properties`), hive);
 }
 
 function sha1OfFile(path: string): Promise<string> {
