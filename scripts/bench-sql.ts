@@ -87,6 +87,7 @@ source:
   logical_key: ^data/samples\\.csv$
 parser:
   format: csv
+  header: true
 `;
     const [built, buildMs] = await timed(() => tabulator.setTable(bucket, table, yaml));
     console.log(`Tabulator table built: ${built.files} files of ${built.packages} packages, locations ${built.locations?.join(', ')}`);

@@ -37,7 +37,7 @@ export interface AthenaEngineOptions {
   outputLocation?: string;
   /** The Glue catalog id (an account id) when it is not the caller's. */
   glueCatalogId?: string;
-  /** First GetQueryExecution poll interval (grows to 1 s). */
+  /** First GetQueryExecution poll interval (default 50 ms, doubling up to 1 s). */
   pollIntervalMs?: number;
   athena?: AthenaClient;
   glue?: GlueClient;
@@ -110,7 +110,7 @@ export class AthenaQueryEngine implements QueryEngine {
   async wait(queryId: string, deadlineMs: number): Promise<QueryStatus> {
     const t = this.queries.get(queryId);
     const deadline = Date.now() + deadlineMs;
-    let interval = this.options.pollIntervalMs ?? 200;
+    let interval = this.options.pollIntervalMs ?? 50;
     for (;;) {
       const ex = await this.execution(queryId);
       const state = (ex.Status?.State ?? 'QUEUED') as QueryState;

@@ -22,7 +22,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { loadStackConfig } from '@quilt-e2e/stack/config.js';
 import { TRINO_CATALOG, TRINO_SCHEMA, TRINO_USER, trinoUrl } from '@quilt-e2e/stack/servers/trino.js';
-import { DEFAULT_SCRATCH_BUCKET, TABULATOR_INTERNAL_SCHEMA } from '@quilt-e2e/constants';
+import { ATHENA_DATA_CATALOGS, DEFAULT_SCRATCH_BUCKET, TABULATOR_INTERNAL_SCHEMA } from '@quilt-e2e/constants';
 import { TrinoClient } from '@quilt-e2e/trino-rest';
 import { QuiltConflictError, QuiltNotFoundError } from '@quilt-e2e/quilt-js/errors.js';
 import { localStackS3Client } from '@quilt-e2e/stack/clients.js';
@@ -199,6 +199,7 @@ source:
   logical_key: ^by-tissue/(?<tissue_file>[a-z]+)\\.csv$
 parser:
   format: csv
+  header: true
 `;
 
 /** The columns of the samples data (sample_id, tissue, reads) as a Tabulator schema. */
@@ -269,6 +270,8 @@ export interface LargeTableFixture {
   uri: string;
   /** An external Trino table over the CSV (all columns varchar, header skipped), e.g. "hive"."quilt_e2e"."fixtures_large_table". */
   externalTable: string;
+  /** The same table as Athena clients name it: "AwsDataCatalog"."quilt_e2e"."fixtures_large_table". */
+  athenaTable: string;
   created: boolean;
 }
 
@@ -293,5 +296,5 @@ export async function ensureLargeTableFixture(options: FixtureOptions = {}): Pro
   }
   await r.trino.query(`CREATE TABLE IF NOT EXISTS ${externalTable} (${columns.map((c) => `"${c}" varchar`).join(', ')})
     WITH (format = 'CSV', external_location = ${literal(`s3://${r.bucket}/${dataPrefix.replace(/\/$/, '')}`)}, skip_header_line_count = 1)`, { deadlineMs: 60_000 });
-  return { bucket: r.bucket, packageName: LARGE_TABLE_PACKAGE, hash: rev.hash, rows: LARGE_TABLE_ROWS, columns, logicalKey, uri: `s3://${r.bucket}/${key}`, externalTable, created };
+  return { bucket: r.bucket, packageName: LARGE_TABLE_PACKAGE, hash: rev.hash, rows: LARGE_TABLE_ROWS, columns, logicalKey, uri: `s3://${r.bucket}/${key}`, externalTable, athenaTable: qualified(ATHENA_DATA_CATALOGS.glue.name, TRINO_SCHEMA, tableName), created };
 }

@@ -8,7 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import {
-  ensureGenomicsFixture, ensureLargeTableFixture, GENOMICS_TABULATOR_CSV, LARGE_TABLE_ROWS, SAMPLES_TABULATOR_SCHEMA, QueryTimeoutError, rowObjects, runOverLiveData,
+  ensureGenomicsFixture, ensureLargeTableFixture, GENOMICS_TABULATOR_CSV, LARGE_TABLE_ROWS, SAMPLES_TABULATOR_SCHEMA, QueryTimeoutError, literal, rowObjects, runOverLiveData,
 } from '../sql/index.js';
 import { barChart, barHeights, renderSvg } from '../domain/charts.js';
 import { attempt } from './errors.js';
@@ -150,7 +150,8 @@ export function expectSumsMatchSamples(world: QuiltWorld): void {
 
 export async function findTableAmongDatabases(world: QuiltWorld, name: string): Promise<void> {
   const table = world.memory.tables.get(name)!;
-  const engine = world.sql().engine;
+  // Quilt's Tabulator catalog: one database per bucket, one table per Tabulator config.
+  const engine = world.sql().tabulator;
   const databases = await engine.databases();
   const db = databases.find((d) => d === world.bucket);
   expect(db, `the bucket's database among ${databases.join(', ')}`).to.equal(world.bucket);
@@ -213,7 +214,8 @@ export async function expectDashboardHolds(world: QuiltWorld, featureName: strin
 
 export async function slowQuery(world: QuiltWorld, deadlineMs: number): Promise<void> {
   const started = Date.now();
-  await attempt(world, () => world.sql().engine.run('SELECT count(*) FROM UNNEST(sequence(1, 10000)) AS a(x) CROSS JOIN UNNEST(sequence(1, 10000)) AS b(y) CROSS JOIN UNNEST(sequence(1, 1000)) AS c(z) WHERE (x * y + z) % 7919 = 13', { deadlineMs }));
+  // The comment names the scenario, so the engine's own query list can be searched for it afterwards.
+  await attempt(world, () => world.sql().engine.run(`/* quilt-e2e slow query ${world.scenarioId} */ SELECT count(*) FROM UNNEST(sequence(1, 10000)) AS a(x) CROSS JOIN UNNEST(sequence(1, 10000)) AS b(y) CROSS JOIN UNNEST(sequence(1, 1000)) AS c(z) WHERE (x * y + z) % 7919 = 13`, { deadlineMs }));
   world.memory.elapsedMs = Date.now() - started;
 }
 
@@ -223,9 +225,10 @@ export async function expectCancelledOnServer(world: QuiltWorld): Promise<void> 
   // What the engine read back from the server after cancelling (Trino: FAILED/USER_CANCELED; Athena: CANCELLED).
   expect(e.serverState ?? '', 'the query\'s state on the server after the deadline').to.match(/CANCEL|FAILED/);
   if (world.target.kind === 'local') {
-    // And independently, from Trino's own list of queries: not running, cancelled by the user.
-    const r = await world.sql().engine.run(`SELECT state, error_code FROM system.runtime.queries WHERE query_id = '${e.queryId}'`, { deadlineMs: 30_000 });
-    expect(rowObjects(r)).to.deep.equal([{ state: 'FAILED', error_code: 'USER_CANCELED' }]);
+    // And independently, from the list of queries of the Trino behind the stack's Athena API: the
+    // scenario's query is no longer running there, it was cancelled as a user cancels.
+    const r = await world.sqlEngine().queryObjects(`SELECT state, error_code FROM system.runtime.queries WHERE query LIKE ${literal(`%quilt-e2e slow query ${world.scenarioId} */%`)} AND query NOT LIKE '%system.runtime.queries%'`, { deadlineMs: 30_000 });
+    expect(r).to.deep.equal([{ state: 'FAILED', error_code: 'USER_CANCELED' }]);
   }
 }
 
@@ -235,7 +238,7 @@ export async function ensureLargeTable(world: QuiltWorld): Promise<void> {
 
 export async function fetchLargeTable(world: QuiltWorld, rows: number): Promise<void> {
   const t = world.memory.largeTable;
-  const table = world.target.kind === 'local' ? t.externalTable : process.env.QUILT_E2E_LARGE_TABLE;
+  const table = world.target.kind === 'local' ? t.athenaTable : process.env.QUILT_E2E_LARGE_TABLE;
   if (!table) throw new Error('the quilt target needs QUILT_E2E_LARGE_TABLE: an Athena table of at least 10,000 rows, for example mydb.large_table');
   world.memory.query = await timed(world, 'query_10k_rows', () => world.sql().engine.run(`SELECT * FROM ${table} LIMIT ${rows}`, { deadlineMs: 120_000, maxRows: rows }));
 }

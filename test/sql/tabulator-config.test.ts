@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TabulatorConfigError, parseTabulatorConfig, tabulatorColumns, validateTableName } from '@quilt-e2e/platform/sql/tabulator-config.js';
-import { literalPrefix, splitCsvLine } from '@quilt-e2e/platform/sql/tabulator.js';
+import { literalPrefix } from '@quilt-e2e/platform/sql/tabulator.js';
 
 const VALID = `schema:
   - name: sample_id
@@ -48,10 +48,10 @@ test('a valid configuration parses: columns, Python-style and JS-style named gro
   assert.deepEqual(tabulatorColumns(c).map((x) => x.name), ['sample_id', 'reads', 'study', 'tissue', '$pkg_name', '$logical_key', '$physical_key', '$top_hash']);
 });
 
-test('defaults: csv header true with comma, tsv with tab, parquet, continue_on_error false, (?i)', () => {
+test("defaults as Quilt's: csv with comma and header false, a tab delimiter for TSV, parquet, continue_on_error false, (?i)", () => {
   const base = 'schema: [{name: a, type: STRING}]\nsource: {type: quilt-packages, package_name: "(?i)^X/", logical_key: "."}\n';
-  assert.deepEqual(parseTabulatorConfig(`${base}parser: {format: csv}\n`).parser, { format: 'csv', delimiter: ',', header: true });
-  assert.deepEqual(parseTabulatorConfig(`${base}parser: {format: tsv, header: false}\n`).parser, { format: 'tsv', delimiter: '\t', header: false });
+  assert.deepEqual(parseTabulatorConfig(`${base}parser: {format: csv}\n`).parser, { format: 'csv', delimiter: ',', header: false });
+  assert.deepEqual(parseTabulatorConfig(`${base}parser: {format: csv, delimiter: "\\t", header: true}\n`).parser, { format: 'csv', delimiter: '\t', header: true });
   const pq = parseTabulatorConfig(`${base}parser: {format: parquet}\n`);
   assert.equal(pq.parser.format, 'parquet');
   assert.equal(pq.continueOnError, false);
@@ -85,7 +85,7 @@ parser:
   assert.match(byPath.get('schema[1].width')!.message, /unknown field "width"/);
   assert.equal(byPath.get('source.package_name')?.line, 10);
   assert.match(byPath.get('source.package_name')!.message, /not a valid regular expression/);
-  assert.match(byPath.get('parser.header')!.message, /applies to csv and tsv only/);
+  assert.match(byPath.get('parser.header')!.message, /applies to csv only/);
   assert.equal(p.length, 7);
 });
 
@@ -101,7 +101,7 @@ continue_on_error: 1
   const text = p.map((x) => `${x.line}:${x.path}: ${x.message}`).join('\n');
   assert.match(text, /3:schema\[1\]\.name: column "a" is already defined by schema\[0\]/);
   assert.match(text, /4:source\.type: unknown source type "s3-objects"; expected "quilt-packages"/);
-  assert.match(text, /5:parser\.format: unknown format "xlsx"; expected csv, tsv or parquet/);
+  assert.match(text, /5:parser\.format: unknown format "xlsx"; expected csv or parquet/);
   assert.match(text, /6:continue_on_error: expected true or false, got 1/);
   const groups = problems('schema: [{name: a, type: STRING}]\nsource: {type: quilt-packages, package_name: "^(?<a>x)/", logical_key: "(?<Bad>.)"}\nparser: {format: csv, delimiter: ";;"}\n');
   const g = groups.map((x) => `${x.path}: ${x.message}`).join('\n');
@@ -125,13 +125,20 @@ test('table names follow the catalog rule', () => {
   for (const bad of ['', 'Samples', '-x', 'a b', 'x'.repeat(129)]) assert.throws(() => validateTableName(bad), TabulatorConfigError);
 });
 
-test('helpers: the literal prefix of a package-name pattern, CSV header splitting', () => {
+test("formats and keys Quilt's schema does not have are refused: tsv, skip_rows", () => {
+  const base = 'schema: [{name: a, type: STRING}]\nsource: {type: quilt-packages, package_name: "^x/", logical_key: "."}\n';
+  const tsv = problems(`${base}parser:\n  format: tsv\n`);
+  assert.deepEqual(tsv.map((x) => [x.path, x.line]), [['parser.format', 4]]);
+  assert.match(tsv[0]!.message, /no format "tsv": use format: csv with delimiter: "\\t"/);
+  const skip = problems(`${base}parser:\n  format: csv\n  skip_rows: 2\n`);
+  assert.deepEqual(skip.map((x) => [x.path, x.line]), [['parser.skip_rows', 5]]);
+});
+
+test('helpers: the literal prefix of a package-name pattern', () => {
   assert.equal(literalPrefix(/^unitsqlab12\/p[0-9]+$/), 'unitsqlab12/p');
   assert.equal(literalPrefix(/^fixtures\/genomics$/), 'fixtures/genomics');
   assert.equal(literalPrefix(/^abc?d/), 'ab');
   assert.equal(literalPrefix(/^a|b/), '');
   assert.equal(literalPrefix(/genomics/), '');
   assert.equal(literalPrefix(/^x/i), '');
-  assert.deepEqual(splitCsvLine('a,"b,c","d ""q""",', ','), ['a', 'b,c', 'd "q"', '']);
-  assert.deepEqual(splitCsvLine('a\tb', '\t'), ['a', 'b']);
 });

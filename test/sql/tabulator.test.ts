@@ -3,9 +3,9 @@
  * row, the rows of the matched files of the LATEST revision of every matching package (read by
  * the engine at their exact versions) — after pushes, an update, a new package, a deleted revision
  * (whose files are then non-current versions, read from pinned copies) and a deleted package —
- * each visible on the next query through the query adapter. Also: CSV columns matched by header
- * name, a "_"-folder, TSV without header, Parquet (the genomics fixture), bad values and missing
- * columns named in errors, continue_on_error, removal leaving nothing behind.
+ * each visible on the next query through the query adapter. Also: CSV columns by position whatever
+ * a header line says (Quilt's Tabulator), a "_"-folder, TSV without header, Parquet (the genomics
+ * fixture), bad values and missing values named in errors, continue_on_error, removal leaving nothing behind.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ import { QueryFailedError } from '../../support/sql/query-engine.js';
 import { ensureGenomicsFixture, genomicsSamples, GENOMICS_TABULATOR_PARQUET } from '../../support/sql/fixtures.js';
 import { listKeys } from '@quilt-e2e/platform/sql/scratch.js';
 import { TabulatorConfigError, parseTabulatorConfig, type TabulatorConfig } from '@quilt-e2e/platform/sql/tabulator-config.js';
-import { TabulatorError, setTabulatorTable } from '@quilt-e2e/platform/sql/tabulator.js';
+import { setTabulatorTable } from '@quilt-e2e/platform/sql/tabulator.js';
 import { BUCKET, engine, s3, sortRows, sqlScratch, store, tabulator, type SqlScratch } from './helpers.js';
 
 function samplesYaml(ns: string, extra = ''): string {
@@ -31,6 +31,7 @@ source:
   logical_key: (?<folder>.*)samples\\.csv$
 parser:
   format: csv
+  header: true
 ${extra}`;
 }
 
@@ -50,12 +51,12 @@ async function expectedRows(s: SqlScratch, config: TabulatorConfig, packages: st
       const text = Buffer.from(await store.getBytes(pk)).toString('utf8');
       const lines = text.split('\n').filter((l) => l !== '');
       const d = config.parser.delimiter;
-      const header = config.parser.header ? lines.shift()!.split(d).map((h) => h.trim().toLowerCase()) : config.schema.map((c) => c.name);
+      // Quilt's Tabulator: a header line is skipped, columns are taken by position.
+      if (config.parser.header) lines.shift();
       for (const line of lines) {
         const fields = line.split(d);
-        const values = config.schema.map((c) => {
-          const i = header.indexOf(c.name);
-          const v = i < 0 ? null : fields[i] ?? null;
+        const values = config.schema.map((c, i) => {
+          const v = fields[i] ?? null;
           if (c.type === 'STRING') return v;
           return v === null || v.trim() === '' ? null : Number(v);
         });
@@ -91,10 +92,11 @@ test('Tabulator rows equal the latest revisions\' files row for row, after pushe
     { logicalKey: 'data/samples.csv', content: 'sample_id,tissue,reads\nS1,liver,10\nS2,brain,20\n' },
     { logicalKey: 'data/notes.txt', content: 'not a table' },
   ] });
-  // Columns in another order and one missing (nullable → NULL): matched by header name.
+  // Columns by position, whatever the header names them (Quilt: "these names do not need to match");
+  // a file with fewer columns gives NULL for the rest, one with more keeps only the schema's.
   await s.registry.create(p2, { message: s.id, entries: [
-    { logicalKey: 'runs/a/samples.csv', content: 'reads,sample_id\n7,R1\n8,R2\n' },
-    { logicalKey: 'runs/b/samples.csv', content: 'Tissue,Sample_ID,Reads,extra\nheart,R3,9,x\n' },
+    { logicalKey: 'runs/a/samples.csv', content: 'id,kind\nR1,muscle\nR2,skin\n' },
+    { logicalKey: 'runs/b/samples.csv', content: 'Reads,Sample_ID,Tissue,extra\nR3,heart,9,x\n' },
   ] });
   // A package under a "_" folder: Hive skips hidden folders below a location, so it needs its own.
   await s.registry.create(p5, { message: s.id, entries: [{ logicalKey: '_hidden/samples.csv', content: 'sample_id,tissue,reads\nH1,lung,5\n' }] });
@@ -162,18 +164,11 @@ test('bad values and missing columns are named (table, column, package, file); c
   const lenient = await engine.run(`SELECT sample_id, reads FROM "${BUCKET}"."${table}" ORDER BY sample_id`);
   assert.deepEqual(lenient.rows, [['S1', 10], ['S2', null]]);
 
-  // A non-nullable column missing from a file's header: refused at refresh, naming the file and column.
+  // A non-nullable column the file does not have (by position): the query fails, naming the file and column.
   const required = strict.replace('  - name: reads\n    type: BIGINT\n', '  - name: reads\n    type: BIGINT\n  - name: lane\n    type: INT\n    nullable: false\n');
-  await assert.rejects(setTabulatorTable(BUCKET, table, required, { tabulator }), (e: unknown) => {
-    assert.ok(e instanceof TabulatorError, String(e));
-    assert.match(e.message, new RegExp(`Tabulator table "${table}" of s3://${BUCKET}: ${s.ns}/p1:samples\\.csv has no column "lane" \\(nullable: false\\)`));
-    assert.match(e.message, /set continue_on_error: true to skip such files/);
-    return true;
-  });
-  const skipped = await setTabulatorTable(BUCKET, table, `${required}continue_on_error: true\n`, { tabulator });
-  assert.equal(skipped.files, 0);
-  assert.match(skipped.issues.join('\n'), /has no column "lane"/);
-  assert.deepEqual((await engine.run(`SELECT count(*) FROM "${BUCKET}"."${table}"`)).rows, [[0]], 'an empty table, with its columns');
+  await setTabulatorTable(BUCKET, table, required, { tabulator });
+  await assert.rejects(engine.run(`SELECT * FROM "${BUCKET}"."${table}"`),
+    (e: unknown) => e instanceof QueryFailedError && /column lane \(INT\) has no value \(nullable: false\) of unitsql\w+\/p1:samples\.csv/.test(e.message));
   assert.deepEqual((await engine.schema(BUCKET, table)).map((c) => `${c.name}:${c.type}`),
     ['sample_id:varchar', 'tissue:varchar', 'reads:bigint', 'lane:integer', 'pkg:varchar', 'folder:varchar', '$pkg_name:varchar', '$logical_key:varchar', '$physical_key:varchar', '$top_hash:varchar']);
 
@@ -193,11 +188,11 @@ test('bad values and missing columns are named (table, column, package, file); c
   assert.equal(await store.getTextIfExists(BUCKET, `.quilt/tabulator/${table}.yml`), before);
 });
 
-test('TSV without header, Parquet written by Trino, and the ways a query can name a Tabulator table', { timeout: 240_000 }, async (t) => {
+test('TSV (csv with a tab delimiter) without header, Parquet written by Trino, and the ways a query can name a Tabulator table', { timeout: 240_000 }, async (t) => {
   const s = await sqlScratch(t);
   const tsv = s.table('tsv');
   await s.registry.create(s.pkg('p1'), { message: s.id, entries: [{ logicalKey: 'counts.tsv', content: 'S1\tliver\t10\nS2\tbrain\t20\n' }] });
-  const tsvYaml = samplesYaml(s.ns).replace('(?<folder>.*)samples\\.csv$', 'counts\\.tsv$').replace('format: csv', 'format: tsv\n  header: false');
+  const tsvYaml = samplesYaml(s.ns).replace('(?<folder>.*)samples\\.csv$', 'counts\\.tsv$').replace('  header: true\n', '  delimiter: "\\t"\n');
   const config = parseTabulatorConfig(tsvYaml);
   await setTabulatorTable(BUCKET, tsv, tsvYaml, { tabulator });
   const rows = await engine.run(`SELECT sample_id, tissue, reads, pkg, "$logical_key" FROM "${BUCKET}"."${tsv}" ORDER BY 1`);

@@ -16,10 +16,15 @@
  *     package_name: ^fixtures/(?<study>genomics)$
  *     logical_key: samples/(?<tissue>[^/]+)\.csv$
  *   parser:
- *     format: csv          # csv | tsv | parquet
- *     delimiter: ","       # csv/tsv only (tsv: tab)
- *     header: true         # csv/tsv only (default true: columns are matched to the header by name)
+ *     format: csv          # csv | parquet (Quilt's formats; a TSV is csv with delimiter "\t")
+ *     delimiter: ","       # csv only, one character (default ",")
+ *     header: true         # csv only (default false): the first line names the columns and is
+ *                          # not data. Columns are taken by position either way: as Quilt's docs
+ *                          # say, the schema's names need not match the file's.
  *   continue_on_error: false
+ *
+ * Parser keys are Quilt's schema's (CsvParser: format, delimiter, header; ParquetParser: format);
+ * anything else, e.g. skip_rows, is refused as Quilt's schema refuses it (additionalProperties: false).
  *
  * Named groups of both regular expressions become varchar columns after the schema's columns.
  * Python/Rust's `(?P<name>...)` is accepted as well as `(?<name>...)`, and a leading `(?i)`.
@@ -51,10 +56,10 @@ export interface TabulatorSource {
 }
 
 export interface TabulatorParser {
-  format: 'csv' | 'tsv' | 'parquet';
-  /** csv/tsv: one character (csv default ",", tsv default tab). */
+  format: 'csv' | 'parquet';
+  /** csv: one character (default ","). */
   delimiter: string;
-  /** csv/tsv: the first line names the columns (default true). */
+  /** csv: the first line names the columns and is skipped (default false); columns are by position either way. */
   header: boolean;
 }
 
@@ -269,21 +274,22 @@ export function parseTabulatorConfig(yamlText: string, table?: string): Tabulato
       c.at(parserNode, 'parser', `expected a mapping like "format: csv", got ${describe(parserNode)}`);
     } else {
       const f = c.fields(parserNode, 'parser', ['format', 'delimiter', 'header']);
-      if (!f.has('format')) c.at(parserNode, 'parser.format', 'the field "format" is missing; expected csv, tsv or parquet');
+      if (!f.has('format')) c.at(parserNode, 'parser.format', 'the field "format" is missing; expected csv or parquet');
       const format = f.has('format') ? c.string(f.get('format'), 'parser.format', '"csv"') : undefined;
-      if (format !== undefined && !['csv', 'tsv', 'parquet'].includes(format)) c.at(f.get('format'), 'parser.format', `unknown format ${JSON.stringify(format)}; expected csv, tsv or parquet`);
+      if (format === 'tsv') c.at(f.get('format'), 'parser.format', 'Quilt\'s Tabulator has no format "tsv": use format: csv with delimiter: "\\t"');
+      else if (format !== undefined && !['csv', 'parquet'].includes(format)) c.at(f.get('format'), 'parser.format', `unknown format ${JSON.stringify(format)}; expected csv or parquet`);
       if (format === 'parquet') {
-        for (const k of ['delimiter', 'header']) if (f.has(k)) c.at(f.get(k), `parser.${k}`, `"${k}" applies to csv and tsv only, not to parquet`);
-        parser = { format, delimiter: ',', header: true };
-      } else if (format === 'csv' || format === 'tsv') {
-        let delimiter = format === 'tsv' ? '\t' : ',';
+        for (const k of ['delimiter', 'header']) if (f.has(k)) c.at(f.get(k), `parser.${k}`, `"${k}" applies to csv only, not to parquet`);
+        parser = { format, delimiter: ',', header: false };
+      } else if (format === 'csv') {
+        let delimiter = ',';
         if (f.has('delimiter')) {
           const d = c.string(f.get('delimiter'), 'parser.delimiter', '","');
           if (d !== undefined && [...d].length !== 1) c.at(f.get('delimiter'), 'parser.delimiter', `expected one character, got ${JSON.stringify(d)}`);
           else if (d === '\n' || d === '\r' || d === '"') c.at(f.get('delimiter'), 'parser.delimiter', `${JSON.stringify(d)} cannot separate columns`);
           else if (d !== undefined) delimiter = d;
         }
-        const header = f.has('header') ? c.boolean(f.get('header'), 'parser.header') : true;
+        const header = f.has('header') ? c.boolean(f.get('header'), 'parser.header') : false;
         if (header !== undefined) parser = { format, delimiter, header };
       }
     }
