@@ -10,6 +10,12 @@ mkdir -p reports
 profile=default; [ "${CI:-}" = "true" ] && profile=ci
 npx cucumber-js -p "$profile" "$@"
 status=$?
+# The quilt target, rehearsed: the same features with QUILT_E2E_TARGET=quilt, pointed at this stack
+# only through the variables a real deployment's operator sets (reports/quilt-target/).
+# QUILT_E2E_REHEARSE=0 leaves it out; it is left out too when cucumber got arguments (a partial run).
+if [ "${QUILT_E2E_REHEARSE:-1}" != "0" ] && [ $# -eq 0 ]; then
+  npx tsx scripts/rehearse-quilt-target.ts || status=1
+fi
 npx tsx scripts/living-docs.ts || echo "acceptance: the living documentation (reports/index.html) could not be built: see the message above"
 npx tsx scripts/report-summary.ts reports/cucumber-messages.ndjson || true
 echo "reports: $(pwd)/reports/index.html (living documentation), cucumber-report.html (HTML), cucumber-messages.ndjson, cucumber-junit.xml"

@@ -8,6 +8,8 @@
  *   --out       the page to write (default reports/index.html); the glossary page goes next to it
  *   --report    link to cucumber's HTML report, relative to the page (default cucumber-report.html)
  *   --features  feature paths (default: the paths of cucumber.mjs, features/**\/*.feature)
+ *   --title     which target the run was against, shown in the heading (e.g. "quilt target (rehearsed)")
+ *   --also      another run's folder to link with its counts (default: reports/quilt-target when it has a run and --out is reports/index.html)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -47,7 +49,17 @@ if (withGlossary) {
     console.error(`living-docs: no glossary page (${(e as Error).message}); see npx tsx scripts/glossary.ts`);
   }
 }
-const html = renderLivingDocs({ features, ...(run ? { run } : {}), reportHref, ...(glossaryHref ? { glossaryHref } : {}), runSource: relative(dirname(out), ndjsonFile) || ndjsonFile });
+const targetLabel = opt('--title')[0];
+const also = opt('--also').length ? opt('--also') : out === 'reports/index.html' ? ['reports/quilt-target'] : [];
+const otherRuns = also.filter((dir) => existsSync(join(dir, 'cucumber-messages.ndjson'))).map((dir) => {
+  const other = summarizeRun(readFileSync(join(dir, 'cucumber-messages.ndjson'), 'utf8'));
+  const count = (status: string): number => other.scenarios.filter((x) => x.status === status).length;
+  return { label: dir.endsWith('quilt-target') ? 'the quilt target, rehearsed against the embedded stack through its variables only' : dir, href: relative(dirname(out), join(dir, 'index.html')), passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
+});
+const html = renderLivingDocs({
+  features, ...(run ? { run } : {}), reportHref, ...(glossaryHref ? { glossaryHref } : {}), runSource: relative(dirname(out), ndjsonFile) || ndjsonFile,
+  ...(targetLabel ? { targetLabel } : {}), otherRuns,
+});
 writeFileSync(out, html);
 const scenarios = run ? `${run.scenarios.length} scenario result(s)` : 'no run';
 console.log(`living docs: ${out} (${(Buffer.byteLength(html) / 1024).toFixed(1)} KiB; ${features.length} feature file(s), ${scenarios}${glossaryHref ? `; ${join(dirname(out), glossaryHref)}` : ''}) in ${Date.now() - started} ms`);

@@ -34,16 +34,19 @@ unit_pass=$(grep -E '^ℹ pass [0-9]+' "$unit_log" | tail -1 | awk '{print $3}')
 unit_fail=$(grep -E '^ℹ fail [0-9]+' "$unit_log" | tail -1 | awk '{print $3}')
 rm -f "$unit_log"
 
-stage "acceptance suite (cucumber-js on the embedded stack)"
+stage "acceptance suite (cucumber-js on the embedded stack, then on the quilt target rehearsed against it)"
 accept_log=$(mktemp)
 bash scripts/acceptance.sh 2>&1 | tee "$accept_log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed_stages+=(acceptance)
 acc_pass=$(grep -E '^acceptance: [0-9]+ passed' "$accept_log" | tail -1 | awk '{print $2}')
 acc_fail=$(grep -E '^acceptance: [0-9]+ passed' "$accept_log" | tail -1 | awk '{print $4}')
+# The same suite on the quilt target, rehearsed against this stack (scripts/rehearse-quilt-target.ts).
+q_pass=$(grep -E '^quilt target \(rehearsed\): [0-9]+ passed' "$accept_log" | tail -1 | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\1/')
+q_fail=$(grep -E '^quilt target \(rehearsed\): [0-9]+ passed' "$accept_log" | tail -1 | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\2/')
 rm -f "$accept_log"
 
-passed=$(( ${unit_pass:-0} + ${acc_pass:-0} ))
-failed=$(( ${unit_fail:-0} + ${acc_fail:-0} ))
+passed=$(( ${unit_pass:-0} + ${acc_pass:-0} + ${q_pass:-0} ))
+failed=$(( ${unit_fail:-0} + ${acc_fail:-0} + ${q_fail:-0} ))
 echo
 if [ ${#failed_stages[@]} -gt 0 ]; then
   echo "FAILED stages: ${failed_stages[*]}"
@@ -51,5 +54,5 @@ if [ ${#failed_stages[@]} -gt 0 ]; then
   echo "test: $passed passed, $failed failed"
   exit 1
 fi
-echo "all stages passed (project tests: ${unit_pass:-0}, acceptance scenarios: ${acc_pass:-0})"
+echo "all stages passed (project tests: ${unit_pass:-0}, acceptance scenarios: ${acc_pass:-0}, quilt target rehearsed: ${q_pass:-0})"
 echo "test: $passed passed, $failed failed"

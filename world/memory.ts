@@ -21,7 +21,7 @@ import type { SearchAnswer as CatalogSearchAnswer, SearchRequest, SearchResult }
 import type { ConstructAnswer, PageAnswer, S3CredentialsAnswer } from '../support/adapters/catalog.js';
 import type { SearchAnswer } from '../support/adapters/search-engine.js';
 import type { PersonaRole } from '../support/target.js';
-import type { GenomicsFixture, LargeTableFixture, QueryColumn, QueryResult } from '../support/sql/index.js';
+import type { GenomicsFixture, QueryColumn, QueryResult } from '../support/sql/index.js';
 
 /**
  * A revision the scenario published: the engine's answer, plus what the scenario asked for —
@@ -70,7 +70,8 @@ export interface ScenarioNotes {
   query: QueryResult;
   chart: Chart;
   schema: QueryColumn[];
-  largeTable: LargeTableFixture;
+  /** The large table as SQL names it on this target. */
+  largeTable: string;
   svg: string;
   construct: ConstructAnswer;
   /** What a publish through the catalog asked for: logical key → key of the uploaded file. */

@@ -21,6 +21,10 @@ export interface LivingDocsInput {
   glossaryHref?: string;
   /** Where the run came from (shown, not fetched). */
   runSource?: string;
+  /** Which target the run was against, when it is not the default (shown in the heading). */
+  targetLabel?: string;
+  /** Other runs of the same features (e.g. the rehearsed quilt target), with their counts and pages. */
+  otherRuns?: { label: string; href: string; passed: number; failed: number; skipped: number }[];
 }
 
 export type DocStatus = 'passed' | 'failed' | 'skipped' | 'not run';
@@ -205,6 +209,10 @@ export function renderLivingDocs(input: LivingDocsInput): string {
     ? `<p class="muted small">Last run: ${esc(run.startedAt?.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') ?? 'unknown time')}${input.runSource ? ` · from ${esc(input.runSource)}` : ''}. A scenario “not run” was left out of that run (by its tags, e.g. <code>@wip</code>) or added after it.</p>`
     : '<p class="error">No run recorded yet: every scenario shows “not run”. Run the suite (<code>bash scripts/acceptance.sh</code>) and rebuild this page.</p>');
 
+  for (const o of input.otherRuns ?? []) {
+    body.push(`<p class="small">${statusBadge(o.failed > 0 ? 'failed' : 'passed')} Also run: <a href="${esc(localHref(o.href))}">${esc(o.label)}</a> — ${o.passed} passed, ${o.failed} failed, ${o.skipped} skipped.</p>`);
+  }
+
   const failed = (run?.scenarios ?? []).filter((r) => r.status === 'failed');
   if (failed.length) {
     body.push(`<h2 id="failures">Failures (${failed.length})</h2>`);
@@ -268,8 +276,8 @@ export function renderLivingDocs(input: LivingDocsInput): string {
   ].filter(Boolean).join('');
   const scenarioCount = Object.values(totals).reduce((a, b) => a + b, 0);
   return page({
-    title: 'Quilt acceptance suite — living documentation',
-    heading: 'Quilt acceptance suite — living documentation',
+    title: `Quilt acceptance suite — living documentation${input.targetLabel ? ` — ${input.targetLabel}` : ''}`,
+    heading: `Quilt acceptance suite — living documentation${input.targetLabel ? ` — ${input.targetLabel}` : ''}`,
     subtitle: `${input.features.length} feature(s), ${scenarioCount} scenario(s): what the Quilt platform does, proven against real services.`,
     nav,
     body: body.join('\n'),

@@ -60,6 +60,9 @@ export function samplesCsv(samples: GenomicsSample[]): string {
 export interface LargeTableRow { row_id: number; sample_id: string; gene: string; chromosome: string; expression: number }
 
 /** Row i (1-based) of the large table; deterministic. */
+/** The large table's name in the package views' database. */
+export const LARGE_TABLE_NAME = `fixtures_large_table_v${LARGE_TABLE_VERSION}`;
+
 export function largeTableRow(i: number): LargeTableRow {
   return {
     row_id: i,
@@ -282,7 +285,7 @@ export async function ensureLargeTableFixture(options: FixtureOptions = {}): Pro
   const logicalKey = 'table.csv';
   const key = `${dataPrefix}${logicalKey}`;
   const columns = ['row_id', 'sample_id', 'gene', 'chromosome', 'expression'];
-  const tableName = `fixtures_large_table_v${LARGE_TABLE_VERSION}`;
+  const tableName = LARGE_TABLE_NAME;
   const externalTable = qualified(TRINO_CATALOG, TRINO_SCHEMA, tableName);
   let rev = await existingFixture(r, LARGE_TABLE_PACKAGE, LARGE_TABLE_VERSION, [logicalKey]);
   let created = false;

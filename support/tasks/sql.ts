@@ -233,13 +233,20 @@ export async function expectCancelledOnServer(world: QuiltWorld): Promise<void> 
 }
 
 export async function ensureLargeTable(world: QuiltWorld): Promise<void> {
-  world.memory.largeTable = await ensureLargeTableFixture({ s3: world.s3('admin'), bucket: world.bucket });
+  if (world.target.kind === 'local') {
+    world.memory.largeTable = (await ensureLargeTableFixture({ s3: world.s3('admin'), bucket: world.bucket })).athenaTable;
+    return;
+  }
+  // A real deployment has its own: named by the operator, and checked to be big enough.
+  const table = process.env.QUILT_E2E_LARGE_TABLE;
+  if (!table) throw new Error('the quilt target needs QUILT_E2E_LARGE_TABLE: an Athena table of at least 10,000 rows, for example QUILT_E2E_LARGE_TABLE=mydb.large_table');
+  const r = await world.sql().engine.run(`SELECT count(*) FROM ${table}`, { deadlineMs: 120_000 });
+  expect(Number(r.rows[0]![0]), `rows of QUILT_E2E_LARGE_TABLE=${table}`).to.be.at.least(LARGE_TABLE_ROWS);
+  world.memory.largeTable = table;
 }
 
 export async function fetchLargeTable(world: QuiltWorld, rows: number): Promise<void> {
-  const t = world.memory.largeTable;
-  const table = world.target.kind === 'local' ? t.athenaTable : process.env.QUILT_E2E_LARGE_TABLE;
-  if (!table) throw new Error('the quilt target needs QUILT_E2E_LARGE_TABLE: an Athena table of at least 10,000 rows, for example mydb.large_table');
+  const table = world.memory.largeTable;
   world.memory.query = await timed(world, 'query_10k_rows', () => world.sql().engine.run(`SELECT * FROM ${table} LIMIT ${rows}`, { deadlineMs: 120_000, maxRows: rows }));
 }
 
