@@ -10,6 +10,7 @@ import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
 import { executeSweep, markTestBucket, parseAge, planSweep } from './sweeper.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
 import { closeQuilt3Oracles } from './oracles/quilt3.js';
+import { formatDoctor, runDoctor } from './doctor.js';
 
 /** The quilt3 oracle (one Python process per worker) ends with the run. */
 AfterAll(async () => { await closeQuilt3Oracles(); });
@@ -29,8 +30,20 @@ BeforeAll({ timeout: 30 * 60_000 }, async function () {
     await up(target.stack!, { info: (m) => { if (!/: installed$|^up: everything was already running/.test(m)) shown.info(m); } });
   }
   if (target.kind === 'local' && target.catalog) await refuseUnexpectedFault(target.catalog.registryUrl);
+  if (target.kind !== 'local' && process.env.QUILT_E2E_DOCTOR !== 'off') await doctorOrStop();
   await sweepLeftovers(target);
 });
+
+/**
+ * On a real deployment, `npx quilt-e2e doctor` first: a run whose target cannot work (wrong keys,
+ * an endpoint that does not answer, a required variable missing) stops here with the doctor's
+ * table, instead of failing scenario after scenario. The first worker prints the table.
+ */
+async function doctorOrStop(): Promise<void> {
+  const report = await runDoctor(process.env);
+  if (report.stop) throw new Error(`the target is not ready for the suite (QUILT_E2E_DOCTOR=off skips this check):\n${formatDoctor(report)}`);
+  if ((process.env.CUCUMBER_WORKER_ID ?? '0') === '0') process.stdout.write(`${formatDoctor(report)}\n`);
+}
 
 /**
  * The local platform has fault modes for measuring what this suite catches (scripts/mutation.ts).
