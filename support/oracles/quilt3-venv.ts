@@ -16,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { loadStackConfig } from '@quilt-e2e/stack/config.js';
 
 export const QUILT3_VERSION = '8.0.0';
+/** PyAthena (DB-API over boto3's Athena client, what quilt-mcp's SQL tools use): the interoperability test of the local Athena API. */
+export const PYATHENA_VERSION = '4.2.1';
 
 export function venvDir(): string {
   return join(loadStackConfig().home, `venv-quilt3-${QUILT3_VERSION}`);
@@ -42,7 +44,7 @@ function run(cmd: string, args: string[]): Promise<void> {
 /** Whether the venv exists and imports the pinned quilt3. */
 function installed(python: string): boolean {
   return existsSync(python)
-    && spawnSync(python, ['-c', `import quilt3, importlib.metadata as m; assert m.version("quilt3") == "${QUILT3_VERSION}"`]).status === 0;
+    && spawnSync(python, ['-c', `import quilt3, pyathena, importlib.metadata as m; assert m.version("quilt3") == "${QUILT3_VERSION}" and m.version("PyAthena") == "${PYATHENA_VERSION}"`]).status === 0;
 }
 
 let ready: { dir: string; python: Promise<string> } | undefined;
@@ -92,9 +94,9 @@ async function install(dir: string): Promise<string> {
 
 async function installNow(dir: string, python: string): Promise<string> {
   const started = Date.now();
-  process.stderr.write(`quilt3: creating the virtualenv ${dir} and installing quilt3==${QUILT3_VERSION} from PyPI (about 30 s, once per machine) ...\n`);
+  process.stderr.write(`quilt3: creating the virtualenv ${dir} and installing quilt3==${QUILT3_VERSION} and PyAthena==${PYATHENA_VERSION} from PyPI (about 30 s, once per machine) ...\n`);
   if (!existsSync(python)) await run(basePython(), ['-m', 'venv', dir]);
-  await run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `quilt3==${QUILT3_VERSION}`]);
+  await run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `quilt3==${QUILT3_VERSION}`, `PyAthena==${PYATHENA_VERSION}`]);
   if (!installed(python)) throw new Error(`quilt3 ${QUILT3_VERSION} did not import from ${dir} after installing it`);
   process.stderr.write(`quilt3: installed quilt3==${QUILT3_VERSION} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   return python;

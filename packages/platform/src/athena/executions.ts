@@ -199,8 +199,8 @@ export class Executions {
     const cols = e.columns ?? [];
     let body: string;
     if (e.statementType === 'DML') {
-      // Athena's CSV: a header line, every value quoted, NULL as an empty unquoted field.
-      body = stringify([cols.map((c) => c.Name), ...(e.rows ?? [])], { quoted: true, quoted_empty: true, cast: { string: (v) => v }, record_delimiter: '\n' });
+      // Athena's CSV: a header line, every value quoted (all are text), NULL as an empty unquoted field.
+      body = stringify([cols.map((c) => c.Name), ...(e.rows ?? [])], { quoted_string: true, record_delimiter: '\n' });
     } else {
       body = (e.rows ?? []).map((r) => r.map((v) => v ?? '').join('\t')).join('\n') + ((e.rows ?? []).length > 0 ? '\n' : '');
     }

@@ -12,7 +12,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 /** SigV4 needs a hash constructor: node's crypto in the shape the signer expects. */
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 const bytes = (d: SourceData): Buffer => (typeof d === 'string' ? Buffer.from(d, 'utf8') : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d));
-class Sha256 {
+export class Sha256 {
   private readonly h;
   constructor(secret?: SourceData) { this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret)); }
   update(data: SourceData): void { this.h.update(bytes(data)); }
