@@ -74,6 +74,12 @@ export interface ExecutionsOptions {
   keepRows?: number;
   /** How many executions are remembered at all (oldest forgotten first). */
   keepExecutions?: number;
+  /**
+   * Runs before the query reaches Trino (state RUNNING): the stack uses it to bring the Tabulator
+   * tables a query names up to date, since Quilt's Tabulator reads the packages at query time.
+   * A TabulatorError it throws fails the query as a user error.
+   */
+  beforeRun?: (e: Execution) => Promise<void>;
 }
 
 /** Athena's statement type of a SQL text. */
@@ -156,6 +162,18 @@ export class Executions {
       source: `athena:${e.workGroup}`, requestTimeoutMs: 60_000,
     });
     try {
+      if (this.o.beforeRun) {
+        try {
+          await this.o.beforeRun(e);
+        } catch (err) {
+          if ((err as Error).name !== 'TabulatorError') throw err;
+          e.state = 'FAILED';
+          e.reason = `TABULATOR_ERROR: ${(err as Error).message}`;
+          e.error = { ErrorCategory: 2, ErrorType: 1000, Retryable: false, ErrorMessage: e.reason };
+          return;
+        }
+        if (e.abort.signal.aborted) return;
+      }
       const r = await trino.query(sql, { deadlineMs: this.o.queryTimeoutMs, signal: e.abort.signal });
       const types = r.columns.map((c) => parseTrinoType(c.type));
       e.types = types;

@@ -15,6 +15,7 @@ import { loadCatalogConfig } from '../catalog/config.js';
 import { loadPlatformEnv, platformS3Client } from '../platform-env.js';
 import { Executions, type WorkGroup } from './executions.js';
 import { Metadata } from './metadata.js';
+import { stackTabulator } from '../sql/tabulator.js';
 import { createApiServer } from './server.js';
 
 function timeoutMs(env: NodeJS.ProcessEnv): number {
@@ -42,9 +43,16 @@ async function main(): Promise<void> {
     { ...ATHENA_DATA_CATALOGS.glue, kind: 'glue' as const, description: 'The Glue Data Catalog: the package tables of every bucket (Hive metastore of the stack)' },
     { ...ATHENA_DATA_CATALOGS.tabulator, kind: 'tabulator' as const, description: 'Quilt Tabulator: a database per bucket, a table per Tabulator config' },
   ];
+  // Quilt's Tabulator reads the packages when a query runs: a query naming a Tabulator table
+  // first brings its view up to date (about 0.1 s when nothing changed; see sql/tabulator.ts).
+  const tabulatorCatalog = ATHENA_DATA_CATALOGS.tabulator.name.toLowerCase();
   const executions = new Executions({
     trinoUrl, trinoUser: TRINO_USER, s3, log, queryTimeoutMs: timeoutMs(process.env),
     trinoCatalogs: Object.fromEntries(catalogs.map((c) => [c.name.toLowerCase(), c.trinoCatalog])),
+    async beforeRun(e) {
+      const inTabulator = e.catalog.toLowerCase() === tabulatorCatalog;
+      if (inTabulator || e.sql.toLowerCase().includes(`"${tabulatorCatalog}"`)) await stackTabulator().refreshForQuery(e.sql, inTabulator ? e.database : undefined);
+    },
   });
   const metadata = new Metadata(trinoUrl, TRINO_USER, catalogs, catalogConfig.buckets, [TABULATOR_INTERNAL_SCHEMA, TRINO_PROBE_SCHEMA]);
   const workGroups: WorkGroup[] = ATHENA_WORKGROUPS.map((name) => ({
