@@ -10,7 +10,8 @@
  *   databases/tables/schema = Glue GetDatabases / GetTables / GetTable for AwsDataCatalog, and
  *             Athena's ListDatabases / ListTableMetadata / GetTableMetadata for other data catalogs
  *             (e.g. Quilt's Tabulator catalog `quilt-<stack>-tabulator`, which Glue does not hold).
- * Not runnable on the local stack (no AWS there); it follows the AWS SDK v3 API as documented.
+ * Runs against Amazon Athena on the quilt target and against the local stack's own Athena and
+ * Glue API (packages/platform/src/athena) on the local target: the same requests either way.
  */
 import {
   AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, GetQueryRuntimeStatisticsCommand, GetTableMetadataCommand,
@@ -100,7 +101,8 @@ export class AthenaQueryEngine implements QueryEngine {
   }
 
   private async execution(queryId: string): Promise<QueryExecution> {
-    const r = await this.athena.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId }));
+    const r = await this.athena.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId }))
+      .catch((e: unknown) => { throw this.failure(`Athena GetQueryExecution of ${queryId} failed`, queryId, this.queries.get(queryId)?.sql, e); });
     if (!r.QueryExecution) throw new QueryError(`Athena has no query ${queryId}`, this.kind, queryId, undefined);
     const t = this.queries.get(queryId);
     if (t) t.execution = r.QueryExecution;

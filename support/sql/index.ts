@@ -1,5 +1,5 @@
 /**
- * SQL for the suite: the query adapter (Athena lifecycle, Trino or Athena), the names of the
+ * SQL for the suite: the query adapter (AthenaQueryEngine, on both targets), the names of the
  * package tables and the fixtures. The tables themselves and Tabulator are the platform's
  * (packages/platform/src/sql); the suite only queries them. See README.md in this folder.
  */
@@ -8,7 +8,6 @@ export {
   type QueryColumn, type QueryEngine, type QueryResult, type QueryState, type QueryStatus, type QueryTimings, type ResultsOptions,
   type RunOptions, type StartOptions,
 } from './query-engine.js';
-export { TrinoQueryEngine, type TrinoEngineOptions } from './trino-engine.js';
 export { AthenaQueryEngine, athenaValue, type AthenaEngineOptions } from './athena-engine.js';
 export {
   FIXTURE_PREFIX, GENOMICS_PACKAGE, GENOMICS_SAMPLE_COUNT, GENOMICS_TABULATOR_CSV, GENOMICS_TABULATOR_PARQUET, SAMPLES_TABULATOR_SCHEMA, LARGE_TABLE_PACKAGE,

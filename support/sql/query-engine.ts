@@ -1,10 +1,10 @@
 /**
  * The suite's SQL adapter, with Amazon Athena's lifecycle: start a query, wait for it with a
- * deadline, then fetch its results in pages. Two implementations give the same result shape:
- *   - TrinoQueryEngine (trino-engine.ts): the local stack's Trino over its REST protocol;
- *   - AthenaQueryEngine (athena-engine.ts): Amazon Athena + AWS Glue (the quilt target).
+ * deadline, then fetch its results in pages. The suite's implementation is AthenaQueryEngine
+ * (athena-engine.ts) on both targets; the project tests of the platform's SQL layer also have one
+ * straight on Trino (test/sql/trino-engine.ts).
  *
- *   const engine: QueryEngine = TrinoQueryEngine.forStack(loadStackConfig());
+ *   const engine: QueryEngine = sqlTarget(loadTarget()).engine;
  *   const r = await engine.run('SELECT count(*) AS n FROM "quilt-e2e_package_entry"', { deadlineMs: 30_000 });
  *   r.columns;  // [{ name: 'n', type: 'bigint' }]
  *   r.rows;     // [[42]]

@@ -15,7 +15,10 @@ import { PackageRegistry } from '@quilt-e2e/quilt-js/registry.js';
 import { S3Store } from '@quilt-e2e/quilt-js/s3-store.js';
 import { Tabulator } from '@quilt-e2e/platform/sql/tabulator.js';
 import { deleteNamespacePackages } from '../../packages/quilt-js/test/helpers.js';
-import { TrinoQueryEngine } from '../../support/sql/trino-engine.js';
+import { TrinoQueryEngine } from './trino-engine.js';
+import { AthenaQueryEngine } from '../../support/sql/athena-engine.js';
+import { sqlTarget } from '../../support/sql/targets.js';
+import { loadTarget } from '../../support/target.js';
 
 export const config = loadStackConfig();
 export const BUCKET = config.s3.testBucket;
@@ -23,8 +26,10 @@ export const s3 = localStackS3Client();
 export const store = new S3Store(s3);
 export const trino = trinoClient(config, 60_000);
 export const tabulator = Tabulator.forStack(undefined, { s3 });
-/** The suite's query adapter, refreshing Tabulator tables a query names before it runs. */
+/** Straight on Trino, refreshing Tabulator tables a query names before it runs (the platform's SQL layer beneath the Athena API). */
 export const engine = TrinoQueryEngine.forStack(config, { beforeStart: (sql, o) => tabulator.refreshForQuery(sql, o.database) });
+/** The suite's one engine: Athena and Glue (here the stack's own API), as the features use it. */
+export const athenaEngine = sqlTarget(loadTarget({ ...process.env, QUILT_E2E_TARGET: 'local' })).engine as AthenaQueryEngine;
 
 let stackChecked = false;
 

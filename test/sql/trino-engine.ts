@@ -1,5 +1,8 @@
 /**
- * QueryEngine on the local stack's Trino, over Trino's REST protocol (develop/client-protocol):
+ * A QueryEngine straight on the local stack's Trino, for the project tests of the platform's own
+ * SQL layer (test/sql/tabulator.test.ts drives the Tabulator in-process, beneath the Athena API).
+ * The suite itself has one engine, AthenaQueryEngine (support/sql/athena-engine.ts).
+ * Over Trino's REST protocol (develop/client-protocol):
  *   start   = POST /v1/statement (returns the query id at once);
  *   wait    = follow `nextUri` until there is none, keeping the rows (Trino hands results out while
  *             the query runs, so waiting means draining them; at most `retainRows` are kept, the
@@ -20,7 +23,7 @@ import {
   DEFAULT_DEADLINE_MS, DEFAULT_MAX_ROWS, QueryError, QueryFailedError, QueryTimeoutError, normalizeTypeName, sleep,
   type QueryColumn, type QueryEngine, type QueryResult, type QueryState, type QueryStatus, type ResultsOptions, type RunOptions,
   type StartOptions,
-} from './query-engine.js';
+} from '../../support/sql/query-engine.js';
 import { literal, oneLine, qualified } from '@quilt-e2e/trino-rest/sql-text.js';
 
 export interface TrinoEngineOptions {
