@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { gql } from 'graphql-request';
 import { chunkedSha256OfBytes } from '@quilt-e2e/quilt-js/checksum.js';
 import { eventually } from '../../../../support/eventually.js';
@@ -300,5 +300,53 @@ describe('pages', () => {
     assert.equal((await cat.get(`/b/${cat.bucket}/tree/src/${run}/README.md`, 'outsider')).status, 403, 'the outsider\'s token applies its permissions');
     assert.equal((await cat.get(`/b/${cat.bucket}/tree/src/${run}/README.md`, null, { authorization: 'Bearer nonsense' })).status, 401);
     assert.equal((await cat.get(`/b/${cat.bucket}/tree/%E0%A4%A`)).status, 400);
+  });
+});
+
+describe("workflow in packageConstruct means what it means in Quilt's pkgpush", () => {
+  const WORKFLOW_REVISION = gql`
+    query W($bucket: String!, $name: String!) { package(bucket: $bucket, name: $name) { revision(hashOrTag: "latest") { workflow { config id } } } }`;
+  const CONFIG_KEY = '.quilt/workflows/config.yml';
+  const push = async (pkg: string, workflow: string | null | undefined) => {
+    const v = constructVars(pkg);
+    const params = { ...v.params, message: `workflow ${String(workflow)} ${run}`, ...(workflow !== undefined ? { workflow } : {}) };
+    return (await cat.gql('admin').request<Construct>(CONSTRUCT, { params, src: v.src })).packageConstruct;
+  };
+  const workflowOf = async (pkg: string) => (await cat.gql('admin').request<{ package: { revision: { workflow: { config: string; id: string | null } | null } } }>(WORKFLOW_REVISION, { bucket: cat.bucket, name: pkg })).package.revision.workflow;
+  const refused = (r: Construct['packageConstruct'], message: RegExp): void => {
+    assert.equal(r.__typename, 'InvalidInput', JSON.stringify(r));
+    assert.equal(r.errors![0]!.path, 'params.workflow');
+    assert.match(r.errors![0]!.message, message);
+  };
+
+  test('no workflows config: omitted or null pushes without one; a workflow or "" is refused', async () => {
+    const pkg = `cattest/wf-none-${run}`;
+    assert.equal((await push(pkg, undefined)).__typename, 'PackagePushSuccess');
+    assert.equal(await workflowOf(pkg), null);
+    assert.equal((await push(pkg, null)).__typename, 'PackagePushSuccess');
+    refused(await push(pkg, 'alpha'), /^'alpha' workflow is specified, but no workflows config exist/);
+    refused(await push(pkg, ''), /^None workflow is specified, but no workflows config exist/);
+  });
+
+  test('with a config: omitted means the default workflow, a name that workflow, "" none (only when not required)', async () => {
+    const pkg = `cattest/wf-config-${run}`;
+    const s3 = cat.s3('admin');
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: cat.bucket, Key: CONFIG_KEY, Body: 'version: "1"\ndefault_workflow: alpha\nworkflows:\n  alpha:\n    name: Alpha\n  beta:\n    name: Beta\n' }));
+      assert.equal((await push(pkg, undefined)).__typename, 'PackagePushSuccess');
+      assert.equal((await workflowOf(pkg))?.id, 'alpha', 'omitted: the bucket\'s default_workflow');
+      assert.equal((await push(pkg, null)).__typename, 'PackagePushSuccess');
+      assert.equal((await workflowOf(pkg))?.id, 'alpha', 'null: the same as omitted');
+      assert.equal((await push(pkg, 'beta')).__typename, 'PackagePushSuccess');
+      assert.equal((await workflowOf(pkg))?.id, 'beta');
+      refused(await push(pkg, 'gamma'), /^There is no 'gamma' workflow in config/);
+      refused(await push(pkg, ''), /^Workflow required, but none specified/);
+      await s3.send(new PutObjectCommand({ Bucket: cat.bucket, Key: CONFIG_KEY, Body: 'version: "1"\nis_workflow_required: false\nworkflows:\n  alpha:\n    name: Alpha\n' }));
+      assert.equal((await push(pkg, '')).__typename, 'PackagePushSuccess');
+      assert.equal(await workflowOf(pkg), null, '"" with is_workflow_required: false: no workflow');
+      assert.equal((await push(pkg, undefined)).__typename, 'PackagePushSuccess', 'no default and not required: none');
+    } finally {
+      await s3.send(new DeleteObjectCommand({ Bucket: cat.bucket, Key: CONFIG_KEY }));
+    }
   });
 });

@@ -440,16 +440,29 @@ async function packageConstruct(g: GqlContext, a: Args) {
   if (errors.length) return invalidInput(errors);
 
   const registry = g.ctx.packages.registry(g.user, params.bucket);
+  // Quilt's meaning of `workflow` (py-shared pkgpush.py workflow_normalized, quilt3 workflows.validate):
+  // omitted or null → the bucket's default workflow (none when the bucket has no workflows config);
+  // "" → explicitly none; a string → that workflow of .quilt/workflows/config.yml.
   let workflow: unknown;
-  if (params.workflow !== undefined && params.workflow !== null) {
-    const configUrl = `s3://${params.bucket}/.quilt/workflows/config.yml`;
-    const text = await registry.store.getTextIfExists(params.bucket, '.quilt/workflows/config.yml').catch(() => undefined);
-    if (text === undefined) return invalidInput([{ path: 'params.workflow', name: 'WorkflowValidationError', message: `workflow ${JSON.stringify(params.workflow)} was given but ${configUrl} does not exist` }]);
+  const configUrl = `s3://${params.bucket}/.quilt/workflows/config.yml`;
+  const text = await registry.store.getTextIfExists(params.bucket, '.quilt/workflows/config.yml').catch(() => undefined);
+  const wanted: string | null | undefined = params.workflow === undefined || params.workflow === null ? undefined : params.workflow === '' ? null : params.workflow;
+  const refuse = (message: string): ReturnType<typeof invalidInput> => invalidInput([{ path: 'params.workflow', name: 'QuiltException', message }]);
+  if (text === undefined) {
+    if (wanted !== undefined) return refuse(`${wanted === null ? 'None' : `'${wanted}'`} workflow is specified, but no workflows config exist (${configUrl}); leave workflow out (or null) to push without one`);
+  } else {
     let cfg: unknown;
     try { cfg = parseYaml(text); } catch { cfg = undefined; }
-    const ids = isRecord(cfg) && isRecord(cfg.workflows) ? Object.keys(cfg.workflows) : [];
-    if (!ids.includes(params.workflow)) return invalidInput([{ path: 'params.workflow', name: 'WorkflowValidationError', message: `workflow ${JSON.stringify(params.workflow)} is not in ${configUrl} (known: ${ids.join(', ') || 'none'})` }]);
-    workflow = { config: configUrl, id: params.workflow, schemas: {} };
+    if (!isRecord(cfg)) return refuse(`${configUrl} is not a YAML mapping`);
+    const ids = isRecord(cfg.workflows) ? Object.keys(cfg.workflows) : [];
+    const id = wanted === undefined ? (typeof cfg.default_workflow === 'string' ? cfg.default_workflow : null) : wanted;
+    if (id === null) {
+      if (cfg.is_workflow_required !== false) return refuse(`Workflow required, but none specified: ${configUrl} requires one of ${ids.join(', ') || '(none defined)'}`);
+    } else if (!ids.includes(id)) {
+      return refuse(`There is no '${id}' workflow in config ${configUrl} (known: ${ids.join(', ') || 'none'})`);
+    } else {
+      workflow = { config: configUrl, id, schemas: {} };
+    }
   }
 
   // The given sizes and hashes must match the objects (checked before anything is written).
