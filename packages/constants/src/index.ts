@@ -23,6 +23,8 @@ export const DEFAULT_PORTS = {
   catalog: 3000,
   /** The local Athena and Glue APIs (AWS JSON 1.1, one endpoint for both) — QUILT_E2E_ATHENA_PORT */
   athena: 8090,
+  /** The Quilt MCP server (quilt-mcp, streamable HTTP at /mcp) — QUILT_E2E_MCP_PORT */
+  mcp: 8765,
 } as const;
 
 /** The environment variable that overrides each port. */
@@ -34,6 +36,7 @@ export const PORT_VARIABLES = {
   trino: 'QUILT_E2E_TRINO_PORT',
   catalog: 'QUILT_E2E_CATALOG_PORT',
   athena: 'QUILT_E2E_ATHENA_PORT',
+  mcp: 'QUILT_E2E_MCP_PORT',
 } as const;
 
 export const LOOPBACK = '127.0.0.1';

@@ -2,11 +2,12 @@
  * The local Quilt catalog: one node:http server on 127.0.0.1 with
  *   GET  /health                       liveness + OpenSearch, S3 and indexer lag (200 / 503)
  *   GET  /internal/indexer             indexer and change-feed statistics
+ *   GET  /config.json                  the catalog's configuration, with the keys of Quilt's (no token needed)
  *   GET  /api/auth/get_credentials     the token user's S3 credentials (registry shape)
  *   GET  /api/search                   search API over OpenSearch (raw response)
  *   POST /graphql                      Quilt's GraphQL subset (graphql-js)
  *   GET  /b/<bucket>/...               server-rendered catalog pages
- * Every endpoint except /health, /internal/* and the pages needs a bearer token (401 otherwise).
+ * Every endpoint except /health, /config.json, /internal/* and the pages needs a bearer token (401 otherwise).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Client } from '@opensearch-project/opensearch';
@@ -22,6 +23,7 @@ import { ACTIVE_FAULT, faultIs } from '../faults.js';
 import { PackageService } from './packages.js';
 import { handlePage, errorPage } from './pages.js';
 import { search } from './search-api.js';
+import { STACK_NAME } from '@quilt-e2e/constants';
 
 export interface CatalogContext {
   config: CatalogConfig;
@@ -86,6 +88,38 @@ export async function health(ctx: CatalogContext): Promise<{ status: number; bod
   };
 }
 
+/**
+ * The catalog's /config.json with the keys of Quilt's catalog/config.json.tmpl (what quilt3.config
+ * and quilt-mcp read). Bucket names follow CloudFormation's naming for the stack "quilt-e2e"
+ * (<stack>-analyticsbucket-<suffix>); sign-in is by token only (password and SSO disabled).
+ */
+export function catalogConfigJson(ctx: CatalogContext): Record<string, unknown> {
+  const c = ctx.config;
+  return {
+    region: c.region,
+    apiGatewayEndpoint: `${c.url}/api`,
+    alwaysRequiresAuth: true,
+    noDownload: false,
+    s3Proxy: c.s3Endpoint,
+    hubspotId: '',
+    intercomAppId: '',
+    registryUrl: c.url,
+    passwordAuth: 'DISABLED',
+    ssoAuth: 'DISABLED',
+    ssoProviders: '',
+    sentryDSN: '',
+    mixpanelToken: '',
+    analyticsBucket: `${STACK_NAME}-analyticsbucket-local`,
+    serviceBucket: `${STACK_NAME}-servicebucket-local`,
+    mode: 'PRODUCT',
+    crc64Checksums: false,
+    qurator: false,
+    quratorDefaultModel: '',
+    stackVersion: 'quilt-e2e local',
+    packageRoot: '',
+  };
+}
+
 async function route(ctx: CatalogContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', ctx.config.url);
   const path = url.pathname;
@@ -103,6 +137,11 @@ async function route(ctx: CatalogContext, req: IncomingMessage, res: ServerRespo
   if (path === '/b' || path.startsWith('/b/') || path === '/') {
     if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'MethodNotAllowed', 'catalog pages are read with GET');
     await handlePage(ctx, req, res, url);
+    return;
+  }
+  if (path === '/config.json') {
+    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'MethodNotAllowed', 'read /config.json with GET');
+    sendJson(res, 200, catalogConfigJson(ctx));
     return;
   }
   if (path === '/api/auth/get_credentials') {

@@ -270,3 +270,38 @@ describe('bad input', () => {
 
 
 });
+
+describe("the contract real clients read (Quilt's schema and config.json)", () => {
+  test('GET /config.json: every key Quilt\'s catalog/config-schema.json requires, without a token', async () => {
+    const r = await cat.get('/config.json', null);
+    assert.equal(r.status, 200);
+    const c = r.body as Record<string, unknown>;
+    // catalog/config-schema.json in quiltdata/quilt: "required".
+    for (const k of ['alwaysRequiresAuth', 'apiGatewayEndpoint', 'mixpanelToken', 'mode', 'passwordAuth', 'region', 'registryUrl', 's3Proxy', 'serviceBucket', 'ssoAuth', 'ssoProviders', 'stackVersion']) {
+      assert.ok(k in c, `config.json has ${k}`);
+    }
+    assert.equal(c.registryUrl, cat.url);
+    assert.equal(c.region, 'us-east-1');
+    assert.match(String(c.analyticsBucket), /^quilt-e2e-analyticsbucket-/, 'named as CloudFormation names a stack\'s analytics bucket');
+  });
+
+  test('me: Quilt\'s fields (name, email, isAdmin, role, roles); the bucket owner is the admin', async () => {
+    const q = '{ me { name email isAdmin role { name } roles { name } } }';
+    const admin = await cat.post('admin', { query: q });
+    const reader = await cat.post('reader', { query: q });
+    const a = (admin.body.data as { me: { name: string; email: string; isAdmin: boolean; role: { name: string }; roles: { name: string }[] } }).me;
+    const r = (reader.body.data as { me: typeof a }).me;
+    assert.equal(a.name, cat.uid('admin'));
+    assert.equal(a.isAdmin, true);
+    assert.equal(r.isAdmin, false);
+    assert.match(r.email, /@/);
+    assert.deepEqual(r.roles, [r.role]);
+  });
+
+  test('bucketConfigs: the fields quilt-mcp asks for (browsable, tags, ...)', async () => {
+    const r = await cat.post('reader', { query: '{ bucketConfigs { name title description iconUrl browsable tags relevanceScore lastIndexed overviewUrl linkedData } }' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const b = (r.body.data as { bucketConfigs: Array<Record<string, unknown>> }).bucketConfigs;
+    assert.deepEqual(b.map((x) => [x.name, x.browsable]), [[cat.bucket, true]]);
+  });
+});

@@ -214,7 +214,12 @@ function bucketConfig(g: GqlContext, name: string) {
     title: name,
     description: null,
     iconUrl: null,
+    linkedData: null,
+    overviewUrl: null,
+    tags: null,
     relevanceScore: 0,
+    lastIndexed: null,
+    browsable: true,
     tabulatorTables: () => tabulatorTables(g, name),
   };
 }
@@ -517,7 +522,11 @@ async function packageConstruct(g: GqlContext, a: Args) {
 // ---- root ------------------------------------------------------------------------------------
 
 export const rootValue = {
-  me: (_a: Args, g: GqlContext) => ({ name: g.user }),
+  me: (_a: Args, g: GqlContext) => {
+    // The local catalog's users are RGW users; the bucket owner is its admin. Roles are named after them.
+    const role = { name: g.user === g.ctx.config.indexerUser ? 'ReadWriteQuiltBucket' : 'ReadQuiltBucket' };
+    return { name: g.user, email: `${g.user}@users.quilt-e2e.local`, isAdmin: g.user === g.ctx.config.indexerUser, role, roles: [role] };
+  },
 
   bucketConfigs: async (_a: Args, g: GqlContext) => {
     const out = [];

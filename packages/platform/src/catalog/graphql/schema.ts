@@ -8,6 +8,8 @@ export const typeDefs = /* GraphQL */ `
   scalar Datetime
   "Any JSON value (objects for metadata)."
   scalar JsonRecord
+  "Any JSON value."
+  scalar Json
   "A map logical key -> {physicalKey, size, hash {type value}, meta}."
   scalar PackageContentsFlatMap
 
@@ -19,18 +21,33 @@ export const typeDefs = /* GraphQL */ `
     package(bucket: String!, name: String!): Package
     searchObjects(buckets: [String!], searchString: String, filter: ObjectsSearchFilter): ObjectsSearchResult!
     searchPackages(buckets: [String!], searchString: String, filter: PackagesSearchFilter, latestOnly: Boolean! = false): PackagesSearchResult!
-    "Who the token says the caller is."
-    me: Me!
+    "Who the token says the caller is (as in Quilt's schema: nullable, null without a session)."
+    me: Me
   }
 
-  type Me { name: String! }
+  type MyRole { name: String! }
 
+  "As Quilt's Me (apiKeys and apiKey are not served here)."
+  type Me {
+    name: String!
+    email: String!
+    isAdmin: Boolean!
+    role: MyRole!
+    roles: [MyRole!]!
+  }
+
+  "As Quilt's BucketConfig, without the @admin fields."
   type BucketConfig {
     name: String!
     title: String!
-    description: String
     iconUrl: String
+    description: String
+    linkedData: Json
+    overviewUrl: String
+    tags: [String!]
     relevanceScore: Int!
+    lastIndexed: Datetime
+    browsable: Boolean!
     tabulatorTables: [TabulatorTable!]!
   }
 
