@@ -27,6 +27,8 @@ export interface StackPorts {
   catalog: number;
   /** The local Athena and Glue APIs (AWS JSON 1.1, one endpoint for both). */
   athena: number;
+  /** The Quilt MCP server (quilt-mcp) over streamable HTTP. */
+  mcp: number;
 }
 
 export interface StackConfig {

@@ -5,5 +5,6 @@ import { opensearch } from './opensearch.js';
 import { trino } from './trino.js';
 import { catalog } from './catalog.js';
 import { athena } from './athena.js';
+import { mcp } from './mcp.js';
 
-export const servers: ManagedServer[] = [ceph, opensearch, trino, catalog, athena];
+export const servers: ManagedServer[] = [ceph, opensearch, trino, catalog, athena, mcp];
