@@ -43,3 +43,15 @@ export const serial = { ...ci, tags: '@serial and not @wip', parallel: 1 };
 
 /** scripts/mutation.ts: every scenario that leaves the shared servers running (not @serial), two workers, the message record to QUILT_E2E_MESSAGES only. */
 export const mutation = { ...common, tags: 'not @wip and not @serial', parallel: 2, format: ['progress', `message:${process.env.QUILT_E2E_MESSAGES ?? 'reports/mutation-messages.ndjson'}`] };
+
+/**
+ * The same features with the Quilt MCP server (quilt-mcp) performing the When-steps of the spec's
+ * operations (the World's driver; QUILT_E2E_DRIVER=mcp does the same). Reports to reports/mcp/.
+ * So far the bucket operations go through it (support/drivers/driver.ts).
+ */
+const mcpReports = process.env.QUILT_E2E_REPORTS_DIR ?? 'reports/mcp';
+export const mcp = {
+  ...ci,
+  worldParameters: { driver: 'mcp' },
+  format: ci.format.map((f) => f.replace(/:reports\//, `:${mcpReports}/`)),
+};

@@ -19,6 +19,9 @@ import { deadProcesses, explainDead } from '@quilt-e2e/stack/stack.js';
 import { sqlTarget, type SqlTarget } from '../support/sql/index.js';
 import { SCENARIO_MANIFEST_META } from '../support/sweeper.js';
 import { PackageRegistry } from '@quilt-e2e/quilt-js';
+import { driverKind, mcpServerUrl, type BucketOperations, type DriverKind } from '../support/drivers/driver.js';
+import { McpBucketOperations, McpSessions } from '../support/drivers/mcp.js';
+import { mcpUrl } from '@quilt-e2e/stack/servers/mcp.js';
 
 /** One id per suite run (shared by parallel workers when the runner sets QUILT_E2E_RUN_ID). */
 export const RUN_ID = process.env.QUILT_E2E_RUN_ID ?? `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
@@ -70,6 +73,21 @@ export class QuiltWorld extends World {
   }
 
   objects(persona: PersonaRole): ObjectStore { return new ObjectStore(this.s3(persona)); }
+
+  /** Who performs the When-steps of the spec's operations (QUILT_E2E_DRIVER: engine or mcp). */
+  readonly driver: DriverKind = driverKind({ ...process.env, ...(typeof (this.parameters as { driver?: unknown })?.driver === 'string' ? { QUILT_E2E_DRIVER: (this.parameters as { driver: string }).driver } : {}) });
+  private mcpSessions?: McpSessions;
+
+  /**
+   * The spec's bucket operations as this run's driver performs them — for When-steps only; Then-steps
+   * observe S3 directly through objects().
+   */
+  bucketOps(persona: PersonaRole): BucketOperations {
+    if (this.driver === 'engine') return this.objects(persona);
+    this.mcpSessions ??= new McpSessions(mcpServerUrl(this.target.stack ? mcpUrl(this.target.stack) : undefined), (p) => this.target.personas[p as PersonaRole]?.token);
+    const sessions = this.mcpSessions;
+    return new McpBucketOperations(() => sessions.client(persona));
+  }
 
   /** The search engine itself (local target only: a real deployment's engine is reached through its catalog). */
   searchEngine(): SearchEngine {
@@ -124,6 +142,7 @@ export class QuiltWorld extends World {
   uri(path: string): string { return `s3://${this.bucket}/${this.key(path)}`; }
 
   async dispose(): Promise<void> {
+    await this.mcpSessions?.close();
     for (const c of this.s3Clients.values()) c.destroy();
     this.s3Clients.clear();
     await this.engine?.close();

@@ -11,16 +11,17 @@ const md5 = (b: Uint8Array): string => createHash('md5').update(b).digest('hex')
 const unescapeCell = (s: string): string => s.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
 
 /** Uploads files into a folder of the scenario, registering their removal (every version). */
-export async function uploadFiles(world: QuiltWorld, persona: PersonaRole, folder: string, rows: { name: string; content: string }[]): Promise<void> {
+/** Seeds files (a Given: the engine writes them), or uploads them as a When-step (`asWhen`: through the run's driver). */
+export async function uploadFiles(world: QuiltWorld, persona: PersonaRole, folder: string, rows: { name: string; content: string }[], asWhen = false): Promise<void> {
   const items = rows.map((r) => ({ key: world.key(`${folder}${r.name}`), body: Buffer.from(unescapeCell(r.content), 'utf8') }));
-  const store = world.objects(persona);
+  const store = asWhen ? world.bucketOps(persona) : world.objects(persona);
   world.ledger.register(`objects under s3://${world.bucket}/${world.key(folder)}`, async () => { await world.objects('admin').purgePrefix(world.bucket, world.key(folder)); });
   await store.put(world.bucket, items.map((i) => ({ key: i.key, body: i.body, contentType: i.key.endsWith('.csv') ? 'text/csv' : 'text/plain' })));
   for (const i of items) world.memory.seeded.set(i.key, i.body);
 }
 
 export async function listFolder(world: QuiltWorld, persona: PersonaRole, folder: string): Promise<void> {
-  world.memory.listing = await world.objects(persona).list(world.bucket, world.key(folder), 100);
+  world.memory.listing = await world.bucketOps(persona).list(world.bucket, world.key(folder), 100);
 }
 
 export function expectListingToShow(world: QuiltWorld, folder: string, expected: { name: string; size: string }[]): void {
@@ -36,7 +37,7 @@ export function expectListingToShow(world: QuiltWorld, folder: string, expected:
 }
 
 export async function inspect(world: QuiltWorld, persona: PersonaRole, path: string): Promise<void> {
-  world.memory.info = await world.objects(persona).info(world.uri(path));
+  world.memory.info = await world.bucketOps(persona).info(world.uri(path));
 }
 
 export function expectInfoToMatchListing(world: QuiltWorld, path: string): void {
@@ -51,7 +52,7 @@ export function expectInfoToMatchListing(world: QuiltWorld, path: string): void 
 }
 
 export async function share(world: QuiltWorld, persona: PersonaRole, path: string, validForMs: number): Promise<void> {
-  world.memory.link = await world.objects(persona).link(world.uri(path), Math.round(validForMs / 1000));
+  world.memory.link = await world.bucketOps(persona).link(world.uri(path), Math.round(validForMs / 1000));
 }
 
 /** Downloads the link with plain HTTP — no SDK, no credentials — and compares bytes, size and ETag. */
@@ -70,7 +71,7 @@ export async function expectLinkToServe(world: QuiltWorld, path: string): Promis
 }
 
 export async function read(world: QuiltWorld, persona: PersonaRole, path: string, maxBytes: number): Promise<void> {
-  world.memory.text = await world.objects(persona).text(world.uri(path), maxBytes);
+  world.memory.text = await world.bucketOps(persona).text(world.uri(path), maxBytes);
 }
 
 export function expectTextToBe(world: QuiltWorld, path: string, whole: boolean, maxBytes?: number): void {

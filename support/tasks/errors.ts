@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { BucketAccessError } from '../domain/objects.js';
+import { McpToolError } from '../drivers/mcp.js';
 import { checkBucketAccess, type AccessReport } from '../domain/access.js';
 import { listFolder, uploadFiles } from './content.js';
 import { ownPackage } from './packages.js';
@@ -77,10 +78,17 @@ export async function expectHashMismatch(world: QuiltWorld, path: string, file: 
 export const tryList = (world: QuiltWorld, persona: PersonaRole, folder: string): Promise<void> => attempt(world, () => listFolder(world, persona, folder));
 
 export const tryUpload = (world: QuiltWorld, persona: PersonaRole, folder: string, name: string): Promise<void> =>
-  attempt(world, () => uploadFiles(world, persona, folder, [{ name, content: 'should not be written' }]));
+  attempt(world, () => uploadFiles(world, persona, folder, [{ name, content: 'should not be written' }], true));
 
 export function expectAccessDenied(world: QuiltWorld): void {
   const e = refusal(world);
+  if (e instanceof McpToolError) {
+    // Through quilt-mcp: what the tool said must say the same as the engine's error does.
+    expect(e.answer, `the tool ${e.tool} names the refusal`).to.match(/AccessDenied/);
+    expect(e.answer, `the tool ${e.tool} names the bucket`).to.include(world.bucket);
+    expect(e.answer, `the tool ${e.tool} suggests a remedy`).to.match(/ask|permission|grant|policy|persona|contact/i);
+    return;
+  }
   expect(e, `an access error, got ${e.name}: ${e.message}`).to.be.instanceOf(BucketAccessError);
   const a = e as BucketAccessError;
   expect({ code: a.code, status: a.status, bucket: a.bucket }).to.deep.equal({ code: 'AccessDenied', status: 403, bucket: world.bucket });
