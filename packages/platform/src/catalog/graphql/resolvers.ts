@@ -199,8 +199,12 @@ async function tabulatorTables(g: GqlContext, bucket: string): Promise<Array<{ n
     for (const o of r.Contents ?? []) {
       const m = /^\.quilt\/tabulator\/([^/]+)\.ya?ml$/.exec(o.Key ?? '');
       if (!m) continue;
-      const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key }));
-      out.push({ name: m[1]!, config: await body.Body!.transformToString('utf-8') });
+      // A config removed between the listing and this read (a parallel removal) is no table any more.
+      const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key })).catch((e: unknown) => {
+        if (s3ErrorStatus(e).name === 'NoSuchKey' || s3ErrorStatus(e).status === 404) return undefined;
+        throw e;
+      });
+      if (body) out.push({ name: m[1]!, config: await body.Body!.transformToString('utf-8') });
     }
     token = r.IsTruncated ? r.NextContinuationToken : undefined;
   } while (token);
