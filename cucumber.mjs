@@ -49,9 +49,9 @@ export const mutation = { ...common, tags: 'not @wip and not @serial', parallel:
  * operations (the World's driver; QUILT_E2E_DRIVER=mcp does the same). Reports to reports/mcp/.
  * So far the bucket operations go through it (support/drivers/driver.ts).
  */
-const mcpReports = process.env.QUILT_E2E_REPORTS_DIR ?? 'reports/mcp';
 export const mcp = {
   ...ci,
   worldParameters: { driver: 'mcp' },
-  format: ci.format.map((f) => f.replace(/:reports\//, `:${mcpReports}/`)),
+  // Its own folder unless QUILT_E2E_REPORTS_DIR names one (scripts/mcp-run.ts does).
+  format: process.env.QUILT_E2E_REPORTS_DIR ? ci.format : ci.format.map((f) => f.replace(/:reports\//, ':reports/mcp/')),
 };

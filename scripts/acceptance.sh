@@ -16,6 +16,11 @@ status=$?
 if [ "${QUILT_E2E_REHEARSE:-1}" != "0" ] && [ $# -eq 0 ]; then
   npx tsx scripts/rehearse-quilt-target.ts || status=1
 fi
+# The mcp driver: quilt-mcp performs the When-steps it can; its known defects must fail exactly as
+# recorded (scripts/mcp-run.ts, reports/mcp/). QUILT_E2E_MCP_RUN=0 leaves it out.
+if [ "${QUILT_E2E_MCP_RUN:-1}" != "0" ] && [ $# -eq 0 ]; then
+  npx tsx scripts/mcp-run.ts || status=1
+fi
 npx tsx scripts/living-docs.ts || echo "acceptance: the living documentation (reports/index.html) could not be built: see the message above"
 npx tsx scripts/report-summary.ts reports/cucumber-messages.ndjson || true
 echo "reports: $(pwd)/reports/index.html (living documentation), cucumber-report.html (HTML), cucumber-messages.ndjson, cucumber-junit.xml"

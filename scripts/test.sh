@@ -34,7 +34,7 @@ unit_pass=$(grep -E '^ℹ pass [0-9]+' "$unit_log" | tail -1 | awk '{print $3}')
 unit_fail=$(grep -E '^ℹ fail [0-9]+' "$unit_log" | tail -1 | awk '{print $3}')
 rm -f "$unit_log"
 
-stage "acceptance suite (cucumber-js on the embedded stack, then on the quilt target rehearsed against it)"
+stage "acceptance suite (cucumber-js on the embedded stack, the quilt target rehearsed against it, then the mcp driver)"
 accept_log=$(mktemp)
 bash scripts/acceptance.sh 2>&1 | tee "$accept_log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed_stages+=(acceptance)
@@ -43,10 +43,15 @@ acc_fail=$(grep -E '^acceptance: [0-9]+ passed' "$accept_log" | tail -1 | awk '{
 # The same suite on the quilt target, rehearsed against this stack (scripts/rehearse-quilt-target.ts).
 q_pass=$(grep -E '^quilt target \(rehearsed\): [0-9]+ passed' "$accept_log" | tail -1 | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\1/')
 q_fail=$(grep -E '^quilt target \(rehearsed\): [0-9]+ passed' "$accept_log" | tail -1 | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\2/')
+# The mcp driver's pass: scenarios passed plus those failing exactly as recorded count as passed.
+m_line=$(grep -E '^mcp driver \(quilt-mcp ' "$accept_log" | tail -1)
+m_pass=$(echo "$m_line" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed as recorded, ([0-9]+) unexpected.*/\1+\2/')
+m_fail=$(echo "$m_line" | sed -E 's/.*, ([0-9]+) unexpected.*/\1/')
+m_pass=$(( ${m_pass:-0} ))
 rm -f "$accept_log"
 
-passed=$(( ${unit_pass:-0} + ${acc_pass:-0} + ${q_pass:-0} ))
-failed=$(( ${unit_fail:-0} + ${acc_fail:-0} + ${q_fail:-0} ))
+passed=$(( ${unit_pass:-0} + ${acc_pass:-0} + ${q_pass:-0} + ${m_pass:-0} ))
+failed=$(( ${unit_fail:-0} + ${acc_fail:-0} + ${q_fail:-0} + ${m_fail:-0} ))
 echo
 if [ ${#failed_stages[@]} -gt 0 ]; then
   echo "FAILED stages: ${failed_stages[*]}"
@@ -54,5 +59,5 @@ if [ ${#failed_stages[@]} -gt 0 ]; then
   echo "test: $passed passed, $failed failed"
   exit 1
 fi
-echo "all stages passed (project tests: ${unit_pass:-0}, acceptance scenarios: ${acc_pass:-0}, quilt target rehearsed: ${q_pass:-0})"
+echo "all stages passed (project tests: ${unit_pass:-0}, acceptance scenarios: ${acc_pass:-0}, quilt target rehearsed: ${q_pass:-0}, mcp driver: ${m_pass:-0})"
 echo "test: $passed passed, $failed failed"

@@ -29,11 +29,14 @@ export async function toolCall(client: Client, tool: string, args: Record<string
   const r = await client.callTool({ name: tool, arguments: args });
   const text = (r.content as Array<{ type: string; text?: string }>).filter((c) => c.type === 'text').map((c) => c.text ?? '').join('\n');
   if (r.isError) throw new McpToolError(tool, args, text || '(isError with no text)');
+  // The tool's JSON text is its answer (FastMCP's structuredContent may wrap it as {result: ...}).
   let body: Body;
   try {
-    body = (r.structuredContent as Body | undefined) ?? (JSON.parse(text) as Body);
+    body = JSON.parse(text) as Body;
   } catch {
-    throw new McpToolError(tool, args, `an answer that is not JSON: ${text.slice(0, 300)}`);
+    const structured = r.structuredContent as Body | undefined;
+    if (!structured) throw new McpToolError(tool, args, `an answer that is not JSON: ${text.slice(0, 300)}`);
+    body = (structured.result && typeof structured.result === 'object' ? structured.result : structured) as Body;
   }
   if (body.success === false) throw new McpToolError(tool, args, String(body.error ?? body.message ?? JSON.stringify(body)));
   if (body.success === undefined && typeof body.error === 'string') throw new McpToolError(tool, args, body.error);

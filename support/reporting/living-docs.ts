@@ -25,6 +25,8 @@ export interface LivingDocsInput {
   targetLabel?: string;
   /** Other runs of the same features (e.g. the rehearsed quilt target), with their counts and pages. */
   otherRuns?: { label: string; href: string; passed: number; failed: number; skipped: number }[];
+  /** Defects found in a product the run drove (the mcp driver: quilt-mcp), with their evidence. */
+  defects?: { product: string; items: { id: string; toolCall: string; answered: string; expected: string; evidence: string; scenarios: string[] }[] };
 }
 
 export type DocStatus = 'passed' | 'failed' | 'skipped' | 'not run';
@@ -211,6 +213,14 @@ export function renderLivingDocs(input: LivingDocsInput): string {
 
   for (const o of input.otherRuns ?? []) {
     body.push(`<p class="small">${statusBadge(o.failed > 0 ? 'failed' : 'passed')} Also run: <a href="${esc(localHref(o.href))}">${esc(o.label)}</a> — ${o.passed} passed, ${o.failed} failed, ${o.skipped} skipped.</p>`);
+  }
+
+  if (input.defects) {
+    body.push(`<h2 id="defects">Defects found in ${esc(input.defects.product)} (${input.defects.items.length})</h2>`);
+    body.push('<p class="small muted">Each is a failure of the product, not of the suite: the scenarios listed fail exactly as recorded (checked strictly by scripts/mcp-run.ts).</p>');
+    for (const d of input.defects.items) {
+      body.push(`<h4>${esc(d.id)}</h4><p class="small"><b>Call:</b> <code>${esc(d.toolCall)}</code><br><b>Answered:</b> ${esc(d.answered)}<br><b>Expected:</b> ${esc(d.expected)}<br><b>Evidence:</b> ${esc(d.evidence)}${d.scenarios.length ? `<br><b>Scenarios:</b> ${d.scenarios.map(esc).join('; ')}` : ''}</p>`);
+    }
   }
 
   const failed = (run?.scenarios ?? []).filter((r) => r.status === 'failed');
