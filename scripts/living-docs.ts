@@ -10,9 +10,10 @@
  *   --features  feature paths (default: the paths of cucumber.mjs, features/**\/*.feature)
  *   --title     which target the run was against, shown in the heading (e.g. "quilt target (rehearsed)")
  *   --defects   a known-defects file (support/mcp/known-defects/*.yml) shown as "Defects found in <product>"
+ *   --mcp-tools a JSON file of the driven MCP server's tools/list ({product, tools: [{name, description}]}): shown as tools exercised
  *   --also      another run's folder to link with its counts (default: reports/quilt-target when it has a run and --out is reports/index.html)
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { loadFeatureFiles } from '../support/reporting/feature-files.js';
 import { summarizeRun, type RunSummary } from '../support/reporting/run-summary.js';
@@ -20,6 +21,10 @@ import { renderLivingDocs } from '../support/reporting/living-docs.js';
 import { parse as parseYaml } from 'yaml';
 
 const started = Date.now();
+/** The runs of other quilt-mcp releases (scripts/mcp-run.ts --release): reports/mcp-<version>/. */
+function mcpReleaseRuns(): string[] {
+  try { return readdirSync('reports').filter((d) => /^mcp-[0-9]/.test(d)).sort().map((d) => `reports/${d}`); } catch { return []; }
+}
 const args = process.argv.slice(2);
 const opt = (name: string): string[] => args.flatMap((a, i) => (a === name && args[i + 1] !== undefined ? [args[i + 1]!] : []));
 const ndjsonFile = opt('--ndjson')[0] ?? 'reports/cucumber-messages.ndjson';
@@ -52,23 +57,26 @@ if (withGlossary) {
   }
 }
 const targetLabel = opt('--title')[0];
-const also = opt('--also').length ? opt('--also') : out === 'reports/index.html' ? ['reports/quilt-target', 'reports/mcp'] : [];
+const also = opt('--also').length ? opt('--also') : out === 'reports/index.html' ? ['reports/quilt-target', 'reports/mcp', ...mcpReleaseRuns()] : [];
 const defectsFile = opt('--defects')[0];
 let defects: Parameters<typeof renderLivingDocs>[0]['defects'];
 if (defectsFile) {
   const d = parseYaml(readFileSync(defectsFile, 'utf8')) as { version: string; defects: { id: string; tool_call: string; answered: string; expected: string; evidence: string; scenarios?: { name: string }[] }[] };
   defects = { product: `quilt-mcp ${d.version}`, items: d.defects.map((x) => ({ id: x.id, toolCall: x.tool_call, answered: x.answered, expected: x.expected, evidence: x.evidence, scenarios: (x.scenarios ?? []).map((s) => s.name) })) };
 }
+const mcpToolsFile = opt('--mcp-tools')[0];
+const mcpTools = mcpToolsFile && existsSync(mcpToolsFile) ? JSON.parse(readFileSync(mcpToolsFile, 'utf8')) as { product: string; tools: { name: string; description: string }[] } : undefined;
 const otherRuns = also.filter((dir) => existsSync(join(dir, 'cucumber-messages.ndjson'))).map((dir) => {
   const other = summarizeRun(readFileSync(join(dir, 'cucumber-messages.ndjson'), 'utf8'));
   const count = (status: string): number => other.scenarios.filter((x) => x.status === status).length;
   const label = dir.endsWith('quilt-target') ? 'the quilt target, rehearsed against the embedded stack through its variables only'
-    : dir.endsWith('mcp') ? 'the mcp driver: quilt-mcp performing the When-steps (with its defects found)' : dir;
+    : dir.endsWith('mcp') ? 'the mcp driver: quilt-mcp (the stack\'s release) performing the When-steps, with its defects found'
+      : /mcp-[0-9]/.test(dir) ? `the mcp driver: quilt-mcp ${dir.replace(/^.*mcp-/, '')} performing the When-steps, with its defects found` : dir;
   return { label, href: relative(dirname(out), join(dir, 'index.html')), passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
 });
 const html = renderLivingDocs({
   features, ...(run ? { run } : {}), reportHref, ...(glossaryHref ? { glossaryHref } : {}), runSource: relative(dirname(out), ndjsonFile) || ndjsonFile,
-  ...(targetLabel ? { targetLabel } : {}), otherRuns, ...(defects ? { defects } : {}),
+  ...(targetLabel ? { targetLabel } : {}), otherRuns, ...(defects ? { defects } : {}), ...(mcpTools ? { mcpTools } : {}),
 });
 writeFileSync(out, html);
 const scenarios = run ? `${run.scenarios.length} scenario result(s)` : 'no run';

@@ -5,27 +5,75 @@
  * that passes or fails differently, and any unlisted failure, fail the run.
  *
  *   npx tsx scripts/mcp-run.ts [cucumber-js arguments, e.g. features/s3]
- * Reports in reports/mcp/; last line "mcp driver (quilt-mcp <v>): N passed, N failed as recorded, N unexpected".
+ *   npx tsx scripts/mcp-run.ts --release quilt-mcp==0.20.0 [cucumber-js arguments]
+ * With --release, that quilt-mcp (a requirement, wheel or checkout, as QUILT_E2E_MCP_SPEC takes) is
+ * installed into its own cached venv and started beside the stack's on the next port
+ * (QUILT_E2E_MCP_PORT + 1), the suite runs against it, and it is stopped afterwards.
+ * Reports in reports/mcp/ (reports/mcp-<version>/ for a --release); last line
+ * "mcp driver (quilt-mcp <v>): N passed, N failed as recorded, N unexpected".
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadStackConfig } from '@quilt-e2e/stack/config.js';
-import { installedMcpVersion } from '@quilt-e2e/stack/servers/mcp.js';
+import { installedMcpVersion, installQuiltMcp, mcpClient, mcpSpec, mcpUrl, quiltMcpHealthy, startQuiltMcp } from '@quilt-e2e/stack/servers/mcp.js';
+import { loadTarget } from '../support/target.js';
+import { consoleReporter } from '@quilt-e2e/stack/stack.js';
+import { stopPid, waitUntil } from '@quilt-e2e/stack/lib/proc.js';
 import { summarizeRun } from '../support/reporting/run-summary.js';
 
-interface Known { id: string; scenarios?: { name: string; fails_with: string }[] }
+/** fails_with: a text the failure must contain, or a list of texts (any one): the rows of an outline may fail differently. */
+interface Known { id: string; scenarios?: { name: string; fails_with: string | string[] }[] }
 
-const version = process.env.QUILT_E2E_MCP_VERSION ?? installedMcpVersion(loadStackConfig());
+const args = process.argv.slice(2);
+const at = args.indexOf('--release');
+const release = at >= 0 ? args.splice(at, 2)[1] : undefined;
+if (at >= 0 && !release) { console.error('mcp-run: --release needs what pip installs, for example --release quilt-mcp==0.20.0'); process.exit(2); }
+const stack = loadStackConfig();
+let second: { pid: number; url: string } | undefined;
+if (release) {
+  const spec = mcpSpec({ QUILT_E2E_MCP_SPEC: release });
+  const out = consoleReporter('[mcp-run] ');
+  await installQuiltMcp(stack, spec, out);
+  const port = stack.ports.mcp + 1;
+  const url = `http://127.0.0.1:${port}/mcp`;
+  const p = startQuiltMcp(stack, spec, port, join(stack.logDir, `mcp-${port}.log`), out);
+  second = { pid: p.pid, url };
+  if (!(await waitUntil(() => quiltMcpHealthy(stack, url), 60_000, 500))) {
+    console.error(`mcp-run: ${spec} did not answer initialize + tools/list on ${url} within 60 s: see ${join(stack.logDir, `mcp-${port}.log`)}`);
+    await stopPid(p.pid, 5000);
+    process.exit(1);
+  }
+  process.env.QUILT_E2E_MCP_URL = url;
+  process.env.QUILT_E2E_MCP_VERSION = installedMcpVersion(stack, spec);
+}
+
+const version = process.env.QUILT_E2E_MCP_VERSION ?? installedMcpVersion(stack);
 if (!version) { console.error('mcp-run: no quilt-mcp installed in the stack: run `npm run stack -- up` (QUILT_E2E_MCP_SPEC picks the version)'); process.exit(2); }
 const file = `support/mcp/known-defects/quilt-mcp-${version}.yml`;
 const known = existsSync(file) ? ((parse(readFileSync(file, 'utf8')) as { defects: Known[] }).defects ?? []) : [];
 if (!existsSync(file)) console.log(`mcp-run: no known-defects file ${file}: every failure counts`);
-const expected = new Map<string, { id: string; fails_with: string }>();
-for (const d of known) for (const s of d.scenarios ?? []) expected.set(s.name, { id: d.id, fails_with: s.fails_with });
+const expected = new Map<string, { id: string; fails_with: string[] }>();
+for (const d of known) for (const s of d.scenarios ?? []) expected.set(s.name, { id: d.id, fails_with: [s.fails_with].flat() });
 
-const reports = 'reports/mcp';
-const run = spawnSync('npx', ['cucumber-js', '-p', 'mcp', ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, QUILT_E2E_REPORTS_DIR: reports } });
+const reports = release ? `reports/mcp-${version}` : 'reports/mcp';
+// The server's own tools/list (asked as the admin persona), for the coverage table of the living docs.
+const serverUrl = process.env.QUILT_E2E_MCP_URL ?? mcpUrl(stack);
+let toolsFile: string | undefined;
+try {
+  const token = loadTarget().personas.admin?.token;
+  const client = await mcpClient(serverUrl, token, 'quilt-e2e-coverage');
+  const listed = await client.listTools();
+  await client.close();
+  mkdirSync(reports, { recursive: true });
+  toolsFile = `${reports}/mcp-tools.json`;
+  writeFileSync(toolsFile, JSON.stringify({ product: `quilt-mcp ${version}`, url: serverUrl, tools: listed.tools.map((t) => ({ name: t.name, description: (t.description ?? '').split('\n')[0]!.slice(0, 200) })) }, null, 2));
+} catch (e) {
+  console.error(`mcp-run: could not ask ${serverUrl} for tools/list (${(e as Error).message}): the living docs will have no coverage table`);
+}
+const run = spawnSync('npx', ['cucumber-js', '-p', 'mcp', ...args], { stdio: 'inherit', env: { ...process.env, QUILT_E2E_REPORTS_DIR: reports } });
+if (second) await stopPid(second.pid, 5000);
 const ndjson = `${reports}/cucumber-messages.ndjson`;
 if (!existsSync(ndjson)) { console.error(`mcp-run: the run wrote no ${ndjson} (cucumber exit ${run.status})`); process.exit(1); }
 const summary = summarizeRun(readFileSync(ndjson, 'utf8'));
@@ -40,13 +88,13 @@ for (const s of summary.scenarios) {
     passed++;
     if (k) unexpected.push(`PASSED but recorded as defect ${k.id}: ${s.name} (${s.uri}:${s.line}) — remove it from ${file} if quilt-mcp is fixed`);
   } else if (s.status === 'failed') {
-    if (k && s.errors.some((e) => e.includes(k.fails_with))) asRecorded++;
-    else if (k) unexpected.push(`FAILED differently from defect ${k.id}: ${s.name} (${s.uri}:${s.line}): ${s.errors[0]?.split('\n')[0] ?? ''} (recorded: "${k.fails_with}")`);
+    if (k && s.errors.some((e) => k.fails_with.some((f) => e.includes(f)))) asRecorded++;
+    else if (k) unexpected.push(`FAILED differently from defect ${k.id}: ${s.name} (${s.uri}:${s.line}): ${s.errors[0]?.split('\n')[0] ?? ''} (recorded: ${k.fails_with.map((f) => JSON.stringify(f)).join(' or ')})`);
     else unexpected.push(`FAILED, not a known defect: ${s.name} (${s.uri}:${s.line}): ${s.errors[0]?.split('\n')[0] ?? ''}`);
   }
 }
 spawnSync('npx', ['tsx', 'scripts/living-docs.ts', '--ndjson', ndjson, '--out', `${reports}/index.html`, '--report', 'cucumber-report.html',
-  '--title', `mcp driver (quilt-mcp ${version})`, ...(existsSync(file) ? ['--defects', file] : [])], { stdio: 'inherit' });
+  '--title', `mcp driver (quilt-mcp ${version})`, ...(existsSync(file) ? ['--defects', file] : []), ...(toolsFile ? ['--mcp-tools', toolsFile] : [])], { stdio: 'inherit' });
 for (const line of unexpected) console.log(line);
 console.log(`reports: ${process.cwd()}/${reports}/index.html (with "Defects found in quilt-mcp ${version}")`);
 console.log(`mcp driver (quilt-mcp ${version}): ${passed} passed, ${asRecorded} failed as recorded, ${unexpected.length} unexpected`);

@@ -56,3 +56,11 @@ When('{persona} checks what she/he may do in the test bucket', async function (t
 Then('the access check reports {string}: list {word}, read {word}, write {word}', function (this: QuiltWorld, level: string, list: string, read: string, write: string) {
   errors.expectAccess(this, level, list === 'yes', read === 'yes', write === 'yes');
 });
+
+When('{persona} asks for the details of {string}', async function (this: QuiltWorld, persona: PersonaRole, uri: string) {
+  await errors.tryInfo(this, persona, uri);
+});
+
+Then('she/he is refused with a message naming {string} and {string}', function (this: QuiltWorld, a: string, b: string) {
+  errors.expectRefusalNaming(this, [a, b]);
+});

@@ -11,7 +11,7 @@ When('{persona} creates the package {string} from {string} with the message {str
 });
 
 Given('{persona} has created the package {string} from {string}', async function (this: QuiltWorld, persona: PersonaRole, name: string, files: string) {
-  await packages.createFromFiles(this, persona, name, paths(files));
+  await packages.createFromFiles(this, persona, name, paths(files), undefined, undefined, true);
 });
 
 When('{persona} adds {string} to the package {string}', async function (this: QuiltWorld, persona: PersonaRole, files: string, name: string) {

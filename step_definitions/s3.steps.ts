@@ -69,3 +69,11 @@ Then('the S3 service still answers', async function (this: QuiltWorld) {
 Then('the folder {string} holds only {string}', async function (this: QuiltWorld, folder: string, names: string) {
   await content.expectFolderHoldsOnly(this, folder, splitList(names));
 });
+
+Given('{persona} has uploaded {int} random bytes as {string}', async function (this: QuiltWorld, persona: PersonaRole, count: number, path: string) {
+  await content.uploadRandomBytes(this, persona, count, path);
+});
+
+Then('she/he is told {string} is not text, and what she/he got is its first {int} bytes', async function (this: QuiltWorld, path: string, maxBytes: number) {
+  await content.expectToldBinary(this, path, maxBytes);
+});

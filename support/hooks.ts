@@ -11,6 +11,8 @@ import { executeSweep, markTestBucket, parseAge, planSweep } from './sweeper.js'
 import type { QuiltWorld } from '../world/quilt-world.js';
 import { closeQuilt3Oracles } from './oracles/quilt3.js';
 import { formatDoctor, runDoctor } from './doctor.js';
+import { DRIVER_CANNOT } from './drivers/driver.js';
+import { MCP_CALLS_MEDIA_TYPE } from './drivers/mcp.js';
 
 /** The quilt3 oracle (one Python process per worker) ends with the run. */
 AfterAll(async () => { await closeQuilt3Oracles(); });
@@ -104,6 +106,15 @@ Before({ tags: '@local-only' }, function (this: QuiltWorld) {
   return 'skipped';
 });
 
+/** A scenario the run's driver cannot perform at all (DRIVER_CANNOT) is skipped with the reason. */
+Before(function (this: QuiltWorld, { pickle }) {
+  const cannot = DRIVER_CANNOT[this.driver];
+  const tag = pickle.tags.map((t) => t.name).find((t) => t in cannot);
+  if (!tag) return undefined;
+  this.log(`skipped: the ${this.driver} driver cannot perform this scenario (${tag}): ${cannot[tag]}`);
+  return 'skipped';
+});
+
 /**
  * A scenario that needs something the target lacks (a catalog, a persona's credentials) is
  * reported as skipped with the reason in the report — never silently, never as a pass.
@@ -119,6 +130,11 @@ Before(function (this: QuiltWorld, { pickle }) {
   if (missing.length === 0) return undefined;
   this.log(`skipped: the ${this.target.kind} target lacks ${missing.join(' and ')}`);
   return 'skipped';
+});
+
+/** The quilt-mcp tools the scenario called, for the tools/list coverage of the living docs. */
+After(function (this: QuiltWorld) {
+  if (this.mcpCalls.length) this.attach(JSON.stringify({ tools: [...new Set(this.mcpCalls)].sort(), calls: this.mcpCalls.length }), MCP_CALLS_MEDIA_TYPE);
 });
 
 After({ timeout: 120_000 }, async function (this: QuiltWorld, { result }) {

@@ -19,8 +19,8 @@ import { deadProcesses, explainDead } from '@quilt-e2e/stack/stack.js';
 import { sqlTarget, type SqlTarget } from '../support/sql/index.js';
 import { SCENARIO_MANIFEST_META } from '../support/sweeper.js';
 import { PackageRegistry } from '@quilt-e2e/quilt-js';
-import { driverKind, mcpServerUrl, type BucketOperations, type DriverKind } from '../support/drivers/driver.js';
-import { McpBucketOperations, McpSessions } from '../support/drivers/mcp.js';
+import { driverKind, mcpServerUrl, type BucketOperations, type DriverKind, type PackageOperations } from '../support/drivers/driver.js';
+import { McpBucketOperations, McpPackageOperations, McpSessions } from '../support/drivers/mcp.js';
 import { mcpUrl } from '@quilt-e2e/stack/servers/mcp.js';
 
 /** One id per suite run (shared by parallel workers when the runner sets QUILT_E2E_RUN_ID). */
@@ -84,9 +84,31 @@ export class QuiltWorld extends World {
    */
   bucketOps(persona: PersonaRole): BucketOperations {
     if (this.driver === 'engine') return this.objects(persona);
-    this.mcpSessions ??= new McpSessions(mcpServerUrl(this.target.stack ? mcpUrl(this.target.stack) : undefined), (p) => this.target.personas[p as PersonaRole]?.token);
-    const sessions = this.mcpSessions;
+    const sessions = this.mcp();
     return new McpBucketOperations(() => sessions.client(persona));
+  }
+
+  /**
+   * The spec's package operations as this run's driver performs them (When-steps only). Through
+   * quilt-mcp, what a tool wrote is read back from S3 as the admin sees it; inline file contents are
+   * first uploaded with bucket_objects_put below the scenario's folder.
+   */
+  packageOps(persona: PersonaRole): PackageOperations {
+    return this.driver === 'engine' ? this.registry(persona) : this.mcpPackageOps(persona);
+  }
+
+  /** quilt-mcp's package tools as a persona calls them (the mcp driver only). */
+  mcpPackageOps(persona: PersonaRole): McpPackageOperations {
+    const sessions = this.mcp();
+    return new McpPackageOperations(() => sessions.client(persona), this.bucket, this.registry('admin'), (name) => this.key(`.mcp-staging/${name}/`), this.bucketOps(persona));
+  }
+
+  /** The quilt-mcp tools this scenario called (the mcp driver), in order. */
+  get mcpCalls(): readonly string[] { return this.mcpSessions?.calls ?? []; }
+
+  private mcp(): McpSessions {
+    this.mcpSessions ??= new McpSessions(mcpServerUrl(this.target.stack ? mcpUrl(this.target.stack) : undefined), (p) => this.target.personas[p as PersonaRole]?.token);
+    return this.mcpSessions;
   }
 
   /** The search engine itself (local target only: a real deployment's engine is reached through its catalog). */

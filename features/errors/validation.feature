@@ -12,8 +12,8 @@ Feature: Bad input is refused by the platform, explained, and leaves no trace
 
   Scenario: A package name with too many slashes is refused with the expected format, and nothing is written
     When Dana asks the registry to publish "test/name/with/too/many/slashes" from "data/file1.csv"
-    Then the registry refuses it as invalid input at "params.name", naming "package name" and "format" and showing an example
-    And nothing was written to the registry for "test/name/with/too/many/slashes"
+    Then nothing was written to the registry for "test/name/with/too/many/slashes"
+    And the registry refuses it as invalid input at "params.name", naming "package name" and "format" and showing an example
 
   Scenario: A bucket given as a web address is refused as a bad bucket name before anything is written
     When Dana asks the registry to publish "test/registry" from "data/file1.csv" in the bucket "https://example.com/my-bucket"
@@ -21,8 +21,8 @@ Feature: Bad input is refused by the platform, explained, and leaves no trace
 
   Scenario Outline: A file given by a malformed S3 URI is refused with the right form shown, and nothing is written
     When Dana asks the registry to publish "test/uris" with the file "<uri>" as "file.csv"
-    Then the registry refuses it as invalid input at "src.entries[0].physicalKey", naming "s3://" and "uri" and showing an example
-    And nothing was written to the registry for "test/uris"
+    Then nothing was written to the registry for "test/uris"
+    And the registry refuses it as invalid input at "src.entries[0].physicalKey", naming "s3://" and "uri" and showing an example
 
     Examples: not an S3 URI at all
       | uri                     |
@@ -36,12 +36,14 @@ Feature: Bad input is refused by the platform, explained, and leaves no trace
       | s3://Not_A_Bucket/file.csv     |
       | s3://bucket/file.csv?color=red |
 
+  @mcp-cannot-name-files
   Scenario: A logical key that climbs out of the package is refused at its path, and nothing is written
     When Dana asks the registry to publish "test/keys" with the file "data/file1.csv" as "../outside.csv"
-    Then the registry refuses it as invalid input at "src.entries[0].logicalKey", naming "logical key" and ".." and showing an example
-    And nothing was written to the registry for "test/keys"
+    Then nothing was written to the registry for "test/keys"
+    And the registry refuses it as invalid input at "src.entries[0].logicalKey", naming "logical key" and ".." and showing an example
 
+  @mcp-cannot-claim-hash
   Scenario: A hash that does not match the file is refused at its path, and nothing is written
     When Dana asks the registry to publish "test/hashes" with the file "data/file1.csv" claiming a SHA-256 of only zeros
-    Then the registry refuses it at "src.entries[0].hash" because the real hash of "data/file1.csv" differs, naming both hashes
-    And nothing was written to the registry for "test/hashes"
+    Then nothing was written to the registry for "test/hashes"
+    And the registry refuses it at "src.entries[0].hash" because the real hash of "data/file1.csv" differs, naming both hashes

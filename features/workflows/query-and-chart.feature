@@ -25,7 +25,7 @@ Feature: Query and chart genomics data
     When Rita charts the reads per tissue of "samples" as a bar chart
     Then the chart has one bar per tissue, each as tall as its SQL sum, drawn in SVG
 
-  @registry
+  @registry @mcp-cannot-name-files
   Scenario: A dashboard package holds the data, the chart and its configuration
     Given Dana has charted the reads per tissue of "samples"
     When Dana publishes the dashboard package "dashboards/reads-by-tissue" with the data, the chart and its configuration

@@ -4,9 +4,14 @@
  *   mcp               the real Quilt MCP server (support/drivers/mcp.ts), as an AI agent uses it.
  * Then-steps never go through a driver: they observe the services directly.
  *
- * So far the bucket operations (list, info, text, link, put) go through the driver; the other
- * When-steps still use the engine on either driver (see README "The Quilt MCP server").
+ * The bucket operations (list, info, text, link, put) and the package operations (create, update,
+ * browse, diff, delete, create from a folder) go through the driver; the other When-steps use the
+ * engine on either driver (see README "The Quilt MCP server").
+ *
+ * A scenario the mcp driver cannot say at all carries one of DRIVER_CANNOT's tags and is reported
+ * as skipped with that reason (support/hooks.ts).
  */
+import type { CreateOptions, PackageDiff, PackageRevision, PushOptions, PushResult, EntrySource } from '@quilt-e2e/quilt-js';
 import type { Listing, ObjectInfo, ObjectLink, ObjectText, PutItem, PutResult } from '../domain/objects.js';
 
 export type DriverKind = 'engine' | 'mcp';
@@ -32,3 +37,31 @@ export function mcpServerUrl(stackUrl: string | undefined, env: NodeJS.ProcessEn
   if (!url) throw new Error('the mcp driver on the quilt target needs QUILT_E2E_MCP_URL: the running quilt-mcp server\'s streamable-HTTP endpoint, for example QUILT_E2E_MCP_URL=http://127.0.0.1:8765/mcp');
   return url;
 }
+
+/** The spec's package operations (backend.package_create, package_update, package_browse, ...), as a driver performs them. */
+export interface PackageOperations {
+  create(name: string, options: CreateOptions): Promise<PushResult>;
+  /** Adds or replaces files (logical key = the file name) on top of the latest revision. */
+  update(name: string, options: PushOptions & { set: EntrySource[] }): Promise<PushResult>;
+  /** Every object below an s3:// folder, logical keys relative to it. */
+  createFromPrefix(name: string, prefixUri: string, options?: PushOptions): Promise<PushResult>;
+  browse(name: string, ref?: string): Promise<PackageRevision>;
+  /**
+   * The previous revision against the latest. `known` are the two top hashes the caller itself
+   * made (as an agent remembers what its tools answered); the engine finds them from the pointers.
+   */
+  diff(name: string, known?: { from?: string; to?: string }): Promise<PackageDiff>;
+  deletePackage(name: string): Promise<unknown>;
+}
+
+/**
+ * Tags of scenarios a driver cannot perform at all, with the reason the report gives. A scenario
+ * carrying one is skipped on that driver (never counted as passed) and listed in the README.
+ */
+export const DRIVER_CANNOT: Record<DriverKind, Record<string, string>> = {
+  engine: {},
+  mcp: {
+    '@mcp-cannot-name-files': "quilt-mcp's package_create names each file by its file name (flatten) or by its whole S3 key, and has no logical-key argument: a file cannot be given a name of its own or a place in a folder of the package through it",
+    '@mcp-cannot-claim-hash': "quilt-mcp's package_create takes no hash for a file: a claimed (wrong) hash cannot be sent through it",
+  },
+};

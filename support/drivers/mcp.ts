@@ -11,8 +11,9 @@
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { mcpClient } from '@quilt-e2e/stack/servers/mcp.js';
+import { Manifest, PackageRevision, fromPlain, type CreateOptions, type EntrySource, type JsonMap, type PackageDiff, type PackageRegistry, type PushOptions, type PushResult } from '@quilt-e2e/quilt-js';
 import type { Listing, ObjectInfo, ObjectLink, ObjectText, PutItem, PutResult } from '../domain/objects.js';
-import type { BucketOperations } from './driver.js';
+import type { BucketOperations, PackageOperations } from './driver.js';
 
 /** A tool call that failed at the tool level: the tool, its arguments and its own answer. */
 export class McpToolError extends Error {
@@ -71,7 +72,9 @@ export class McpBucketOperations implements BucketOperations {
 
   async text(uri: string, maxBytes = 65_536): Promise<ObjectText> {
     const b = await toolCall(await this.client(), 'bucket_object_text', { s3_uri: uri, max_bytes: maxBytes });
-    return { text: String(b.text), bytesRead: Number(b.bytes_read), truncated: b.truncated === true, binary: false };
+    // quilt-mcp says nothing of binary content (0.20.0-0.22.0 decode with replacement characters):
+    // binary is what the tool says, if it ever says it.
+    return { text: String(b.text), bytesRead: Number(b.bytes_read), truncated: b.truncated === true, binary: b.binary === true || b.is_binary === true };
   }
 
   async link(uri: string, expirationSeconds = 3600): Promise<ObjectLink> {
@@ -97,9 +100,139 @@ export class McpBucketOperations implements BucketOperations {
   }
 }
 
-/** One MCP session per persona, made on first use, closed with the World. */
+/** A request the driver cannot say through quilt-mcp's tools (not a defect of the product: a limit of its interface). */
+export class McpCannotSay extends Error {
+  override name = 'McpCannotSay';
+}
+
+const basename = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
+const HASH_UNKNOWN = 'unknown';
+
+/**
+ * The spec's package operations through quilt-mcp's package tools (registered in 0.20.0; 0.21.0 and
+ * 0.22.0 do not register them — a recorded defect — so there every call fails with the tool's
+ * "Unknown tool"). What a tool reports having written is then read back from S3 (`written`, the
+ * admin's registry): the push result is the manifest the server wrote, never its own account of it.
+ */
+export class McpPackageOperations implements PackageOperations {
+  constructor(
+    private readonly client: () => Promise<Client>,
+    private readonly bucket: string,
+    /** Reads what was written, from S3 (the registry as the admin sees it). */
+    private readonly written: PackageRegistry,
+    /** Where file contents given inline are first uploaded (bucket_objects_put), below the scenario's folder. */
+    private readonly staging: (name: string) => string,
+    private readonly objects: BucketOperations,
+  ) {}
+
+  private get registry(): string { return `s3://${this.bucket}`; }
+
+  /** The S3 URIs of the entries, uploading inline contents first; logical keys must be file names (package_create flattens). */
+  private async sources(name: string, entries: readonly EntrySource[]): Promise<string[]> {
+    const inline: PutItem[] = [];
+    const uris = entries.map((e) => {
+      if (e.logicalKey.includes('/')) throw new McpCannotSay(`the mcp driver cannot name a file "${e.logicalKey}": quilt-mcp's package_create names each file by its file name (flatten) or its whole S3 key (tag the scenario @mcp-cannot-name-files)`);
+      if ('content' in e) {
+        const key = `${this.staging(name)}${e.logicalKey}`;
+        inline.push({ key, body: typeof e.content === 'string' ? e.content : e.content });
+        return `s3://${this.bucket}/${key}`;
+      }
+      if (!e.source.startsWith('s3://') || basename(e.source.replace(/\?.*$/, '')) !== e.logicalKey) {
+        throw new McpCannotSay(`the mcp driver cannot add ${e.source} as "${e.logicalKey}": package_create takes S3 URIs and names each file by its file name`);
+      }
+      return e.source;
+    });
+    if (inline.length) await this.objects.put(this.bucket, inline);
+    return uris;
+  }
+
+  private async pushed(name: string, hash: unknown, tool: string, args: Record<string, unknown>): Promise<PushResult> {
+    if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) throw new McpToolError(tool, args, `answered success without a top hash (top_hash: ${JSON.stringify(hash)})`);
+    const revision = await this.written.browse(name, hash);
+    const pointer = (await this.written.revisions(name)).find((r) => r.hash === hash);
+    return { name, bucket: this.bucket, hash, timestamp: pointer?.timestamp ?? '', revision };
+  }
+
+  async create(name: string, options: CreateOptions): Promise<PushResult> {
+    const args: Record<string, unknown> = {
+      package_name: name, s3_uris: await this.sources(name, options.entries), registry: this.registry, flatten: true, copy: false,
+      ...(options.message != null ? { message: options.message } : {}), ...(options.userMeta !== undefined ? { metadata: options.userMeta } : {}),
+    };
+    const b = await toolCall(await this.client(), 'package_create', args);
+    return this.pushed(name, b.top_hash, 'package_create', args);
+  }
+
+  async update(name: string, options: PushOptions & { set: EntrySource[] }): Promise<PushResult> {
+    const args: Record<string, unknown> = {
+      package_name: name, s3_uris: await this.sources(name, options.set), registry: this.registry,
+      ...(options.message != null ? { message: options.message } : {}), ...(options.userMeta !== undefined ? { metadata: options.userMeta } : {}),
+    };
+    const b = await toolCall(await this.client(), 'package_update', args);
+    return this.pushed(name, b.top_hash, 'package_update', args);
+  }
+
+  async createFromPrefix(name: string, prefixUri: string, options: PushOptions = {}): Promise<PushResult> {
+    const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(prefixUri);
+    if (!m) throw new McpCannotSay(`createFromPrefix needs an s3://bucket/folder/ URI, got ${prefixUri}`);
+    // As the spec's §2.2 calls it, but without the tool's own additions (a generated README, a
+    // confirmation round): the package is to mirror the folder.
+    const args: Record<string, unknown> = {
+      source_bucket: m[1], source_prefix: m[2], package_name: name, target_registry: this.registry,
+      ...(options.message != null ? { description: options.message } : {}),
+      auto_organize: false, generate_readme: false, confirm_structure: false, copy: false,
+    };
+    const b = await toolCall(await this.client(), 'package_create_from_s3', args);
+    return this.pushed(name, b.package_hash ?? b.top_hash, 'package_create_from_s3', args);
+  }
+
+  /** package_browse shows the latest revision only (it has no revision argument). */
+  async browse(name: string, ref = 'latest'): Promise<PackageRevision> {
+    const args = { package_name: name, registry: this.registry, recursive: true, include_signed_urls: false };
+    const b = await toolCall(await this.client(), 'package_browse', args);
+    const rows = (b.entries as Array<{ logical_key: string; size: number | null; hash?: unknown; physical_key?: unknown; is_directory?: boolean }>).filter((e) => !e.is_directory);
+    const meta = (b.metadata ?? undefined) as Record<string, unknown> | undefined;
+    const header: JsonMap = new Map([['version', 'v0']]);
+    if (meta && 'message' in meta) header.set('message', meta.message == null ? null : String(meta.message));
+    const userMeta = meta && ('user_meta' in meta ? meta.user_meta : undefined);
+    if (userMeta !== undefined && userMeta !== null) header.set('user_meta', fromPlain(userMeta, 'package_browse metadata'));
+    const manifest = new Manifest(header, rows.map((e) => ({
+      logicalKey: e.logical_key, physicalKey: typeof e.physical_key === 'string' ? e.physical_key : '', size: Number(e.size ?? 0),
+      hash: { type: 'SHA2-256', value: typeof e.hash === 'string' && e.hash ? e.hash : HASH_UNKNOWN }, meta: new Map(),
+    })));
+    const hash = typeof meta?.top_hash === 'string' ? meta.top_hash : ref === 'latest' ? HASH_UNKNOWN : ref;
+    return new PackageRevision(this.bucket, name, hash, manifest);
+  }
+
+  async diff(name: string, known: { from?: string; to?: string } = {}): Promise<PackageDiff> {
+    if (!known.from || !known.to) throw new McpCannotSay(`package_diff needs both top hashes: the driver knows them only for revisions this scenario made (from ${known.from}, to ${known.to})`);
+    const args = { package1_name: name, package2_name: name, registry: this.registry, package1_hash: known.from, package2_hash: known.to };
+    const b = await toolCall(await this.client(), 'package_diff', args);
+    const d = (b.diff ?? {}) as Record<string, unknown>;
+    const keys = (v: unknown): string[] => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : String((x as { logical_key?: unknown }).logical_key ?? JSON.stringify(x)))) : []).sort();
+    return { name, from: String(b.package1_hash), to: String(b.package2_hash), added: keys(d.added), modified: keys(d.modified), deleted: keys(d.deleted) } as PackageDiff;
+  }
+
+  /**
+   * package_create with names, URIs and registry exactly as given (bad input, spec §3.3): the tool
+   * decides what to refuse. Its answer is returned, or its refusal thrown (McpToolError).
+   */
+  async createAsGiven(name: string, s3Uris: string[], registry = this.registry): Promise<Body> {
+    return toolCall(await this.client(), 'package_create', { package_name: name, s3_uris: s3Uris, registry, message: 'an attempt that should be refused' });
+  }
+
+  async deletePackage(name: string): Promise<unknown> {
+    return toolCall(await this.client(), 'package_delete', { package_name: name, registry: this.registry });
+  }
+}
+
+/** The media type of the attachment listing the quilt-mcp tools a scenario called (tools/list coverage in the living docs). */
+export const MCP_CALLS_MEDIA_TYPE = 'application/x.quilt-e2e.mcp-calls+json';
+
+/** One MCP session per persona, made on first use, closed with the World; every tool called is recorded. */
 export class McpSessions {
   private readonly sessions = new Map<string, Promise<Client>>();
+  /** The tools called through these sessions, in order. */
+  readonly calls: string[] = [];
   constructor(private readonly url: string, private readonly tokenOf: (persona: string) => string | undefined) {}
 
   client(persona: string): Promise<Client> {
@@ -107,7 +240,11 @@ export class McpSessions {
     if (!c) {
       const token = this.tokenOf(persona);
       if (!token) return Promise.reject(new Error(`the mcp driver needs ${persona}'s catalog token (a JWT) to act as ${persona}`));
-      c = mcpClient(this.url, token, `quilt-e2e-${persona}`);
+      c = mcpClient(this.url, token, `quilt-e2e-${persona}`).then((client) => {
+        const call = client.callTool.bind(client);
+        client.callTool = (params, ...rest) => { this.calls.push(params.name); return call(params, ...rest); };
+        return client;
+      });
       this.sessions.set(persona, c);
     }
     return c;

@@ -27,6 +27,8 @@ export interface LivingDocsInput {
   otherRuns?: { label: string; href: string; passed: number; failed: number; skipped: number }[];
   /** Defects found in a product the run drove (the mcp driver: quilt-mcp), with their evidence. */
   defects?: { product: string; items: { id: string; toolCall: string; answered: string; expected: string; evidence: string; scenarios: string[] }[] };
+  /** The tools the driven MCP server lists (tools/list): which of them the run's scenarios called. */
+  mcpTools?: { product: string; tools: { name: string; description: string }[] };
 }
 
 export type DocStatus = 'passed' | 'failed' | 'skipped' | 'not run';
@@ -221,6 +223,21 @@ export function renderLivingDocs(input: LivingDocsInput): string {
     for (const d of input.defects.items) {
       body.push(`<h4>${esc(d.id)}</h4><p class="small"><b>Call:</b> <code>${esc(d.toolCall)}</code><br><b>Answered:</b> ${esc(d.answered)}<br><b>Expected:</b> ${esc(d.expected)}<br><b>Evidence:</b> ${esc(d.evidence)}${d.scenarios.length ? `<br><b>Scenarios:</b> ${d.scenarios.map(esc).join('; ')}` : ''}</p>`);
     }
+  }
+
+  if (input.mcpTools) {
+    const byTool = new Map<string, string[]>();
+    for (const r of run?.scenarios ?? []) for (const t of r.mcpTools) byTool.set(t, [...(byTool.get(t) ?? []), r.name]);
+    const listed = new Set(input.mcpTools.tools.map((t) => t.name));
+    const used = input.mcpTools.tools.filter((t) => byTool.has(t.name));
+    body.push(`<h2 id="mcp-tools">Tools of ${esc(input.mcpTools.product)} exercised: ${used.length} of ${listed.size}</h2>`);
+    body.push('<p class="small muted">From the server\'s own <code>tools/list</code>; a tool counts when a scenario called it through the mcp driver (whatever it answered). A tool called but not listed is a tool the server does not offer.</p>');
+    const rows = input.mcpTools.tools.map((t) => {
+      const who = byTool.get(t.name) ?? [];
+      return `<tr><td><code>${esc(t.name)}</code></td><td class="num">${who.length}</td><td class="small">${who.length ? esc([...new Set(who)].slice(0, 3).join('; ')) + (who.length > 3 ? ' …' : '') : '<span class="muted">not exercised</span>'}</td><td class="small muted">${esc(t.description)}</td></tr>`;
+    });
+    for (const [name, who] of byTool) if (!listed.has(name)) rows.unshift(`<tr><td><code>${esc(name)}</code></td><td class="num">${who.length}</td><td class="small error">called, but not in tools/list: ${esc([...new Set(who)].slice(0, 3).join('; '))}</td><td></td></tr>`);
+    body.push(`<table><thead><tr><th>tool</th><th class="num">scenarios</th><th>called by</th><th>what the server says it does</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
   }
 
   const failed = (run?.scenarios ?? []).filter((r) => r.status === 'failed');

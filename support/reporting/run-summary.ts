@@ -21,6 +21,8 @@ export interface ScenarioResult {
   measurementProblems: string[];
   /** The message of every failed step or hook (first lines only). */
   errors: string[];
+  /** The quilt-mcp tools the scenario called (the mcp driver's attachment), each once. */
+  mcpTools: string[];
 }
 export interface Counts { passed: number; failed: number; skipped: number }
 export interface RunSummary {
@@ -68,6 +70,21 @@ export function firstLines(message: string, maxLines = 16, maxChars = 1500): str
   const stackAt = lines.findIndex((l) => /^\s+at /.test(l));
   const kept = lines.slice(0, Math.min(maxLines, stackAt >= 0 ? stackAt : lines.length)).join('\n').trimEnd();
   return kept.length > maxChars ? `${kept.slice(0, maxChars)}…` : kept;
+}
+
+/** Media type of the mcp driver's attachment (support/drivers/mcp.ts MCP_CALLS_MEDIA_TYPE). */
+const MCP_CALLS = 'application/x.quilt-e2e.mcp-calls+json';
+
+function mcpToolsOf(attachments: readonly AttachmentLike[]): string[] {
+  const tools = new Set<string>();
+  for (const a of attachments) {
+    if (a.mediaType !== MCP_CALLS) continue;
+    try {
+      const body = a.contentEncoding === 'BASE64' ? Buffer.from(a.body, 'base64').toString('utf8') : a.body;
+      for (const t of (JSON.parse(body) as { tools?: unknown }).tools as unknown[] ?? []) if (typeof t === 'string') tools.add(t);
+    } catch { /* not ours */ }
+  }
+  return [...tools].sort();
 }
 
 export function summarizeRun(ndjson: string): RunSummary {
@@ -132,6 +149,7 @@ export function summarizeRun(ndjson: string): RunSummary {
         measurements: found.measurements,
         measurementProblems: found.problems,
         errors: st.errors,
+        mcpTools: mcpToolsOf(st.attachments),
       });
     }
   }

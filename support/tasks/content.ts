@@ -2,7 +2,7 @@
  * The content-retrieval workflow (spec §1.2) as tasks a persona performs, with the checks that
  * make each step fail for the right reason.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
@@ -126,4 +126,25 @@ export async function expectS3Answers(world: QuiltWorld): Promise<void> {
 export async function expectFolderHoldsOnly(world: QuiltWorld, folder: string, names: string[]): Promise<void> {
   const listing = await world.objects('admin').list(world.bucket, world.key(folder), 1000);
   expect(listing.objects.map((o) => o.key.slice(world.key(folder).length)).sort()).to.deep.equal([...names].sort());
+}
+
+/** Seeds a file of random bytes (binary beyond doubt) at a path of the scenario's folder. */
+export async function uploadRandomBytes(world: QuiltWorld, persona: PersonaRole, count: number, path: string): Promise<void> {
+  const folder = path.slice(0, path.lastIndexOf('/') + 1);
+  world.ledger.register(`objects under s3://${world.bucket}/${world.key(folder)}`, async () => { await world.objects('admin').purgePrefix(world.bucket, world.key(folder)); });
+  const body = randomBytes(count);
+  await world.objects(persona).put(world.bucket, [{ key: world.key(path), body, contentType: 'application/octet-stream' }]);
+  world.memory.seeded.set(world.key(path), body);
+}
+
+/**
+ * The read says the file is not text, and what it returned is the first bytes S3 holds (read again
+ * directly), decoded as UTF-8 with replacement characters — no more than asked for.
+ */
+export async function expectToldBinary(world: QuiltWorld, path: string, maxBytes: number): Promise<void> {
+  const t = world.memory.text;
+  const stored = await world.objects('admin').bytes(world.uri(path), maxBytes);
+  expect(t.bytesRead, 'bytes read').to.equal(Math.min(maxBytes, stored.length));
+  expect(t.text, 'the text returned: the stored bytes decoded (with replacement characters)').to.equal(new TextDecoder('utf-8').decode(stored));
+  expect(t.binary, `the answer says the file is not text (it returned ${t.text.length} characters, ${[...t.text].filter((c) => c === '\uFFFD').length} of them replacement characters, as if they were its text)`).to.equal(true);
 }

@@ -37,6 +37,13 @@ export async function tryConstruct(world: QuiltWorld, persona: PersonaRole, feat
   const name = world.packageName(featureName);
   ownPackage(world, name);
   const asGiven = (f: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(f) || !f.includes('/');
+  if (world.driver === 'mcp') {
+    // package_create takes S3 URIs and a registry, nothing else: a logical key of its own or a claimed
+    // hash cannot be said (those scenarios carry an @mcp-cannot-... tag).
+    const registry = /^[a-z][a-z0-9+.-]*:/i.test(bucket) ? bucket : `s3://${bucket}`;
+    await attempt(world, async () => { world.memory.construct = await world.mcpPackageOps(persona).createAsGiven(name, entries.map((e) => (asGiven(e.file) ? e.file : world.uri(e.file))), registry) as never; });
+    return;
+  }
   await attempt(world, async () => {
     world.memory.construct = await world.catalog(persona).packageConstruct({ bucket, name, message: 'an attempt that should be refused' },
       entries.map((e) => ({ logicalKey: e.logicalKey ?? e.file.slice(e.file.lastIndexOf('/') + 1), physicalKey: asGiven(e.file) ? e.file : world.uri(e.file), ...(e.hash ? { hash: e.hash } : {}) })));
@@ -52,9 +59,18 @@ function invalidInput(world: QuiltWorld, path: string): { path?: string; name?: 
 }
 
 export function expectInvalidInput(world: QuiltWorld, path: string, words: string[], example: boolean): void {
-  const e = invalidInput(world, path);
-  for (const w of words) expect(e.message.toLowerCase(), `the message names ${JSON.stringify(w)}`).to.include(w.toLowerCase());
-  if (example) expect(e.message, 'the message shows an example of a right value').to.match(/for example|e\.g\.|such as/i);
+  // Through quilt-mcp the refusal is the tool's text (its answers name no field paths): the same words and example are asked of it.
+  const e = world.driver === 'mcp' ? { message: toolRefusal(world) } : invalidInput(world, path);
+  const said = `: ${JSON.stringify(e.message.slice(0, 500))}`;
+  for (const w of words) expect(e.message.toLowerCase(), `the message names ${JSON.stringify(w)}${said}`).to.include(w.toLowerCase());
+  if (example) expect(e.message, `the message shows an example of a right value${said}`).to.match(/for example|e\.g\.|such as/i);
+}
+
+/** The text of quilt-mcp's refusal (a tool error); a tool that answered success instead fails here, with what it answered. */
+function toolRefusal(world: QuiltWorld): string {
+  const e = world.memory.error;
+  if (!e) expect.fail(`quilt-mcp accepted it: ${JSON.stringify(world.memory.construct)?.slice(0, 400)}`);
+  return e instanceof McpToolError ? e.answer : e.message;
 }
 
 /** A well-formed sha2-256-chunked value that matches no file: 32 zero bytes, base64. */
@@ -124,4 +140,16 @@ export function expectAccess(world: QuiltWorld, level: string, list: boolean, re
   expect({ level: r.permissionLevel, list: r.accessSummary.canList, read: r.accessSummary.canRead, write: r.accessSummary.canWrite }, JSON.stringify(r.evidence))
     .to.deep.equal({ level, list, read, write });
   if (write) expect(r.evidence.write).to.match(/succeeded and the probe was removed/);
+}
+
+/** Asks a driver for an object's details by a URI given as it is (bad input, spec §3.3). */
+export async function tryInfo(world: QuiltWorld, persona: PersonaRole, uri: string): Promise<void> {
+  await attempt(world, () => world.bucketOps(persona).info(uri));
+}
+
+/** The attempt was refused, and its message (the tool's own text, through quilt-mcp) names each of these words. */
+export function expectRefusalNaming(world: QuiltWorld, words: string[]): void {
+  const e = refusal(world);
+  const text = e instanceof McpToolError ? e.answer : e.message;
+  for (const w of words) expect(text.toLowerCase(), `the refusal names ${JSON.stringify(w)}: ${text.slice(0, 300)}`).to.include(w.toLowerCase());
 }

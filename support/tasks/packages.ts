@@ -34,11 +34,14 @@ export function remember(world: QuiltWorld, push: PushResult, request?: Record<s
   return push;
 }
 
-/** Creates a package from files of the scenario's folder; logical keys are the file names. */
-export async function createFromFiles(world: QuiltWorld, persona: PersonaRole, featureName: string, paths: string[], message?: string, userMeta?: unknown): Promise<void> {
+/**
+ * Creates a package from files of the scenario's folder; logical keys are the file names. As a
+ * When-step the run's driver performs it; as a Given (`setUp`) the suite's engine sets it up.
+ */
+export async function createFromFiles(world: QuiltWorld, persona: PersonaRole, featureName: string, paths: string[], message?: string, userMeta?: unknown, setUp = false): Promise<void> {
   const name = world.packageName(featureName);
   ownPackage(world, name);
-  remember(world, await world.registry(persona).create(name, {
+  remember(world, await (setUp ? world.registry(persona) : world.packageOps(persona)).create(name, {
     entries: paths.map((p) => ({ logicalKey: basename(p), source: world.uri(p) })),
     // A message of the scenario's own when the feature gives none: a top hash does not cover physical
     // keys, so two scenarios publishing equal files would otherwise share one manifest object (and
@@ -51,12 +54,24 @@ export async function createFromFiles(world: QuiltWorld, persona: PersonaRole, f
 export async function addFiles(world: QuiltWorld, persona: PersonaRole, featureName: string, paths: string[]): Promise<void> {
   const name = world.packageName(featureName);
   const before = world.memory.pushes.filter((p) => p.name === name).at(-1)?.request;
-  remember(world, await world.registry(persona).update(name, { set: paths.map((p) => ({ logicalKey: basename(p), source: world.uri(p) })), message: `added ${paths.map(basename).join(', ')} (scenario ${world.scenarioId})` }),
+  remember(world, await world.packageOps(persona).update(name, { set: paths.map((p) => ({ logicalKey: basename(p), source: world.uri(p) })), message: `added ${paths.map(basename).join(', ')} (scenario ${world.scenarioId})` }),
     before ? { ...before, ...Object.fromEntries(paths.map((p) => [basename(p), world.key(p)])) } : undefined);
 }
 
 export async function browse(world: QuiltWorld, persona: PersonaRole, featureName: string, ref = 'latest'): Promise<void> {
-  world.memory.revision = await world.registry(persona).browse(world.packageName(featureName), ref);
+  world.memory.revision = await world.packageOps(persona).browse(world.packageName(featureName), ref);
+}
+
+/**
+ * The revision a browse of `latest` showed: the newest this scenario pushed. A browse that names
+ * its top hash must name that one (quilt-mcp's package_browse names none: its hash is "unknown").
+ */
+function browsedHash(world: QuiltWorld): string {
+  const rev = world.memory.revision;
+  const latest = world.memory.pushes.filter((p) => p.name === rev.name).at(-1)?.hash;
+  if (!latest) return rev.hash;
+  if (rev.hash !== 'unknown') expect(rev.hash, 'the top hash the browse showed is the latest revision').to.equal(latest);
+  return latest;
 }
 
 /** The revision browsed holds exactly these files — as the browse showed it, and as the real quilt3 reads the same revision from S3. */
@@ -66,7 +81,7 @@ export async function expectFiles(world: QuiltWorld, rows: { 'logical key': stri
   expect(rev.entries.map((e) => [e.logicalKey, e.size]), 'the files the browse showed').to.deep.equal(want);
   expect(rev.totalEntries).to.equal(rows.length);
   expect(rev.totalBytes).to.equal(rows.reduce((n, r) => n + Number(r.size), 0));
-  const q = await quilt3Oracle(world.target).browse(rev.name, rev.hash);
+  const q = await quilt3Oracle(world.target).browse(rev.name, browsedHash(world));
   expect(q.entries.map((e) => [e.logicalKey, e.size]).sort(), 'the files quilt3 reads at that revision').to.deep.equal([...want].sort());
   for (const e of q.entries) {
     expect(e.hashType, `hash type of ${e.logicalKey}`).to.equal('sha2-256-chunked');
@@ -76,9 +91,9 @@ export async function expectFiles(world: QuiltWorld, rows: { 'logical key': stri
 
 export async function expectMessageAndMeta(world: QuiltWorld, message: string, userMeta: unknown): Promise<void> {
   const rev = world.memory.revision;
-  expect(rev.message).to.equal(message);
-  expect(rev.userMeta).to.deep.equal(userMeta);
-  const q = await quilt3Oracle(world.target).browse(rev.name, rev.hash);
+  expect(rev.message, 'the message the browse showed').to.equal(message);
+  expect(rev.userMeta, 'the metadata the browse showed').to.deep.equal(userMeta);
+  const q = await quilt3Oracle(world.target).browse(rev.name, browsedHash(world));
   expect({ message: q.message, userMeta: JSON.parse(q.userMetaJson) as unknown }, 'message and metadata as quilt3 reads them').to.deep.equal({ message, userMeta });
 }
 
@@ -93,7 +108,9 @@ export async function expectRevisions(world: QuiltWorld, featureName: string, co
 }
 
 export async function diffWithPrevious(world: QuiltWorld, persona: PersonaRole, featureName: string): Promise<void> {
-  world.memory.diff = await world.registry(persona).diff(world.packageName(featureName));
+  const name = world.packageName(featureName);
+  const made = world.memory.pushes.filter((p) => p.name === name);
+  world.memory.diff = await world.packageOps(persona).diff(name, { from: made.at(-2)?.hash, to: made.at(-1)?.hash });
 }
 
 export function expectDiff(world: QuiltWorld, rows: { change: string; 'logical key': string }[]): void {
@@ -106,7 +123,7 @@ export function expectDiff(world: QuiltWorld, rows: { change: string; 'logical k
 }
 
 export async function deletePackage(world: QuiltWorld, persona: PersonaRole, featureName: string): Promise<void> {
-  await world.registry(persona).deletePackage(world.packageName(featureName));
+  await world.packageOps(persona).deletePackage(world.packageName(featureName));
 }
 
 export async function expectPackageGone(world: QuiltWorld, featureName: string): Promise<void> {
@@ -125,7 +142,7 @@ export async function expectPackageGone(world: QuiltWorld, featureName: string):
 export async function createFromFolder(world: QuiltWorld, persona: PersonaRole, folder: string, featureName: string): Promise<void> {
   const name = world.packageName(featureName);
   ownPackage(world, name);
-  remember(world, await world.registry(persona).createFromPrefix(name, `s3://${world.bucket}/${world.key(folder)}`, { message: `packaged from ${folder}` }));
+  remember(world, await world.packageOps(persona).createFromPrefix(name, `s3://${world.bucket}/${world.key(folder)}`, { message: `packaged from ${folder}` }));
 }
 
 /** The package has exactly one entry per object of the folder, each keyed by its path relative to the folder and pointing at it. */
@@ -137,7 +154,7 @@ export async function expectPackageMirrorsFolder(world: QuiltWorld, featureName:
   expect(rev.totalEntries, 'entries in the package').to.equal(listing.count);
   const prefix = world.key(folder);
   const sizes = new Map(listing.objects.map((o) => [o.key.slice(prefix.length), o.size]));
-  expect(rev.entries.map((e) => e.logicalKey).sort()).to.deep.equal([...sizes.keys()].sort());
+  expect(rev.entries.map((e) => e.logicalKey).sort(), 'logical keys: the paths inside the folder').to.deep.equal([...sizes.keys()].sort());
   for (const e of rev.entries) {
     expect(e.physicalKey.replace(/\?versionId=.*$/, ''), `physical key of ${e.logicalKey}`).to.equal(`s3://${world.bucket}/${prefix}${e.logicalKey}`);
     expect(e.size, `size of ${e.logicalKey}`).to.equal(sizes.get(e.logicalKey));

@@ -82,7 +82,7 @@ export async function createDeepPackage(world: QuiltWorld, persona: PersonaRole,
 export async function browseDeepest(world: QuiltWorld, persona: PersonaRole, featureName: string, depth: number): Promise<void> {
   const path = Array.from({ length: depth }, (_, i) => `level-${i + 1}`).join('/');
   await timed(world, 'deep_browse', async () => {
-    const rev = await world.registry(persona).browse(world.packageName(featureName));
+    const rev = await world.packageOps(persona).browse(world.packageName(featureName));
     world.memory.revision = rev;
     world.memory.node = rev.node(`${path}/`);
   });

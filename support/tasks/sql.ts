@@ -189,7 +189,7 @@ export async function publishDashboard(world: QuiltWorld, persona: PersonaRole, 
   const q = world.memory.query;
   const csv = [q.columns.map((c) => c.name).join(','), ...q.rows.map((r) => r.join(','))].join('\n') + '\n';
   const config = { query: 'reads per tissue', source: world.memory.genomics.packageName, chart: world.memory.chart.spec };
-  remember(world, await world.registry(persona).create(name, {
+  remember(world, await world.packageOps(persona).create(name, {
     message: 'reads per tissue dashboard',
     userMeta: { dashboard: true, source_package: world.memory.genomics.packageName, source_hash: world.memory.genomics.hash },
     entries: [

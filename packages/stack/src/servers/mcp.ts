@@ -88,80 +88,100 @@ export const mcp: ManagedServer = {
   hint: 'quilt-mcp comes from PyPI into a venv (pip needs the package registry); see logs/mcp.log; QUILT_E2E_MCP_SPEC chooses the version, QUILT_E2E_MCP_PORT the port.',
 
   async isInstalled(c) {
-    const spec = mcpSpec();
-    const venv = venvOf(c, spec);
-    return existsSync(join(venv, 'bin', 'quilt-mcp')) && existsSync(stamp(venv)) && readFileSync(stamp(venv), 'utf8').split('\n')[0] === spec;
+    return isInstalled(c, mcpSpec());
   },
 
   async install(c, out) {
-    const spec = mcpSpec();
-    const venv = venvOf(c, spec);
-    if (await mcp.isInstalled(c)) return;
-    const started = Date.now();
-    out.info(`mcp: installing ${spec} from PyPI into ${venv} (about a minute, once per version) ...`);
-    mkdirSync(c.home, { recursive: true });
-    if (!existsSync(join(venv, 'bin', 'python'))) await runPip('python3', ['-m', 'venv', venv], out, 'creating the venv');
-    // A released version installs with every dependency pinned as tested here (mcp-constraints/),
-    // when the project has its constraints; a wheel or checkout resolves its own.
-    const pinned = /^quilt-mcp==(.+)$/.exec(spec);
-    const constraints = pinned ? join(CONSTRAINTS_DIR, `quilt-mcp-${pinned[1]}.txt`) : undefined;
-    const withConstraints = constraints && existsSync(constraints) ? ['-c', constraints] : [];
-    if (pinned && withConstraints.length === 0) out.info(`mcp: no pinned dependencies for ${spec} in ${CONSTRAINTS_DIR}: pip resolves them (write them there with pip freeze once tested)`);
-    await runPip(join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off', ...withConstraints, spec], out, `pip install ${spec}`);
-    const version = await new Promise<string>((res) => {
-      const p = spawn(join(venv, 'bin', 'python'), ['-c', 'import importlib.metadata as m; print(m.version("quilt-mcp"))']);
-      let o = '';
-      p.stdout.on('data', (d: Buffer) => { o += d.toString(); });
-      p.on('close', () => res(o.trim()));
-    });
-    writeFileSync(stamp(venv), `${spec}\n${version}\n`);
-    out.info(`mcp: quilt-mcp ${version} installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await installQuiltMcp(c, mcpSpec(), out);
   },
 
   async start(c: StackConfig, out: Reporter): Promise<StartedProcess[]> {
-    const venv = venvOf(c, mcpSpec());
-    const home = join(c.dataDir, 'mcp-home');
-    mkdirSync(join(home, '.aws'), { recursive: true });
-    // boto3 against RGW: path-style addressing, checksums only when required (RGW 16 answers 411 to streaming trailers).
-    writeFileSync(join(home, '.aws', 'config'), `[default]\nregion = ${c.s3.region}\ns3 =\n    addressing_style = path\n`);
-    const catalog = `http://127.0.0.1:${c.ports.catalog}`;
-    const sql = `http://127.0.0.1:${c.ports.athena}`;
-    // No AWS keys of its own: every request's JWT decides who it is.
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH, HOME: home, LANG: process.env.LANG ?? 'C.UTF-8',
-      FASTMCP_HOST: '127.0.0.1', FASTMCP_PORT: String(c.ports.mcp),
-      QUILT_DEPLOYMENT: 'remote', QUILT_CATALOG_URL: catalog, QUILT_REGISTRY_URL: catalog,
-      AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
-      AWS_REGION: c.s3.region, AWS_DEFAULT_REGION: c.s3.region,
-      AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${c.ports.s3}`, AWS_ENDPOINT_URL_ATHENA: sql, AWS_ENDPOINT_URL_GLUE: sql,
-      AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required', AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
-      AWS_EC2_METADATA_DISABLED: 'true', QUILT_DISABLE_USAGE_METRICS: 'true', ATHENA_WORKGROUP: ATHENA_WORKGROUPS[0],
-    };
-    const pid = spawnDetached(join(venv, 'bin', 'quilt-mcp'), ['--deployment', 'remote', '--skip-banner'], { cwd: home, env, logFile: logFile(c) });
-    out.info(`mcp: started ${installedMcpVersion(c) ?? mcpSpec()} (pid ${pid}) on ${mcpUrl(c)}, log ${logFile(c)}`);
-    return [{ name: 'quilt-mcp (python)', pid }];
+    return [startQuiltMcp(c, mcpSpec(), c.ports.mcp, logFile(c), out)];
   },
 
   async healthy(c: StackConfig) {
-    let client: Client | undefined;
-    try {
-      // quilt-mcp in platform mode answers nothing without a JWT: the health probe is the reader's,
-      // minted with the catalog's secret (as the stack's catalog verifies it).
-      const token = await mintToken(c.s3Users.reader.uid, {
-        secret: process.env.QUILT_E2E_JWT_SECRET ?? DEFAULT_JWT_SECRET, issuer: process.env.QUILT_E2E_JWT_ISSUER ?? DEFAULT_JWT_ISSUER,
-        audience: process.env.QUILT_E2E_JWT_AUDIENCE ?? DEFAULT_JWT_AUDIENCE, expiresInSeconds: 120,
-      });
-      client = await Promise.race([mcpClient(mcpUrl(c), token, 'quilt-e2e-health'), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 3000))]);
-      const tools = await client.listTools(undefined, { timeout: 3000 });
-      return tools.tools.length > 0;
-    } catch {
-      return false;
-    } finally {
-      await client?.close().catch(() => undefined);
-    }
+    return quiltMcpHealthy(c, mcpUrl(c));
   },
 
   logFiles(c: StackConfig) {
     return [logFile(c)];
   },
 };
+
+const isInstalled = (c: StackConfig, spec: string): boolean => {
+  const venv = venvOf(c, spec);
+  return existsSync(join(venv, 'bin', 'quilt-mcp')) && existsSync(stamp(venv)) && readFileSync(stamp(venv), 'utf8').split('\n')[0] === spec;
+};
+
+/** Installs a quilt-mcp (a requirement, wheel or checkout) into its own cached venv, once. */
+export async function installQuiltMcp(c: StackConfig, spec: string, out: Reporter): Promise<void> {
+  const venv = venvOf(c, spec);
+  if (isInstalled(c, spec)) return;
+  const started = Date.now();
+  out.info(`mcp: installing ${spec} from PyPI into ${venv} (about a minute, once per version) ...`);
+  mkdirSync(c.home, { recursive: true });
+  if (!existsSync(join(venv, 'bin', 'python'))) await runPip('python3', ['-m', 'venv', venv], out, 'creating the venv');
+  // A released version installs with every dependency pinned as tested here (mcp-constraints/),
+  // when the project has its constraints; a wheel or checkout resolves its own.
+  const pinned = /^quilt-mcp==(.+)$/.exec(spec);
+  const constraints = pinned ? join(CONSTRAINTS_DIR, `quilt-mcp-${pinned[1]}.txt`) : undefined;
+  const withConstraints = constraints && existsSync(constraints) ? ['-c', constraints] : [];
+  if (pinned && withConstraints.length === 0) out.info(`mcp: no pinned dependencies for ${spec} in ${CONSTRAINTS_DIR}: pip resolves them (write them there with pip freeze once tested)`);
+  await runPip(join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off', ...withConstraints, spec], out, `pip install ${spec}`);
+  const version = await new Promise<string>((res) => {
+    const p = spawn(join(venv, 'bin', 'python'), ['-c', 'import importlib.metadata as m; print(m.version("quilt-mcp"))']);
+    let o = '';
+    p.stdout.on('data', (d: Buffer) => { o += d.toString(); });
+    p.on('close', () => res(o.trim()));
+  });
+  writeFileSync(stamp(venv), `${spec}\n${version}\n`);
+  out.info(`mcp: quilt-mcp ${version} installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * Starts an installed quilt-mcp on a loopback port in platform/JWT mode (the stack's server, or a
+ * second release beside it: scripts/mcp-run.ts --release). Returns its process.
+ */
+export function startQuiltMcp(c: StackConfig, spec: string, port: number, log: string, out: Reporter): StartedProcess {
+  const venv = venvOf(c, spec);
+  const home = join(c.dataDir, port === c.ports.mcp ? 'mcp-home' : `mcp-home-${port}`);
+  mkdirSync(join(home, '.aws'), { recursive: true });
+  // boto3 against RGW: path-style addressing, checksums only when required (RGW 16 answers 411 to streaming trailers).
+  writeFileSync(join(home, '.aws', 'config'), `[default]\nregion = ${c.s3.region}\ns3 =\n    addressing_style = path\n`);
+  const catalog = `http://127.0.0.1:${c.ports.catalog}`;
+  const sql = `http://127.0.0.1:${c.ports.athena}`;
+  // No AWS keys of its own: every request's JWT decides who it is.
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH, HOME: home, LANG: process.env.LANG ?? 'C.UTF-8',
+    FASTMCP_HOST: '127.0.0.1', FASTMCP_PORT: String(port),
+    QUILT_DEPLOYMENT: 'remote', QUILT_CATALOG_URL: catalog, QUILT_REGISTRY_URL: catalog,
+    AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
+    AWS_REGION: c.s3.region, AWS_DEFAULT_REGION: c.s3.region,
+    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${c.ports.s3}`, AWS_ENDPOINT_URL_ATHENA: sql, AWS_ENDPOINT_URL_GLUE: sql,
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required', AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
+    AWS_EC2_METADATA_DISABLED: 'true', QUILT_DISABLE_USAGE_METRICS: 'true', ATHENA_WORKGROUP: ATHENA_WORKGROUPS[0],
+  };
+  const pid = spawnDetached(join(venv, 'bin', 'quilt-mcp'), ['--deployment', 'remote', '--skip-banner'], { cwd: home, env, logFile: log });
+  out.info(`mcp: started ${installedMcpVersion(c, spec) ?? spec} (pid ${pid}) on http://127.0.0.1:${port}/mcp, log ${log}`);
+  return { name: 'quilt-mcp (python)', pid };
+}
+
+/** Healthy when an MCP initialize and tools/list answer, asked with a minted reader JWT. */
+export async function quiltMcpHealthy(c: StackConfig, url: string): Promise<boolean> {
+  let client: Client | undefined;
+  try {
+    // quilt-mcp in platform mode answers nothing without a JWT: the health probe is the reader's,
+    // minted with the catalog's secret (as the stack's catalog verifies it).
+    const token = await mintToken(c.s3Users.reader.uid, {
+      secret: process.env.QUILT_E2E_JWT_SECRET ?? DEFAULT_JWT_SECRET, issuer: process.env.QUILT_E2E_JWT_ISSUER ?? DEFAULT_JWT_ISSUER,
+      audience: process.env.QUILT_E2E_JWT_AUDIENCE ?? DEFAULT_JWT_AUDIENCE, expiresInSeconds: 120,
+    });
+    client = await Promise.race([mcpClient(url, token, 'quilt-e2e-health'), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 3000))]);
+    const tools = await client.listTools(undefined, { timeout: 3000 });
+    return tools.tools.length > 0;
+  } catch {
+    return false;
+  } finally {
+    await client?.close().catch(() => undefined);
+  }
+}
