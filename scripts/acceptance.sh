@@ -18,8 +18,13 @@ if [ "${QUILT_E2E_REHEARSE:-1}" != "0" ] && [ $# -eq 0 ]; then
 fi
 # The mcp driver: quilt-mcp performs the When-steps it can; its known defects must fail exactly as
 # recorded (scripts/mcp-run.ts, reports/mcp/). QUILT_E2E_MCP_RUN=0 leaves it out.
+# Then again against each release of QUILT_E2E_MCP_RELEASES (default quilt-mcp==0.20.0, the newest
+# release whose package tools are registered), started beside the stack's for that run only.
 if [ "${QUILT_E2E_MCP_RUN:-1}" != "0" ] && [ $# -eq 0 ]; then
   npx tsx scripts/mcp-run.ts || status=1
+  for release in ${QUILT_E2E_MCP_RELEASES-quilt-mcp==0.20.0}; do
+    npx tsx scripts/mcp-run.ts --release "$release" || status=1
+  done
 fi
 npx tsx scripts/living-docs.ts || echo "acceptance: the living documentation (reports/index.html) could not be built: see the message above"
 npx tsx scripts/report-summary.ts reports/cucumber-messages.ndjson || true

@@ -95,6 +95,16 @@ for (const s of summary.scenarios) {
 }
 spawnSync('npx', ['tsx', 'scripts/living-docs.ts', '--ndjson', ndjson, '--out', `${reports}/index.html`, '--report', 'cucumber-report.html',
   '--title', `mcp driver (quilt-mcp ${version})`, ...(existsSync(file) ? ['--defects', file] : []), ...(toolsFile ? ['--mcp-tools', toolsFile] : [])], { stdio: 'inherit' });
+// The issue's budget: the whole suite through the mcp driver ≤ 2× the default driver's time (both from their ndjson).
+const wall = (r: { startedAt?: Date; finishedAt?: Date }): number | undefined => (r.startedAt && r.finishedAt ? (r.finishedAt.getTime() - r.startedAt.getTime()) / 1000 : undefined);
+const engineNdjson = 'reports/cucumber-messages.ndjson';
+const mcpWall = wall(summary);
+const engineRun = existsSync(engineNdjson) ? summarizeRun(readFileSync(engineNdjson, 'utf8')) : undefined;
+const engineWall = engineRun && engineRun.scenarios.length === summary.scenarios.length ? wall(engineRun) : undefined;
+if (mcpWall !== undefined && engineWall !== undefined && args.length === 0) {
+  const ratio = mcpWall / engineWall;
+  console.log(`mcp-run: the suite took ${mcpWall.toFixed(0)} s through quilt-mcp ${version}, ${engineWall.toFixed(0)} s with the engine (reports/; on a new stack that run also made the once-per-stack fixtures): ${ratio.toFixed(2)}x, budget 2x — ${ratio <= 2 ? 'met' : 'MISSED'}`);
+}
 for (const line of unexpected) console.log(line);
 console.log(`reports: ${process.cwd()}/${reports}/index.html (with "Defects found in quilt-mcp ${version}")`);
 console.log(`mcp driver (quilt-mcp ${version}): ${passed} passed, ${asRecorded} failed as recorded, ${unexpected.length} unexpected`);

@@ -44,10 +44,12 @@ acc_fail=$(grep -E '^acceptance: [0-9]+ passed' "$accept_log" | tail -1 | awk '{
 q_pass=$(grep -E '^quilt target \(rehearsed\): [0-9]+ passed' "$accept_log" | tail -1 | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\1/')
 q_fail=$(grep -E '^quilt target \(rehearsed\): [0-9]+ passed' "$accept_log" | tail -1 | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\2/')
 # The mcp driver's pass: scenarios passed plus those failing exactly as recorded count as passed.
-m_line=$(grep -E '^mcp driver \(quilt-mcp ' "$accept_log" | tail -1)
-m_pass=$(echo "$m_line" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed as recorded, ([0-9]+) unexpected.*/\1+\2/')
-m_fail=$(echo "$m_line" | sed -E 's/.*, ([0-9]+) unexpected.*/\1/')
-m_pass=$(( ${m_pass:-0} ))
+# One line per quilt-mcp release run (the stack's, then QUILT_E2E_MCP_RELEASES).
+m_pass=0; m_fail=0
+while read -r m_line; do
+  m_pass=$(( m_pass + $(echo "$m_line" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed as recorded, ([0-9]+) unexpected.*/\1+\2/') ))
+  m_fail=$(( m_fail + $(echo "$m_line" | sed -E 's/.*, ([0-9]+) unexpected.*/\1/') ))
+done < <(grep -E '^mcp driver \(quilt-mcp [^)]*\): [0-9]+ passed' "$accept_log")
 rm -f "$accept_log"
 
 passed=$(( ${unit_pass:-0} + ${acc_pass:-0} + ${q_pass:-0} + ${m_pass:-0} ))

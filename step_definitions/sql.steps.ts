@@ -14,7 +14,7 @@ Given('{persona} has set up the Tabulator table {string} over {string}', { timeo
 });
 
 When('Rita queries the Tabulator table {string}', { timeout: 180_000 }, async function (this: QuiltWorld, name: string) {
-  await sql.queryTabulator(this, name);
+  await sql.queryTabulator(this, 'reader', name);
 });
 
 Then('it holds exactly the rows of the files it matches, each with its package, file and top hash', async function (this: QuiltWorld) {
@@ -25,8 +25,8 @@ Then('the package entry table lists exactly those files at that top hash, with t
   await sql.expectEntryTableListsFiles(this);
 });
 
-When('{persona} sums the reads per tissue in {string} with SQL', { timeout: 180_000 }, async function (this: QuiltWorld, _persona: PersonaRole, name: string) {
-  await sql.sumReadsPerTissue(this, name);
+When('{persona} sums the reads per tissue in {string} with SQL', { timeout: 180_000 }, async function (this: QuiltWorld, persona: PersonaRole, name: string) {
+  await sql.sumReadsPerTissue(this, persona, name);
 });
 
 Then('each tissue\'s sum equals the sum of its samples\' reads', function (this: QuiltWorld) {
@@ -41,8 +41,8 @@ Then('its columns are:', function (this: QuiltWorld, table: DataTable) {
   sql.expectSchema(this, table.hashes() as { column: string; type: string }[]);
 });
 
-When('{persona} charts the reads per tissue of {string} as a bar chart', { timeout: 180_000 }, async function (this: QuiltWorld, _persona: PersonaRole, name: string) {
-  await sql.sumReadsPerTissue(this, name);
+When('{persona} charts the reads per tissue of {string} as a bar chart', { timeout: 180_000 }, async function (this: QuiltWorld, persona: PersonaRole, name: string) {
+  await sql.sumReadsPerTissue(this, persona, name);
   sql.chartReads(this);
 });
 
@@ -50,8 +50,8 @@ Then('the chart has one bar per tissue, each as tall as its SQL sum, drawn in SV
   sql.expectChartShowsSums(this);
 });
 
-Given('{persona} has charted the reads per tissue of {string}', { timeout: 180_000 }, async function (this: QuiltWorld, _persona: PersonaRole, name: string) {
-  await sql.sumReadsPerTissue(this, name);
+Given('{persona} has charted the reads per tissue of {string}', { timeout: 180_000 }, async function (this: QuiltWorld, persona: PersonaRole, name: string) {
+  await sql.sumReadsPerTissue(this, persona, name, true);
   sql.chartReads(this);
 });
 
@@ -79,8 +79,8 @@ Given('a table of at least 10,000 rows exists, made once per stack', { timeout: 
   await sql.ensureLargeTable(this);
 });
 
-When('{persona} fetches {int} rows of it with SQL', { timeout: 180_000 }, async function (this: QuiltWorld, _persona: PersonaRole, rows: number) {
-  await sql.fetchLargeTable(this, rows);
+When('{persona} fetches {int} rows of it with SQL', { timeout: 180_000 }, async function (this: QuiltWorld, persona: PersonaRole, rows: number) {
+  await sql.fetchLargeTable(this, persona, rows);
 });
 
 Then('all {int} rows arrive, none truncated', function (this: QuiltWorld, rows: number) {

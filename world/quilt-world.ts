@@ -19,8 +19,9 @@ import { deadProcesses, explainDead } from '@quilt-e2e/stack/stack.js';
 import { sqlTarget, type SqlTarget } from '../support/sql/index.js';
 import { SCENARIO_MANIFEST_META } from '../support/sweeper.js';
 import { PackageRegistry } from '@quilt-e2e/quilt-js';
-import { driverKind, mcpServerUrl, type BucketOperations, type DriverKind, type PackageOperations } from '../support/drivers/driver.js';
-import { McpBucketOperations, McpPackageOperations, McpSessions } from '../support/drivers/mcp.js';
+import { driverKind, mcpServerUrl, type BucketOperations, type DriverKind, type PackageOperations, type SearchOperations, type SqlOperations } from '../support/drivers/driver.js';
+import { McpBucketOperations, McpPackageOperations, McpSearchOperations, McpSessions, McpSqlOperations } from '../support/drivers/mcp.js';
+import { searchCatalog } from '../support/domain/search.js';
 import { mcpUrl } from '@quilt-e2e/stack/servers/mcp.js';
 
 /** One id per suite run (shared by parallel workers when the runner sets QUILT_E2E_RUN_ID). */
@@ -95,6 +96,20 @@ export class QuiltWorld extends World {
    */
   packageOps(persona: PersonaRole): PackageOperations {
     return this.driver === 'engine' ? this.registry(persona) : this.mcpPackageOps(persona);
+  }
+
+  /** The spec's search as this run's driver performs it (When-steps only; Then-steps ask the catalog's search API directly). */
+  searchOps(persona: PersonaRole): SearchOperations {
+    if (this.driver === 'engine') return { search: (req) => searchCatalog(this.catalog(persona), req) };
+    const sessions = this.mcp();
+    return new McpSearchOperations(() => sessions.client(persona));
+  }
+
+  /** The spec's SQL as this run's driver performs it (When-steps only; Then-steps query the target's Athena directly). */
+  sqlOps(persona: PersonaRole): SqlOperations {
+    if (this.driver === 'engine') return { query: (sql, options) => this.sql().engine.run(sql, { deadlineMs: options?.deadlineMs ?? 120_000, ...(options?.maxRows ? { maxRows: options.maxRows } : {}) }) };
+    const sessions = this.mcp();
+    return new McpSqlOperations(() => sessions.client(persona));
   }
 
   /** quilt-mcp's package tools as a persona calls them (the mcp driver only). */

@@ -4,8 +4,9 @@
  *   mcp               the real Quilt MCP server (support/drivers/mcp.ts), as an AI agent uses it.
  * Then-steps never go through a driver: they observe the services directly.
  *
- * The bucket operations (list, info, text, link, put) and the package operations (create, update,
- * browse, diff, delete, create from a folder) go through the driver; the other When-steps use the
+ * The bucket operations (list, info, text, link, put), the package operations (create, update,
+ * browse, diff, delete, create from a folder), the searches of the search workflows and the SQL
+ * queries of the SQL workflows go through the driver; the other When-steps use the
  * engine on either driver (see README "The Quilt MCP server").
  *
  * A scenario the mcp driver cannot say at all carries one of DRIVER_CANNOT's tags and is reported
@@ -13,6 +14,8 @@
  */
 import type { CreateOptions, PackageDiff, PackageRevision, PushOptions, PushResult, EntrySource } from '@quilt-e2e/quilt-js';
 import type { Listing, ObjectInfo, ObjectLink, ObjectText, PutItem, PutResult } from '../domain/objects.js';
+import type { SearchAnswer, SearchRequest } from '../domain/search.js';
+import type { QueryResult } from '../sql/query-engine.js';
 
 export type DriverKind = 'engine' | 'mcp';
 
@@ -65,3 +68,13 @@ export const DRIVER_CANNOT: Record<DriverKind, Record<string, string>> = {
     '@mcp-cannot-claim-hash': "quilt-mcp's package_create takes no hash for a file: a claimed (wrong) hash cannot be sent through it",
   },
 };
+
+/** The spec's search (backend.search_catalog), as a driver performs it. */
+export interface SearchOperations {
+  search(request: SearchRequest): Promise<SearchAnswer>;
+}
+
+/** The spec's SQL (backend.athena_query_execute), as a driver performs it. */
+export interface SqlOperations {
+  query(sql: string, options?: { maxRows?: number; deadlineMs?: number }): Promise<QueryResult>;
+}

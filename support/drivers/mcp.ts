@@ -13,7 +13,9 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { mcpClient } from '@quilt-e2e/stack/servers/mcp.js';
 import { Manifest, PackageRevision, fromPlain, type CreateOptions, type EntrySource, type JsonMap, type PackageDiff, type PackageRegistry, type PushOptions, type PushResult } from '@quilt-e2e/quilt-js';
 import type { Listing, ObjectInfo, ObjectLink, ObjectText, PutItem, PutResult } from '../domain/objects.js';
-import type { BucketOperations, PackageOperations } from './driver.js';
+import type { BucketOperations, PackageOperations, SearchOperations, SqlOperations } from './driver.js';
+import type { QueryResult } from '../sql/query-engine.js';
+import type { SearchAnswer, SearchRequest, SearchResult } from '../domain/search.js';
 
 /** A tool call that failed at the tool level: the tool, its arguments and its own answer. */
 export class McpToolError extends Error {
@@ -222,6 +224,68 @@ export class McpPackageOperations implements PackageOperations {
 
   async deletePackage(name: string): Promise<unknown> {
     return toolCall(await this.client(), 'package_delete', { package_name: name, registry: this.registry });
+  }
+}
+
+/**
+ * The spec's search through search_catalog. The tool has no key-prefix or name filter: for a
+ * request scoped to a folder or a namespace the driver asks for up to 1,000 results and keeps those
+ * inside it (the Then-steps check every kept result against the services).
+ */
+export class McpSearchOperations implements SearchOperations {
+  constructor(private readonly client: () => Promise<Client>) {}
+
+  async search(req: SearchRequest): Promise<SearchAnswer> {
+    const started = Date.now();
+    const scoped = Boolean(req.keyPrefix || req.namePrefix || req.nameContains);
+    const args = { query: req.query, scope: req.scope, bucket: req.bucket, limit: scoped ? 1000 : (req.limit ?? 10) };
+    const b = await toolCall(await this.client(), 'search_catalog', args);
+    const rows = (b.results ?? []) as Array<{ type?: string; name?: string; s3_uri?: string; size?: number; last_modified?: string; bucket?: string; score?: number; metadata?: Record<string, unknown> }>;
+    const results: SearchResult[] = [];
+    for (const r of rows) {
+      const m = r.metadata ?? {};
+      if (r.type === 'package') {
+        const name = String(r.name ?? m.ptr_name ?? '');
+        if ((req.namePrefix && !name.startsWith(req.namePrefix)) || (req.nameContains && !name.includes(req.nameContains))) continue;
+        // 0.20.0-0.22.0 answer the pointer document: its revision's hash is only in the join field ("mnfst:<hash>").
+        const parent = (m.join_field as { parent?: unknown } | undefined)?.parent;
+        const hash = m.mnfst_hash ?? m.top_hash ?? (typeof parent === 'string' && parent.startsWith('mnfst:') ? parent.slice(6) : undefined);
+        results.push({ type: 'package', bucket: String(r.bucket ?? req.bucket), packageName: name, score: Number(r.score ?? 0), size: Number(r.size ?? 0),
+          ...(typeof hash === 'string' ? { hash } : {}), ...(r.last_modified ? { lastModified: String(r.last_modified) } : {}), metadata: m,
+          ...(typeof m.mnfst_stats === 'object' && m.mnfst_stats ? { totalEntries: Number((m.mnfst_stats as { total_files?: unknown }).total_files) } : {}) });
+      } else {
+        const key = String(r.name ?? m.key ?? '');
+        if (req.keyPrefix && !key.startsWith(req.keyPrefix)) continue;
+        results.push({ type: 'file', bucket: String(r.bucket ?? req.bucket), key, s3Uri: String(r.s3_uri ?? `s3://${r.bucket}/${key}`), score: Number(r.score ?? 0), size: Number(r.size ?? 0),
+          ...(r.last_modified ? { lastModified: String(r.last_modified) } : {}), ...(typeof m.version_id === 'string' ? { versionId: m.version_id } : {}),
+          ...(typeof m.etag === 'string' ? { etag: m.etag.replace(/"/g, '') } : {}) });
+      }
+    }
+    const kept = results.slice(0, req.limit ?? 10);
+    return { results: kept, totalResults: scoped ? kept.length : Number(b.total_results ?? kept.length), queryTimeMs: Date.now() - started };
+  }
+}
+
+/**
+ * The spec's SQL through athena_query_execute (PyAthena inside quilt-mcp, on the target's Athena
+ * API and work group). Rows come back as JSON objects; they are put back in column order.
+ */
+export class McpSqlOperations implements SqlOperations {
+  constructor(private readonly client: () => Promise<Client>) {}
+
+  async query(sql: string, options: { maxRows?: number; deadlineMs?: number } = {}): Promise<QueryResult> {
+    const started = Date.now();
+    const args = { query: sql, max_results: Math.min(options.maxRows ?? 10_000, 10_000), output_format: 'json' };
+    const b = await toolCall(await this.client(), 'athena_query_execute', args);
+    const names = (b.columns ?? []) as string[];
+    const dtypes = (b.dtypes ?? {}) as Record<string, string>;
+    const rows = ((b.formatted_data ?? []) as Array<Record<string, unknown>>).map((o) => names.map((n) => o[n] ?? null));
+    const totalMs = Date.now() - started;
+    return {
+      // quilt-mcp answers pandas dtypes (int64, float64, str), not the query's SQL types.
+      queryId: '', columns: names.map((name) => ({ name, type: `pandas:${dtypes[name] ?? 'unknown'}` })), rows,
+      rowCount: Number(b.row_count ?? rows.length), truncated: b.truncated === true, timings: { queuedMs: 0, executionMs: totalMs, totalMs },
+    };
   }
 }
 

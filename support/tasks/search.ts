@@ -27,7 +27,7 @@ export async function searchPackages(world: QuiltWorld, persona: PersonaRole, qu
 
 async function rerun(world: QuiltWorld): Promise<SearchResult[]> {
   const { persona, request } = world.memory.searchRequest;
-  const answer = await searchCatalog(world.catalog(persona), request);
+  const answer = await world.searchOps(persona).search(request);
   world.memory.searchResults = answer.results;
   return answer.results;
 }
@@ -77,7 +77,7 @@ export async function expectPackageFound(world: QuiltWorld, featureName: string)
     const results = await rerun(world);
     const hit = results.find((r) => r.packageName === name);
     expect(hit, `${name} among ${results.map((r) => r.packageName).join(', ') || 'no results'}`).to.not.equal(undefined);
-    expect({ hash: hit!.hash, entries: hit!.totalEntries, size: hit!.size }).to.deep.equal({ hash: latest.hash, entries: latest.revision.totalEntries, size: latest.revision.totalBytes });
+    expect({ hash: hit!.hash, entries: hit!.totalEntries, size: hit!.size }, `the search result for ${name}: its revision, files and bytes`).to.deep.equal({ hash: latest.hash, entries: latest.revision.totalEntries, size: latest.revision.totalBytes });
   }, { timeoutMs: INDEX_DEADLINE_MS, what: `the search finding ${name} at its latest revision` });
 }
 

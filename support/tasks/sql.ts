@@ -99,8 +99,8 @@ export async function expectTabulatorFollowsPackage(world: QuiltWorld, name: str
   }, { timeoutMs: deadlineMs, what: `the Tabulator table ${name} showing the latest revision of ${featurePackage}` });
 }
 
-export async function queryTabulator(world: QuiltWorld, name: string): Promise<void> {
-  world.memory.query = await world.sql().engine.run(`SELECT sample_id, tissue, reads, "$pkg_name", "$logical_key", "$top_hash" FROM ${tabulatorTable(world, name)}`, { deadlineMs: 120_000 });
+export async function queryTabulator(world: QuiltWorld, persona: PersonaRole, name: string): Promise<void> {
+  world.memory.query = await world.sqlOps(persona).query(`SELECT sample_id, tissue, reads, "$pkg_name", "$logical_key", "$top_hash" FROM ${tabulatorTable(world, name)}`, { deadlineMs: 120_000 });
 }
 
 /** What Tabulator should hold: every row of every matched file of the package's latest revision, read through the registry. */
@@ -122,7 +122,10 @@ async function expectedGenomicsRows(world: QuiltWorld): Promise<{ rows: string[]
 export async function expectTabulatorMatchesFiles(world: QuiltWorld): Promise<void> {
   const expected = await expectedGenomicsRows(world);
   const q = world.memory.query;
-  expect(q.columns.map((c) => `${c.name}:${c.type}`)).to.deep.equal(['sample_id:varchar', 'tissue:varchar', 'reads:bigint', '$pkg_name:varchar', '$logical_key:varchar', '$top_hash:varchar']);
+  const want = ['sample_id:varchar', 'tissue:varchar', 'reads:bigint', '$pkg_name:varchar', '$logical_key:varchar', '$top_hash:varchar'];
+  // Through quilt-mcp a column's type is the pandas dtype of its DataFrame ("pandas:int64"), not a SQL type: only the names are compared then.
+  const sqlTypes = !q.columns.some((c) => c.type.startsWith('pandas:'));
+  expect(q.columns.map((c) => (sqlTypes ? `${c.name}:${c.type}` : c.name)), 'the columns').to.deep.equal(sqlTypes ? want : want.map((w) => w.split(':')[0]));
   expect(q.rows.map((r) => JSON.stringify(r)).sort()).to.deep.equal(expected.rows);
   expect(q.rowCount).to.equal(world.memory.genomics.samples.length);
 }
@@ -135,8 +138,11 @@ export async function expectEntryTableListsFiles(world: QuiltWorld): Promise<voi
   expect(got).to.deep.equal(expected.files.map((lk) => { const e = rev.entries.find((x) => x.logicalKey === lk)!; return [lk, e.size, e.hashValue]; }));
 }
 
-export async function sumReadsPerTissue(world: QuiltWorld, name: string, key = 'per tissue'): Promise<void> {
-  const r = await world.sql().engine.run(`SELECT tissue, sum(reads) AS read_count FROM ${tabulatorTable(world, name)} GROUP BY tissue ORDER BY tissue`, { deadlineMs: 120_000 });
+/** As a When-step the run's driver performs the query; as a Given (`setUp`) the suite's engine. */
+export async function sumReadsPerTissue(world: QuiltWorld, persona: PersonaRole, name: string, setUp = false): Promise<void> {
+  const sql = `SELECT tissue, sum(reads) AS read_count FROM ${tabulatorTable(world, name)} GROUP BY tissue ORDER BY tissue`;
+  const r = setUp ? await world.sql().engine.run(sql, { deadlineMs: 120_000 }) : await world.sqlOps(persona).query(sql, { deadlineMs: 120_000 });
+  const key = 'per tissue';
   world.memory.queries.set(key, r);
   world.memory.query = r;
 }
@@ -245,9 +251,9 @@ export async function ensureLargeTable(world: QuiltWorld): Promise<void> {
   world.memory.largeTable = table;
 }
 
-export async function fetchLargeTable(world: QuiltWorld, rows: number): Promise<void> {
+export async function fetchLargeTable(world: QuiltWorld, persona: PersonaRole, rows: number): Promise<void> {
   const table = world.memory.largeTable;
-  world.memory.query = await timed(world, 'query_10k_rows', () => world.sql().engine.run(`SELECT * FROM ${table} LIMIT ${rows}`, { deadlineMs: 120_000, maxRows: rows }));
+  world.memory.query = await timed(world, 'query_10k_rows', () => world.sqlOps(persona).query(`SELECT * FROM ${table} LIMIT ${rows}`, { deadlineMs: 120_000, maxRows: rows }));
 }
 
 export function expectRowsFetched(world: QuiltWorld, rows: number): void {
