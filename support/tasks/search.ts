@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
-import { searchCatalog, type SearchRequest, type SearchResult } from '../domain/search.js';
+import type { SearchRequest, SearchResult } from '../domain/search.js';
 import { quilt3Oracle } from '../oracles/quilt3.js';
 import { eventually } from '../eventually.js';
 import { catalogObjectUrl, catalogPackageUrl, catalogRevisionUrl } from '@quilt-e2e/quilt-js';
