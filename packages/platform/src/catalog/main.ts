@@ -9,6 +9,7 @@
  * Stop (SIGTERM/SIGINT): the server closes, the feed stops after its current read, the indexer
  * finishes its batch and the durable queue is closed (pending events stay on disk for the next start).
  */
+import { BrowsingSessions } from './browsing.js';
 import '../aws-env.js';
 import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
     indexer,
     tabulator,
     packages: new PackageService(clients),
+    browsing: new BrowsingSessions(clients),
     log,
   };
   const server = createCatalogServer(ctx);

@@ -9,6 +9,7 @@
  *   GET  /b/<bucket>/...               server-rendered catalog pages
  * Every endpoint except /health, /config.json, /internal/* and the pages needs a bearer token (401 otherwise).
  */
+import type { BrowsingSessions } from './browsing.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Client } from '@opensearch-project/opensearch';
 import { AuthError, bearerToken, verifyToken } from './auth.js';
@@ -34,6 +35,8 @@ export interface CatalogContext {
   /** Keeps Tabulator's views fresh as packages change (absent in tests that run no Tabulator). */
   tabulator?: TabulatorRefresher;
   packages: PackageService;
+  /** Browsing sessions (browsingSessionCreate, GET /browse/...). */
+  browsing: BrowsingSessions;
   log: (line: string) => void;
   /** The change feed (RGW's bucket index log); set once the catalog has started it. */
   feed?: ChangeFeed;
@@ -137,6 +140,10 @@ async function route(ctx: CatalogContext, req: IncomingMessage, res: ServerRespo
   if (path === '/b' || path.startsWith('/b/') || path === '/') {
     if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'MethodNotAllowed', 'catalog pages are read with GET');
     await handlePage(ctx, req, res, url);
+    return;
+  }
+  if (path.startsWith('/browse/')) {
+    await ctx.browsing.handle(path, req, res);
     return;
   }
   if (path === '/config.json') {

@@ -20,6 +20,7 @@ import { s3ErrorStatus } from '../authz.js';
 import { HttpError } from '../http.js';
 import { packagesIndex } from '../search-index.js';
 import type { CatalogContext } from '../server.js';
+import { parsePackageScope, type PackageScope } from '../browsing.js';
 
 export interface GqlContext { ctx: CatalogContext; user: string }
 
@@ -417,6 +418,36 @@ function entryUserMeta(meta: unknown): unknown {
   return meta;
 }
 
+/**
+ * Quilt's meaning of `workflow` (py-shared pkgpush.py workflow_normalized, quilt3 workflows.validate):
+ * omitted or null → the bucket's default workflow (none when the bucket has no workflows config);
+ * "" → explicitly none; a string → that workflow of .quilt/workflows/config.yml.
+ */
+async function resolveWorkflow(registry: PackageRegistry, params: { bucket: string; workflow?: string | null }): Promise<{ workflow: unknown } | { refused: ReturnType<typeof invalidInput> }> {
+  let workflow: unknown;
+  const configUrl = `s3://${params.bucket}/.quilt/workflows/config.yml`;
+  const text = await registry.store.getTextIfExists(params.bucket, '.quilt/workflows/config.yml').catch(() => undefined);
+  const wanted: string | null | undefined = params.workflow === undefined || params.workflow === null ? undefined : params.workflow === '' ? null : params.workflow;
+  const refuse = (message: string): ReturnType<typeof invalidInput> => invalidInput([{ path: 'params.workflow', name: 'QuiltException', message }]);
+  if (text === undefined) {
+    if (wanted !== undefined) return { refused: refuse(`${wanted === null ? 'None' : `'${wanted}'`} workflow is specified, but no workflows config exist (${configUrl}); leave workflow out (or null) to push without one`) };
+  } else {
+    let cfg: unknown;
+    try { cfg = parseYaml(text); } catch { cfg = undefined; }
+    if (!isRecord(cfg)) return { refused: refuse(`${configUrl} is not a YAML mapping`) };
+    const ids = isRecord(cfg.workflows) ? Object.keys(cfg.workflows) : [];
+    const id = wanted === undefined ? (typeof cfg.default_workflow === 'string' ? cfg.default_workflow : null) : wanted;
+    if (id === null) {
+      if (cfg.is_workflow_required !== false) return { refused: refuse(`Workflow required, but none specified: ${configUrl} requires one of ${ids.join(', ') || '(none defined)'}`) };
+    } else if (!ids.includes(id)) {
+      return { refused: refuse(`There is no '${id}' workflow in config ${configUrl} (known: ${ids.join(', ') || 'none'})`) };
+    } else {
+      workflow = { config: configUrl, id, schemas: {} };
+    }
+  }
+  return { workflow };
+}
+
 async function packageConstruct(g: GqlContext, a: Args) {
   const params = a.params as { bucket: string; name: string; message?: string | null; userMeta?: unknown; workflow?: string | null };
   const entries = ((a.src as { entries: ConstructEntry[] }).entries);
@@ -449,30 +480,9 @@ async function packageConstruct(g: GqlContext, a: Args) {
   if (errors.length) return invalidInput(errors);
 
   const registry = g.ctx.packages.registry(g.user, params.bucket);
-  // Quilt's meaning of `workflow` (py-shared pkgpush.py workflow_normalized, quilt3 workflows.validate):
-  // omitted or null → the bucket's default workflow (none when the bucket has no workflows config);
-  // "" → explicitly none; a string → that workflow of .quilt/workflows/config.yml.
-  let workflow: unknown;
-  const configUrl = `s3://${params.bucket}/.quilt/workflows/config.yml`;
-  const text = await registry.store.getTextIfExists(params.bucket, '.quilt/workflows/config.yml').catch(() => undefined);
-  const wanted: string | null | undefined = params.workflow === undefined || params.workflow === null ? undefined : params.workflow === '' ? null : params.workflow;
-  const refuse = (message: string): ReturnType<typeof invalidInput> => invalidInput([{ path: 'params.workflow', name: 'QuiltException', message }]);
-  if (text === undefined) {
-    if (wanted !== undefined) return refuse(`${wanted === null ? 'None' : `'${wanted}'`} workflow is specified, but no workflows config exist (${configUrl}); leave workflow out (or null) to push without one`);
-  } else {
-    let cfg: unknown;
-    try { cfg = parseYaml(text); } catch { cfg = undefined; }
-    if (!isRecord(cfg)) return refuse(`${configUrl} is not a YAML mapping`);
-    const ids = isRecord(cfg.workflows) ? Object.keys(cfg.workflows) : [];
-    const id = wanted === undefined ? (typeof cfg.default_workflow === 'string' ? cfg.default_workflow : null) : wanted;
-    if (id === null) {
-      if (cfg.is_workflow_required !== false) return refuse(`Workflow required, but none specified: ${configUrl} requires one of ${ids.join(', ') || '(none defined)'}`);
-    } else if (!ids.includes(id)) {
-      return refuse(`There is no '${id}' workflow in config ${configUrl} (known: ${ids.join(', ') || 'none'})`);
-    } else {
-      workflow = { config: configUrl, id, schemas: {} };
-    }
-  }
+  const wf = await resolveWorkflow(registry, params);
+  if ('refused' in wf) return wf.refused;
+  const workflow = wf.workflow;
 
   // The given sizes and hashes must match the objects (checked before anything is written).
   const store = new S3Store(g.ctx.clients.for(g.user));
@@ -521,6 +531,90 @@ async function packageConstruct(g: GqlContext, a: Args) {
     if (e instanceof QuiltValidationError) return invalidInput([{ path: null, name: e.name, message: e.message }]);
     return writeFailure(e);
   }
+}
+
+/**
+ * packagePromote (Quilt's schema): a revision of a package (src: bucket, name, hash) pushed as a
+ * new revision of params.name in params.bucket with every file COPIED to <name>/<logical key>
+ * there (quilt3's push with copy of all entries); message, userMeta and workflow from params.
+ * destPrefix (another destination folder) is not served here: refused as InvalidInput.
+ */
+async function packagePromote(g: GqlContext, a: Args) {
+  const params = a.params as { bucket: string; name: string; message?: string | null; userMeta?: unknown; workflow?: string | null };
+  const src = a.src as { bucket: string; name: string; hash: string };
+  const errors: InputErrorShape[] = [];
+  const check = (path: string, fn: () => void): void => {
+    try { fn(); } catch (e) { errors.push({ path, name: e instanceof QuiltError ? e.name : 'ValidationError', message: (e as Error).message }); }
+  };
+  check('params.bucket', () => validateBucketName(params.bucket));
+  check('src.bucket', () => validateBucketName(src.bucket));
+  if (errors.length) return invalidInput(errors);
+  await g.ctx.authz.requireRead(g.user, params.bucket);
+  await g.ctx.authz.requireRead(g.user, src.bucket);
+  check('params.name', () => validatePackageName(params.name));
+  check('src.name', () => validatePackageName(src.name));
+  check('src.hash', () => validateTopHash(src.hash));
+  if (params.userMeta !== undefined && params.userMeta !== null && !isRecord(params.userMeta)) {
+    errors.push({ path: 'params.userMeta', name: 'ValidationError', message: 'userMeta must be a JSON object, for example {"team": "genomics"}' });
+  }
+  if (a.destPrefix !== undefined && a.destPrefix !== null) {
+    errors.push({ path: 'destPrefix', name: 'ValidationError', message: 'the local catalog copies a promoted package to <package name>/<logical key> only: leave destPrefix out (null)' });
+  }
+  if (errors.length) return invalidInput(errors);
+
+  let source: PackageRevision;
+  try {
+    source = await g.ctx.packages.registry(g.user, src.bucket).browse(src.name, src.hash);
+  } catch (e) {
+    if (e instanceof QuiltNotFoundError) return invalidInput([{ path: 'src', name: 'NotFound', message: `no revision ${src.hash} of ${src.name} in s3://${src.bucket}: ${e.message}` }]);
+    return writeFailure(e);
+  }
+  const registry = g.ctx.packages.registry(g.user, params.bucket);
+  const wf = await resolveWorkflow(registry, params);
+  if ('refused' in wf) return wf.refused;
+  try {
+    const result = await registry.create(params.name, {
+      entries: source.entries.map((e) => {
+        const meta = e.meta.get('user_meta');
+        return { logicalKey: e.logicalKey, source: e.physicalKey, ...(meta !== undefined ? { meta: toPlain(meta) } : {}) };
+      }),
+      message: params.message ?? null,
+      ...(params.userMeta !== undefined && params.userMeta !== null ? { userMeta: params.userMeta } : {}),
+      ...(wf.workflow !== undefined ? { workflow: wf.workflow } : {}),
+      copy: 'all',
+      force: true,
+    });
+    g.ctx.indexer.touch(params.bucket, [registry.manifestKey(result.hash), registry.pointerKey(params.name, result.timestamp), registry.pointerKey(params.name, 'latest')]);
+    return {
+      __typename: 'PackagePushSuccess',
+      package: new PackageView(registry, params.bucket, params.name),
+      revision: new RevisionView(registry, params.name, result.hash, result.timestamp, result.revision),
+    };
+  } catch (e) {
+    if (e instanceof QuiltValidationError) return invalidInput([{ path: null, name: e.name, message: e.message }]);
+    return writeFailure(e);
+  }
+}
+
+/** browsingSessionCreate / Refresh / Dispose (Quilt's schema): a short-lived capability to read one package revision at /browse/<id>/<logical key>. */
+async function browsingSessionCreate(g: GqlContext, a: Args) {
+  const ttl = a.ttl === undefined || a.ttl === null ? 180 : Number(a.ttl);
+  if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > 3600) return invalidInput([{ path: 'ttl', name: 'ValidationError', message: `ttl is whole seconds from 1 to 3600; got ${String(a.ttl)}, for example 180` }]);
+  let scope: PackageScope;
+  try { scope = parsePackageScope(String(a.scope)); } catch (e) {
+    return invalidInput([{ path: 'scope', name: 'ValidationError', message: (e as Error).message }]);
+  }
+  if (!g.ctx.config.buckets.includes(scope.bucket)) return invalidInput([{ path: 'scope', name: 'ValidationError', message: `this catalog does not serve the bucket ${JSON.stringify(scope.bucket)} (it serves ${g.ctx.config.buckets.join(', ')})` }]);
+  await g.ctx.authz.requireRead(g.user, scope.bucket);
+  let revision: PackageRevision;
+  try {
+    revision = await g.ctx.packages.registry(g.user, scope.bucket).browse(scope.name, scope.hash);
+  } catch (e) {
+    if (e instanceof QuiltNotFoundError) return invalidInput([{ path: 'scope', name: 'NotFound', message: e.message }]);
+    return writeFailure(e);
+  }
+  const s = g.ctx.browsing.create(g.user, scope, revision, ttl);
+  return { __typename: 'BrowsingSession', id: s.id, expires: s.expires };
 }
 
 // ---- root ------------------------------------------------------------------------------------
@@ -579,6 +673,18 @@ export const rootValue = {
   searchPackages: (a: Args, g: GqlContext) => searchPackages(g, a),
 
   packageConstruct: (a: Args, g: GqlContext) => packageConstruct(g, a),
+  packagePromote: (a: Args, g: GqlContext) => packagePromote(g, a),
+
+  browsingSessionCreate: (a: Args, g: GqlContext) => browsingSessionCreate(g, a),
+  browsingSessionRefresh: (a: Args, g: GqlContext) => {
+    const ttl = a.ttl === undefined || a.ttl === null ? 180 : Number(a.ttl);
+    if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > 3600) return invalidInput([{ path: 'ttl', name: 'ValidationError', message: `ttl is whole seconds from 1 to 3600; got ${String(a.ttl)}, for example 180` }]);
+    const s = g.ctx.browsing.refresh(String(a.id), g.user, ttl);
+    return s ? { __typename: 'BrowsingSession', id: s.id, expires: s.expires } : operationError('NotFound', `no browsing session ${JSON.stringify(a.id)} of yours: it expired or never existed; create one with browsingSessionCreate`);
+  },
+  browsingSessionDispose: (a: Args, g: GqlContext) => (g.ctx.browsing.dispose(String(a.id), g.user)
+    ? { __typename: 'Ok', _: true }
+    : operationError('NotFound', `no browsing session ${JSON.stringify(a.id)} of yours`)),
 
   packageRevisionDelete: async (a: Args, g: GqlContext) => {
     const bucket = String(a.bucket);

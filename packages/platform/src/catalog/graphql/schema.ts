@@ -203,9 +203,24 @@ export const typeDefs = /* GraphQL */ `
 
   union BucketSetTabulatorTableResult = BucketConfig | InvalidInput | OperationError
 
+  input PackagePromoteSource { bucket: String! name: String! hash: String! }
+  union PackagePromoteResult = PackagePushSuccess | InvalidInput | OperationError
+
+  type BrowsingSession { id: ID! expires: Datetime! }
+  union BrowsingSessionCreateResult = BrowsingSession | InvalidInput | OperationError
+  union BrowsingSessionRefreshResult = BrowsingSession | InvalidInput | OperationError
+  type Ok { _: Boolean }
+  union BrowsingSessionDisposeResult = Ok | OperationError
+
   type Mutation {
     packageConstruct(params: PackagePushParams!, src: PackageConstructSource!): PackagePushResult!
     packageRevisionDelete(bucket: String!, name: String!, hash: String!): PackageRevisionDeleteResult!
+    "Copies every file of a revision (src) into params.bucket under <params.name>/<logical key> and pushes it there as a new revision."
+    packagePromote(params: PackagePushParams!, src: PackagePromoteSource!, destPrefix: String): PackagePromoteResult!
+    "A short-lived capability to read the files of one package revision (scope quilt+s3://<bucket>#package=<name>@<hash>) at /browse/<id>/<logical key>."
+    browsingSessionCreate(scope: String!, ttl: Int! = 180): BrowsingSessionCreateResult!
+    browsingSessionRefresh(id: ID!, ttl: Int! = 180): BrowsingSessionRefreshResult!
+    browsingSessionDispose(id: ID!): BrowsingSessionDisposeResult!
     "Stores (or, with config null, removes) a tabulator table's YAML at s3://<bucket>/.quilt/tabulator/<table>.yml."
     bucketSetTabulatorTable(bucketName: String!, tableName: String!, config: String): BucketSetTabulatorTableResult!
   }
