@@ -172,6 +172,26 @@ async function sqlChecks(t: TargetConfig, env: NodeJS.ProcessEnv): Promise<Check
   return out;
 }
 
+/** The Quilt MCP server the mcp driver uses: QUILT_E2E_MCP_URL on the quilt target (the stack's own locally). */
+async function mcpServer(t: TargetConfig, env: NodeJS.ProcessEnv): Promise<Check[]> {
+  const wanted = (env.QUILT_E2E_DRIVER ?? '').toLowerCase() === 'mcp';
+  const url = env.QUILT_E2E_MCP_URL ?? (t.stack ? `http://127.0.0.1:${t.stack.ports.mcp}/mcp` : undefined);
+  if (!url) {
+    return wanted ? [{ area: 'mcp', what: 'quilt-mcp server', status: 'missing', required: true, detail: 'the mcp driver needs a running quilt-mcp (streamable HTTP, platform/JWT mode)', variable: 'QUILT_E2E_MCP_URL (e.g. http://127.0.0.1:8765/mcp)' }] : [];
+  }
+  if (!wanted && !env.QUILT_E2E_MCP_URL) return [];
+  try {
+    const { mcpClient } = await import('@quilt-e2e/stack/servers/mcp.js');
+    const client = await Promise.race([mcpClient(url, t.personas.admin?.token, 'quilt-e2e-doctor'), new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS))]);
+    const tools = (await client.listTools()).tools.map((x) => x.name);
+    await client.close();
+    const pkg = ['package_create', 'package_browse', 'package_update', 'package_diff', 'package_delete'].filter((x) => !tools.includes(x));
+    return [{ area: 'mcp', what: 'quilt-mcp server', status: pkg.length ? 'warn' : 'ok', detail: `${url}: tools/list answers ${tools.length} tools as Dana${pkg.length ? `; not registered: ${pkg.join(', ')} (the package scenarios fail through it)` : ''}`, variable: 'QUILT_E2E_MCP_URL' }];
+  } catch (e) {
+    return [{ area: 'mcp', what: 'quilt-mcp server', status: 'fail', detail: `${url}: ${msg(e)}`, variable: 'QUILT_E2E_MCP_URL' }];
+  }
+}
+
 export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
   let t: TargetConfig;
   try {
@@ -188,6 +208,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<D
     Promise.all(roles.map((r) => personaCatalog(t, r))),
     minting(t).then((c) => [c]),
     sqlChecks(t, env),
+    mcpServer(t, env),
   ]);
   const checks = groups.flat();
   return { target: t.kind, checks, stop: checks.some((c) => c.status === 'fail' || (c.status === 'missing' && c.required)) };
