@@ -216,88 +216,6 @@ describe('a package pushed with packageConstruct', () => {
   });
 });
 
-describe('packagePromote and browsing sessions, as quilt-mcp and the catalog use them', () => {
-  const source = `cattest/promote-src-${run}`;
-  const promoted = `cattest/promoted-${run}`;
-  let srcHash = '';
-  const PROMOTE = gql`
-    mutation Promote($params: PackagePushParams!, $src: PackagePromoteSource!, $destPrefix: String) {
-      packagePromote(params: $params, src: $src, destPrefix: $destPrefix) {
-        __typename
-        ... on PackagePushSuccess { revision { hash message userMeta contentsFlatMap } }
-        ... on InvalidInput { errors { path message name } }
-        ... on OperationError { message name }
-      }
-    }`;
-  const SESSION = gql`
-    mutation Session($scope: String!, $ttl: Int!) {
-      browsingSessionCreate(scope: $scope, ttl: $ttl) {
-        __typename
-        ... on BrowsingSession { id expires }
-        ... on InvalidInput { errors { path message name } }
-        ... on OperationError { message name }
-      }
-    }`;
-  type Promote = { packagePromote: { __typename: string; revision?: { hash: string; message: string; userMeta: unknown; contentsFlatMap: Record<string, { physicalKey: string; size: number }> }; errors?: Array<{ path: string; message: string }>; name?: string } };
-  type Session = { browsingSessionCreate: { __typename: string; id?: string; expires?: string; errors?: Array<{ path: string; message: string }> } };
-  const browse = (id: string, path: string) => fetch(`${cat.url}/browse/${id}/${path}`, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
-
-  before(async () => {
-    const r = await cat.gql('admin').request<Construct>(CONSTRUCT, constructVars(source));
-    assert.equal(r.packageConstruct.__typename, 'PackagePushSuccess', JSON.stringify(r.packageConstruct));
-    srcHash = r.packageConstruct.revision!.hash;
-  });
-
-  test('browsingSessionCreate: the reader gets a session; /browse/<id>/<logical key> redirects to the bytes; a bad scope, a missing path, a disposed session are refused', async () => {
-    const s = await cat.gql('reader').request<Session>(SESSION, { scope: `quilt+s3://${cat.bucket}#package=${source}@${srcHash}`, ttl: 60 });
-    assert.equal(s.browsingSessionCreate.__typename, 'BrowsingSession', JSON.stringify(s.browsingSessionCreate));
-    const id = s.browsingSessionCreate.id!;
-    const left = Date.parse(s.browsingSessionCreate.expires!) - Date.now();
-    assert.ok(left > 50_000 && left <= 60_000, `expires in ${left} ms`);
-    const r = await browse(id, 'data/table.csv');
-    assert.equal(r.status, 302);
-    const bytes = Buffer.from(await (await fetch(r.headers.get('location')!)).arrayBuffer());
-    assert.deepEqual(bytes, files['data/table.csv'], 'the redirect serves the file of that revision');
-    assert.equal((await browse(id, 'no/such.csv')).status, 404);
-    assert.equal((await browse('not-a-session', 'data/table.csv')).status, 404);
-
-    const bad = await cat.gql('reader').request<Session>(SESSION, { scope: `s3://${cat.bucket}/${source}`, ttl: 60 });
-    assert.equal(bad.browsingSessionCreate.__typename, 'InvalidInput');
-    assert.equal(bad.browsingSessionCreate.errors![0]!.path, 'scope');
-    assert.match(bad.browsingSessionCreate.errors![0]!.message, /quilt\+s3:\/\/my-bucket#package=team\/dataset@/);
-    const gone = await cat.gql('reader').request<Session>(SESSION, { scope: `quilt+s3://${cat.bucket}#package=${source}@${'0'.repeat(64)}`, ttl: 60 });
-    assert.equal(gone.browsingSessionCreate.__typename, 'InvalidInput', 'a revision that does not exist');
-    const outsider = await cat.post('outsider', { query: SESSION, variables: { scope: `quilt+s3://${cat.bucket}#package=${source}@${srcHash}`, ttl: 60 } });
-    assert.equal(outsider.status, 403, JSON.stringify(outsider.body));
-
-    const d = await cat.gql('reader').request<{ browsingSessionDispose: { __typename: string } }>(gql`mutation($id: ID!) { browsingSessionDispose(id: $id) { __typename } }`, { id });
-    assert.equal(d.browsingSessionDispose.__typename, 'Ok');
-    assert.equal((await browse(id, 'data/table.csv')).status, 404, 'a disposed session opens nothing');
-  });
-
-  test('packagePromote copies every file to <name>/<logical key> and pushes the revision; the reader is refused; destPrefix is refused', async () => {
-    const vars = { params: { bucket: cat.bucket, name: promoted, message: 'promoted', userMeta: { promoted: true } }, src: { bucket: cat.bucket, name: source, hash: srcHash } };
-    const denied = await cat.gql('reader').request<Promote>(PROMOTE, vars);
-    assert.equal(denied.packagePromote.__typename, 'OperationError');
-    assert.equal(denied.packagePromote.name, 'AccessDenied');
-    const withPrefix = await cat.gql('admin').request<Promote>(PROMOTE, { ...vars, destPrefix: 'elsewhere/' });
-    assert.equal(withPrefix.packagePromote.__typename, 'InvalidInput');
-    assert.equal(withPrefix.packagePromote.errors![0]!.path, 'destPrefix');
-
-    const r = await cat.gql('admin').request<Promote>(PROMOTE, vars);
-    assert.equal(r.packagePromote.__typename, 'PackagePushSuccess', JSON.stringify(r.packagePromote));
-    const rev = r.packagePromote.revision!;
-    assert.equal(rev.message, 'promoted');
-    assert.deepEqual(rev.userMeta, { promoted: true });
-    for (const [lk, bytes] of Object.entries(files)) {
-      const e = rev.contentsFlatMap[lk]!;
-      assert.match(e.physicalKey, new RegExp(`^s3://${cat.bucket}/${promoted}/${lk.replace('.', '\\.')}\\?versionId=`), `${lk} copied under the package name`);
-      const obj = await cat.s3('admin').send(new GetObjectCommand({ Bucket: cat.bucket, Key: `${promoted}/${lk}` }));
-      assert.deepEqual(Buffer.from(await obj.Body!.transformToByteArray()), bytes, `${lk}: the copy holds the same bytes`);
-    }
-  });
-});
-
 describe('GraphQL reads', () => {
   test('bucketConfigs lists the bucket for the reader and nothing for the outsider; package() on an unreadable bucket is 403', async () => {
     const q = '{ bucketConfigs { name } }';
@@ -429,6 +347,89 @@ describe("workflow in packageConstruct means what it means in Quilt's pkgpush", 
       assert.equal((await push(pkg, undefined)).__typename, 'PackagePushSuccess', 'no default and not required: none');
     } finally {
       await s3.send(new DeleteObjectCommand({ Bucket: cat.bucket, Key: CONFIG_KEY }));
+    }
+  });
+});
+
+// Last: the promoted copies hold the same bytes as the files above, which the content searches would also find.
+describe('packagePromote and browsing sessions, as quilt-mcp and the catalog use them', () => {
+  const source = `cattest/promote-src-${run}`;
+  const promoted = `cattest/promoted-${run}`;
+  let srcHash = '';
+  const PROMOTE = gql`
+    mutation Promote($params: PackagePushParams!, $src: PackagePromoteSource!, $destPrefix: String) {
+      packagePromote(params: $params, src: $src, destPrefix: $destPrefix) {
+        __typename
+        ... on PackagePushSuccess { revision { hash message userMeta contentsFlatMap } }
+        ... on InvalidInput { errors { path message name } }
+        ... on OperationError { message name }
+      }
+    }`;
+  const SESSION = gql`
+    mutation Session($scope: String!, $ttl: Int!) {
+      browsingSessionCreate(scope: $scope, ttl: $ttl) {
+        __typename
+        ... on BrowsingSession { id expires }
+        ... on InvalidInput { errors { path message name } }
+        ... on OperationError { message name }
+      }
+    }`;
+  type Promote = { packagePromote: { __typename: string; revision?: { hash: string; message: string; userMeta: unknown; contentsFlatMap: Record<string, { physicalKey: string; size: number }> }; errors?: Array<{ path: string; message: string }>; name?: string } };
+  type Session = { browsingSessionCreate: { __typename: string; id?: string; expires?: string; errors?: Array<{ path: string; message: string }> } };
+  const browse = (id: string, path: string) => fetch(`${cat.url}/browse/${id}/${path}`, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+
+  before(async () => {
+    const r = await cat.gql('admin').request<Construct>(CONSTRUCT, constructVars(source));
+    assert.equal(r.packageConstruct.__typename, 'PackagePushSuccess', JSON.stringify(r.packageConstruct));
+    srcHash = r.packageConstruct.revision!.hash;
+  });
+
+  test('browsingSessionCreate: the reader gets a session; /browse/<id>/<logical key> redirects to the bytes; a bad scope, a missing path, a disposed session are refused', async () => {
+    const s = await cat.gql('reader').request<Session>(SESSION, { scope: `quilt+s3://${cat.bucket}#package=${source}@${srcHash}`, ttl: 60 });
+    assert.equal(s.browsingSessionCreate.__typename, 'BrowsingSession', JSON.stringify(s.browsingSessionCreate));
+    const id = s.browsingSessionCreate.id!;
+    const left = Date.parse(s.browsingSessionCreate.expires!) - Date.now();
+    assert.ok(left > 50_000 && left <= 60_000, `expires in ${left} ms`);
+    const r = await browse(id, 'data/table.csv');
+    assert.equal(r.status, 302);
+    const bytes = Buffer.from(await (await fetch(r.headers.get('location')!)).arrayBuffer());
+    assert.deepEqual(bytes, files['data/table.csv'], 'the redirect serves the file of that revision');
+    assert.equal((await browse(id, 'no/such.csv')).status, 404);
+    assert.equal((await browse('not-a-session', 'data/table.csv')).status, 404);
+
+    const bad = await cat.gql('reader').request<Session>(SESSION, { scope: `s3://${cat.bucket}/${source}`, ttl: 60 });
+    assert.equal(bad.browsingSessionCreate.__typename, 'InvalidInput');
+    assert.equal(bad.browsingSessionCreate.errors![0]!.path, 'scope');
+    assert.match(bad.browsingSessionCreate.errors![0]!.message, /quilt\+s3:\/\/my-bucket#package=team\/dataset@/);
+    const gone = await cat.gql('reader').request<Session>(SESSION, { scope: `quilt+s3://${cat.bucket}#package=${source}@${'0'.repeat(64)}`, ttl: 60 });
+    assert.equal(gone.browsingSessionCreate.__typename, 'InvalidInput', 'a revision that does not exist');
+    const outsider = await cat.post('outsider', { query: SESSION, variables: { scope: `quilt+s3://${cat.bucket}#package=${source}@${srcHash}`, ttl: 60 } });
+    assert.equal(outsider.status, 403, JSON.stringify(outsider.body));
+
+    const d = await cat.gql('reader').request<{ browsingSessionDispose: { __typename: string } }>(gql`mutation($id: ID!) { browsingSessionDispose(id: $id) { __typename } }`, { id });
+    assert.equal(d.browsingSessionDispose.__typename, 'Ok');
+    assert.equal((await browse(id, 'data/table.csv')).status, 404, 'a disposed session opens nothing');
+  });
+
+  test('packagePromote copies every file to <name>/<logical key> and pushes the revision; the reader is refused; destPrefix is refused', async () => {
+    const vars = { params: { bucket: cat.bucket, name: promoted, message: 'promoted', userMeta: { promoted: true } }, src: { bucket: cat.bucket, name: source, hash: srcHash } };
+    const denied = await cat.gql('reader').request<Promote>(PROMOTE, vars);
+    assert.equal(denied.packagePromote.__typename, 'OperationError');
+    assert.equal(denied.packagePromote.name, 'AccessDenied');
+    const withPrefix = await cat.gql('admin').request<Promote>(PROMOTE, { ...vars, destPrefix: 'elsewhere/' });
+    assert.equal(withPrefix.packagePromote.__typename, 'InvalidInput');
+    assert.equal(withPrefix.packagePromote.errors![0]!.path, 'destPrefix');
+
+    const r = await cat.gql('admin').request<Promote>(PROMOTE, vars);
+    assert.equal(r.packagePromote.__typename, 'PackagePushSuccess', JSON.stringify(r.packagePromote));
+    const rev = r.packagePromote.revision!;
+    assert.equal(rev.message, 'promoted');
+    assert.deepEqual(rev.userMeta, { promoted: true });
+    for (const [lk, bytes] of Object.entries(files)) {
+      const e = rev.contentsFlatMap[lk]!;
+      assert.match(e.physicalKey, new RegExp(`^s3://${cat.bucket}/${promoted}/${lk.replace('.', '\\.')}\\?versionId=`), `${lk} copied under the package name`);
+      const obj = await cat.s3('admin').send(new GetObjectCommand({ Bucket: cat.bucket, Key: `${promoted}/${lk}` }));
+      assert.deepEqual(Buffer.from(await obj.Body!.transformToByteArray()), bytes, `${lk}: the copy holds the same bytes`);
     }
   });
 });
