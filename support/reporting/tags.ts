@@ -34,6 +34,8 @@ export const TAGS: readonly TagInfo[] = [
   { tag: '@serial', kind: 'run control', meaning: 'Must not run at the same time as other scenarios (enforced when running in parallel).' },
   { tag: '@local-only', kind: 'run control', meaning: 'Checks a server of the embedded local stack directly; reported as skipped, with the reason, on a real deployment.' },
   { tag: '@wip', kind: 'run control', meaning: 'Work in progress: not run by default; its steps may not exist yet.' },
+  { tag: '@mcp-cannot-name-files', kind: 'run control', meaning: "The mcp driver cannot say it: quilt-mcp's package_create names each file by its file name or whole S3 key. Reported as skipped, with the reason, through the mcp driver (support/drivers/driver.ts DRIVER_CANNOT)." },
+  { tag: '@mcp-cannot-claim-hash', kind: 'run control', meaning: "The mcp driver cannot say it: quilt-mcp's package_create takes no hash for a file. Reported as skipped, with the reason, through the mcp driver." },
   { tag: '@flaky', kind: 'run control', meaning: 'Known to fail now and then; only with a link to the issue that explains it.' },
 ];
 
