@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { QuiltError, QuiltNotFoundError, QuiltServiceError, QuiltValidationError } from '@quilt-e2e/quilt-js/errors.js';
 import { toPlain, type PlainJson } from '@quilt-e2e/quilt-js/json/values.js';
 import type { ManifestEntry } from '@quilt-e2e/quilt-js/manifest.js';
-import type { PackageRegistry } from '@quilt-e2e/quilt-js/registry.js';
+import type { PackageRegistry, PushResult } from '@quilt-e2e/quilt-js/registry.js';
 import type { PackageRevision, TreeNode } from '@quilt-e2e/quilt-js/revision.js';
 import { S3Store } from '@quilt-e2e/quilt-js/s3-store.js';
 import { CHUNKED_SHA256, LEGACY_SHA256 } from '@quilt-e2e/quilt-js/checksum.js';
@@ -448,6 +448,22 @@ async function resolveWorkflow(registry: PackageRegistry, params: { bucket: stri
   return { workflow };
 }
 
+/** Pushes a revision (the registry's create), lets the indexer know, and answers as Quilt's PackagePushResult. */
+async function pushed(g: GqlContext, registry: PackageRegistry, params: { bucket: string; name: string }, push: () => Promise<PushResult>) {
+  try {
+    const result = await push();
+    g.ctx.indexer.touch(params.bucket, [registry.manifestKey(result.hash), registry.pointerKey(params.name, result.timestamp), registry.pointerKey(params.name, 'latest')]);
+    return {
+      __typename: 'PackagePushSuccess',
+      package: new PackageView(registry, params.bucket, params.name),
+      revision: new RevisionView(registry, params.name, result.hash, result.timestamp, result.revision),
+    };
+  } catch (e) {
+    if (e instanceof QuiltValidationError) return invalidInput([{ path: null, name: e.name, message: e.message }]);
+    return writeFailure(e);
+  }
+}
+
 async function packageConstruct(g: GqlContext, a: Args) {
   const params = a.params as { bucket: string; name: string; message?: string | null; userMeta?: unknown; workflow?: string | null };
   const entries = ((a.src as { entries: ConstructEntry[] }).entries);
@@ -513,24 +529,13 @@ async function packageConstruct(g: GqlContext, a: Args) {
   }));
   if (problems.length) return invalidInput(problems);
 
-  try {
-    const result = await registry.create(params.name, {
-      entries: entries.map((e) => ({ logicalKey: e.logicalKey, source: e.physicalKey, ...(entryUserMeta(e.meta) !== undefined ? { meta: entryUserMeta(e.meta) } : {}) })),
-      message: params.message ?? null,
-      ...(params.userMeta !== undefined && params.userMeta !== null ? { userMeta: params.userMeta } : {}),
-      ...(workflow !== undefined ? { workflow } : {}),
-      force: true,
-    });
-    g.ctx.indexer.touch(params.bucket, [registry.manifestKey(result.hash), registry.pointerKey(params.name, result.timestamp), registry.pointerKey(params.name, 'latest')]);
-    return {
-      __typename: 'PackagePushSuccess',
-      package: new PackageView(registry, params.bucket, params.name),
-      revision: new RevisionView(registry, params.name, result.hash, result.timestamp, result.revision),
-    };
-  } catch (e) {
-    if (e instanceof QuiltValidationError) return invalidInput([{ path: null, name: e.name, message: e.message }]);
-    return writeFailure(e);
-  }
+  return pushed(g, registry, params, () => registry.create(params.name, {
+    entries: entries.map((e) => ({ logicalKey: e.logicalKey, source: e.physicalKey, ...(entryUserMeta(e.meta) !== undefined ? { meta: entryUserMeta(e.meta) } : {}) })),
+    message: params.message ?? null,
+    ...(params.userMeta !== undefined && params.userMeta !== null ? { userMeta: params.userMeta } : {}),
+    ...(workflow !== undefined ? { workflow } : {}),
+    force: true,
+  }));
 }
 
 /**
@@ -572,28 +577,17 @@ async function packagePromote(g: GqlContext, a: Args) {
   const registry = g.ctx.packages.registry(g.user, params.bucket);
   const wf = await resolveWorkflow(registry, params);
   if ('refused' in wf) return wf.refused;
-  try {
-    const result = await registry.create(params.name, {
-      entries: source.entries.map((e) => {
-        const meta = e.meta.get('user_meta');
-        return { logicalKey: e.logicalKey, source: e.physicalKey, ...(meta !== undefined ? { meta: toPlain(meta) } : {}) };
-      }),
-      message: params.message ?? null,
-      ...(params.userMeta !== undefined && params.userMeta !== null ? { userMeta: params.userMeta } : {}),
-      ...(wf.workflow !== undefined ? { workflow: wf.workflow } : {}),
-      copy: 'all',
-      force: true,
-    });
-    g.ctx.indexer.touch(params.bucket, [registry.manifestKey(result.hash), registry.pointerKey(params.name, result.timestamp), registry.pointerKey(params.name, 'latest')]);
-    return {
-      __typename: 'PackagePushSuccess',
-      package: new PackageView(registry, params.bucket, params.name),
-      revision: new RevisionView(registry, params.name, result.hash, result.timestamp, result.revision),
-    };
-  } catch (e) {
-    if (e instanceof QuiltValidationError) return invalidInput([{ path: null, name: e.name, message: e.message }]);
-    return writeFailure(e);
-  }
+  return pushed(g, registry, params, () => registry.create(params.name, {
+    entries: source.entries.map((e) => {
+      const meta = e.meta.get('user_meta');
+      return { logicalKey: e.logicalKey, source: e.physicalKey, ...(meta !== undefined ? { meta: toPlain(meta) } : {}) };
+    }),
+    message: params.message ?? null,
+    ...(params.userMeta !== undefined && params.userMeta !== null ? { userMeta: params.userMeta } : {}),
+    ...(wf.workflow !== undefined ? { workflow: wf.workflow } : {}),
+    copy: 'all',
+    force: true,
+  }));
 }
 
 /** browsingSessionCreate / Refresh / Dispose (Quilt's schema): a short-lived capability to read one package revision at /browse/<id>/<logical key>. */
