@@ -2,8 +2,9 @@
  * Latency of MCP tool calls on the local stack: the stack's quilt-mcp driven with the official MCP
  * client as Rita (her catalog JWT on every request), N calls of each S3 tool on a prefix this
  * script writes (and removes). Budget (issue 13): p50 ≤ 50 ms, p95 ≤ 250 ms per tool call.
- *   npx tsx scripts/bench-mcp.ts [--calls 30]
- * The package tools are measured when the installed quilt-mcp registers them (0.21.0 and 0.22.0 do not).
+ *   npx tsx scripts/bench-mcp.ts [--calls 30] [--release quilt-mcp==0.20.0]
+ * The package tools are measured when the quilt-mcp registers them (0.21.0 and 0.22.0 do not; with
+ * --release, that release is started beside the stack's for the benchmark: 0.20.0 registers them).
  */
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
@@ -11,9 +12,10 @@ import { DeleteObjectCommand, ListObjectVersionsCommand, PutObjectCommand } from
 import { mintToken } from '@quilt-e2e/platform/catalog/auth.js';
 import { loadStackConfig } from '@quilt-e2e/stack/config.js';
 import { localStackS3Client } from '@quilt-e2e/stack/clients.js';
-import { installedMcpVersion, mcpClient, mcpUrl } from '@quilt-e2e/stack/servers/mcp.js';
+import { installedMcpVersion, mcpClient, mcpUrl, startExtraQuiltMcp } from '@quilt-e2e/stack/servers/mcp.js';
+import { consoleReporter } from '@quilt-e2e/stack/stack.js';
 
-const { values } = parseArgs({ options: { calls: { type: 'string' } } });
+const { values } = parseArgs({ options: { calls: { type: 'string' }, release: { type: 'string' } } });
 const calls = Number(values.calls ?? 30);
 const c = loadStackConfig();
 const bucket = c.s3.testBucket;
@@ -22,7 +24,9 @@ const prefix = `quilt-e2e-runs/bench-mcp-${randomBytes(4).toString('hex')}/`;
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 for (let i = 0; i < 20; i++) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}f${i}.txt`, Body: `file ${i}\n`.repeat(10) }));
-const client = await mcpClient(mcpUrl(c), await mintToken(c.s3Users.reader.uid));
+const extra = values.release ? await startExtraQuiltMcp(c, values.release, consoleReporter('[bench-mcp] ')) : undefined;
+const url = extra?.url ?? mcpUrl(c);
+const client = await mcpClient(url, await mintToken(c.s3Users.reader.uid));
 const tools = new Set((await client.listTools()).tools.map((t) => t.name));
 const cases: [string, string, Record<string, unknown>][] = [
   ['bucket_objects_list (20 objects, no signed URLs)', 'bucket_objects_list', { bucket, prefix, max_keys: 100, include_signed_urls: false }],
@@ -32,7 +36,7 @@ const cases: [string, string, Record<string, unknown>][] = [
   ['bucket_object_link', 'bucket_object_link', { s3_uri: `s3://${bucket}/${prefix}f3.txt` }],
   ['package_browse', 'package_browse', { package_name: 'fixtures/genomics', registry: `s3://${bucket}` }],
 ];
-console.log(`quilt-mcp ${installedMcpVersion(c) ?? '?'} at ${mcpUrl(c)}, ${calls} calls per tool (after 3 warm-up calls)`);
+console.log(`quilt-mcp ${extra?.version ?? installedMcpVersion(c) ?? '?'} at ${url}, ${calls} calls per tool (after 3 warm-up calls)`);
 console.log('tool | p50 | p95 | max | budget p50 ≤ 50 ms, p95 ≤ 250 ms');
 let over = false;
 try {
@@ -52,6 +56,7 @@ try {
   }
 } finally {
   await client.close();
+  await extra?.stop();
   const v = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix }));
   for (const x of [...(v.Versions ?? []), ...(v.DeleteMarkers ?? [])]) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: x.Key!, VersionId: x.VersionId! }));
   s3.destroy();

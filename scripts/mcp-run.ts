@@ -14,13 +14,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadStackConfig } from '@quilt-e2e/stack/config.js';
-import { installedMcpVersion, installQuiltMcp, mcpClient, mcpSpec, mcpUrl, quiltMcpHealthy, startQuiltMcp } from '@quilt-e2e/stack/servers/mcp.js';
+import { installedMcpVersion, mcpClient, mcpUrl, startExtraQuiltMcp, type ExtraQuiltMcp } from '@quilt-e2e/stack/servers/mcp.js';
 import { loadTarget } from '../support/target.js';
 import { consoleReporter } from '@quilt-e2e/stack/stack.js';
-import { stopPid, waitUntil } from '@quilt-e2e/stack/lib/proc.js';
 import { summarizeRun } from '../support/reporting/run-summary.js';
 import { judgeRun, type KnownDefect } from '../support/mcp/judge.js';
 
@@ -30,22 +28,11 @@ const at = args.indexOf('--release');
 const release = at >= 0 ? args.splice(at, 2)[1] : undefined;
 if (at >= 0 && !release) { console.error('mcp-run: --release needs what pip installs, for example --release quilt-mcp==0.20.0'); process.exit(2); }
 const stack = loadStackConfig();
-let second: { pid: number; url: string } | undefined;
+let second: ExtraQuiltMcp | undefined;
 if (release) {
-  const spec = mcpSpec({ QUILT_E2E_MCP_SPEC: release });
-  const out = consoleReporter('[mcp-run] ');
-  await installQuiltMcp(stack, spec, out);
-  const port = stack.ports.mcp + 1;
-  const url = `http://127.0.0.1:${port}/mcp`;
-  const p = startQuiltMcp(stack, spec, port, join(stack.logDir, `mcp-${port}.log`), out);
-  second = { pid: p.pid, url };
-  if (!(await waitUntil(() => quiltMcpHealthy(stack, url), 60_000, 500))) {
-    console.error(`mcp-run: ${spec} did not answer initialize + tools/list on ${url} within 60 s: see ${join(stack.logDir, `mcp-${port}.log`)}`);
-    await stopPid(p.pid, 5000);
-    process.exit(1);
-  }
-  process.env.QUILT_E2E_MCP_URL = url;
-  process.env.QUILT_E2E_MCP_VERSION = installedMcpVersion(stack, spec);
+  try { second = await startExtraQuiltMcp(stack, release, consoleReporter('[mcp-run] ')); } catch (e) { console.error(`mcp-run: ${(e as Error).message}`); process.exit(1); }
+  process.env.QUILT_E2E_MCP_URL = second.url;
+  process.env.QUILT_E2E_MCP_VERSION = second.version;
 }
 
 const version = process.env.QUILT_E2E_MCP_VERSION ?? installedMcpVersion(stack);
@@ -71,7 +58,7 @@ try {
   console.error(`mcp-run: could not ask ${serverUrl} for tools/list (${(e as Error).message}): the living docs will have no coverage table`);
 }
 const run = spawnSync('npx', ['cucumber-js', '-p', 'mcp', ...args], { stdio: 'inherit', env: { ...process.env, QUILT_E2E_REPORTS_DIR: reports } });
-if (second) await stopPid(second.pid, 5000);
+if (second) await second.stop();
 const ndjson = `${reports}/cucumber-messages.ndjson`;
 if (!existsSync(ndjson)) { console.error(`mcp-run: the run wrote no ${ndjson} (cucumber exit ${run.status})`); process.exit(1); }
 const summary = summarizeRun(readFileSync(ndjson, 'utf8'));

@@ -19,7 +19,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ATHENA_WORKGROUPS, DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET } from '@quilt-e2e/constants';
 import type { StackConfig } from '../config.js';
-import { spawnDetached } from '../lib/proc.js';
+import { spawnDetached, stopPid, waitUntil } from '../lib/proc.js';
 import type { ManagedServer, Reporter, StartedProcess } from '../server.js';
 import { mintToken } from '@quilt-e2e/platform/catalog/auth.js';
 
@@ -184,4 +184,26 @@ export async function quiltMcpHealthy(c: StackConfig, url: string): Promise<bool
   } finally {
     await client?.close().catch(() => undefined);
   }
+}
+
+/** A quilt-mcp release running beside the stack's for a while (scripts/mcp-run.ts --release, scripts/bench-mcp.ts --release). */
+export interface ExtraQuiltMcp { spec: string; version: string; url: string; log: string; stop(): Promise<void> }
+
+/**
+ * Installs (once, cached) and starts another quilt-mcp on the port after the stack's, and waits
+ * until it answers initialize + tools/list (60 s). The caller stops it.
+ */
+export async function startExtraQuiltMcp(c: StackConfig, requested: string, out: Reporter): Promise<ExtraQuiltMcp> {
+  const spec = mcpSpec({ QUILT_E2E_MCP_SPEC: requested });
+  await installQuiltMcp(c, spec, out);
+  const port = c.ports.mcp + 1;
+  const url = `http://127.0.0.1:${port}/mcp`;
+  const log = join(c.logDir, `mcp-${port}.log`);
+  const p = startQuiltMcp(c, spec, port, log, out);
+  const stop = async (): Promise<void> => { await stopPid(p.pid, 5000); };
+  if (!(await waitUntil(() => quiltMcpHealthy(c, url), 60_000, 500))) {
+    await stop();
+    throw new Error(`${spec} did not answer initialize + tools/list on ${url} within 60 s: see ${log}`);
+  }
+  return { spec, version: installedMcpVersion(c, spec) ?? spec, url, log, stop };
 }
