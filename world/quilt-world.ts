@@ -22,6 +22,7 @@ import { PackageRegistry } from '@quilt-e2e/quilt-js';
 import { driverKind, mcpServerUrl, type BucketOperations, type DriverKind, type PackageOperations, type SearchOperations, type SqlOperations } from '../support/drivers/driver.js';
 import { McpBucketOperations, McpPackageOperations, McpSearchOperations, McpSessions, McpSqlOperations } from '../support/drivers/mcp.js';
 import { searchCatalog } from '../support/domain/search.js';
+import { enginePackageOperations } from '../support/drivers/engine.js';
 import { mcpUrl } from '@quilt-e2e/stack/servers/mcp.js';
 
 /** One id per suite run (shared by parallel workers when the runner sets QUILT_E2E_RUN_ID). */
@@ -95,7 +96,7 @@ export class QuiltWorld extends World {
    * first uploaded with bucket_objects_put below the scenario's folder.
    */
   packageOps(persona: PersonaRole): PackageOperations {
-    return this.driver === 'engine' ? this.registry(persona) : this.mcpPackageOps(persona);
+    return this.driver === 'engine' ? enginePackageOperations(this.registry(persona), this.bucket, this.target.catalog?.catalogUrl) : this.mcpPackageOps(persona);
   }
 
   /** The spec's search as this run's driver performs it (When-steps only; Then-steps ask the catalog's search API directly). */

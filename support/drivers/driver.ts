@@ -55,6 +55,12 @@ export interface PackageOperations {
    */
   diff(name: string, known?: { from?: string; to?: string }): Promise<PackageDiff>;
   deletePackage(name: string): Promise<unknown>;
+  /**
+   * The catalog URLs of a revision a reader is given to open (backend.catalog_url): the engine
+   * builds the package, revision (by hash and by timestamp, with a file) and revisions pages; through
+   * quilt-mcp, catalog_url gives the package page and a file's page (it has no revision argument).
+   */
+  catalogUrls(name: string, revision: { hash: string; timestamp: string; firstFile: string }): Promise<string[]>;
 }
 
 /**

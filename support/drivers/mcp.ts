@@ -225,6 +225,15 @@ export class McpPackageOperations implements PackageOperations {
   async deletePackage(name: string): Promise<unknown> {
     return toolCall(await this.client(), 'package_delete', { package_name: name, registry: this.registry });
   }
+
+  async catalogUrls(name: string, revision: { firstFile: string }): Promise<string[]> {
+    const urls: string[] = [];
+    for (const path of ['', revision.firstFile]) {
+      const b = await toolCall(await this.client(), 'catalog_url', { registry: this.registry, package_name: name, ...(path ? { path } : {}) });
+      urls.push(String(b.catalog_url));
+    }
+    return urls;
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { quilt3Oracle, Quilt3OracleError } from '../oracles/quilt3.js';
-import { catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl, type PushResult } from '@quilt-e2e/quilt-js';
+import type { PushResult } from '@quilt-e2e/quilt-js';
 
 const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
@@ -166,16 +166,15 @@ export async function expectPackageMirrorsFolder(world: QuiltWorld, featureName:
 export async function openCatalogUrls(world: QuiltWorld, persona: PersonaRole, featureName: string): Promise<void> {
   const name = world.packageName(featureName);
   const push = world.memory.pushes.filter((p) => p.name === name).at(-1)!;
-  const base = world.target.catalog!.catalogUrl;
-  const first = push.revision.entries[0]!.logicalKey;
-  const urls = [
-    catalogPackageUrl(base, world.bucket, name),
-    catalogRevisionUrl(base, world.bucket, name, push.hash),
-    catalogRevisionUrl(base, world.bucket, name, push.timestamp, first),
-    catalogRevisionsUrl(base, world.bucket, name),
-  ];
+  const urls = await world.packageOps(persona).catalogUrls(name, { hash: push.hash, timestamp: push.timestamp, firstFile: push.revision.entries[0]!.logicalKey });
   world.memory.pages = [];
-  for (const url of urls) world.memory.pages.push(await world.catalog(persona).page(url));
+  for (const url of urls) {
+    try {
+      world.memory.pages.push(await world.catalog(persona).page(url));
+    } catch (e) {
+      throw new Error(`opening the catalog URL ${url}: ${(e as Error).message}`, { cause: e });
+    }
+  }
 }
 
 export function expectPagesShowRevision(world: QuiltWorld, featureName: string): void {
@@ -184,5 +183,6 @@ export function expectPagesShowRevision(world: QuiltWorld, featureName: string):
     expect(p.status, `HTTP status of ${p.url}`).to.equal(200);
     if (world.target.kind === 'local') expect(p.html, `${p.url} shows the revision ${hash.slice(0, 10)}`).to.include(hash);
   }
-  expect(world.memory.pages.length).to.equal(4);
+  // The engine opens the package, revision (by hash, by timestamp with a file) and revisions pages; quilt-mcp's catalog_url gives the package and a file page.
+  expect(world.memory.pages.length, 'catalog pages opened').to.equal(world.driver === 'mcp' ? 2 : 4);
 }
