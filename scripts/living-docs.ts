@@ -72,7 +72,13 @@ const otherRuns = also.filter((dir) => existsSync(join(dir, 'cucumber-messages.n
   const label = dir.endsWith('quilt-target') ? 'the quilt target, rehearsed against the embedded stack through its variables only'
     : dir.endsWith('mcp') ? 'the mcp driver: quilt-mcp (the stack\'s release) performing the When-steps, with its defects found'
       : /mcp-[0-9]/.test(dir) ? `the mcp driver: quilt-mcp ${dir.replace(/^.*mcp-/, '')} performing the When-steps, with its defects found` : dir;
-  return { label, href: relative(dirname(out), join(dir, 'index.html')), passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
+  // An mcp driver run is judged against its known defects (scripts/mcp-run.ts wrote the verdict).
+  const verdictFile = join(dir, 'verdict.json');
+  const judged = existsSync(verdictFile) ? JSON.parse(readFileSync(verdictFile, 'utf8')) as { asRecorded: number; unexpected: string[] } : undefined;
+  return {
+    label, href: relative(dirname(out), join(dir, 'index.html')), passed: count('passed'), failed: count('failed'), skipped: count('skipped'),
+    ...(judged ? { judged: { asRecorded: judged.asRecorded, unexpected: judged.unexpected.length } } : {}),
+  };
 });
 const html = renderLivingDocs({
   features, ...(run ? { run } : {}), reportHref, ...(glossaryHref ? { glossaryHref } : {}), runSource: relative(dirname(out), ndjsonFile) || ndjsonFile,

@@ -77,5 +77,8 @@ if (mcpWall !== undefined && engineWall !== undefined && args.length === 0) {
 }
 for (const line of unexpected) console.log(line);
 console.log(`reports: ${process.cwd()}/${reports}/index.html (with "Defects found in quilt-mcp ${version}")`);
-console.log(`mcp driver (quilt-mcp ${version}): ${passed} passed, ${asRecorded} failed as recorded, ${unexpected.length} unexpected`);
+const verdict = `mcp driver (quilt-mcp ${version}): ${passed} passed, ${asRecorded} failed as recorded, ${unexpected.length} unexpected`;
+// The verdict beside the reports, for the living docs' link to this run (scripts/living-docs.ts).
+writeFileSync(`${reports}/verdict.json`, JSON.stringify({ version, passed, asRecorded, unexpected }, null, 2));
+console.log(verdict);
 process.exit(unexpected.length > 0 ? 1 : 0);

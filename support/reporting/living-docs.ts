@@ -24,7 +24,7 @@ export interface LivingDocsInput {
   /** Which target the run was against, when it is not the default (shown in the heading). */
   targetLabel?: string;
   /** Other runs of the same features (e.g. the rehearsed quilt target), with their counts and pages. */
-  otherRuns?: { label: string; href: string; passed: number; failed: number; skipped: number }[];
+  otherRuns?: { label: string; href: string; passed: number; failed: number; skipped: number; judged?: { asRecorded: number; unexpected: number } }[];
   /** Defects found in a product the run drove (the mcp driver: quilt-mcp), with their evidence. */
   defects?: { product: string; items: { id: string; toolCall: string; answered: string; expected: string; evidence: string; scenarios: string[] }[] };
   /** The tools the driven MCP server lists (tools/list): which of them the run's scenarios called. */
@@ -214,7 +214,9 @@ export function renderLivingDocs(input: LivingDocsInput): string {
     : '<p class="error">No run recorded yet: every scenario shows “not run”. Run the suite (<code>bash scripts/acceptance.sh</code>) and rebuild this page.</p>');
 
   for (const o of input.otherRuns ?? []) {
-    body.push(`<p class="small">${statusBadge(o.failed > 0 ? 'failed' : 'passed')} Also run: <a href="${esc(localHref(o.href))}">${esc(o.label)}</a> — ${o.passed} passed, ${o.failed} failed, ${o.skipped} skipped.</p>`);
+    const ok = o.judged ? o.judged.unexpected === 0 : o.failed === 0;
+    const judged = o.judged ? ` (${o.judged.asRecorded} of them exactly as recorded defects of the product, ${o.judged.unexpected} unexpected)` : '';
+    body.push(`<p class="small">${statusBadge(ok ? 'passed' : 'failed')} Also run: <a href="${esc(localHref(o.href))}">${esc(o.label)}</a> — ${o.passed} passed, ${o.failed} failed${judged}, ${o.skipped} skipped.</p>`);
   }
 
   if (input.defects) {
