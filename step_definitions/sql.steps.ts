@@ -33,8 +33,8 @@ Then('each tissue\'s sum equals the sum of its samples\' reads', function (this:
   sql.expectSumsMatchSamples(this);
 });
 
-When('{persona} looks for the table {string} among the databases and reads its schema', { timeout: 180_000 }, async function (this: QuiltWorld, _persona: PersonaRole, name: string) {
-  await sql.findTableAmongDatabases(this, name);
+When('{persona} looks for the table {string} among the databases and reads its schema', { timeout: 180_000 }, async function (this: QuiltWorld, persona: PersonaRole, name: string) {
+  await sql.findTableAmongDatabases(this, persona, name);
 });
 
 Then('its columns are:', function (this: QuiltWorld, table: DataTable) {

@@ -108,9 +108,15 @@ export class QuiltWorld extends World {
 
   /** The spec's SQL as this run's driver performs it (When-steps only; Then-steps query the target's Athena directly). */
   sqlOps(persona: PersonaRole): SqlOperations {
-    if (this.driver === 'engine') return { query: (sql, options) => this.sql().engine.run(sql, { deadlineMs: options?.deadlineMs ?? 120_000, ...(options?.maxRows ? { maxRows: options.maxRows } : {}) }) };
+    if (this.driver === 'engine') {
+      const tabulator = this.sql().tabulator;
+      return {
+        query: (sql, options) => this.sql().engine.run(sql, { deadlineMs: options?.deadlineMs ?? 120_000, ...(options?.maxRows ? { maxRows: options.maxRows } : {}) }),
+        tabulatorCatalog: { databases: () => tabulator.databases(), tables: (db) => tabulator.tables(db), schema: (db, t) => tabulator.schema(db, t) },
+      };
+    }
     const sessions = this.mcp();
-    return new McpSqlOperations(() => sessions.client(persona));
+    return new McpSqlOperations(() => sessions.client(persona), () => this.sql().settings.tabulatorCatalog ?? 'quilt-e2e-tabulator');
   }
 
   /** quilt-mcp's package tools as a persona calls them (the mcp driver only). */

@@ -15,7 +15,7 @@
 import type { CreateOptions, PackageDiff, PackageRevision, PushOptions, PushResult, EntrySource } from '@quilt-e2e/quilt-js';
 import type { Listing, ObjectInfo, ObjectLink, ObjectText, PutItem, PutResult } from '../domain/objects.js';
 import type { SearchAnswer, SearchRequest } from '../domain/search.js';
-import type { QueryResult } from '../sql/query-engine.js';
+import type { QueryColumn, QueryResult } from '../sql/query-engine.js';
 
 export type DriverKind = 'engine' | 'mcp';
 
@@ -83,4 +83,6 @@ export interface SearchOperations {
 /** The spec's SQL (backend.athena_query_execute), as a driver performs it. */
 export interface SqlOperations {
   query(sql: string, options?: { maxRows?: number; deadlineMs?: number }): Promise<QueryResult>;
+  /** The Tabulator catalog as a reader browses it (tabulator_list_buckets, athena_tables_list, athena_table_schema). */
+  tabulatorCatalog: { databases(): Promise<string[]>; tables(database: string): Promise<string[]>; schema(database: string, table: string): Promise<QueryColumn[]> };
 }

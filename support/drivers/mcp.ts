@@ -280,7 +280,21 @@ export class McpSearchOperations implements SearchOperations {
  * API and work group). Rows come back as JSON objects; they are put back in column order.
  */
 export class McpSqlOperations implements SqlOperations {
-  constructor(private readonly client: () => Promise<Client>) {}
+  /** @param catalog the target's Tabulator data catalog (Quilt's "<stack>-tabulator"), for the table tools */
+  constructor(private readonly client: () => Promise<Client>, private readonly catalog: () => string) {}
+
+  readonly tabulatorCatalog = {
+    databases: async (): Promise<string[]> => ((await toolCall(await this.client(), 'tabulator_list_buckets', {})).buckets as string[] ?? []),
+    tables: async (database: string): Promise<string[]> => {
+      const b = await toolCall(await this.client(), 'athena_tables_list', { database, data_catalog_name: this.catalog() });
+      return ((b.tables ?? []) as Array<{ name?: unknown } | string>).map((t) => (typeof t === 'string' ? t : String(t.name)));
+    },
+    schema: async (database: string, table: string): Promise<QueryResult['columns']> => {
+      const b = await toolCall(await this.client(), 'athena_table_schema', { database, table, data_catalog_name: this.catalog() });
+      // The table's columns as the tool reports them (0.20.0-0.22.0 put some under "partitions").
+      return ((b.columns ?? []) as Array<{ name: string; type: string }>).map((c) => ({ name: c.name, type: c.type }));
+    },
+  };
 
   async query(sql: string, options: { maxRows?: number; deadlineMs?: number } = {}): Promise<QueryResult> {
     const started = Date.now();

@@ -154,10 +154,10 @@ export function expectSumsMatchSamples(world: QuiltWorld): void {
   expect(got).to.deep.equal([...expected.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
 }
 
-export async function findTableAmongDatabases(world: QuiltWorld, name: string): Promise<void> {
+export async function findTableAmongDatabases(world: QuiltWorld, persona: PersonaRole, name: string): Promise<void> {
   const table = world.memory.tables.get(name)!;
   // Quilt's Tabulator catalog: one database per bucket, one table per Tabulator config.
-  const engine = world.sql().tabulator;
+  const engine = world.sqlOps(persona).tabulatorCatalog;
   const databases = await engine.databases();
   const db = databases.find((d) => d === world.bucket);
   expect(db, `the bucket's database among ${databases.join(', ')}`).to.equal(world.bucket);
