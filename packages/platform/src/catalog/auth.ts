@@ -148,10 +148,14 @@ export async function verifyToken(token: string, opts: VerifyOptions): Promise<V
   return { user, claims, expiresAt: new Date((claims.exp as number) * 1000) };
 }
 
-/** The bearer token of an Authorization header; undefined when there is none. */
+/**
+ * The token of an Authorization header, as Quilt's registry takes it: `Bearer <jwt>` (quilt3,
+ * quilt-mcp, the REST calls of Quilt's web catalog) or the bare `<jwt>` (the web catalog's GraphQL
+ * requests). Undefined when there is no header; anything else is refused with the right forms.
+ */
 export function bearerToken(header: string | undefined): string | undefined {
   if (header === undefined || header === '') return undefined;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!m) throw new AuthError('MalformedToken', 'the Authorization header must be "Bearer <token>"');
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header) ?? /^\s*([^\s.]+\.[^\s.]*\.[^\s.]*)\s*$/.exec(header);
+  if (!m) throw new AuthError('MalformedToken', 'the Authorization header must be "Bearer <token>" or the bare token "<header>.<payload>.<signature>"');
   return m[1];
 }

@@ -53,14 +53,50 @@ export function s3ErrorStatus(e: unknown): { name: string; status: number | unde
   return { name: err.Code ?? err.name ?? 'Error', status: err.$metadata?.httpStatusCode };
 }
 
+/** The request's deadline passed (the reason the server aborted it with). */
+function deadlineError(deadline: AbortSignal): Error {
+  return deadline.reason instanceof Error ? deadline.reason : new HttpError(503, 'DeadlineExceeded', 'the request ran out of time');
+}
+
+/**
+ * "May this user read this bucket?" asked of RGW with the user's own keys, the answer reused for
+ * `ttlMs`. Concurrent questions about the same user and bucket share ONE request to RGW
+ * (single-flight): a query whose many fields each check the bucket costs one round trip.
+ */
 export class Authorizer {
   private readonly cache = new Map<string, { access: BucketAccess; at: number }>();
+  private readonly inflight = new Map<string, Promise<BucketAccess>>();
+  /** Questions sent to RGW, answered from the cache, and joined to one already in flight. */
+  private readonly counts = { asked: 0, cached: 0, shared: 0 };
   constructor(private readonly clients: S3Clients, private readonly ttlMs: number) {}
 
-  async access(user: string, bucket: string): Promise<BucketAccess> {
+  /** The user's access to the bucket; a passed `deadline` (the request's) stops the wait and refuses with 503. */
+  async access(user: string, bucket: string, deadline?: AbortSignal): Promise<BucketAccess> {
+    if (deadline?.aborted) throw deadlineError(deadline);
     const k = `${user}\u0000${bucket}`;
     const hit = this.cache.get(k);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.access;
+    if (hit && Date.now() - hit.at < this.ttlMs) { this.counts.cached++; return hit.access; }
+    let asked = this.inflight.get(k);
+    if (asked) this.counts.shared++;
+    else {
+      this.counts.asked++;
+      asked = this.ask(user, bucket).finally(() => this.inflight.delete(k));
+      this.inflight.set(k, asked);
+    }
+    if (!deadline) return asked;
+    return new Promise<BucketAccess>((resolve, reject) => {
+      const stop = (): void => reject(deadlineError(deadline));
+      deadline.addEventListener('abort', stop, { once: true });
+      asked.then(resolve, reject).finally(() => deadline.removeEventListener('abort', stop));
+    });
+  }
+
+  /** What the authorizer did so far (GET /internal/authz: the load script and the tests read it). */
+  stats(): { asked: number; cached: number; shared: number; pending: number; ttlMs: number } {
+    return { ...this.counts, pending: this.inflight.size, ttlMs: this.ttlMs };
+  }
+
+  private async ask(user: string, bucket: string): Promise<BucketAccess> {
     let access: BucketAccess;
     try {
       await this.clients.for(user).send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }));
@@ -72,16 +108,16 @@ export class Authorizer {
       else throw new HttpError(503, 'S3Unavailable', `could not ask S3 whether ${user} may read bucket ${bucket}: ${name}${status ? ` (HTTP ${status})` : ''}`);
     }
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(k, { access, at: Date.now() });
+    this.cache.set(`${user}\u0000${bucket}`, { access, at: Date.now() });
     return access;
   }
 
   /** Throws 403 (or 404 for a bucket that does not exist) unless the user may read the bucket. */
-  async requireRead(user: string, bucket: string): Promise<void> {
+  async requireRead(user: string, bucket: string, deadline?: AbortSignal): Promise<void> {
     if (typeof bucket !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
       throw new HttpError(400, 'InvalidBucket', `${JSON.stringify(bucket)} is not an S3 bucket name (3-63 lowercase letters, digits, "." or "-")`);
     }
-    const a = await this.access(user, bucket);
+    const a = await this.access(user, bucket, deadline);
     if (a === 'no-such-bucket') throw new HttpError(404, 'NoSuchBucket', `bucket ${bucket} does not exist`);
     if (a === 'denied') throw new HttpError(403, 'Forbidden', `user ${user} may not read bucket ${bucket}`);
   }

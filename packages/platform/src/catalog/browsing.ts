@@ -11,7 +11,7 @@
  * Sessions live in the catalog's memory: a restart ends them, as their TTL does anyway.
  */
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { PackageRevision } from '@quilt-e2e/quilt-js/revision.js';
@@ -63,8 +63,7 @@ export class BrowsingSessions {
   }
 
   /** GET /browse/<id>/<logical key>: a redirect to the file's bytes. */
-  async handle(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'MethodNotAllowed', 'read /browse/<session>/<logical key> with GET');
+  async handle(path: string, reply: FastifyReply): Promise<FastifyReply> {
     const m = /^\/browse\/([^/]+)\/(.+)$/.exec(path);
     if (!m) throw new HttpError(404, 'NotFound', 'use /browse/<session id>/<logical key>, with a session from the browsingSessionCreate mutation');
     const s = this.live(m[1]!);
@@ -77,8 +76,7 @@ export class BrowsingSessions {
     if (loc.scheme !== 's3') throw new HttpError(404, 'NotFound', `${JSON.stringify(logicalKey)} is not stored in S3 (${entry.physicalKey})`);
     const expiresIn = Math.max(1, Math.min(3600, Math.floor((s.expiresAt - this.now()) / 1000)));
     const url = await getSignedUrl(this.clients.for(s.user), new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, ...(loc.versionId ? { VersionId: loc.versionId } : {}) }), { expiresIn });
-    res.writeHead(302, { location: url, 'cache-control': 'no-store' });
-    res.end();
+    return reply.code(302).headers({ location: url, 'cache-control': 'no-store' }).send();
   }
 
   private live(id: string): Session | undefined {

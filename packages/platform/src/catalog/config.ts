@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET } from '@quilt-e2e/constants';
 import { loadPlatformEnv, type PlatformEnv } from '../platform-env.js';
+import type { GraphqlLimits } from './graphql/guards.js';
 
 export { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET };
 
@@ -42,6 +43,27 @@ export interface CatalogConfig {
   serviceUser: CatalogUser;
   /** How long a "may this user read this bucket" answer from RGW is reused. */
   authzCacheMs: number;
+  /** A request not answered within this many ms is answered 503 DeadlineExceeded and its work stopped. */
+  deadlineMs: number;
+  /** Guard rails checked on every GraphQL query before it runs (graphql/guards.ts). */
+  graphql: GraphqlLimits;
+}
+
+/** The guard rails' settings with their defaults (README of the catalog). */
+export const GUARD_DEFAULTS = {
+  QUILT_E2E_CATALOG_DEADLINE_MS: 60_000,
+  QUILT_E2E_GRAPHQL_MAX_DEPTH: 16,
+  QUILT_E2E_GRAPHQL_MAX_ALIASES: 100,
+  QUILT_E2E_GRAPHQL_MAX_COST: 20_000,
+} as const;
+
+/** A setting that is a whole number of at least `min`, or its default; anything else is refused with an example. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: keyof typeof GUARD_DEFAULTS | 'QUILT_E2E_CATALOG_AUTHZ_CACHE_MS', fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < min) throw new Error(`${name}=${JSON.stringify(raw)} is not a whole number of at least ${min}: use for example ${name}=${fallback}`);
+  return n;
 }
 
 function list(raw: string | undefined): string[] | undefined {
@@ -78,6 +100,12 @@ export function loadCatalogConfig(env: NodeJS.ProcessEnv = process.env, stack: P
     maxBodyBytes: maxBody,
     topicName: env.QUILT_E2E_CATALOG_TOPIC ?? 'quilt-e2e-catalog',
     serviceUser: { ...stack.serviceUser },
-    authzCacheMs: Number(env.QUILT_E2E_CATALOG_AUTHZ_CACHE_MS ?? 10_000),
+    authzCacheMs: wholeNumber(env, 'QUILT_E2E_CATALOG_AUTHZ_CACHE_MS', 10_000, 0),
+    deadlineMs: wholeNumber(env, 'QUILT_E2E_CATALOG_DEADLINE_MS', GUARD_DEFAULTS.QUILT_E2E_CATALOG_DEADLINE_MS, 100),
+    graphql: {
+      maxDepth: wholeNumber(env, 'QUILT_E2E_GRAPHQL_MAX_DEPTH', GUARD_DEFAULTS.QUILT_E2E_GRAPHQL_MAX_DEPTH, 2),
+      maxAliases: wholeNumber(env, 'QUILT_E2E_GRAPHQL_MAX_ALIASES', GUARD_DEFAULTS.QUILT_E2E_GRAPHQL_MAX_ALIASES, 0),
+      maxCost: wholeNumber(env, 'QUILT_E2E_GRAPHQL_MAX_COST', GUARD_DEFAULTS.QUILT_E2E_GRAPHQL_MAX_COST, 10),
+    },
   };
 }

@@ -21,7 +21,8 @@ import { ChangeFeed } from './change-feed.js';
 import { removeLegacyNotification } from './legacy-notifications.js';
 import { PackageService } from './packages.js';
 import { openSearchClient } from './search-index.js';
-import { createCatalogServer, type CatalogContext } from './server.js';
+import type { CatalogContext } from './context.js';
+import { createCatalogServer } from './server.js';
 import { stackTabulator } from '../sql/tabulator.js';
 import { TabulatorRefresher } from '../sql/tabulator-refresher.js';
 
@@ -70,10 +71,7 @@ async function main(): Promise<void> {
     log,
   };
   const server = createCatalogServer(ctx);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: config.port, host: config.host }, () => resolve());
-  });
+  await server.listen({ port: config.port, host: config.host });
   log(`catalog listening on ${config.url} (buckets ${config.buckets.join(', ')}; ${queue.length} queued event(s) from the last run; data ${config.dataDir})`);
   indexer.start();
 
@@ -108,8 +106,7 @@ async function main(): Promise<void> {
     const hard = setTimeout(() => process.exit(1), 20_000);
     hard.unref();
     void (async () => {
-      server.close();
-      server.closeIdleConnections();
+      await server.close();
       await feed.stop();
       await indexer.stop();
       await tabulator.stop();

@@ -13,7 +13,7 @@
  * so plain URL checks work for buckets that user may read and get 403 elsewhere; with an empty
  * setting every page needs a token. Every dynamic text is HTML-escaped.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import { faultIs } from '../faults.js';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { QuiltNotFoundError, QuiltValidationError } from '@quilt-e2e/quilt-js/errors.js';
@@ -21,10 +21,11 @@ import { toPlain } from '@quilt-e2e/quilt-js/json/values.js';
 import { parsePhysicalKey } from '@quilt-e2e/quilt-js/physical-key.js';
 import type { PackageRevision, TreeNode } from '@quilt-e2e/quilt-js/revision.js';
 import { validatePackageName } from '@quilt-e2e/quilt-js/validation.js';
-import { AuthError, bearerToken, verifyToken } from './auth.js';
+import { AuthError } from './auth.js';
 import { s3ErrorStatus } from './authz.js';
 import { esc, HttpError, sendHtml } from './http.js';
-import type { CatalogContext } from './server.js';
+import type { CatalogContext } from './context.js';
+import { tokenOf } from './identity.js';
 
 const PREVIEW_BYTES = 64 * 1024;
 
@@ -67,9 +68,9 @@ function decodeSegments(parts: string[]): string[] {
   }
 }
 
-async function pageUser(ctx: CatalogContext, req: IncomingMessage): Promise<string> {
-  const token = bearerToken(req.headers.authorization);
-  if (token !== undefined) return (await verifyToken(token, { ...ctx.config.jwt, knownUsers: new Set(Object.keys(ctx.config.users)) })).user;
+async function pageUser(ctx: CatalogContext, authorization: string | undefined): Promise<string> {
+  const token = await tokenOf(ctx, authorization);
+  if (token !== undefined) return token.user;
   if (ctx.config.anonymousUser) return ctx.config.anonymousUser;
   throw new AuthError('MissingToken', 'these pages need "Authorization: Bearer <token>"');
 }
@@ -78,13 +79,19 @@ function notFound(what: string): HttpError {
   return new HttpError(404, 'NotFound', what);
 }
 
-export async function handlePage(ctx: CatalogContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const user = await pageUser(ctx, req);
+/** Renders the page at `url` for the request's user (its token, or the anonymous user); resolves to that user. */
+export async function handlePage(ctx: CatalogContext, authorization: string | undefined, reply: FastifyReply, url: URL): Promise<string> {
+  const user = await pageUser(ctx, authorization);
+  await renderPage(ctx, user, reply, url);
+  return user;
+}
+
+async function renderPage(ctx: CatalogContext, user: string, reply: FastifyReply, url: URL): Promise<void> {
   const parts = url.pathname.split('/').slice(1);
   if (parts.length === 1 && parts[0] === '') {
     const rows: string[] = [];
     for (const b of ctx.config.buckets) if (await ctx.authz.access(user, b) === 'allowed') rows.push(`<li><a href="/b/${seg(b)}">${esc(b)}</a></li>`);
-    sendHtml(res, 200, layout('Buckets', [['Quilt', undefined]], `<ul class="buckets">${rows.join('') || '<li>none readable</li>'}</ul>`));
+    sendHtml(reply, 200, layout('Buckets', [['Quilt', undefined]], `<ul class="buckets">${rows.join('') || '<li>none readable</li>'}</ul>`));
     return;
   }
   // parts[0] === 'b'
@@ -93,30 +100,30 @@ export async function handlePage(ctx: CatalogContext, req: IncomingMessage, res:
   const [bucket] = decodeSegments([rawBucket]) as [string];
   await ctx.authz.requireRead(user, bucket);
   if (section === undefined || (section === '' && rest.length === 0)) {
-    await folderPage(ctx, res, user, bucket, '');
+    await folderPage(ctx, reply, user, bucket, '');
     return;
   }
   if (section === 'tree') {
     const key = decodeSegments(rest).join('/');
-    if (key === '' || key.endsWith('/')) await folderPage(ctx, res, user, bucket, key);
-    else await objectPage(ctx, res, user, bucket, key, url.searchParams.get('version') ?? undefined);
+    if (key === '' || key.endsWith('/')) await folderPage(ctx, reply, user, bucket, key);
+    else await objectPage(ctx, reply, user, bucket, key, url.searchParams.get('version') ?? undefined);
     return;
   }
   if (section === 'packages') {
     const p = decodeSegments(rest);
-    if (p.length === 0 || (p.length === 1 && p[0] === '')) { await packagesPage(ctx, res, user, bucket); return; }
+    if (p.length === 0 || (p.length === 1 && p[0] === '')) { await packagesPage(ctx, reply, user, bucket); return; }
     if (p.length < 2) throw notFound(`no package ${JSON.stringify(p.join('/'))}: package addresses are /b/<bucket>/packages/<namespace>/<name>`);
     const name = `${p[0]}/${p[1]}`;
     try { validatePackageName(name); } catch (e) { throw notFound((e as Error).message); }
-    if (p.length === 2 || (p.length === 3 && p[2] === '')) { await revisionPage(ctx, res, user, bucket, name, 'latest', '', true); return; }
-    if (p[2] === 'revisions' && p.length <= 4) { await revisionsPage(ctx, res, user, bucket, name); return; }
-    if (p[2] === 'tree' && p.length >= 4) { await revisionPage(ctx, res, user, bucket, name, p[3]!, p.slice(4).join('/'), false); return; }
+    if (p.length === 2 || (p.length === 3 && p[2] === '')) { await revisionPage(ctx, reply, user, bucket, name, 'latest', '', true); return; }
+    if (p[2] === 'revisions' && p.length <= 4) { await revisionsPage(ctx, reply, user, bucket, name); return; }
+    if (p[2] === 'tree' && p.length >= 4) { await revisionPage(ctx, reply, user, bucket, name, p[3]!, p.slice(4).join('/'), false); return; }
     throw notFound(`no such package page: ${url.pathname}`);
   }
   throw notFound(`no such page: ${url.pathname}`);
 }
 
-async function folderPage(ctx: CatalogContext, res: ServerResponse, user: string, bucket: string, prefix: string): Promise<void> {
+async function folderPage(ctx: CatalogContext, reply: FastifyReply, user: string, bucket: string, prefix: string): Promise<void> {
   const s3 = ctx.clients.for(user);
   const r = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', MaxKeys: 1000 }));
   const folders = (r.CommonPrefixes ?? []).map((p) => p.Prefix ?? '').filter(Boolean);
@@ -129,7 +136,7 @@ async function folderPage(ctx: CatalogContext, res: ServerResponse, user: string
   const crumbs: Array<[string, string | undefined]> = [['Quilt', '/'], [bucket, `/b/${seg(bucket)}`]];
   let acc = '';
   for (const part of prefix.split('/').filter(Boolean)) { acc += `${part}/`; crumbs.push([part, objectUrl(bucket, acc)]); }
-  sendHtml(res, 200, layout(prefix ? `s3://${bucket}/${prefix}` : `s3://${bucket}`, crumbs,
+  sendHtml(reply, 200, layout(prefix ? `s3://${bucket}/${prefix}` : `s3://${bucket}`, crumbs,
     `<p><a href="/b/${seg(bucket)}/packages/">Packages in ${esc(bucket)}</a></p>
 <table class="listing"><tr><th>name</th><th>size</th><th>modified</th></tr>${rows.join('\n')}</table>${r.IsTruncated ? '<p>(first 1000 entries)</p>' : ''}`));
 }
@@ -139,7 +146,7 @@ function s3NotFound(e: unknown): boolean {
   return status === 404 || name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchVersion';
 }
 
-async function objectPage(ctx: CatalogContext, res: ServerResponse, user: string, bucket: string, key: string, version: string | undefined): Promise<void> {
+async function objectPage(ctx: CatalogContext, reply: FastifyReply, user: string, bucket: string, key: string, version: string | undefined): Promise<void> {
   const s3 = ctx.clients.for(user);
   let head;
   try {
@@ -172,7 +179,7 @@ async function objectPage(ctx: CatalogContext, res: ServerResponse, user: string
   for (const part of folder.split('/').filter(Boolean)) { acc += `${part}/`; crumbs.push([part, objectUrl(bucket, acc)]); }
   crumbs.push([key.slice(folder.length), undefined]);
   const vrows = versions.map((v) => `<tr><td>${v.marker ? esc(v.id) : `<a href="${esc(objectUrl(bucket, key, v.id))}">${esc(v.id)}</a>`}</td><td>${v.marker ? 'delete marker' : esc(fmtSize(v.size))}</td><td>${esc(v.modified)}</td><td>${v.latest ? 'latest' : ''}</td></tr>`);
-  sendHtml(res, 200, layout(key, crumbs, `<dl class="object">
+  sendHtml(reply, 200, layout(key, crumbs, `<dl class="object">
 <dt>S3 URI</dt><dd><code class="s3-uri">s3://${esc(bucket)}/${esc(key)}</code></dd>
 <dt>Key</dt><dd class="key">${esc(key)}</dd>
 <dt>Size</dt><dd class="size" data-bytes="${size}">${esc(fmtSize(size))}</dd>
@@ -185,19 +192,19 @@ async function objectPage(ctx: CatalogContext, res: ServerResponse, user: string
 ${preview}`));
 }
 
-async function packagesPage(ctx: CatalogContext, res: ServerResponse, user: string, bucket: string): Promise<void> {
+async function packagesPage(ctx: CatalogContext, reply: FastifyReply, user: string, bucket: string): Promise<void> {
   const names = (await ctx.packages.registry(user, bucket).list()).sort();
   const rows = names.map((n) => `<li><a href="${esc(packageUrl(bucket, n))}">${esc(n)}</a></li>`);
-  sendHtml(res, 200, layout(`Packages in ${bucket}`, [['Quilt', '/'], [bucket, `/b/${seg(bucket)}`], ['packages', undefined]],
+  sendHtml(reply, 200, layout(`Packages in ${bucket}`, [['Quilt', '/'], [bucket, `/b/${seg(bucket)}`], ['packages', undefined]],
     `<p class="count">${names.length} package(s)</p><ul class="packages">${rows.join('\n')}</ul>`));
 }
 
-async function revisionsPage(ctx: CatalogContext, res: ServerResponse, user: string, bucket: string, name: string): Promise<void> {
+async function revisionsPage(ctx: CatalogContext, reply: FastifyReply, user: string, bucket: string, name: string): Promise<void> {
   const registry = ctx.packages.registry(user, bucket);
   const revs = await registry.revisions(name);
   if (revs.length === 0 && (await registry.latestHash(name)) === undefined) throw notFound(`package ${name} does not exist in ${bucket}`);
   const rows = revs.map((r) => `<tr><td><a href="${esc(revisionUrl(bucket, name, r.hash))}">${esc(r.hash)}</a></td><td>${esc(r.date.toISOString())}</td><td>${esc(r.timestamp)}</td></tr>`);
-  sendHtml(res, 200, layout(`${name}: revisions`, [['Quilt', '/'], [bucket, `/b/${seg(bucket)}`], ['packages', `/b/${seg(bucket)}/packages/`], [name, packageUrl(bucket, name)], ['revisions', undefined]],
+  sendHtml(reply, 200, layout(`${name}: revisions`, [['Quilt', '/'], [bucket, `/b/${seg(bucket)}`], ['packages', `/b/${seg(bucket)}/packages/`], [name, packageUrl(bucket, name)], ['revisions', undefined]],
     `<table class="revisions"><tr><th>hash</th><th>date</th><th>timestamp</th></tr>${rows.join('\n')}</table>`));
 }
 
@@ -205,14 +212,14 @@ function json(v: unknown): string {
   return esc(JSON.stringify(v, null, 2));
 }
 
-async function revisionPage(ctx: CatalogContext, res: ServerResponse, user: string, bucket: string, name: string, ref: string, path: string, isPackagePage: boolean): Promise<void> {
+async function revisionPage(ctx: CatalogContext, reply: FastifyReply, user: string, bucket: string, name: string, ref: string, path: string, isPackagePage: boolean): Promise<void> {
   const registry = ctx.packages.registry(user, bucket);
   let rev: PackageRevision;
   try {
     rev = await registry.browse(name, ref);
   } catch (e) {
     if (faultIs('page-for-deleted-package') && e instanceof QuiltNotFoundError && ref === 'latest') {
-      sendHtml(res, 200, `<!doctype html><html><head><title>${name}</title></head><body><h1>${name}</h1><p>0 files</p></body></html>`);
+      sendHtml(reply, 200, `<!doctype html><html><head><title>${name}</title></head><body><h1>${name}</h1><p>0 files</p></body></html>`);
       return;
     }
     if (e instanceof QuiltNotFoundError || e instanceof QuiltValidationError) throw notFound(ref === 'latest' ? `package ${name} does not exist in ${bucket}` : `package ${name} has no revision ${JSON.stringify(ref)} in ${bucket}`);
@@ -243,7 +250,7 @@ ${rev.timestamp ? `<dt>Timestamp</dt><dd>${esc(new Date(Number(rev.timestamp) * 
       const pk = parsePhysicalKey(e.physicalKey, e.logicalKey);
       if (pk.scheme === 's3') link = `<p><a class="object-link" href="${esc(objectUrl(pk.bucket, pk.key, pk.versionId))}">Open the object</a></p>`;
     } catch { /* shown as text only */ }
-    sendHtml(res, 200, layout(`${name}: ${e.logicalKey}`, crumbs, `${head}
+    sendHtml(reply, 200, layout(`${name}: ${e.logicalKey}`, crumbs, `${head}
 <h2>File</h2><dl class="file">
 <dt>Logical key</dt><dd class="logical-key">${esc(e.logicalKey)}</dd>
 <dt>Physical key</dt><dd class="physical-key"><code>${esc(e.physicalKey)}</code></dd>
@@ -253,6 +260,6 @@ ${rev.timestamp ? `<dt>Timestamp</dt><dd>${esc(new Date(Number(rev.timestamp) * 
     return;
   }
   const rows = [...node.children.values()].map((c) => `<tr><td><a href="${esc(revisionUrl(bucket, name, isPackagePage ? 'latest' : ref, c.path))}">${esc(c.entry ? c.name : `${c.name}/`)}</a></td><td class="size" data-bytes="${c.size}">${esc(fmtSize(c.size))}</td><td>${c.entry ? '' : `${c.files} file(s)`}</td></tr>`);
-  sendHtml(res, 200, layout(isPackagePage ? name : `${name}${path ? `: ${path}` : ''}`, crumbs, `${head}
+  sendHtml(reply, 200, layout(isPackagePage ? name : `${name}${path ? `: ${path}` : ''}`, crumbs, `${head}
 <h2>Files${path ? ` in ${esc(path)}` : ''}</h2><table class="files"><tr><th>name</th><th>size</th><th></th></tr>${rows.join('\n')}</table>`));
 }

@@ -1,37 +1,21 @@
 /**
- * POST /graphql: {"query", "variables"?, "operationName"?} -> graphql-js parse, validate, execute.
- * Malformed requests and queries answer 400 with {error, message, errors}; an error that says the
- * user may not read a bucket makes the answer 403; everything else follows GraphQL (200 with
- * `errors` beside `data`).
+ * A GraphQL request {"query", "variables"?, "operationName"?} -> parse, validate, guard, execute.
+ * Malformed requests and queries answer 400 with {error, message, errors}; a query over a guard
+ * rail (guards.ts) answers 400 before anything runs; an error that says the user may not read a
+ * bucket makes the answer 403; everything else follows GraphQL (200 with `errors` beside `data`).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  GraphQLError, buildSchema, execute, parse, specifiedRules, validate, type ASTVisitor, type DocumentNode, type ValidationContext,
-} from 'graphql';
-import { HttpError, readBody, sendJson } from '../http.js';
-import type { CatalogContext } from '../server.js';
-import { rootValue, type GqlContext } from './resolvers.js';
+import { GraphQLError, buildSchema, execute, parse, specifiedRules, validate, type DocumentNode } from 'graphql';
+import type { CatalogContext } from '../context.js';
+import { HttpError } from '../http.js';
+import { aliasRefusal, checkLimits, countAliases } from './guards.js';
+import { rootValue } from './resolvers/index.js';
+import type { GqlContext } from './resolvers/common.js';
 import { typeDefs } from './schema.js';
 
 export const schema = buildSchema(typeDefs);
 
-const MAX_DEPTH = 16;
-
-/** Refuses queries nested deeper than MAX_DEPTH selections. */
-function depthLimit(context: ValidationContext): ASTVisitor {
-  let depth = 0;
-  return {
-    SelectionSet: {
-      enter(node) {
-        depth++;
-        if (depth > MAX_DEPTH) context.reportError(new GraphQLError(`the query is nested more than ${MAX_DEPTH} levels deep`, { nodes: [node] }));
-      },
-      leave() { depth--; },
-    },
-  };
-}
-
 interface GraphqlRequest { query: string; variables?: Record<string, unknown> | null; operationName?: string | null }
+export interface GraphqlAnswer { status: number; body: Record<string, unknown> }
 
 function readRequest(raw: Buffer): GraphqlRequest {
   let body: unknown;
@@ -57,26 +41,33 @@ function formatError(e: GraphQLError, log: (l: string) => void): Record<string, 
   return { ...base, extensions: { code: 'GraphQLError' } };
 }
 
-export async function handleGraphql(ctx: CatalogContext, user: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const request = readRequest(await readBody(req, ctx.config.maxBodyBytes));
+const refused = (error: string, problems: readonly GraphQLError[], code: string): GraphqlAnswer => ({
+  status: 400,
+  body: {
+    error,
+    message: problems.map((p) => p.message).join('; '),
+    errors: problems.map((p) => ({ message: p.message, locations: p.locations, extensions: { code, ...p.extensions } })),
+  },
+});
+
+export async function executeGraphql(ctx: CatalogContext, user: string, raw: Buffer, deadline: AbortSignal): Promise<GraphqlAnswer> {
+  const request = readRequest(raw);
+  const limits = ctx.config.graphql;
   let document: DocumentNode;
   try {
     document = parse(request.query, { maxTokens: 20_000 });
   } catch (e) {
     const err = e as GraphQLError;
-    sendJson(res, 400, { error: 'GraphQLParseFailed', message: `the query is not valid GraphQL: ${err.message}`, errors: [{ message: err.message, locations: err.locations, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] });
-    return;
+    return { status: 400, body: { error: 'GraphQLParseFailed', message: `the query is not valid GraphQL: ${err.message}`, errors: [{ message: err.message, locations: err.locations, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] } };
   }
-  const problems = validate(schema, document, [...specifiedRules, depthLimit]);
-  if (problems.length > 0) {
-    sendJson(res, 400, {
-      error: 'GraphQLValidationFailed',
-      message: problems.map((p) => p.message).join('; '),
-      errors: problems.map((p) => ({ message: p.message, locations: p.locations, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })),
-    });
-    return;
-  }
-  const contextValue: GqlContext = { ctx, user };
+  // A cheap look first: thousands of aliases are refused before graphql-js validates them.
+  if (countAliases(document, limits.maxAliases) > limits.maxAliases) return refused('QueryTooComplex', [aliasRefusal(limits)], 'QUERY_TOO_COMPLEX');
+  const problems = validate(schema, document, specifiedRules);
+  if (problems.length > 0) return refused('GraphQLValidationFailed', problems, 'GRAPHQL_VALIDATION_FAILED');
+  const tooMuch = checkLimits(document, request.operationName, request.variables ?? {}, limits);
+  if (tooMuch.length > 0) return refused('QueryTooComplex', tooMuch, 'QUERY_TOO_COMPLEX');
+
+  const contextValue: GqlContext = { ctx, user, deadline };
   const result = await execute({ schema, document, rootValue, contextValue, variableValues: request.variables ?? undefined, operationName: request.operationName ?? undefined });
   const errors = result.errors?.map((e) => formatError(e, ctx.log));
   const origins = (result.errors ?? []).map((e) => e.originalError);
@@ -88,5 +79,5 @@ export async function handleGraphql(ctx: CatalogContext, user: string, req: Inco
   if (forbidden) Object.assign(body, { error: 'Forbidden', message: forbidden.message });
   else if (variableProblem) Object.assign(body, { error: 'BadRequest', message: variableProblem.message });
   else if (badInput && !result.data) Object.assign(body, { error: badInput.code, message: badInput.message });
-  sendJson(res, status, body);
+  return { status, body };
 }

@@ -1,25 +1,24 @@
 /**
- * The catalog's indexer. RGW pushes bucket notifications (persistent topic) to
- * POST /internal/s3-events; each record is appended to a durable queue before RGW gets its 200.
+ * The catalog's indexer, the consumer of changes: the change feed (../change-feed.ts, RGW's bucket
+ * index log) hands it S3 event records, each appended to a durable queue before the feed moves on.
  * A single worker drains the queue in batches and brings the search indexes in line with what S3
  * holds NOW for every key named in the batch ("level-triggered"): the object's versions and delete
  * markers, a manifest's presence, a pointer's current body. Events may therefore arrive twice, late
  * or out of order without harm. Failures of OpenSearch or S3 keep the batch and retry it with
  * backoff; nothing is acknowledged before it is indexed and refreshed (searchable).
  * On start, a backfill compares each bucket with its indexes and reconciles what differs.
+ *   reconcilers.ts  what the indexes must hold for one key (objects, manifests, pointers)
+ *   backfill.ts     the scan that finds the keys whose documents differ from S3
+ *   errors.ts       transient failures (retried) and the others
  */
-import {
-  GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@opensearch-project/opensearch';
+import { mapLimit } from '@quilt-e2e/quilt-js';
 import { faultIs } from '../../faults.js';
-import { Manifest } from '@quilt-e2e/quilt-js/manifest.js';
-import { pythonDumps } from '@quilt-e2e/quilt-js/json/python-dumps.js';
-import type { JsonValue } from '@quilt-e2e/quilt-js/json/values.js';
-import { s3ErrorStatus } from '../authz.js';
-import {
-  ensureIndexes, entryDocId, extOf, manifestDocId, objectDocId, packagesIndex, pointerDocId,
-} from '../search-index.js';
+import { ensureIndexes, packagesIndex } from '../search-index.js';
+import { scanBucket } from './backfill.js';
+import { TransientError, wrapOs } from './errors.js';
+import { Reconcilers, type BulkOp, type Task } from './reconcilers.js';
 import { DurableQueue } from './queue.js';
 
 /** The part of an S3/RGW event record the indexer reads. */
@@ -44,29 +43,9 @@ export interface IndexerStats {
   backfill: { state: 'waiting' | 'pending' | 'running' | 'done' | 'failed'; startedAt: string | null; finishedAt: string | null; reconciledKeys: number; error: string | null };
 }
 
-const COMPACT_JSON = { ensureAscii: false, sortKeys: false, compact: true, allowNan: true } as const;
-const CONTENT_MAX_BYTES = 100_000;
-const TEXT_EXTS = new Set(['.txt', '.md', '.markdown', '.rst', '.csv', '.tsv', '.json', '.jsonl', '.ndjson', '.yaml', '.yml', '.xml', '.html', '.htm',
-  '.py', '.r', '.js', '.ts', '.sh', '.log', '.ini', '.cfg', '.toml', '.sql', '.tex', '.ipynb']);
 const BATCH_EVENTS = 500;
-const BULK_OPS = 2000;
-
-interface Task { bucket: string; key: string; event: string }
-
-/** Errors worth retrying later (the service is down or overloaded), as opposed to a bad document. */
-export class TransientError extends Error {}
-
-function isTransientOpenSearch(e: unknown): boolean {
-  const err = e as { name?: string; meta?: { statusCode?: number } };
-  if (['ConnectionError', 'TimeoutError', 'NoLivingConnectionsError'].includes(err.name ?? '')) return true;
-  const s = err.meta?.statusCode;
-  return s === undefined || s === 429 || s >= 500;
-}
-
-function isTransientS3(e: unknown): boolean {
-  const { status } = s3ErrorStatus(e);
-  return status === undefined || status === 429 || status >= 500;
-}
+/** How many keys of a batch are reconciled at once. */
+const RECONCILE_CONCURRENCY = 16;
 
 function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -74,9 +53,6 @@ function percentile(sorted: number[], p: number): number | null {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** One bulk action and its document (none for a delete). */
-interface BulkOp { action: Record<string, unknown>; doc?: Record<string, unknown> }
 
 export class Indexer {
   private stopped = false;
@@ -100,8 +76,11 @@ export class Indexer {
     private readonly os: Client,
     private readonly buckets: string[],
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    this.reconcilers = new Reconcilers(s3, os);
+  }
 
+  private readonly reconcilers: Reconcilers;
   private readonly expected = new Map<string, () => void>();
   /** Told the keys of every reconciled batch, per bucket (the Tabulator refresher listens). */
   private readonly listeners: Array<(bucket: string, keys: string[]) => void> = [];
@@ -246,20 +225,8 @@ export class Indexer {
 
   private async ensure(bucket: string): Promise<void> {
     if (this.ensured.has(bucket)) return;
-    try { await ensureIndexes(this.os, bucket); } catch (e) { throw this.wrapOs(e, `creating the indexes of ${bucket}`); }
+    try { await ensureIndexes(this.os, bucket); } catch (e) { throw wrapOs(e, `creating the indexes of ${bucket}`); }
     this.ensured.add(bucket);
-  }
-
-  private wrapOs(e: unknown, what: string): Error {
-    const err = e as { name?: string; message?: string; meta?: { statusCode?: number } };
-    const msg = `OpenSearch failed ${what}: ${err.name ?? 'Error'} ${err.meta?.statusCode ?? ''} ${err.message ?? ''}`.trim();
-    return isTransientOpenSearch(e) ? new TransientError(msg) : new Error(msg);
-  }
-
-  private wrapS3(e: unknown, what: string): Error {
-    const { name, status } = s3ErrorStatus(e);
-    const msg = `S3 failed ${what}: ${name}${status ? ` (HTTP ${status})` : ''}`;
-    return isTransientS3(e) ? new TransientError(msg) : new Error(msg);
   }
 
   /** Brings the indexes in line with S3 for every task; throws TransientError to have the batch retried. */
@@ -268,28 +235,23 @@ export class Indexer {
     const touched = new Set<string>();
     for (const b of new Set(tasks.map((t) => t.bucket))) await this.ensure(b);
     const t0 = Date.now();
-    const existing = await this.existingObjectDocs(tasks.filter((t) => !t.key.startsWith('.quilt/')));
+    const existing = await this.reconcilers.existingObjectDocs(tasks.filter((t) => !t.key.startsWith('.quilt/')));
     const t1 = Date.now();
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < tasks.length) {
-        const t = tasks[next++]!;
-        try {
-          const out = await this.reconcileKey(t, existing);
-          if (out.length) { ops.push(...out); touched.add(t.bucket); touched.add(packagesIndex(t.bucket)); }
-        } catch (e) {
-          if (e instanceof TransientError) throw e;
-          this.skipped++;
-          this.log(`indexer: skipped s3://${t.bucket}/${t.key}: ${(e as Error).message}`);
-        }
+    await mapLimit(tasks, RECONCILE_CONCURRENCY, async (t) => {
+      try {
+        const out = await this.reconcilers.reconcileKey(t, existing);
+        if (out.length) { ops.push(...out); touched.add(t.bucket); touched.add(packagesIndex(t.bucket)); }
+      } catch (e) {
+        if (e instanceof TransientError) throw e;
+        this.skipped++;
+        this.log(`indexer: skipped s3://${t.bucket}/${t.key}: ${(e as Error).message}`);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(16, tasks.length) }, worker));
+    });
     const t2 = Date.now();
-    await this.bulk(ops);
+    this.skipped += await this.reconcilers.bulk(ops, this.log);
     const t3 = Date.now();
     if (touched.size) {
-      try { await this.os.indices.refresh({ index: [...touched].join(','), ignore_unavailable: true }); } catch (e) { throw this.wrapOs(e, 'refreshing'); }
+      try { await this.os.indices.refresh({ index: [...touched].join(','), ignore_unavailable: true }); } catch (e) { throw wrapOs(e, 'refreshing'); }
     }
     const t4 = Date.now();
     if (this.listeners.length) {
@@ -302,312 +264,13 @@ export class Indexer {
     }
   }
 
-  private async bulk(ops: BulkOp[]): Promise<void> {
-    for (let i = 0; i < ops.length; i += BULK_OPS) {
-      const body = ops.slice(i, i + BULK_OPS).flatMap((o) => (o.doc ? [o.action, o.doc] : [o.action]));
-      let res;
-      try { res = await this.os.bulk({ body: body as never }); } catch (e) { throw this.wrapOs(e, 'bulk indexing'); }
-      const r = res.body as { errors?: boolean; items?: Array<Record<string, { status?: number; error?: { type?: string; reason?: string }; _id?: string }>> };
-      if (!r.errors) continue;
-      for (const item of r.items ?? []) {
-        const it = Object.values(item)[0];
-        if (!it?.error) continue;
-        if (it.status === 429 || (it.status ?? 0) >= 500) throw new TransientError(`OpenSearch refused a document (${it.status} ${it.error.type}); retrying`);
-        this.skipped++;
-        this.log(`indexer: document ${it._id} refused: ${it.error.type}: ${it.error.reason}`);
-      }
-    }
-  }
-
-  /** The document ids of every object key of the batch, per bucket and key (one query per 1000 keys). */
-  private async existingObjectDocs(tasks: Task[]): Promise<Map<string, string[]>> {
-    const out = new Map<string, string[]>();
-    const byBucket = new Map<string, string[]>();
-    for (const t of tasks) byBucket.set(t.bucket, [...(byBucket.get(t.bucket) ?? []), t.key]);
-    for (const [bucket, keys] of byBucket) {
-      for (let i = 0; i < keys.length; i += 1000) {
-        const chunk = keys.slice(i, i + 1000);
-        let r;
-        try {
-          r = await this.os.search({ index: bucket, body: { query: { terms: { key: chunk } }, _source: ['key'], size: 10_000, track_total_hits: true } as never });
-        } catch (e) { throw this.wrapOs(e, `reading the documents of ${chunk.length} key(s)`); }
-        const body = r.body as { hits: { total: { value: number }; hits: Array<{ _id: string; _source?: { key?: string } }> } };
-        if (body.hits.total.value > body.hits.hits.length) continue; // too many versions: looked up key by key
-        for (const k of chunk) out.set(`${bucket}\u0000${k}`, []);
-        for (const h of body.hits.hits) out.get(`${bucket}\u0000${h._source?.key ?? ''}`)?.push(h._id);
-      }
-    }
-    return out;
-  }
-
-  private async reconcileKey(t: Task, existing: Map<string, string[]>): Promise<BulkOp[]> {
-    const m = /^\.quilt\/packages\/([0-9a-f]{64})$/.exec(t.key);
-    if (m) return this.reconcileManifest(t.bucket, m[1]!);
-    const p = /^\.quilt\/named_packages\/([^/]+\/[^/]+)\/([^/]+)$/.exec(t.key);
-    if (p) return this.reconcilePointer(t.bucket, t.key, p[1]!, p[2]!);
-    if (t.key.startsWith('.quilt/')) return [];
-    return this.reconcileObject(t, existing.get(`${t.bucket}\u0000${t.key}`));
-  }
-
-  // ---- objects -------------------------------------------------------------------------------
-
-  private async listVersionsOf(bucket: string, key: string): Promise<Array<{ versionId: string; deleteMarker: boolean; size: number; etag: string; lastModified: Date | undefined }>> {
-    const out: Array<{ versionId: string; deleteMarker: boolean; size: number; etag: string; lastModified: Date | undefined }> = [];
-    let keyMarker: string | undefined;
-    let versionMarker: string | undefined;
-    for (;;) {
-      let r;
-      try {
-        r = await this.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key, KeyMarker: keyMarker, VersionIdMarker: versionMarker, MaxKeys: 1000 }));
-      } catch (e) { throw this.wrapS3(e, `listing the versions of s3://${bucket}/${key}`); }
-      let beyond = false;
-      for (const v of r.Versions ?? []) {
-        if (v.Key !== key) { beyond = beyond || (v.Key ?? '') > key; continue; }
-        out.push({ versionId: v.VersionId ?? 'null', deleteMarker: false, size: v.Size ?? 0, etag: (v.ETag ?? '').replace(/"/g, ''), lastModified: v.LastModified });
-      }
-      for (const d of r.DeleteMarkers ?? []) {
-        if (d.Key !== key) { beyond = beyond || (d.Key ?? '') > key; continue; }
-        out.push({ versionId: d.VersionId ?? 'null', deleteMarker: true, size: 0, etag: '', lastModified: d.LastModified });
-      }
-      if (!r.IsTruncated || beyond) break;
-      keyMarker = r.NextKeyMarker;
-      versionMarker = r.NextVersionIdMarker;
-    }
-    return out;
-  }
-
-  private async existingObjectDocIds(bucket: string, key: string): Promise<string[]> {
-    try {
-      const r = await this.os.search({ index: bucket, body: { query: { term: { key } }, _source: false, size: 10_000 } as never });
-      return ((r.body as { hits: { hits: Array<{ _id: string }> } }).hits.hits).map((h) => h._id);
-    } catch (e) { throw this.wrapOs(e, `reading the documents of ${key}`); }
-  }
-
-  private async content(bucket: string, key: string, versionId: string, size: number): Promise<string> {
-    if (size === 0 || !TEXT_EXTS.has(extOf(key).replace(/\.(gz|bz2|xz|zst|zip)$/, '')) || /\.(gz|bz2|xz|zst|zip)$/.test(key.toLowerCase())) return '';
-    try {
-      const r = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId === 'null' ? undefined : versionId, Range: `bytes=0-${CONTENT_MAX_BYTES - 1}` }));
-      const bytes = await r.Body!.transformToByteArray();
-      if (bytes.includes(0)) return '';
-      return new TextDecoder('utf-8').decode(bytes);
-    } catch (e) {
-      if (isTransientS3(e)) throw this.wrapS3(e, `reading s3://${bucket}/${key}`);
-      return '';
-    }
-  }
-
-  private async tags(bucket: string, key: string, versionId: string): Promise<Record<string, string>> {
-    try {
-      const r = await this.s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: versionId === 'null' ? undefined : versionId }));
-      return Object.fromEntries((r.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-    } catch (e) {
-      if (isTransientS3(e)) throw this.wrapS3(e, `reading the tags of s3://${bucket}/${key}`);
-      return {};
-    }
-  }
-
-  private async reconcileObject(t: Task, known: string[] | undefined): Promise<BulkOp[]> {
-    const versions = await this.listVersionsOf(t.bucket, t.key);
-    const existing = new Set(known ?? await this.existingObjectDocIds(t.bucket, t.key));
-    const ops: BulkOp[] = [];
-    const wanted = new Set<string>();
-    for (const v of versions) {
-      const id = objectDocId(t.key, v.versionId);
-      wanted.add(id);
-      if (existing.has(id)) continue;
-      const [content, tags] = v.deleteMarker ? ['', {}] : await Promise.all([this.content(t.bucket, t.key, v.versionId, v.size), this.tags(t.bucket, t.key, v.versionId)]);
-      ops.push({
-        action: { index: { _index: t.bucket, _id: id } },
-        doc: {
-          key: t.key,
-          etag: faultIs('wrong-etag') && v.etag ? [...v.etag].reverse().join('') : v.etag,
-          size: v.size,
-          last_modified: v.lastModified?.toISOString() ?? null,
-          version_id: v.versionId,
-          delete_marker: v.deleteMarker,
-          content,
-          ext: extOf(t.key),
-          event: t.event,
-          updated: new Date().toISOString(),
-          s3_tags: tags,
-          was_packaged: false,
-        },
-      });
-    }
-    for (const id of existing) if (!wanted.has(id)) ops.push({ action: { delete: { _index: t.bucket, _id: id } } });
-    return ops;
-  }
-
-  // ---- packages ------------------------------------------------------------------------------
-
-  private async docExists(index: string, id: string): Promise<boolean> {
-    try {
-      const r = await this.os.exists({ index, id, routing: id });
-      return r.body === true;
-    } catch (e) { throw this.wrapOs(e, `looking up ${id}`); }
-  }
-
-  /** The object's current body and date, or undefined when it does not exist (or its latest version is a delete marker). */
-  private async getCurrent(bucket: string, key: string, headOnly = false): Promise<{ text: string; lastModified: Date | undefined } | undefined> {
-    try {
-      if (headOnly) {
-        const h = await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-        return { text: '', lastModified: h.LastModified };
-      }
-      const r = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      return { text: await r.Body!.transformToString('utf-8'), lastModified: r.LastModified };
-    } catch (e) {
-      const { name, status } = s3ErrorStatus(e);
-      if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) return undefined;
-      throw this.wrapS3(e, `reading s3://${bucket}/${key}`);
-    }
-  }
-
-  private async reconcileManifest(bucket: string, hash: string): Promise<BulkOp[]> {
-    const key = `.quilt/packages/${hash}`;
-    const index = packagesIndex(bucket);
-    const id = manifestDocId(hash);
-    const indexed = await this.docExists(index, id);
-    const current = await this.getCurrent(bucket, key, indexed);
-    if (!current) {
-      if (!indexed) return [];
-      // The manifest is gone: its document and its entries go too (pointers stay while their files exist).
-      try {
-        await this.os.deleteByQuery({ index, body: { query: { parent_id: { type: 'entry', id } } } as never, refresh: true, conflicts: 'proceed' });
-      } catch (err) { throw this.wrapOs(err, `deleting the entries of ${hash}`); }
-      return [{ action: { delete: { _index: index, _id: id, routing: id } } }];
-    }
-    if (indexed) return [];
-    const manifest = Manifest.parse(current.text, `s3://${bucket}/${key}`);
-    const ops: BulkOp[] = manifest.entries.map((e) => ({
-      action: { index: { _index: index, _id: entryDocId(hash, e.logicalKey), routing: id } },
-      doc: {
-        join_field: { name: 'entry', parent: id },
-        entry_lk: e.logicalKey,
-        entry_pk: e.physicalKey,
-        entry_size: e.size,
-        entry_hash: { type: e.hash.type, value: e.hash.value },
-        entry_metadata: pythonDumps(e.meta, COMPACT_JSON),
-      },
-    }));
-    const userMeta = manifest.header.get('user_meta');
-    const workflow = manifest.header.get('workflow');
-    // The manifest document goes last: once it exists, its entries do too.
-    ops.push({
-      action: { index: { _index: index, _id: id, routing: id } },
-      doc: {
-        join_field: { name: 'mnfst' },
-        mnfst_hash: hash,
-        mnfst_last_modified: (current.lastModified ?? new Date()).toISOString(),
-        mnfst_message: manifest.message ?? 'None',
-        mnfst_metadata: userMeta === undefined ? '{}' : pythonDumps(userMeta as JsonValue, COMPACT_JSON),
-        mnfst_stats: { total_bytes: manifest.totalBytes, total_files: manifest.entries.length },
-        mnfst_workflow: workflow === undefined ? null : JSON.parse(pythonDumps(workflow as JsonValue, COMPACT_JSON)) as unknown,
-      },
-    });
-    return ops;
-  }
-
-  private async reconcilePointer(bucket: string, key: string, name: string, tag: string): Promise<BulkOp[]> {
-    const index = packagesIndex(bucket);
-    const id = pointerDocId(name, tag);
-    const current = await this.getCurrent(bucket, key);
-    if (!current) return [{ action: { delete: { _index: index, _id: id, routing: id } } }];
-    const hash = current.text.trim();
-    if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`the pointer's body is not a top hash: ${JSON.stringify(hash.slice(0, 80))}`);
-    const parent = manifestDocId(hash);
-    return [{
-      action: { index: { _index: index, _id: id, routing: parent } },
-      doc: {
-        join_field: { name: 'ptr', parent },
-        ptr_name: name,
-        ptr_tag: tag,
-        ptr_last_modified: (current.lastModified ?? new Date()).toISOString(),
-      },
-    }];
-  }
-
-  // ---- backfill ------------------------------------------------------------------------------
-
-  private async scrollIds(index: string, query: Record<string, unknown>, source: string[]): Promise<Array<{ _id: string; _source?: Record<string, unknown> }>> {
-    const out: Array<{ _id: string; _source?: Record<string, unknown> }> = [];
-    let r = await this.os.search({ index, scroll: '1m', body: { query, _source: source.length ? source : false, size: 5000, sort: ['_doc'] } as never });
-    for (;;) {
-      const body = r.body as { _scroll_id?: string; hits: { hits: Array<{ _id: string; _source?: Record<string, unknown> }> } };
-      if (body.hits.hits.length === 0) { if (body._scroll_id) await this.os.clearScroll({ scroll_id: body._scroll_id }).catch(() => undefined); break; }
-      out.push(...body.hits.hits);
-      r = await this.os.scroll({ scroll_id: body._scroll_id!, scroll: '1m' });
-    }
-    return out;
-  }
-
-  private addBackfill(bucket: string, key: string): void {
-    this.backfillTasks.set(`${bucket}\u0000${key}`, { bucket, key, event: 'backfill' });
-  }
-
-  /** Lists each bucket, compares with its indexes and queues every key whose documents differ. */
+  /** Lists each bucket, compares with its indexes and queues every key whose documents differ (backfill.ts). */
   private async runBackfillScan(): Promise<void> {
     this.backfill = { state: 'running', startedAt: new Date().toISOString(), finishedAt: null, reconciledKeys: 0, error: null };
     const t0 = Date.now();
     for (const bucket of this.buckets) {
       await this.ensure(bucket);
-      // Objects: every version and delete marker should have its document, and nothing else.
-      const wanted = new Map<string, string>();
-      let keyMarker: string | undefined;
-      let versionMarker: string | undefined;
-      const ptrs = new Map<string, string>();
-      const manifests = new Set<string>();
-      for (;;) {
-        let r;
-        try { r = await this.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionMarker, MaxKeys: 1000 })); } catch (e) { throw this.wrapS3(e, `listing ${bucket}`); }
-        for (const v of [...(r.Versions ?? []), ...(r.DeleteMarkers ?? [])]) {
-          const key = v.Key ?? '';
-          if (key.startsWith('.quilt/')) continue;
-          wanted.set(objectDocId(key, v.VersionId ?? 'null'), key);
-        }
-        if (!r.IsTruncated) break;
-        keyMarker = r.NextKeyMarker;
-        versionMarker = r.NextVersionIdMarker;
-      }
-      let token: string | undefined;
-      do {
-        let r;
-        try { r = await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: '.quilt/', ContinuationToken: token })); } catch (e) { throw this.wrapS3(e, `listing ${bucket}/.quilt/`); }
-        for (const o of r.Contents ?? []) {
-          const key = o.Key ?? '';
-          const m = /^\.quilt\/packages\/([0-9a-f]{64})$/.exec(key);
-          if (m) manifests.add(m[1]!);
-          else if (/^\.quilt\/named_packages\/[^/]+\/[^/]+\/[^/]+$/.test(key)) ptrs.set(key, o.LastModified?.toISOString() ?? '');
-        }
-        token = r.IsTruncated ? r.NextContinuationToken : undefined;
-      } while (token);
-
-      let docs;
-      try { docs = await this.scrollIds(bucket, { match_all: {} }, ['key']); } catch (e) { throw this.wrapOs(e, `scanning ${bucket}`); }
-      const have = new Set<string>();
-      for (const d of docs) {
-        have.add(d._id);
-        if (!wanted.has(d._id)) this.addBackfill(bucket, String(d._source?.key ?? d._id.slice(0, d._id.lastIndexOf(':'))));
-      }
-      for (const [id, key] of wanted) if (!have.has(id)) this.addBackfill(bucket, key);
-
-      let pdocs;
-      try { pdocs = await this.scrollIds(packagesIndex(bucket), { bool: { should: [{ term: { join_field: 'mnfst' } }, { term: { join_field: 'ptr' } }] } }, ['mnfst_hash', 'ptr_name', 'ptr_tag', 'ptr_last_modified']); } catch (e) { throw this.wrapOs(e, `scanning ${packagesIndex(bucket)}`); }
-      const haveManifests = new Set<string>();
-      const havePtrs = new Map<string, string>();
-      for (const d of pdocs) {
-        const s = d._source ?? {};
-        if (typeof s.mnfst_hash === 'string') {
-          haveManifests.add(s.mnfst_hash);
-          if (!manifests.has(s.mnfst_hash)) this.addBackfill(bucket, `.quilt/packages/${s.mnfst_hash}`);
-        } else if (typeof s.ptr_name === 'string') {
-          const key = `.quilt/named_packages/${s.ptr_name}/${String(s.ptr_tag)}`;
-          havePtrs.set(key, String(s.ptr_last_modified ?? ''));
-          if (!ptrs.has(key)) this.addBackfill(bucket, key);
-        }
-      }
-      for (const h of manifests) if (!haveManifests.has(h)) this.addBackfill(bucket, `.quilt/packages/${h}`);
-      for (const [key, lm] of ptrs) if (havePtrs.get(key) !== lm) this.addBackfill(bucket, key);
+      await scanBucket(this.s3, this.os, bucket, (key) => this.backfillTasks.set(`${bucket}\u0000${key}`, { bucket, key, event: 'backfill' }));
     }
     this.log(`indexer: backfill scan of ${this.buckets.join(', ')} took ${Date.now() - t0} ms; ${this.backfillTasks.size} key(s) to reconcile`);
   }

@@ -1,0 +1,29 @@
+/**
+ * What every part of the catalog works with: its configuration and the services it runs on. Made
+ * once by main.ts (or a test) and handed to the HTTP server, the routes and the GraphQL resolvers.
+ * Types only: this module imports no behaviour, so nothing that needs the context forms a circle.
+ */
+import type { Client } from '@opensearch-project/opensearch';
+import type { TabulatorRefresher } from '../sql/tabulator-refresher.js';
+import type { Authorizer, S3Clients } from './authz.js';
+import type { BrowsingSessions } from './browsing.js';
+import type { ChangeFeed } from './change-feed.js';
+import type { CatalogConfig } from './config.js';
+import type { Indexer } from './indexer/indexer.js';
+import type { PackageService } from './packages.js';
+
+export interface CatalogContext {
+  config: CatalogConfig;
+  clients: S3Clients;
+  authz: Authorizer;
+  os: Client;
+  indexer: Indexer;
+  /** Keeps Tabulator's views fresh as packages change (absent in tests that run no Tabulator). */
+  tabulator?: TabulatorRefresher;
+  packages: PackageService;
+  /** Browsing sessions (browsingSessionCreate, GET /browse/...). */
+  browsing: BrowsingSessions;
+  log: (line: string) => void;
+  /** The change feed (RGW's bucket index log); set once the catalog has started it. */
+  feed?: ChangeFeed;
+}

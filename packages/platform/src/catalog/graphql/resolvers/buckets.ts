@@ -1,0 +1,25 @@
+/** Who am I and which buckets: me, bucketConfigs, bucketConfig. */
+import { bucketConfig } from './bucket-view.js';
+import { requireRead, type Args, type GqlContext } from './common.js';
+
+export const bucketResolvers = {
+  me: (_a: Args, g: GqlContext) => {
+    // The local catalog's users are RGW users; the bucket owner is its admin. Roles are named after them.
+    const role = { name: g.user === g.ctx.config.indexerUser ? 'ReadWriteQuiltBucket' : 'ReadQuiltBucket' };
+    return { name: g.user, email: `${g.user}@users.quilt-e2e.local`, isAdmin: g.user === g.ctx.config.indexerUser, role, roles: [role] };
+  },
+
+  bucketConfigs: async (_a: Args, g: GqlContext) => {
+    const out = [];
+    for (const b of g.ctx.config.buckets) if (await g.ctx.authz.access(g.user, b, g.deadline) === 'allowed') out.push(bucketConfig(g, b));
+    return out;
+  },
+
+  bucketConfig: async (a: Args, g: GqlContext) => {
+    const name = String(a.name);
+    // Like the registry: a bucket this catalog does not serve has no config.
+    if (!g.ctx.config.buckets.includes(name)) return null;
+    await requireRead(g, name);
+    return bucketConfig(g, name);
+  },
+};

@@ -1,0 +1,27 @@
+/**
+ * The root value of the catalog's GraphQL schema: each domain's resolvers, merged. graphql-js calls
+ * a root field's function with (args, context); the objects they return are views whose fields
+ * resolve the same way. Unions resolve by `__typename`.
+ *   buckets.ts    me, bucketConfigs, bucketConfig
+ *   packages.ts   packages, package, packageRevisionDelete
+ *   push.ts       packageConstruct, packagePromote (push-params.ts: what they share)
+ *   search.ts     searchObjects, searchPackages
+ *   browsing.ts   browsingSessionCreate / Refresh / Dispose
+ *   tabulator.ts  bucketSetTabulatorTable
+ * A new domain (admin: users, roles, policies) is a module of its own, merged here.
+ */
+import { browsingResolvers } from './browsing.js';
+import { bucketResolvers } from './buckets.js';
+import { packageResolvers } from './packages.js';
+import { pushResolvers } from './push.js';
+import { searchResolvers } from './search.js';
+import { tabulatorResolvers } from './tabulator.js';
+
+export const rootValue = {
+  ...bucketResolvers,
+  ...packageResolvers,
+  ...pushResolvers,
+  ...searchResolvers,
+  ...browsingResolvers,
+  ...tabulatorResolvers,
+};

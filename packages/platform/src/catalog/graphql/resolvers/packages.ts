@@ -1,0 +1,57 @@
+/** Reading and deleting packages: packages, package, packageRevisionDelete. */
+import { validatePackageName, validateTopHash, type PackageRegistry } from '@quilt-e2e/quilt-js';
+import { HttpError } from '../../http.js';
+import { operationError, pageArgs, requireRead, writeFailure, type Args, type GqlContext, type InputErrorShape } from './common.js';
+import { PackageView } from './package-views.js';
+
+async function packageExists(registry: PackageRegistry, name: string): Promise<boolean> {
+  return (await registry.latestHash(name)) !== undefined;
+}
+
+export const packageResolvers = {
+  packages: async (a: Args, g: GqlContext) => {
+    const bucket = String(a.bucket);
+    await requireRead(g, bucket);
+    const registry = g.ctx.packages.registry(g.user, bucket);
+    const filter = typeof a.filter === 'string' ? a.filter.toLowerCase() : '';
+    const names = (await registry.list()).filter((n) => n.toLowerCase().includes(filter)).sort();
+    return {
+      total: names.length,
+      page: async (p: Args) => {
+        const { number, perPage } = pageArgs(p);
+        let ordered = names;
+        if (p.order === 'MODIFIED') {
+          const dated = await Promise.all(names.map(async (n) => ({ n, t: Number((await registry.revisions(n))[0]?.timestamp ?? 0) })));
+          ordered = dated.sort((x, y) => y.t - x.t || (x.n < y.n ? -1 : 1)).map((d) => d.n);
+        }
+        return ordered.slice((number - 1) * perPage, number * perPage).map((n) => new PackageView(registry, bucket, n));
+      },
+    };
+  },
+
+  package: async (a: Args, g: GqlContext) => {
+    const bucket = String(a.bucket);
+    const name = String(a.name);
+    await requireRead(g, bucket);
+    try { validatePackageName(name); } catch (e) { throw new HttpError(400, 'InvalidInput', (e as Error).message); }
+    const registry = g.ctx.packages.registry(g.user, bucket);
+    return (await packageExists(registry, name)) ? new PackageView(registry, bucket, name) : null;
+  },
+
+  packageRevisionDelete: async (a: Args, g: GqlContext) => {
+    const bucket = String(a.bucket);
+    await requireRead(g, bucket);
+    const errors: InputErrorShape[] = [];
+    try { validatePackageName(a.name); } catch (e) { errors.push({ path: 'name', name: 'ValidationError', message: (e as Error).message }); }
+    try { validateTopHash(a.hash); } catch (e) { errors.push({ path: 'hash', name: 'ValidationError', message: (e as Error).message }); }
+    if (errors.length) return operationError('InvalidInput', errors.map((e) => e.message).join('; '));
+    try {
+      const registry = g.ctx.packages.registry(g.user, bucket);
+      const r = await registry.deleteRevision(String(a.name), String(a.hash));
+      g.ctx.indexer.touch(bucket, [...r.deletedPointers, 'latest'].map((p) => registry.pointerKey(String(a.name), p)));
+      return { __typename: 'PackageRevisionDeleteSuccess', _: true };
+    } catch (e) {
+      return writeFailure(e);
+    }
+  },
+};
