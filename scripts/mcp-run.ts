@@ -22,7 +22,6 @@ import { consoleReporter } from '@quilt-e2e/stack/stack.js';
 import { summarizeRun } from '../support/reporting/run-summary.js';
 import { judgeRun, type KnownDefect } from '../support/mcp/judge.js';
 
-
 const args = process.argv.slice(2);
 const at = args.indexOf('--release');
 const release = at >= 0 ? args.splice(at, 2)[1] : undefined;

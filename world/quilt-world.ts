@@ -122,7 +122,13 @@ export class QuiltWorld extends World {
   /** quilt-mcp's package tools as a persona calls them (the mcp driver only). */
   mcpPackageOps(persona: PersonaRole): McpPackageOperations {
     const sessions = this.mcp();
-    return new McpPackageOperations(() => sessions.client(persona), this.bucket, this.registry('admin'), (name) => this.key(`.mcp-staging/${name}/`), this.bucketOps(persona));
+    const staging = (name: string): string => {
+      // Contents uploaded for a package are this scenario's files: removed with it, also when it fails.
+      const what = `objects under s3://${this.bucket}/${this.key('.mcp-staging/')}`;
+      if (!this.ledger.describe().includes(what)) this.ledger.register(what, async () => { await this.objects('admin').purgePrefix(this.bucket, this.key('.mcp-staging/')); });
+      return this.key(`.mcp-staging/${name}/`);
+    };
+    return new McpPackageOperations(() => sessions.client(persona), this.bucket, this.registry('admin'), staging, this.bucketOps(persona));
   }
 
   /** The quilt-mcp tools this scenario called (the mcp driver), in order. */

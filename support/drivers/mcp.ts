@@ -136,7 +136,7 @@ export class McpPackageOperations implements PackageOperations {
       if (e.logicalKey.includes('/')) throw new McpCannotSay(`the mcp driver cannot name a file "${e.logicalKey}": quilt-mcp's package_create names each file by its file name (flatten) or its whole S3 key (tag the scenario @mcp-cannot-name-files)`);
       if ('content' in e) {
         const key = `${this.staging(name)}${e.logicalKey}`;
-        inline.push({ key, body: typeof e.content === 'string' ? e.content : e.content });
+        inline.push({ key, body: e.content });
         return `s3://${this.bucket}/${key}`;
       }
       if (!e.source.startsWith('s3://') || basename(e.source.replace(/\?.*$/, '')) !== e.logicalKey) {
