@@ -13,10 +13,8 @@ import { mkdtemp, open, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chunkedSha256OfFile } from '@quilt-e2e/quilt-js/checksum.js';
-import { mapLimit } from '@quilt-e2e/quilt-js/concurrency.js';
-import { localStackRegistry } from '@quilt-e2e/stack/clients.js';
-import { Manifest, entryMeta } from '@quilt-e2e/quilt-js/manifest.js';
+import { chunkedSha256OfFile, mapLimit, Manifest, entryMeta } from '@quilt-e2e/quilt-js';
+import { localStackRegistry } from '@quilt-e2e/stack';
 import { cleanupScratch } from '../packages/quilt-js/test/helpers.js';
 
 const MiB = 1024 * 1024;

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetWorkGroupCommand } from '@aws-sdk/client-athena';
 import { GetDatabaseCommand, GetTableCommand } from '@aws-sdk/client-glue';
-import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
+import { createS3Client } from '@quilt-e2e/quilt-js';
 import { ConfigurationError, loadTarget, type PersonaRole, type TargetConfig } from './target.js';
 import { CatalogClient } from './adapters/catalog.js';
 import { packageTableNames, sqlTarget } from './sql/targets.js';
@@ -181,7 +181,7 @@ async function mcpServer(t: TargetConfig, env: NodeJS.ProcessEnv): Promise<Check
   }
   if (!wanted && !env.QUILT_E2E_MCP_URL) return [];
   try {
-    const { mcpClient } = await import('@quilt-e2e/stack/servers/mcp.js');
+    const { mcpClient } = await import('@quilt-e2e/stack');
     const client = await Promise.race([mcpClient(url, t.personas.admin?.token, 'quilt-e2e-doctor'), new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS))]);
     const tools = (await client.listTools()).tools.map((x) => x.name);
     await client.close();

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
+import { loadStackConfig } from '@quilt-e2e/stack';
 
 export const QUILT3_VERSION = '8.0.0';
 /** PyAthena (DB-API over boto3's Athena client, what quilt-mcp's SQL tools use): the interoperability test of the local Athena API. */

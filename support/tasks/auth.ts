@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { CatalogError, type CatalogClient } from '../adapters/catalog.js';
-import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
+import { createS3Client } from '@quilt-e2e/quilt-js';
 import { ObjectStore } from '../domain/objects.js';
 import { eventually } from '../eventually.js';
 import { ownPackage } from './packages.js';

@@ -17,14 +17,14 @@
  * no start/wait/results steps, so this engine speaks the protocol itself (~the same 3 requests);
  * the suite's DDL (metadata tables, Tabulator) goes through TrinoClient.
  */
-import type { StackConfig } from '@quilt-e2e/stack/config.js';
-import { TRINO_CATALOG, TRINO_SCHEMA, TRINO_USER, trinoUrl } from '@quilt-e2e/stack/servers/trino.js';
+import { type StackConfig, trinoUrl } from '@quilt-e2e/stack';
+import { TRINO_CATALOG, TRINO_SCHEMA, TRINO_USER } from '@quilt-e2e/constants';
 import {
   DEFAULT_DEADLINE_MS, DEFAULT_MAX_ROWS, QueryError, QueryFailedError, QueryTimeoutError, normalizeTypeName, sleep,
   type QueryColumn, type QueryEngine, type QueryResult, type QueryState, type QueryStatus, type ResultsOptions, type RunOptions,
   type StartOptions,
 } from '../../support/sql/query-engine.js';
-import { literal, oneLine, qualified } from '@quilt-e2e/trino-rest/sql-text.js';
+import { literal, oneLine, qualified } from '@quilt-e2e/trino-rest';
 
 export interface TrinoEngineOptions {
   /** e.g. http://127.0.0.1:8080 */

@@ -8,10 +8,10 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
-  CATALOG_SERVICE_USER, DEFAULT_HOME_PARTS, DEFAULT_PORTS, DEFAULT_TEST_BUCKET, HOME_LAYOUT, LOOPBACK, PORT_VARIABLES, REGION,
-  S3_USERS, TRINO_CATALOG, TRINO_SCHEMA, TRINO_USER,
+  CATALOG_SERVICE_USER, DEFAULT_HOME_PARTS, DEFAULT_PORTS, DEFAULT_TEST_BUCKET, HOME_LAYOUT, LOOPBACK, PORT_VARIABLES,
+  REGION, S3_USERS, TRINO_CATALOG, TRINO_SCHEMA, TRINO_USER,
 } from '@quilt-e2e/constants';
-import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
+import { createS3Client } from '@quilt-e2e/quilt-js';
 import { TrinoClient } from '@quilt-e2e/trino-rest';
 
 export type PlatformPorts = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };

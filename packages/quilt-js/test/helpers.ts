@@ -9,8 +9,7 @@ import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
-import { localStackS3Client } from '@quilt-e2e/stack/clients.js';
+import { loadStackConfig, localStackS3Client } from '@quilt-e2e/stack';
 import { PackageRegistry, type RegistryOptions } from '../src/registry.js';
 import { S3Store } from '../src/s3-store.js';
 

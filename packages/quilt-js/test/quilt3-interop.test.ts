@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
+import { loadStackConfig } from '@quilt-e2e/stack';
 import { parseJson } from '../src/json/parse.js';
 import { toPlain } from '../src/json/values.js';
 import { manifestOfFolder } from '../src/local.js';

@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { loadStackConfig } from '../src/config.js';
 import { localStackS3Client } from '../src/clients.js';
-import { S3Store } from '@quilt-e2e/quilt-js/s3-store.js';
+import { S3Store } from '@quilt-e2e/quilt-js';
 import { eventually } from '../../../support/eventually.js';
 import { ensureQuilt3 } from '../../quilt-js/test/interop/quilt3-venv.js';
 

@@ -15,12 +15,11 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { GraphQLClient } from 'graphql-request';
-import { loadStackConfig, type StackConfig } from '@quilt-e2e/stack/config.js';
-import { isPortFree, waitUntil } from '@quilt-e2e/stack/lib/proc.js';
+import { loadStackConfig, type StackConfig, isPortFree, waitUntil } from '@quilt-e2e/stack';
 import { mintToken } from '../../src/catalog/auth.js';
 import { loadCatalogConfig, type CatalogConfig } from '../../src/catalog/config.js';
 import { openSearchClient, packagesIndex } from '../../src/catalog/search-index.js';
-import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
+import { createS3Client } from '@quilt-e2e/quilt-js';
 import { eventually } from '../../../../support/eventually.js';
 
 export type Persona = 'admin' | 'reader' | 'outsider';
