@@ -3,6 +3,7 @@
 //   suite (features, step_definitions, support, world)  → never the platform's code
 //   packages/platform (the local Quilt platform)         → never the suite, never the stack
 //   packages/constants                                   → imports nothing (data only)
+//   packages/env (reads the shared environment)          → imports only @quilt-e2e/constants
 //   packages/quilt-js, packages/trino-rest (libraries)   → never the suite, the stack or the platform
 //   packages/stack (lifecycle)                           → never the suite
 // Cross-package imports use the package name (@quilt-e2e/...), never a relative path into another package.
@@ -42,6 +43,10 @@ export default tseslint.config(
     INTO_SUITE, INTO_PACKAGES,
   ]),
   boundary(['packages/stack/src/**/*.ts'], [INTO_SUITE, INTO_PACKAGES]),
+  boundary(['packages/env/src/**/*.ts'], [
+    { regex: '^@quilt-e2e/(?!constants$)', message: '@quilt-e2e/env reads the environment with the names and defaults of @quilt-e2e/constants, and imports nothing else' },
+    INTO_SUITE, INTO_PACKAGES,
+  ]),
   {
     files: ['packages/constants/**/*.ts'],
     rules: {

@@ -26,6 +26,7 @@ const FORBIDDEN: Array<[string, string]> = [
   ['@quilt-e2e/quilt-js', 'suite'], ['@quilt-e2e/quilt-js', '@quilt-e2e/stack'], ['@quilt-e2e/quilt-js', '@quilt-e2e/platform'],
   ['@quilt-e2e/trino-rest', 'suite'], ['@quilt-e2e/trino-rest', '@quilt-e2e/stack'], ['@quilt-e2e/trino-rest', '@quilt-e2e/platform'],
   ['@quilt-e2e/stack', 'suite'],
+  ...['suite', '@quilt-e2e/stack', '@quilt-e2e/platform', '@quilt-e2e/quilt-js', '@quilt-e2e/trino-rest'].map((to): [string, string] => ['@quilt-e2e/env', to]),
 ];
 
 function walk(dir: string): string[] {
