@@ -13,7 +13,7 @@ import { gql } from 'graphql-request';
 import {
   Manifest, entryMeta, type ManifestEntry, PackageRegistry, chunkedSha256OfBytes, CHUNKED_SHA256, formatS3Url,
 } from '@quilt-e2e/quilt-js';
-import { startCatalogUnderTest } from '../packages/platform/test/catalog/harness.js';
+import { startCatalogUnderTest } from '@quilt-e2e/test-kit/catalog';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

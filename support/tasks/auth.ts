@@ -8,7 +8,7 @@ import type { QuiltWorld } from '../../world/quilt-world.js';
 import { CatalogError, type CatalogClient } from '../adapters/catalog.js';
 import { createS3Client } from '@quilt-e2e/quilt-js';
 import { ObjectStore } from '../domain/objects.js';
-import { eventually } from '../eventually.js';
+import { eventually } from '@quilt-e2e/test-kit';
 import { ownPackage } from './packages.js';
 import { attempt } from './errors.js';
 import { quilt3Oracle } from '../oracles/quilt3.js';

@@ -11,7 +11,7 @@ import type { TestContext } from 'node:test';
 import { loadStackConfig, trino as trinoServer, trinoClient, localStackS3Client } from '@quilt-e2e/stack';
 import { PackageRegistry, S3Store } from '@quilt-e2e/quilt-js';
 import { Tabulator } from '@quilt-e2e/platform';
-import { deleteNamespacePackages } from '../../packages/quilt-js/test/helpers.js';
+import { deleteNamespacePackages } from '@quilt-e2e/test-kit';
 import { TrinoQueryEngine } from './trino-engine.js';
 import { AthenaQueryEngine } from '../../support/sql/athena-engine.js';
 import { sqlTarget } from '../../support/sql/targets.js';

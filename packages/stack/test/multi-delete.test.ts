@@ -16,8 +16,7 @@ import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand } from '@a
 import { loadStackConfig } from '../src/config.js';
 import { localStackS3Client } from '../src/clients.js';
 import { S3Store } from '@quilt-e2e/quilt-js';
-import { eventually } from '../../../support/eventually.js';
-import { ensureQuilt3 } from '../../quilt-js/test/interop/quilt3-venv.js';
+import { ensureQuilt3, eventually } from '@quilt-e2e/test-kit';
 
 const stack = loadStackConfig();
 const bucket = stack.s3.testBucket;

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { gql } from 'graphql-request';
 import { chunkedSha256OfBytes } from '@quilt-e2e/quilt-js/checksum.js';
-import { eventually } from '../../../../support/eventually.js';
+import { eventually } from '@quilt-e2e/test-kit';
 import { startCatalogUnderTest, type CatalogUnderTest } from './harness.js';
 
 let cat: CatalogUnderTest;

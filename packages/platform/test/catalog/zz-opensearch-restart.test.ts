@@ -16,7 +16,7 @@ import { loadStackConfig } from '@quilt-e2e/stack/config.js';
 import { opensearch } from '@quilt-e2e/stack/servers/opensearch.js';
 import { waitUntil } from '@quilt-e2e/stack/lib/proc.js';
 import { chunkedSha256OfBytes } from '@quilt-e2e/quilt-js/checksum.js';
-import { eventually } from '../../../../support/eventually.js';
+import { eventually } from '@quilt-e2e/test-kit';
 import { startCatalogUnderTest, type CatalogUnderTest } from './harness.js';
 
 let cat: CatalogUnderTest;
