@@ -6,7 +6,7 @@
  * quilt3 and quilt-mcp use) while other writes flow, and that the search index learns of every
  * deleted key.
  *
- *   node --import tsx --test test/stack/multi-delete.test.ts
+ *   node --import tsx --test packages/stack/test/multi-delete.test.ts
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
