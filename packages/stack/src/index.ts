@@ -4,11 +4,11 @@
  * suite, the test kit, the project's tests and the tools. The command line is src/cli.ts
  * (`npm run stack -- --help`); it is run, not imported.
  */
-export { loadStackConfig, type StackConfig, type StackPorts } from './config.js';
+export { loadStackConfig, type StackConfig } from './config.js';
 export { localStackRegistry, localStackS3Client } from './clients.js';
-export type { ManagedServer, Reporter, StartedProcess } from './server.js';
+export type { ManagedServer, Reporter } from './server.js';
 export {
-  consoleReporter, deadProcesses, down, explainDead, install, selectServers, status, up, StackError,
+  consoleReporter, deadProcesses, down, explainDead, install, selectServers, status, up,
   type DeadProcess, type ServerStatus,
 } from './stack.js';
 export { isPortFree, waitUntil } from './lib/proc.js';
