@@ -10,11 +10,10 @@
 import { randomBytes } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { gql } from 'graphql-request';
-import { Manifest, entryMeta, type ManifestEntry } from '@quilt-e2e/quilt-js/manifest.js';
-import { PackageRegistry } from '@quilt-e2e/quilt-js/registry.js';
-import { chunkedSha256OfBytes, CHUNKED_SHA256 } from '@quilt-e2e/quilt-js/checksum.js';
-import { formatS3Url } from '@quilt-e2e/quilt-js/physical-key.js';
-import { startCatalogUnderTest } from '../packages/platform/test/catalog/harness.js';
+import {
+  Manifest, entryMeta, type ManifestEntry, PackageRegistry, chunkedSha256OfBytes, CHUNKED_SHA256, formatS3Url,
+} from '@quilt-e2e/quilt-js';
+import { startCatalogUnderTest } from '@quilt-e2e/test-kit/catalog';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -5,8 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, DeleteObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
-import { localStackS3Client } from '@quilt-e2e/stack/clients.js';
+import { loadStackConfig, localStackS3Client } from '@quilt-e2e/stack';
 
 const n = Number(process.argv[2] ?? 200);
 const bucket = loadStackConfig().s3.testBucket;

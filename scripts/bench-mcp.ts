@@ -9,11 +9,10 @@
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { mintToken } from '@quilt-e2e/platform/catalog/auth.js';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
-import { localStackS3Client } from '@quilt-e2e/stack/clients.js';
-import { installedMcpVersion, mcpClient, mcpUrl, startExtraQuiltMcp } from '@quilt-e2e/stack/servers/mcp.js';
-import { consoleReporter } from '@quilt-e2e/stack/stack.js';
+import { mintToken } from '@quilt-e2e/platform';
+import {
+  loadStackConfig, localStackS3Client, installedMcpVersion, mcpClient, mcpUrl, startExtraQuiltMcp, consoleReporter,
+} from '@quilt-e2e/stack';
 
 const { values } = parseArgs({ options: { calls: { type: 'string' }, release: { type: 'string' } } });
 const calls = Number(values.calls ?? 30);

@@ -13,11 +13,9 @@ import { mkdtemp, open, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chunkedSha256OfFile } from '@quilt-e2e/quilt-js/checksum.js';
-import { mapLimit } from '@quilt-e2e/quilt-js/concurrency.js';
-import { localStackRegistry } from '@quilt-e2e/stack/clients.js';
-import { Manifest, entryMeta } from '@quilt-e2e/quilt-js/manifest.js';
-import { cleanupScratch } from '../packages/quilt-js/test/helpers.js';
+import { chunkedSha256OfFile, mapLimit, Manifest, entryMeta } from '@quilt-e2e/quilt-js';
+import { localStackRegistry } from '@quilt-e2e/stack';
+import { cleanupScratch } from '@quilt-e2e/test-kit';
 
 const MiB = 1024 * 1024;
 const { values } = parseArgs({ options: { 'size-mib': { type: 'string' }, entries: { type: 'string' }, files: { type: 'string' } } });
@@ -138,13 +136,13 @@ async function main(): Promise<void> {
   const id = randomBytes(4).toString('hex');
   const ns = `bench${id}`;
   const dir = await mkdtemp(join(tmpdir(), `quilt-bench-${id}-`));
-  const store = localStackRegistry().store;
+  const { store, bucket } = localStackRegistry();
   try {
     await benchHashing(dir);
     await benchBrowse(ns);
     await benchPush(ns, dir);
   } finally {
-    await cleanupScratch(store, ns, `bench-${id}/`, dir);
+    await cleanupScratch(store, bucket, ns, `bench-${id}/`, dir);
   }
   console.log('\nfigure | measured | goal | met');
   for (const f of figures) console.log(`${f.name} | ${f.value} | ${f.goal} | ${f.ok ? 'yes' : 'NO'}`);

@@ -5,7 +5,7 @@
  */
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { loadTarget } from '../support/target.js';
-import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
+import { createS3Client } from '@quilt-e2e/quilt-js';
 
 const n = Number(process.argv[2] ?? 50);
 const t = loadTarget();

@@ -18,15 +18,10 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
-import { mapLimit } from '@quilt-e2e/quilt-js/concurrency.js';
-import { localStackS3Client } from '@quilt-e2e/stack/clients.js';
-import { PackageRegistry } from '@quilt-e2e/quilt-js/registry.js';
-import { S3Store } from '@quilt-e2e/quilt-js/s3-store.js';
+import { loadStackConfig, localStackS3Client, trinoClient } from '@quilt-e2e/stack';
+import { mapLimit, PackageRegistry, S3Store } from '@quilt-e2e/quilt-js';
 import { ensureLargeTableFixture, LARGE_TABLE_PACKAGE } from '../support/sql/fixtures.js';
-import { ensurePackageMetadataTables, packageTableNames } from '@quilt-e2e/platform/sql/metadata-tables.js';
-import { Tabulator } from '@quilt-e2e/platform/sql/tabulator.js';
-import { trinoClient } from '@quilt-e2e/stack/servers/trino.js';
+import { ensurePackageMetadataTables, packageTableNames, Tabulator } from '@quilt-e2e/platform';
 import { GetQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { AthenaQueryEngine } from '../support/sql/athena-engine.js';
 import { sqlTarget } from '../support/sql/targets.js';

@@ -10,8 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
-import { down, install, status, up } from '@quilt-e2e/stack/stack.js';
+import { loadStackConfig, down, install, status, up } from '@quilt-e2e/stack';
 import { summarizeRun } from '../support/reporting/run-summary.js';
 
 const quiet = { info: () => undefined };

@@ -16,9 +16,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
-import { up } from '@quilt-e2e/stack/stack.js';
-import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
+import { loadStackConfig, up } from '@quilt-e2e/stack';
+import { createS3Client } from '@quilt-e2e/quilt-js';
 import { loadTarget } from '../support/target.js';
 import { executeSweep, markTestBucket, planSweep } from '../support/sweeper.js';
 

@@ -10,7 +10,7 @@
  * Exit codes: 0 done, 2 bad arguments, 3 refused (the bucket is not provably a test bucket).
  */
 import { loadTarget } from '../support/target.js';
-import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
+import { createS3Client } from '@quilt-e2e/quilt-js';
 import { executeSweep, parseAge, planSweep, SweepRefused } from '../support/sweeper.js';
 
 const args = process.argv.slice(2);

@@ -15,7 +15,7 @@
  *
  *   npx tsx scripts/load-catalog.ts [--seconds 60] [--clients 4] [--refusals 50]
  */
-import { startCatalogUnderTest, type CatalogUnderTest } from '../packages/platform/test/catalog/harness.js';
+import { startCatalogUnderTest, type CatalogUnderTest } from '@quilt-e2e/test-kit/catalog';
 
 function arg(name: string, fallback: number, max: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -15,10 +15,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
-import { installedMcpVersion, mcpClient, mcpUrl, startExtraQuiltMcp, type ExtraQuiltMcp } from '@quilt-e2e/stack/servers/mcp.js';
+import {
+  loadStackConfig, installedMcpVersion, mcpClient, mcpUrl, startExtraQuiltMcp, type ExtraQuiltMcp, consoleReporter,
+} from '@quilt-e2e/stack';
 import { loadTarget } from '../support/target.js';
-import { consoleReporter } from '@quilt-e2e/stack/stack.js';
 import { summarizeRun } from '../support/reporting/run-summary.js';
 import { judgeRun, type KnownDefect } from '../support/mcp/judge.js';
 

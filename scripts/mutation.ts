@@ -18,9 +18,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
-import { down, up, selectServers } from '@quilt-e2e/stack/stack.js';
-import { FAULTS, type Fault } from '@quilt-e2e/platform/faults.js';
+import { loadStackConfig, down, up, selectServers } from '@quilt-e2e/stack';
+import { FAULTS, type Fault } from '@quilt-e2e/platform';
 
 interface ScenarioOutcome { name: string; uri: string; status: 'passed' | 'failed' | 'skipped'; message?: string }
 interface RunOutcome { fault: Fault | 'control'; seconds: number; scenarios: ScenarioOutcome[] }

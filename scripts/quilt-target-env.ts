@@ -7,8 +7,10 @@
  *   eval "$(npx tsx scripts/quilt-target-env.ts)" && QUILT_E2E_TARGET=quilt npx cucumber-js
  */
 import { pathToFileURL } from 'node:url';
-import { ATHENA_DATA_CATALOGS, ATHENA_WORKGROUPS, DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET, TRINO_SCHEMA } from '@quilt-e2e/constants';
-import { loadStackConfig, type StackConfig } from '@quilt-e2e/stack/config.js';
+import {
+  ATHENA_DATA_CATALOGS, ATHENA_WORKGROUPS, DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET, TRINO_SCHEMA,
+} from '@quilt-e2e/constants';
+import { loadStackConfig, type StackConfig } from '@quilt-e2e/stack';
 import { LARGE_TABLE_NAME } from '../support/sql/fixtures.js';
 
 /** Only documented variables (README "Targets"); nothing of the stack's own QUILT_E2E_HOME, ports or config. */

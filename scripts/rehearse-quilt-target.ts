@@ -14,9 +14,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
-import { localStackS3Client } from '@quilt-e2e/stack/clients.js';
-import { servers } from '@quilt-e2e/stack/servers/index.js';
+import { loadStackConfig, localStackS3Client, servers } from '@quilt-e2e/stack';
 import { ensureLargeTableFixture } from '../support/sql/fixtures.js';
 import { quiltTargetEnv } from './quilt-target-env.js';
 

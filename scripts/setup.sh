@@ -18,7 +18,7 @@ fi
 npx tsx packages/stack/src/cli.ts install
 # quilt3 (PyPI, pinned) in a cached virtualenv, for the suite's quilt3 oracle and the interoperability
 # tests: created here (about 30 s, once; it says so) so that no scenario waits for pip.
-npx tsx support/oracles/quilt3-venv.ts --ensure
+npx tsx packages/test-kit/src/quilt3-venv.ts --ensure
 # Headless Chromium, for the test that opens the living documentation as a reader would.
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then

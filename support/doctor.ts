@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetWorkGroupCommand } from '@aws-sdk/client-athena';
 import { GetDatabaseCommand, GetTableCommand } from '@aws-sdk/client-glue';
-import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
+import { createS3Client } from '@quilt-e2e/quilt-js';
 import { ConfigurationError, loadTarget, type PersonaRole, type TargetConfig } from './target.js';
 import { CatalogClient } from './adapters/catalog.js';
 import { packageTableNames, sqlTarget } from './sql/targets.js';
@@ -181,7 +181,7 @@ async function mcpServer(t: TargetConfig, env: NodeJS.ProcessEnv): Promise<Check
   }
   if (!wanted && !env.QUILT_E2E_MCP_URL) return [];
   try {
-    const { mcpClient } = await import('@quilt-e2e/stack/servers/mcp.js');
+    const { mcpClient } = await import('@quilt-e2e/stack');
     const client = await Promise.race([mcpClient(url, t.personas.admin?.token, 'quilt-e2e-doctor'), new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS))]);
     const tools = (await client.listTools()).tools.map((x) => x.name);
     await client.close();
@@ -224,4 +224,43 @@ export function formatDoctor(r: DoctorReport): string {
     ? 'verdict: STOP — a check failed or a required setting is missing; fix the rows marked FAIL or MISSING (required) and run `npx quilt-e2e doctor` again'
     : `verdict: ready${r.checks.some((c) => c.status === 'missing') ? ' (rows marked MISSING make their scenarios skip or fail, naming the variable)' : ''}`;
   return [`quilt-e2e doctor — target: ${r.target}`, line(head), line(width.map((w) => '-'.repeat(w))), ...rows.map(line), verdict].join('\n');
+}
+
+export const DOCTOR_USAGE = `Usage: quilt-e2e doctor [--json]
+
+Checks what the target (QUILT_E2E_TARGET and its variables, README "Targets") gives the suite:
+every endpoint, each persona's S3 access and token, token minting, the Athena work group, a query,
+the package views' Glue database, the Tabulator catalog and quilt-mcp; prints a table of what
+works, what is missing and the variable to set.
+
+Options:
+  --json       print the report as JSON instead of the table
+  -h, --help   print this text and exit
+
+Exit codes: 0 ready, 1 a check failed or a required setting is missing, 2 a bad argument.`;
+
+/** What the arguments after `quilt-e2e doctor` ask for. */
+export type DoctorArgs = { kind: 'run'; json: boolean } | { kind: 'help' } | { kind: 'bad'; argument: string };
+
+export function parseDoctorArgs(argv: readonly string[]): DoctorArgs {
+  let json = false;
+  for (const a of argv) {
+    if (a === '--help' || a === '-h') return { kind: 'help' };
+    if (a === '--json') json = true;
+    else return { kind: 'bad', argument: a };
+  }
+  return { kind: 'run', json };
+}
+
+/** `quilt-e2e doctor ...` (bin/quilt-e2e.mjs): the exit code; nothing is checked for --help or a bad argument. */
+export async function doctorCli(
+  argv: readonly string[], env: NodeJS.ProcessEnv = process.env,
+  io: { out(text: string): void; err(text: string): void } = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+): Promise<number> {
+  const args = parseDoctorArgs(argv);
+  if (args.kind === 'help') { io.out(`${DOCTOR_USAGE}\n`); return 0; }
+  if (args.kind === 'bad') { io.err(`quilt-e2e doctor: unknown argument ${JSON.stringify(args.argument)}\n\n${DOCTOR_USAGE}\n`); return 2; }
+  const report = await runDoctor(env);
+  io.out(`${args.json ? JSON.stringify(report, null, 2) : formatDoctor(report)}\n`);
+  return report.stop ? 1 : 0;
 }

@@ -5,8 +5,8 @@
 import { After, AfterAll, Before, BeforeAll, setDefaultTimeout, setParallelCanAssign, Status } from '@cucumber/cucumber';
 import { loadTarget } from './target.js';
 import { PERSONAS } from './parameter-types.js';
-import { up, consoleReporter, deadProcesses, explainDead } from '@quilt-e2e/stack/stack.js';
-import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
+import { up, consoleReporter, deadProcesses, explainDead } from '@quilt-e2e/stack';
+import { createS3Client } from '@quilt-e2e/quilt-js';
 import { executeSweep, markTestBucket, parseAge, planSweep } from './sweeper.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
 import { closeQuilt3Oracles } from './oracles/quilt3.js';

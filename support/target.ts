@@ -5,8 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET, loadStackConfig, type StackConfig } from '@quilt-e2e/stack/config.js';
-import type { S3Credentials } from '@quilt-e2e/quilt-js/s3-client.js';
+import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET } from '@quilt-e2e/constants';
+import { loadStackConfig, type StackConfig } from '@quilt-e2e/stack';
+import type { S3Credentials } from '@quilt-e2e/quilt-js';
 
 export type TargetKind = 'local' | 'quilt';
 export type PersonaRole = 'admin' | 'reader' | 'outsider';

@@ -7,23 +7,20 @@ import { randomBytes } from 'node:crypto';
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadTarget, type PersonaRole, type TargetConfig } from '../support/target.js';
-import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
+import { createS3Client, PackageRegistry } from '@quilt-e2e/quilt-js';
 import { ObjectStore } from '../support/domain/objects.js';
 import { ResourceLedger } from './ledger.js';
 import { scenarioMemory, type ScenarioMemory } from './memory.js';
 import { CatalogClient } from '../support/adapters/catalog.js';
 import { SearchEngine } from '../support/adapters/search-engine.js';
 import type { TrinoClient } from '@quilt-e2e/trino-rest';
-import { trinoClient } from '@quilt-e2e/stack/servers/trino.js';
-import { deadProcesses, explainDead } from '@quilt-e2e/stack/stack.js';
+import { trinoClient, deadProcesses, explainDead, mcpUrl } from '@quilt-e2e/stack';
 import { sqlTarget, type SqlTarget } from '../support/sql/index.js';
 import { SCENARIO_MANIFEST_META } from '../support/sweeper.js';
-import { PackageRegistry } from '@quilt-e2e/quilt-js';
 import { driverKind, mcpServerUrl, type BucketOperations, type DriverKind, type PackageOperations, type SearchOperations, type SqlOperations } from '../support/drivers/driver.js';
 import { McpBucketOperations, McpPackageOperations, McpSearchOperations, McpSessions, McpSqlOperations } from '../support/drivers/mcp.js';
 import { searchCatalog } from '../support/domain/search.js';
 import { enginePackageOperations } from '../support/drivers/engine.js';
-import { mcpUrl } from '@quilt-e2e/stack/servers/mcp.js';
 
 /** One id per suite run (shared by parallel workers when the runner sets QUILT_E2E_RUN_ID). */
 export const RUN_ID = process.env.QUILT_E2E_RUN_ID ?? `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;

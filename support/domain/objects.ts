@@ -8,8 +8,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { parseS3Uri } from '@quilt-e2e/quilt-js/validation.js';
-import { formatS3Url as formatS3Uri } from '@quilt-e2e/quilt-js/physical-key.js';
+import { parseS3Uri, formatS3Url as formatS3Uri } from '@quilt-e2e/quilt-js';
 
 export interface ListedObject { key: string; s3Uri: string; size: number; lastModified: Date; etag: string }
 export interface Listing { objects: ListedObject[]; count: number; isTruncated: boolean; nextContinuationToken?: string }

@@ -10,8 +10,11 @@
  * tool's own text — so a tool-level failure fails the step with what the tool said.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { mcpClient } from '@quilt-e2e/stack/servers/mcp.js';
-import { Manifest, PackageRevision, fromPlain, type CreateOptions, type EntrySource, type JsonMap, type PackageDiff, type PackageRegistry, type PushOptions, type PushResult } from '@quilt-e2e/quilt-js';
+import { mcpClient } from '@quilt-e2e/stack';
+import {
+  Manifest, PackageRevision, fromPlain, type CreateOptions, type EntrySource, type JsonMap, type PackageDiff,
+  type PackageRegistry, type PushOptions, type PushResult,
+} from '@quilt-e2e/quilt-js';
 import type { Listing, ObjectInfo, ObjectLink, ObjectText, PutItem, PutResult } from '../domain/objects.js';
 import type { BucketOperations, PackageOperations, SearchOperations, SqlOperations } from './driver.js';
 import type { QueryResult } from '../sql/query-engine.js';

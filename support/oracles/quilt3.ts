@@ -1,6 +1,6 @@
 /**
  * The quilt3 oracle: what a package in an S3 registry really holds, as the REAL quilt3 (PyPI,
- * pinned, support/oracles/quilt3-venv.ts) reads it — independent of this project's own TypeScript
+ * pinned, ensureQuilt3 of @quilt-e2e/test-kit) reads it — independent of this project's own TypeScript
  * package code (packages/quilt-js is code under test and is not imported here).
  *
  * One long-lived python process (support/oracles/quilt3_oracle.py) per Node process — per cucumber
@@ -19,7 +19,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TargetConfig } from '../target.js';
-import { ensureQuilt3 } from './quilt3-venv.js';
+import { ensureQuilt3 } from '@quilt-e2e/test-kit';
 
 const ORACLE_PY = fileURLToPath(new URL('./quilt3_oracle.py', import.meta.url));
 export const DEFAULT_ORACLE_TIMEOUT_MS = 60_000;

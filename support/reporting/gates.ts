@@ -241,7 +241,7 @@ export function checkSleeps(files: readonly FeatureFile[]): Problem[] {
       out.push({
         gate: 'sleeps', uri: f.uri, line: s.location.line, column: (s.location.column ?? 1) + s.keyword.length + m.index,
         what: `a fixed wait ("${m[0]}") in: ${s.keyword.trim()} ${s.text}`,
-        fix: 'state the outcome instead and let its step poll until a deadline with eventually() (support/eventually.ts), e.g. "Then Rita finds the package within 30 seconds" (style rule 8)',
+        fix: 'state the outcome instead and let its step poll until a deadline with eventually() (@quilt-e2e/test-kit), e.g. "Then Rita finds the package within 30 seconds" (style rule 8)',
       });
     }
   }

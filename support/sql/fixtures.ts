@@ -20,17 +20,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
-import { TRINO_CATALOG, TRINO_SCHEMA, TRINO_USER, trinoUrl } from '@quilt-e2e/stack/servers/trino.js';
-import { ATHENA_DATA_CATALOGS, DEFAULT_SCRATCH_BUCKET, TABULATOR_INTERNAL_SCHEMA } from '@quilt-e2e/constants';
-import { TrinoClient } from '@quilt-e2e/trino-rest';
-import { QuiltConflictError, QuiltNotFoundError } from '@quilt-e2e/quilt-js/errors.js';
-import { localStackS3Client } from '@quilt-e2e/stack/clients.js';
-import { PackageRegistry } from '@quilt-e2e/quilt-js/registry.js';
-import type { PackageRevision } from '@quilt-e2e/quilt-js/revision.js';
+import { loadStackConfig, trinoUrl, localStackS3Client } from '@quilt-e2e/stack';
+import {
+  TRINO_CATALOG, TRINO_SCHEMA, TRINO_USER, ATHENA_DATA_CATALOGS, DEFAULT_SCRATCH_BUCKET, TABULATOR_INTERNAL_SCHEMA,
+} from '@quilt-e2e/constants';
+import { TrinoClient, literal, qualified } from '@quilt-e2e/trino-rest';
+import { QuiltConflictError, QuiltNotFoundError, PackageRegistry, type PackageRevision, S3Store } from '@quilt-e2e/quilt-js';
 import { onceAcrossRunners } from '../fixtures/fixture-lock.js';
-import { S3Store } from '@quilt-e2e/quilt-js/s3-store.js';
-import { literal, qualified } from '@quilt-e2e/trino-rest/sql-text.js';
 
 export const FIXTURE_PREFIX = 'quilt-e2e-fixtures/';
 export const GENOMICS_PACKAGE = 'fixtures/genomics';

@@ -14,5 +14,5 @@ export {
   LARGE_TABLE_ROWS, TISSUES, ensureGenomicsFixture, ensureLargeTableFixture, genomicsSamples, largeTableCsv, largeTableRow, samplesCsv,
   type FixtureOptions, type GenomicsFixture, type GenomicsSample, type LargeTableFixture, type LargeTableRow,
 } from './fixtures.js';
-export { ident, literal, qualified } from '@quilt-e2e/trino-rest/sql-text.js';
+export { ident, literal, qualified } from '@quilt-e2e/trino-rest';
 export { packageTableNames, sqlTarget, type PackageTableNames, type SqlTarget } from './targets.js';

@@ -14,8 +14,7 @@
  * everything else (varchar, decimal, date, timestamp, varbinary as base64 on Trino). Arrays, maps
  * and rows are JSON values on Trino and Athena's text rendering on Athena.
  */
-import { normalizeTypeName } from '@quilt-e2e/trino-rest/types.js';
-import { oneLine } from '@quilt-e2e/trino-rest/sql-text.js';
+import { normalizeTypeName, oneLine } from '@quilt-e2e/trino-rest';
 
 export { normalizeTypeName };
 

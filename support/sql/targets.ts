@@ -22,7 +22,7 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { GlueClient } from '@aws-sdk/client-glue';
 import type { TargetConfig } from '../target.js';
 import { ATHENA_DATA_CATALOGS, ATHENA_WORKGROUPS, TRINO_SCHEMA } from '@quilt-e2e/constants';
-import { qualified } from '@quilt-e2e/trino-rest/sql-text.js';
+import { qualified } from '@quilt-e2e/trino-rest';
 import { AthenaQueryEngine } from './athena-engine.js';
 import type { QueryEngine } from './query-engine.js';
 

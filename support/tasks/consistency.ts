@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import type { QuiltWorld } from '../../world/quilt-world.js';
-import { eventually } from '../eventually.js';
+import { eventually } from '@quilt-e2e/test-kit';
 import { quilt3Oracle } from '../oracles/quilt3.js';
 import { chunkedSha256 } from '../oracles/checksums.js';
 import { catalogPackageUrl } from '@quilt-e2e/quilt-js';

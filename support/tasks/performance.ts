@@ -9,7 +9,7 @@ import { attachMeasurement } from '../reporting/measurements.js';
 import { budgetSeconds, BUDGETS, type BudgetName } from '../budgets.js';
 import { ensureLargeFolder, LARGE_FOLDER_PREFIX } from '../fixtures/large-folder.js';
 import { ownPackage, remember } from './packages.js';
-import { eventually } from '../eventually.js';
+import { eventually } from '@quilt-e2e/test-kit';
 import { searchCatalog } from '../domain/search.js';
 
 /** Times an action and remembers the figure under a budget name. */

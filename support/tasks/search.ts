@@ -8,7 +8,7 @@ import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import type { SearchRequest, SearchResult } from '../domain/search.js';
 import { quilt3Oracle } from '../oracles/quilt3.js';
-import { eventually } from '../eventually.js';
+import { eventually } from '@quilt-e2e/test-kit';
 import { catalogObjectUrl, catalogPackageUrl, catalogRevisionUrl } from '@quilt-e2e/quilt-js';
 import { checkBucketAccess } from '../domain/access.js';
 

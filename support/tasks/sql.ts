@@ -14,7 +14,7 @@ import { barChart, barHeights, renderSvg } from '../domain/charts.js';
 import { attempt } from './errors.js';
 import { ownPackage, remember } from './packages.js';
 import { timed } from './performance.js';
-import { eventually } from '../eventually.js';
+import { eventually } from '@quilt-e2e/test-kit';
 import { quilt3Oracle, type Quilt3Package } from '../oracles/quilt3.js';
 
 /** A package's latest revision as the real quilt3 reads it (the oracle of every SQL check). */

@@ -10,7 +10,7 @@ import { ensureLargeObject, LARGE_OBJECT_BYTES, LARGE_OBJECT_KEY } from '../fixt
 import { searchCatalog } from '../domain/search.js';
 import { RetryError, withRetry } from '../domain/retry.js';
 import { attempt } from './errors.js';
-import { down, selectServers, up } from '@quilt-e2e/stack/stack.js';
+import { down, selectServers, up } from '@quilt-e2e/stack';
 
 export async function ensureLargeObjectFixture(world: QuiltWorld): Promise<void> {
   await ensureLargeObject(world.s3('admin'), world.bucket);

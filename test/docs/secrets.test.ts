@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT, cucumber, tempDir, write } from './helpers.js';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
+import { loadStackConfig } from '@quilt-e2e/stack';
 
 const REPORTS = join(ROOT, 'reports');
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g;

@@ -5,12 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePhysicalKey } from '@quilt-e2e/quilt-js/physical-key.js';
+import { parsePhysicalKey, PackageRegistry } from '@quilt-e2e/quilt-js';
 import {
   GENOMICS_SAMPLE_COUNT, LARGE_TABLE_ROWS, TISSUES, ensureGenomicsFixture, ensureLargeTableFixture, genomicsSamples, largeTableRow, samplesCsv,
 } from '../../support/sql/fixtures.js';
 import { BUCKET, engine, requireStack, s3, store } from './helpers.js';
-import { PackageRegistry } from '@quilt-e2e/quilt-js/registry.js';
 
 const registry = new PackageRegistry(s3, BUCKET);
 

@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toPlain, type JsonValue } from '@quilt-e2e/quilt-js/json/values.js';
-import { ensurePackageMetadataTables, packageTableNames } from '@quilt-e2e/platform/sql/metadata-tables.js';
-import { literal } from '@quilt-e2e/trino-rest/sql-text.js';
+import { toPlain, type JsonValue } from '@quilt-e2e/quilt-js';
+import { ensurePackageMetadataTables, packageTableNames } from '@quilt-e2e/platform';
+import { literal } from '@quilt-e2e/trino-rest';
 import { BUCKET, engine, sortRows, sqlScratch, trino, trinoTimestamp, type SqlScratch } from './helpers.js';
 
 const names = packageTableNames(BUCKET);

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { GetQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { QueryError, QueryFailedError, QueryTimeoutError, normalizeTypeName, rowObjects } from '../../support/sql/query-engine.js';
 import { athenaValue } from '../../support/sql/athena-engine.js';
-import { packageTableNames } from '@quilt-e2e/platform/sql/metadata-tables.js';
+import { packageTableNames } from '@quilt-e2e/platform';
 import { BUCKET, athenaEngine as engine, requireStack, trino } from './helpers.js';
 
 /** ~10^10 rows: minutes of work, so it is still running when the deadline passes; the marker finds it in Trino. */

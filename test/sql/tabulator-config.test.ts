@@ -5,8 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TabulatorConfigError, parseTabulatorConfig, tabulatorColumns, validateTableName } from '@quilt-e2e/platform/sql/tabulator-config.js';
-import { literalPrefix } from '@quilt-e2e/platform/sql/tabulator.js';
+import { TabulatorConfigError, parseTabulatorConfig, tabulatorColumns, validateTableName, literalPrefix } from '@quilt-e2e/platform';
 
 const VALID = `schema:
   - name: sample_id

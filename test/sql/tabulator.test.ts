@@ -9,12 +9,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePhysicalKey } from '@quilt-e2e/quilt-js/physical-key.js';
+import { parsePhysicalKey } from '@quilt-e2e/quilt-js';
 import { QueryFailedError } from '../../support/sql/query-engine.js';
 import { ensureGenomicsFixture, genomicsSamples, GENOMICS_TABULATOR_PARQUET } from '../../support/sql/fixtures.js';
-import { listKeys } from '@quilt-e2e/platform/sql/scratch.js';
-import { TabulatorConfigError, parseTabulatorConfig, type TabulatorConfig } from '@quilt-e2e/platform/sql/tabulator-config.js';
-import { setTabulatorTable } from '@quilt-e2e/platform/sql/tabulator.js';
+import { listKeys, TabulatorConfigError, parseTabulatorConfig, type TabulatorConfig, setTabulatorTable } from '@quilt-e2e/platform';
 import { BUCKET, engine, s3, sortRows, sqlScratch, store, tabulator, type SqlScratch } from './helpers.js';
 
 function samplesYaml(ns: string, extra = ''): string {

@@ -13,18 +13,19 @@
  * safety net every query also carries the session property query_max_run_time, so the server
  * ends it by itself even if this process dies while waiting.
  *
- * The one-shot TrinoClient (support/adapters/trino-rest.ts) runs a statement to completion and has
- * no start/wait/results steps, so this engine speaks the protocol itself (~the same 3 requests);
- * the suite's DDL (metadata tables, Tabulator) goes through TrinoClient.
+ * The one-shot TrinoClient (@quilt-e2e/trino-rest, packages/trino-rest/src/client.ts) runs a
+ * statement to completion and has no start/wait/results steps, so this engine speaks the protocol
+ * itself (~the same 3 requests); the platform's DDL (packages/platform/src/sql/: metadata tables,
+ * Tabulator) goes through TrinoClient.
  */
-import type { StackConfig } from '@quilt-e2e/stack/config.js';
-import { TRINO_CATALOG, TRINO_SCHEMA, TRINO_USER, trinoUrl } from '@quilt-e2e/stack/servers/trino.js';
+import { type StackConfig, trinoUrl } from '@quilt-e2e/stack';
+import { TRINO_CATALOG, TRINO_SCHEMA, TRINO_USER } from '@quilt-e2e/constants';
 import {
   DEFAULT_DEADLINE_MS, DEFAULT_MAX_ROWS, QueryError, QueryFailedError, QueryTimeoutError, normalizeTypeName, sleep,
   type QueryColumn, type QueryEngine, type QueryResult, type QueryState, type QueryStatus, type ResultsOptions, type RunOptions,
   type StartOptions,
 } from '../../support/sql/query-engine.js';
-import { literal, oneLine, qualified } from '@quilt-e2e/trino-rest/sql-text.js';
+import { literal, oneLine, qualified } from '@quilt-e2e/trino-rest';
 
 export interface TrinoEngineOptions {
   /** e.g. http://127.0.0.1:8080 */

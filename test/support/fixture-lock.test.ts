@@ -9,9 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
-import { localStackS3Client } from '@quilt-e2e/stack/clients.js';
-import { S3Store } from '@quilt-e2e/quilt-js/s3-store.js';
+import { loadStackConfig, localStackS3Client } from '@quilt-e2e/stack';
+import { S3Store } from '@quilt-e2e/quilt-js';
 import { FIXTURE_LOCK_PREFIX, onceAcrossRunners } from '../../support/fixtures/fixture-lock.js';
 
 const bucket = loadStackConfig().s3.testBucket;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ResourceLedger } from '../../world/ledger.js';
-import { eventually } from '../../support/eventually.js';
+import { eventually } from '@quilt-e2e/test-kit';
 
 test('the ledger cleans up newest first, keeps going past failures and reports them', async () => {
   const order: string[] = [];

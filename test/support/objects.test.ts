@@ -4,7 +4,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { loadTarget } from '../../support/target.js';
-import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
+import { createS3Client } from '@quilt-e2e/quilt-js';
 import { BucketAccessError, ObjectStore } from '../../support/domain/objects.js';
 
 const target = loadTarget({ ...process.env, QUILT_E2E_TARGET: 'local' });

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadTarget } from '../../support/target.js';
-import { ensureQuilt3 } from '../../support/oracles/quilt3-venv.js';
+import { ensureQuilt3 } from '@quilt-e2e/test-kit';
 import { Quilt3Oracle, Quilt3OracleError, closeQuilt3Oracles, quilt3Oracle } from '../../support/oracles/quilt3.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

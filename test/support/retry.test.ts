@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { isPortFree } from '@quilt-e2e/stack/lib/proc.js';
+import { isPortFree } from '@quilt-e2e/stack';
 import { RetryError, withRetry } from '../../support/domain/retry.js';
 
 async function freePort(): Promise<number> {

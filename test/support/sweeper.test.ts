@@ -9,8 +9,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, DeleteBucketCommand, PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { localStackS3Client } from '@quilt-e2e/stack/clients.js';
-import { S3Store } from '@quilt-e2e/quilt-js/s3-store.js';
+import { localStackS3Client } from '@quilt-e2e/stack';
+import { S3Store } from '@quilt-e2e/quilt-js';
 import { executeSweep, markTestBucket, parseAge, planSweep, SweepRefused } from '../../support/sweeper.js';
 
 const s3 = localStackS3Client();

@@ -2,8 +2,9 @@
  * The names and numbers both sides of the project need — the acceptance suite and the local
  * Quilt platform it tests — and nothing else: data only, no imports, no functions (the lint rule
  * in eslint.config.js keeps it so). Each value can be overridden by the environment variable
- * named beside it; the modules that read the environment are the stack's config
- * (packages/stack/src/config.ts) and the platform's (packages/platform/src/catalog/config.ts).
+ * named beside it; home and ports are read by @quilt-e2e/env (for the stack's config,
+ * packages/stack/src/config.ts, and the platform's, packages/platform/src/platform-env.ts), the
+ * rest by those two modules and the catalog's (packages/platform/src/catalog/config.ts).
  * Every key here is for a loopback-only stack: anyone who can read this repository knows them.
  */
 

@@ -2,19 +2,19 @@
  * Where the local platform finds the servers it runs on (RGW, OpenSearch, Trino) and where it
  * keeps its state: the shared constants (@quilt-e2e/constants) overridden by the same environment
  * variables the stack reads (QUILT_E2E_HOME, QUILT_E2E_<SERVER>_PORT, QUILT_E2E_LOCAL_BUCKET).
- * The stack starts the platform with its environment, so both agree without sharing code.
+ * The stack starts the platform with its environment; home and ports are read by the same code
+ * as the stack's (@quilt-e2e/env), so both agree without the platform importing the stack.
  */
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
-  CATALOG_SERVICE_USER, DEFAULT_HOME_PARTS, DEFAULT_PORTS, DEFAULT_TEST_BUCKET, HOME_LAYOUT, LOOPBACK, PORT_VARIABLES, REGION,
-  S3_USERS, TRINO_CATALOG, TRINO_SCHEMA, TRINO_USER,
+  CATALOG_SERVICE_USER, DEFAULT_TEST_BUCKET, HOME_LAYOUT, LOOPBACK, REGION, S3_USERS, TRINO_CATALOG, TRINO_SCHEMA, TRINO_USER,
 } from '@quilt-e2e/constants';
-import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
+import { loadPorts, resolveHome, type Ports } from '@quilt-e2e/env';
+import { createS3Client } from '@quilt-e2e/quilt-js';
 import { TrinoClient } from '@quilt-e2e/trino-rest';
 
-export type PlatformPorts = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
+export type PlatformPorts = Ports;
 export interface PlatformUser { uid: string; accessKeyId: string; secretAccessKey: string }
 
 export interface PlatformEnv {
@@ -28,18 +28,9 @@ export interface PlatformEnv {
   serviceUser: PlatformUser;
 }
 
-function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name}=${JSON.stringify(raw)} is not a TCP port: use a whole number from 1 to 65535, for example ${name}=${fallback}`);
-  return n;
-}
-
 export function loadPlatformEnv(env: NodeJS.ProcessEnv = process.env): PlatformEnv {
-  const home = resolve(env.QUILT_E2E_HOME ?? join(homedir(), ...DEFAULT_HOME_PARTS));
-  const ports = {} as PlatformPorts;
-  for (const k of Object.keys(DEFAULT_PORTS) as (keyof PlatformPorts)[]) ports[k] = port(env, PORT_VARIABLES[k], DEFAULT_PORTS[k]);
+  const home = resolveHome(env);
+  const ports = loadPorts(env);
   return {
     dataDir: join(home, HOME_LAYOUT.data),
     logDir: join(home, HOME_LAYOUT.logs),

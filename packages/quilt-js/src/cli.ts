@@ -1,6 +1,6 @@
 /**
  * `quilt-e2e package ...`: a small command line over the package engine (hash, browse, diff,
- * verify, list, revisions). Run through bin/quilt-e2e.mjs, or `npx tsx packages/quilt-js/src/cli.ts`.
+ * verify, list, revisions). Run through bin/quilt-e2e.mjs (runPackageCli, from the package's front door), or `npx tsx packages/quilt-js/src/cli.ts`.
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -161,7 +161,8 @@ class UsageError extends Error {}
 interface Io { out: (line: string) => void; err: (line: string) => void }
 type Values = Record<string, string | boolean | undefined>;
 
-export async function main(argv: string[], io: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
+/** `quilt-e2e package ...` (bin/quilt-e2e.mjs): runs one command and returns its exit code (EXIT). */
+export async function runPackageCli(argv: string[], io: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
   try {
     return await run(argv, io);
   } catch (e) {
@@ -437,5 +438,5 @@ function oneLine(e: unknown): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  runPackageCli(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

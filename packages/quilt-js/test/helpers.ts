@@ -2,15 +2,15 @@
  * Per-test scratch space on the running RGW: a unique package namespace `unit<id>` (data under
  * `unit<id>/`), a unique object prefix `unit-<id>/`, and a local temp folder. Everything,
  * including every object version and the manifests the test's pointers named, is deleted when
- * the test ends, also on failure.
+ * the test ends, also on failure (cleanupScratch of @quilt-e2e/test-kit).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
-import { localStackS3Client } from '@quilt-e2e/stack/clients.js';
+import { loadStackConfig, localStackS3Client } from '@quilt-e2e/stack';
+import { cleanupScratch } from '@quilt-e2e/test-kit';
 import { PackageRegistry, type RegistryOptions } from '../src/registry.js';
 import { S3Store } from '../src/s3-store.js';
 
@@ -56,31 +56,10 @@ export async function scratch(t: TestContext | undefined, options: RegistryOptio
       await store.put(BUCKET, `${prefix}${rel}`, typeof content === 'string' ? Buffer.from(content) : content);
       return `s3://${BUCKET}/${prefix}${rel}`;
     },
-    cleanup: () => cleanupScratch(store, ns, prefix, dir),
+    cleanup: () => cleanupScratch(store, BUCKET, ns, prefix, dir),
   };
   t?.after(() => s.cleanup());
   return s;
-}
-
-/** Deletes every pointer version of a namespace's packages and every manifest any of them named. */
-export async function deleteNamespacePackages(store: S3Store, bucket: string, ns: string): Promise<void> {
-  const pointerPrefix = `.quilt/named_packages/${ns}/`;
-  const hashes = new Set<string>();
-  for await (const v of store.listAllVersions(bucket, pointerPrefix)) {
-    const body = await store.getBytes({ bucket, key: v.key, versionId: v.versionId }).catch(() => undefined);
-    const text = body ? Buffer.from(body).toString('utf8').trim() : '';
-    if (/^[0-9a-f]{64}$/.test(text)) hashes.add(text);
-  }
-  for (const h of hashes) await store.deleteAllVersions(bucket, `.quilt/packages/${h}`);
-  await store.deleteAllVersions(bucket, pointerPrefix);
-}
-
-/** Deletes every version under the scratch prefixes, and the manifests any pointer version named. */
-export async function cleanupScratch(store: S3Store, ns: string, prefix: string, dir?: string): Promise<void> {
-  await deleteNamespacePackages(store, BUCKET, ns);
-  await store.deleteAllVersions(BUCKET, `${ns}/`);
-  await store.deleteAllVersions(BUCKET, prefix);
-  if (dir) await rm(dir, { recursive: true, force: true });
 }
 
 /** Every current key under a prefix. */

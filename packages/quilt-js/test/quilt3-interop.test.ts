@@ -8,13 +8,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
+import { loadStackConfig } from '@quilt-e2e/stack';
 import { parseJson } from '../src/json/parse.js';
 import { toPlain } from '../src/json/values.js';
 import { manifestOfFolder } from '../src/local.js';
 import { Manifest } from '../src/manifest.js';
 import { BUCKET, scratch, type Scratch } from './helpers.js';
-import { QUILT3_VERSION, ensureQuilt3 } from './interop/quilt3-venv.js';
+import { QUILT3_VERSION, ensureQuilt3 } from '@quilt-e2e/test-kit';
 
 const HERE = fileURLToPath(new URL('./interop/', import.meta.url));
 const PKG_META = '{"float_one": 1.0, "small": 1e-05, "big": 1e16, "neg_zero": -0.0, "pi": 3.141592653589793, "int": 42, "huge_int": 12345678901234567890, "text": "日本語 é 😀 \\"quoted\\"", "nested": {"list": [1, 2.5, null, true], "z": {"a": 0.1}}, "": "empty key"}';

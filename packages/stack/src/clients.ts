@@ -3,8 +3,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadStackConfig } from './config.js';
-import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
-import { PackageRegistry, type RegistryOptions } from '@quilt-e2e/quilt-js/registry.js';
+import { createS3Client, PackageRegistry, type RegistryOptions } from '@quilt-e2e/quilt-js';
 
 /** The local stack's S3 endpoint as the admin user. */
 export function localStackS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {

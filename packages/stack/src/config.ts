@@ -3,14 +3,10 @@
  * and which loopback ports each server uses. Every value can be overridden by an environment
  * variable; the defaults need no configuration at all.
  */
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import {
-  CATALOG_SERVICE_USER, DEFAULT_HOME_PARTS, DEFAULT_PORTS, DEFAULT_TEST_BUCKET, HOME_LAYOUT, LOOPBACK, PORT_VARIABLES, REGION, S3_USERS,
-} from '@quilt-e2e/constants';
-
-export { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET } from '@quilt-e2e/constants';
+import { CATALOG_SERVICE_USER, DEFAULT_TEST_BUCKET, HOME_LAYOUT, LOOPBACK, REGION, S3_USERS } from '@quilt-e2e/constants';
+import { loadPorts, resolveHome } from '@quilt-e2e/env';
 
 export interface StackPorts {
   /** Ceph RADOS Gateway (S3 API). */
@@ -56,23 +52,13 @@ export interface StackConfig {
   healthDeadlineSeconds: number;
 }
 
-function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) {
-    throw new Error(`${name}=${JSON.stringify(raw)} is not a TCP port: use a whole number from 1 to 65535, for example ${name}=${fallback}`);
-  }
-  return n;
-}
-
 function firstExisting(candidates: string[], fallback: string): string {
   return candidates.find((c) => existsSync(join(c, 'bin', 'java'))) ?? fallback;
 }
 
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
-  const home = resolve(env.QUILT_E2E_HOME ?? join(homedir(), ...DEFAULT_HOME_PARTS));
-  const ports = Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([k, v]) => [k, port(env, PORT_VARIABLES[k as keyof StackPorts], v)])) as unknown as StackPorts;
+  const home = resolveHome(env);
+  const ports: StackPorts = loadPorts(env);
   return {
     home,
     cacheDir: join(home, HOME_LAYOUT.dist),

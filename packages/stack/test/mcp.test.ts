@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { mintToken } from '@quilt-e2e/platform/catalog/auth.js';
+import { mintToken } from '@quilt-e2e/platform';
 import { loadStackConfig } from '../src/config.js';
 import { localStackS3Client } from '../src/clients.js';
 import { mcp, mcpClient, mcpUrl } from '../src/servers/mcp.js';

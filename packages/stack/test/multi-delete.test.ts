@@ -6,7 +6,7 @@
  * quilt3 and quilt-mcp use) while other writes flow, and that the search index learns of every
  * deleted key.
  *
- *   node --import tsx --test test/stack/multi-delete.test.ts
+ *   node --import tsx --test packages/stack/test/multi-delete.test.ts
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,9 +15,8 @@ import { spawnSync } from 'node:child_process';
 import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { loadStackConfig } from '../src/config.js';
 import { localStackS3Client } from '../src/clients.js';
-import { S3Store } from '@quilt-e2e/quilt-js/s3-store.js';
-import { eventually } from '../../../support/eventually.js';
-import { ensureQuilt3 } from '../../quilt-js/test/interop/quilt3-venv.js';
+import { S3Store } from '@quilt-e2e/quilt-js';
+import { ensureQuilt3, eventually } from '@quilt-e2e/test-kit';
 
 const stack = loadStackConfig();
 const bucket = stack.s3.testBucket;

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, HeadBucketCommand, ListObjectVersionsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { loadStackConfig } from '../src/config.js';
 import { TRINO_CATALOG, TRINO_SCHEMA, trino, trinoClient } from '../src/servers/trino.js';
-import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
+import { createS3Client } from '@quilt-e2e/quilt-js';
 import { TrinoQueryError } from '@quilt-e2e/trino-rest';
 
 const config = loadStackConfig();

@@ -16,8 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { TrinoClient, TrinoQueryError, TrinoTimeoutError } from '@quilt-e2e/trino-rest';
-import { literal } from '@quilt-e2e/trino-rest/sql-text.js';
+import { TrinoClient, TrinoQueryError, TrinoTimeoutError, literal } from '@quilt-e2e/trino-rest';
 import { invalidRequest } from './errors.js';
 import { athenaPrecision, athenaText, athenaTypeName, parseTrinoType, type TypeNode } from './types.js';
 

@@ -6,8 +6,7 @@
  *     databases on a Quilt stack, so they are left out;
  *   - the Tabulator catalog: one database per served bucket that has Tabulator tables.
  */
-import { TrinoClient, TrinoQueryError } from '@quilt-e2e/trino-rest';
-import { ident, literal } from '@quilt-e2e/trino-rest/sql-text.js';
+import { TrinoClient, TrinoQueryError, ident, literal } from '@quilt-e2e/trino-rest';
 import { AwsError } from './errors.js';
 import { hiveTypeName, parseTrinoType } from './types.js';
 

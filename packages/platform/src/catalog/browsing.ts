@@ -14,9 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { PackageRevision } from '@quilt-e2e/quilt-js/revision.js';
-import { parsePhysicalKey } from '@quilt-e2e/quilt-js/physical-key.js';
-import { validateBucketName, validatePackageName, validateTopHash } from '@quilt-e2e/quilt-js/validation.js';
+import { type PackageRevision, parsePhysicalKey, validateBucketName, validatePackageName, validateTopHash } from '@quilt-e2e/quilt-js';
 import type { S3Clients } from './authz.js';
 import { HttpError } from './http.js';
 

@@ -5,8 +5,7 @@
  * by all users; a user still needs read access to the bucket (checked by the caller) to get one.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { PackageRegistry } from '@quilt-e2e/quilt-js/registry.js';
-import type { Manifest } from '@quilt-e2e/quilt-js/manifest.js';
+import { PackageRegistry, type Manifest } from '@quilt-e2e/quilt-js';
 import type { S3Clients } from './authz.js';
 import { faultIs } from '../faults.js';
 

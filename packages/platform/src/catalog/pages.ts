@@ -16,11 +16,7 @@
 import type { FastifyReply } from 'fastify';
 import { faultIs } from '../faults.js';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import { QuiltNotFoundError, QuiltValidationError } from '@quilt-e2e/quilt-js/errors.js';
-import { toPlain } from '@quilt-e2e/quilt-js/json/values.js';
-import { parsePhysicalKey } from '@quilt-e2e/quilt-js/physical-key.js';
-import type { PackageRevision, TreeNode } from '@quilt-e2e/quilt-js/revision.js';
-import { validatePackageName } from '@quilt-e2e/quilt-js/validation.js';
+import { QuiltNotFoundError, QuiltValidationError, toPlain, parsePhysicalKey, type PackageRevision, type TreeNode, validatePackageName } from '@quilt-e2e/quilt-js';
 import { AuthError } from './auth.js';
 import { s3ErrorStatus } from './authz.js';
 import { esc, HttpError, sendHtml } from './http.js';

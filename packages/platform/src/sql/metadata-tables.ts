@@ -24,9 +24,7 @@
  * The tables are EXTERNAL: dropping them never deletes data.
  */
 import { TRINO_CATALOG, TRINO_SCHEMA } from '@quilt-e2e/constants';
-import type { TrinoClient } from '@quilt-e2e/trino-rest';
-import { normalizeTypeName } from '@quilt-e2e/trino-rest/types.js';
-import { ident, literal, qualified } from '@quilt-e2e/trino-rest/sql-text.js';
+import { type TrinoClient, normalizeTypeName, ident, literal, qualified } from '@quilt-e2e/trino-rest';
 
 export interface PackageTableNames {
   packages: string;

@@ -9,7 +9,7 @@ import { DEFAULT_SCRATCH_BUCKET, TABULATOR_INTERNAL_SCHEMA, TRINO_CATALOG, TRINO
 import { loadPlatformEnv, platformS3Client, platformTrino, type PlatformEnv } from '../platform-env.js';
 import { ensurePackageMetadataTables, packageTableNames } from './metadata-tables.js';
 import { ensureScratchBucket } from './scratch.js';
-import { qualified } from '@quilt-e2e/trino-rest/sql-text.js';
+import { qualified } from '@quilt-e2e/trino-rest';
 import { Tabulator } from './tabulator.js';
 
 export async function provisionSql(out: { info(message: string): void } = { info: () => undefined }, p: PlatformEnv = loadPlatformEnv()): Promise<void> {

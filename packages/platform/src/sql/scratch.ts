@@ -5,7 +5,7 @@
  * search index.
  */
 import { CreateBucketCommand, HeadBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { S3Store } from '@quilt-e2e/quilt-js/s3-store.js';
+import { S3Store } from '@quilt-e2e/quilt-js';
 
 import { DEFAULT_SCRATCH_BUCKET } from '@quilt-e2e/constants';
 

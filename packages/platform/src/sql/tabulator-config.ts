@@ -1,5 +1,5 @@
 /**
- * Tabulator table configurations: Quilt's YAML (docs/advanced-features/tabulator.md,
+ * Tabulator table configurations: Quilt's YAML (in quiltdata/quilt: docs/advanced-features/tabulator.md,
  * shared/schemas/tabulatorTable.yml.json), parsed and checked with every problem named by its
  * line, column and field, e.g.
  *   Invalid Tabulator configuration of table "samples": line 4, column 11 (schema[1].type):
@@ -179,7 +179,7 @@ function compileRegex(c: Checker, node: Node | null | undefined, path: string, e
  */
 export function parseTabulatorConfig(yamlText: string, table?: string): TabulatorConfig {
   if (typeof yamlText !== 'string' || yamlText.trim() === '') {
-    throw new TabulatorConfigError([{ path: '', message: 'the configuration is empty; expected YAML with schema, source and parser (see support/sql/tabulator-config.ts)' }], table);
+    throw new TabulatorConfigError([{ path: '', message: 'the configuration is empty; expected YAML with schema, source and parser (see packages/platform/src/sql/tabulator-config.ts)' }], table);
   }
   const lines = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });

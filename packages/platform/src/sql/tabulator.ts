@@ -46,15 +46,11 @@ import { faultIs } from '../faults.js';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { TABULATOR_INTERNAL_SCHEMA, TRINO_CATALOG } from '@quilt-e2e/constants';
 import { loadPlatformEnv, platformS3Client, platformTrino, type PlatformEnv } from '../platform-env.js';
-import { TrinoQueryError, type TrinoClient } from '@quilt-e2e/trino-rest';
-import { mapLimit } from '@quilt-e2e/quilt-js/concurrency.js';
-import { QuiltNotFoundError } from '@quilt-e2e/quilt-js/errors.js';
-import type { Manifest } from '@quilt-e2e/quilt-js/manifest.js';
-import { parsePhysicalKey, type S3Location } from '@quilt-e2e/quilt-js/physical-key.js';
-import { PackageRegistry } from '@quilt-e2e/quilt-js/registry.js';
-import { S3Store } from '@quilt-e2e/quilt-js/s3-store.js';
+import { TrinoQueryError, type TrinoClient, ident, literal, qualified } from '@quilt-e2e/trino-rest';
+import {
+  mapLimit, QuiltNotFoundError, type Manifest, parsePhysicalKey, type S3Location, PackageRegistry, S3Store,
+} from '@quilt-e2e/quilt-js';
 import { countKeys, deletePrefix, ensureScratchBucket, listKeys, DEFAULT_SCRATCH_BUCKET } from './scratch.js';
-import { ident, literal, qualified } from '@quilt-e2e/trino-rest/sql-text.js';
 import {
   ADDED_COLUMNS, parseTabulatorConfig, validateTableName, type TabulatorColumn, type TabulatorConfig, type TabulatorType,
 } from './tabulator-config.js';

@@ -224,7 +224,7 @@ describe('catalogs, databases and tables', () => {
 describe('clients written in Python', () => {
   test('boto3 (AWS_ENDPOINT_URL_ATHENA / _GLUE) and PyAthena\'s DB-API cursor reach the local API', { timeout: 120_000 }, () => {
     const python = join(process.env.QUILT_E2E_HOME ?? join(homedir(), '.cache', 'quilt-e2e'), 'venv-quilt3-8.0.0', 'bin', 'python');
-    assert.ok(existsSync(python), `no quilt3 venv at ${python}: run \`npx tsx support/oracles/quilt3-venv.ts --ensure\` (scripts/setup.sh does)`);
+    assert.ok(existsSync(python), `no quilt3 venv at ${python}: run \`npx tsx packages/test-kit/src/quilt3-venv.ts --ensure\` (scripts/setup.sh does)`);
     const script = `
 import json, boto3
 from pyathena import connect

@@ -1,7 +1,7 @@
 /**
  * The local catalog's HTTP contract against the real stack (RGW + OpenSearch): authentication,
  * authorization decided by RGW, credentials, the search API fed by RGW's bucket index log,
- * and bad input. Starts its own catalog process on its own bucket (packages/platform/test/catalog/harness.ts).
+ * and bad input. Starts its own catalog process on its own bucket (`@quilt-e2e/test-kit/catalog`).
  *
  *   node --import tsx --test packages/platform/test/catalog/api.test.ts
  */
@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { AuthError, mintToken, verifyToken } from '../../src/catalog/auth.js';
-import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
-import { startCatalogUnderTest, type CatalogUnderTest, type Persona } from './harness.js';
+import { createS3Client } from '@quilt-e2e/quilt-js';
+import { startCatalogUnderTest, type CatalogUnderTest, type Persona } from '@quilt-e2e/test-kit/catalog';
 
 let cat: CatalogUnderTest;
 const personas: Persona[] = ['admin', 'reader', 'outsider'];

@@ -7,7 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCatalogUnderTest, type CatalogUnderTest } from './harness.js';
+import { startCatalogUnderTest, type CatalogUnderTest } from '@quilt-e2e/test-kit/catalog';
 
 let cat: CatalogUnderTest;
 

@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startCatalogUnderTest, type CatalogUnderTest } from './harness.js';
+import { startCatalogUnderTest, type CatalogUnderTest } from '@quilt-e2e/test-kit/catalog';
 
 let cat: CatalogUnderTest;
 

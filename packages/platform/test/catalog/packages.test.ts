@@ -4,16 +4,16 @@
  * GraphQL, the search index `<bucket>_packages` (fed by the change feed) and the catalog pages,
  * and disappears from all three after packageRevisionDelete. Also tabulator table configs and pages.
  *
- *   node --import tsx --test test/catalog/packages.test.ts
+ *   node --import tsx --test packages/platform/test/catalog/packages.test.ts
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { gql } from 'graphql-request';
-import { chunkedSha256OfBytes } from '@quilt-e2e/quilt-js/checksum.js';
-import { eventually } from '../../../../support/eventually.js';
-import { startCatalogUnderTest, type CatalogUnderTest } from './harness.js';
+import { chunkedSha256OfBytes } from '@quilt-e2e/quilt-js';
+import { eventually } from '@quilt-e2e/test-kit';
+import { startCatalogUnderTest, type CatalogUnderTest } from '@quilt-e2e/test-kit/catalog';
 
 let cat: CatalogUnderTest;
 const run = randomBytes(4).toString('hex');

@@ -3,7 +3,7 @@
  * after the answer to RGW), acknowledged events do not come back, a torn last line is dropped,
  * and concurrent appends are group-committed in order.
  *
- *   node --import tsx --test test/catalog/queue.test.ts
+ *   node --import tsx --test packages/platform/test/catalog/queue.test.ts
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

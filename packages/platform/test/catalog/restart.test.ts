@@ -3,13 +3,13 @@
  * (and what was deleted is removed): its change feed resumes RGW's bucket index log where it
  * stopped, so nothing that happened while it was down is missed, and new changes flow at once.
  *
- *   node --import tsx --test test/catalog/restart.test.ts
+ *   node --import tsx --test packages/platform/test/catalog/restart.test.ts
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, GetBucketNotificationConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { startCatalogUnderTest, type CatalogUnderTest } from './harness.js';
+import { startCatalogUnderTest, type CatalogUnderTest } from '@quilt-e2e/test-kit/catalog';
 
 let cat: CatalogUnderTest;
 before(async () => { cat = await startCatalogUnderTest(); });

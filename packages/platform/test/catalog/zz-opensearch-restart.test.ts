@@ -4,7 +4,7 @@
  * its durable queue, recovers by itself and the indexes catch up - nothing is lost.
  * Named zz- so that it runs after the other catalog tests; it always leaves OpenSearch running.
  *
- *   node --import tsx --test test/catalog/zz-opensearch-restart.test.ts
+ *   node --import tsx --test packages/platform/test/catalog/zz-opensearch-restart.test.ts
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,12 +12,10 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { gql } from 'graphql-request';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
-import { opensearch } from '@quilt-e2e/stack/servers/opensearch.js';
-import { waitUntil } from '@quilt-e2e/stack/lib/proc.js';
-import { chunkedSha256OfBytes } from '@quilt-e2e/quilt-js/checksum.js';
-import { eventually } from '../../../../support/eventually.js';
-import { startCatalogUnderTest, type CatalogUnderTest } from './harness.js';
+import { loadStackConfig, opensearch, waitUntil } from '@quilt-e2e/stack';
+import { chunkedSha256OfBytes } from '@quilt-e2e/quilt-js';
+import { eventually } from '@quilt-e2e/test-kit';
+import { startCatalogUnderTest, type CatalogUnderTest } from '@quilt-e2e/test-kit/catalog';
 
 let cat: CatalogUnderTest;
 const stackConfig = loadStackConfig();

@@ -21,7 +21,6 @@ import { ATHENA_WORKGROUPS, DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JW
 import type { StackConfig } from '../config.js';
 import { spawnDetached, stopPid, waitUntil } from '../lib/proc.js';
 import type { ManagedServer, Reporter, StartedProcess } from '../server.js';
-import { mintToken } from '@quilt-e2e/platform/catalog/auth.js';
 
 export const DEFAULT_MCP_SPEC = 'quilt-mcp==0.22.0';
 /** pip constraints (every dependency pinned) per tested quilt-mcp release. */
@@ -168,6 +167,8 @@ export function startQuiltMcp(c: StackConfig, spec: string, port: number, log: s
 
 /** Healthy when an MCP initialize and tools/list answer, asked with a minted reader JWT. */
 export async function quiltMcpHealthy(c: StackConfig, url: string): Promise<boolean> {
+  // Loaded when first needed, as trino.ts loads provisionSql: importing the stack loads no platform code.
+  const { mintToken } = await import('@quilt-e2e/platform');
   let client: Client | undefined;
   try {
     // quilt-mcp in platform mode answers nothing without a JWT: the health probe is the reader's,

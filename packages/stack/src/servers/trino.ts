@@ -295,7 +295,7 @@ export const trino: ManagedServer = {
     if (!ready) throw new Error(`Trino answers but cannot scan a table (${PROBE_TABLE}) after 90 s${last ? `: ${last}` : ''}`);
     // The platform's SQL side: scratch bucket, Athena-style package tables of the test bucket, Tabulator
     // schemas (the platform reads the same environment as this stack's config).
-    const { provisionSql } = await import('@quilt-e2e/platform/sql/provision.js');
+    const { provisionSql } = await import('@quilt-e2e/platform');
     await provisionSql(out);
   },
 

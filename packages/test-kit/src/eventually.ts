@@ -1,6 +1,7 @@
 /**
- * The one way this suite waits for eventually consistent systems (search indexes, SQL views):
- * retry an assertion until it passes or a deadline passes, then fail with the last reason.
+ * The one way this project waits for eventually consistent systems (search indexes, SQL views) —
+ * in the suite's steps and in the packages' own tests alike: retry an assertion until it passes
+ * or a deadline passes, then fail with the last reason.
  */
 export interface EventuallyOptions { timeoutMs?: number; intervalMs?: number; what?: string }
 

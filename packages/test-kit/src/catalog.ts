@@ -1,5 +1,9 @@
 /**
- * A real catalog for the catalog's own tests, isolated from everything else on the stack:
+ * `@quilt-e2e/test-kit/catalog` — the second door of the test kit, because it imports the platform
+ * (which the suite never does, not even through the test kit's front door).
+ *
+ * A real catalog for the catalog's own tests (packages/platform/test/catalog/) and
+ * scripts/bench-catalog.ts, isolated from everything else on the stack:
  * its own versioned bucket (with the same reader policy as the test bucket), its own catalog
  * process on a free loopback port, its own change-feed position and its own durable queue. Teardown stops the
  * process (by its PID), deletes every object version
@@ -8,20 +12,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
   CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, ListObjectVersionsCommand, PutBucketPolicyCommand, PutBucketVersioningCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { GraphQLClient } from 'graphql-request';
-import { loadStackConfig, type StackConfig } from '@quilt-e2e/stack/config.js';
-import { isPortFree, waitUntil } from '@quilt-e2e/stack/lib/proc.js';
-import { mintToken } from '../../src/catalog/auth.js';
-import { loadCatalogConfig, type CatalogConfig } from '../../src/catalog/config.js';
-import { openSearchClient, packagesIndex } from '../../src/catalog/search-index.js';
-import { createS3Client } from '@quilt-e2e/quilt-js/s3-client.js';
-import { eventually } from '../../../../support/eventually.js';
+import { loadStackConfig, type StackConfig, isPortFree, waitUntil } from '@quilt-e2e/stack';
+import { loadCatalogConfig, mintToken, openSearchClient, packagesIndex, type CatalogConfig } from '@quilt-e2e/platform';
+import { createS3Client } from '@quilt-e2e/quilt-js';
+import { eventually } from './eventually.js';
+
+/** The catalog's entry point, in the platform package's folder (found as the stack finds it). */
+const platformDir = dirname(createRequire(import.meta.url).resolve('@quilt-e2e/platform/package.json'));
+const CATALOG_MAIN = join(platformDir, 'src', 'catalog', 'main.ts');
 
 export type Persona = 'admin' | 'reader' | 'outsider';
 
@@ -73,7 +79,7 @@ export async function startCatalogUnderTest(): Promise<CatalogUnderTest> {
     QUILT_E2E_CATALOG_TOPIC: `quilt-e2e-cattest-${run}`,
     QUILT_E2E_CATALOG_DATA_DIR: join(dataDir, 'state'),
   };
-  // stack/config.ts reads ports from process.env only: set this instance's port and URL here.
+  // The platform's catalog config, read from this instance's environment (port, bucket, topic, data folder), as its process reads it.
   const config = { ...loadCatalogConfig(env), port, url: `http://127.0.0.1:${port}` };
   const clients = new Map<Persona, S3Client>();
   const s3 = (p: Persona): S3Client => {
@@ -105,7 +111,7 @@ export async function startCatalogUnderTest(): Promise<CatalogUnderTest> {
   const startProcess = async (): Promise<void> => {
     const fd = openSync(logFile, 'a');
     try {
-      child = spawn(process.execPath, ['--import', 'tsx', 'packages/platform/src/catalog/main.ts'], { cwd: process.cwd(), env, stdio: ['ignore', fd, fd] });
+      child = spawn(process.execPath, ['--import', 'tsx', CATALOG_MAIN], { cwd: platformDir, env, stdio: ['ignore', fd, fd] });
     } finally {
       closeSync(fd);
     }

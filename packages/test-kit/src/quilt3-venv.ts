@@ -2,25 +2,25 @@
  * quilt3 (the real peer), installed from PyPI into a cached virtualenv outside the repository:
  * <QUILT_E2E_HOME, default ~/.cache/quilt-e2e>/venv-quilt3-<version>.
  *
- * Used by the quilt3 oracle (support/oracles/quilt3.ts) and by the interoperability tests of
- * packages/quilt-js. Creating the venv and pip-installing quilt3 takes about 30 s on a fresh
- * machine; scripts/setup.sh does it ahead of time with:
+ * Used by the suite's quilt3 oracle (support/oracles/quilt3.ts), by the interoperability tests of
+ * packages/quilt-js and by the stack's multi-delete test. Creating the venv and pip-installing
+ * quilt3 takes about 30 s on a fresh machine; scripts/setup.sh does it ahead of time with:
  *
- *   npx tsx support/oracles/quilt3-venv.ts --ensure
+ *   npx tsx packages/test-kit/src/quilt3-venv.ts --ensure
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadStackConfig } from '@quilt-e2e/stack/config.js';
+import { resolveHome } from '@quilt-e2e/env';
 
 export const QUILT3_VERSION = '8.0.0';
 /** PyAthena (DB-API over boto3's Athena client, what quilt-mcp's SQL tools use): the interoperability test of the local Athena API. */
 export const PYATHENA_VERSION = '4.2.1';
 
 export function venvDir(): string {
-  return join(loadStackConfig().home, `venv-quilt3-${QUILT3_VERSION}`);
+  return join(resolveHome(), `venv-quilt3-${QUILT3_VERSION}`);
 }
 
 function basePython(): string {
@@ -102,7 +102,7 @@ async function installNow(dir: string, python: string): Promise<string> {
   return python;
 }
 
-/** `tsx support/oracles/quilt3-venv.ts --ensure`: install ahead of time (scripts/setup.sh). */
+/** `tsx packages/test-kit/src/quilt3-venv.ts --ensure`: install ahead of time (scripts/setup.sh). */
 function isMain(): boolean {
   const script = process.argv[1];
   if (!script) return false;
@@ -112,7 +112,7 @@ function isMain(): boolean {
 if (isMain()) {
   const args = process.argv.slice(2);
   if (args.length !== 1 || args[0] !== '--ensure') {
-    process.stderr.write(`usage: npx tsx support/oracles/quilt3-venv.ts --ensure   (creates ${venvDir()} with quilt3==${QUILT3_VERSION} unless it is there)\n`);
+    process.stderr.write(`usage: npx tsx packages/test-kit/src/quilt3-venv.ts --ensure   (creates ${venvDir()} with quilt3==${QUILT3_VERSION} unless it is there)\n`);
     process.exit(2);
   }
   ensureQuilt3().then(
