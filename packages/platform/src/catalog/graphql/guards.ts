@@ -30,8 +30,8 @@ const PAGE_ARGS = new Set(['perPage', 'size']);
 /** Page size of a paged field that leaves it out (the schema's default). */
 const DEFAULT_PAGE = 30;
 
-function refusal(limit: keyof typeof LIMIT_SETTINGS, max: number, actual: number, message: string): GraphQLError {
-  return new GraphQLError(`${message}; at most ${max} are allowed (${LIMIT_SETTINGS[limit]})`, {
+function refusal(limit: keyof typeof LIMIT_SETTINGS, max: number, actual: number, what: string, remedy: string): GraphQLError {
+  return new GraphQLError(`${what}; at most ${max} ${limit === 'depth' ? 'levels' : limit === 'cost' ? 'is' : 'are'} allowed (${LIMIT_SETTINGS[limit]}): ${remedy}`, {
     extensions: { code: 'QUERY_TOO_COMPLEX', limit, max, actual, setting: LIMIT_SETTINGS[limit] },
   });
 }
@@ -87,9 +87,9 @@ export function checkLimits(document: DocumentNode, operationName: string | null
   if (!op) return [];
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
   const t = tally(op, fragments, variables, limits);
-  if (t.aliases > limits.maxAliases) return [refusal('aliases', limits.maxAliases, t.aliases, `the query renames more than ${limits.maxAliases} fields with aliases: ask for fewer fields in one request`)];
-  if (t.depth > limits.maxDepth) return [refusal('depth', limits.maxDepth, t.depth, `the query is nested more than ${limits.maxDepth} levels deep`)];
-  if (t.cost > limits.maxCost) return [refusal('cost', limits.maxCost, t.cost, `the query's estimated cost is more than ${limits.maxCost} (each field 1, times the items of the pages around it): ask for smaller pages (perPage, size) or fewer fields`)];
+  if (t.aliases > limits.maxAliases) return [refusal('aliases', limits.maxAliases, t.aliases, `the query renames more than ${limits.maxAliases} fields with aliases`, 'ask for fewer fields in one request')];
+  if (t.depth > limits.maxDepth) return [refusal('depth', limits.maxDepth, t.depth, `the query is nested more than ${limits.maxDepth} levels deep`, 'ask for less nested data, or follow the nesting in separate requests')];
+  if (t.cost > limits.maxCost) return [refusal('cost', limits.maxCost, t.cost, `the query's estimated cost is more than ${limits.maxCost} (each field 1, times the items of the pages around it)`, 'ask for smaller pages (perPage, size) or fewer fields')];
   return [];
 }
 
@@ -107,5 +107,5 @@ export function countAliases(document: DocumentNode, max: number): number {
 }
 
 export function aliasRefusal(limits: GraphqlLimits): GraphQLError {
-  return refusal('aliases', limits.maxAliases, limits.maxAliases + 1, `the query renames more than ${limits.maxAliases} fields with aliases: ask for fewer fields in one request`);
+  return refusal('aliases', limits.maxAliases, limits.maxAliases + 1, `the query renames more than ${limits.maxAliases} fields with aliases`, 'ask for fewer fields in one request');
 }
