@@ -56,6 +56,20 @@ export const S3_USERS = {
   outsider: { uid: 'quilt-e2e-outsider', accessKeyId: 'QUILTE2EOUTSIDERKEY1', secretAccessKey: 'quilt-e2e-outsider-secret-key-local-only-1' },
 } as const;
 
+/**
+ * The managed roles of the local catalog, with Quilt's names, and the permission each grants on
+ * every bucket the catalog serves (null: none). Each is a real IAM role in RGW; get_credentials
+ * answers STS AssumeRole credentials of the user's role.
+ */
+export const MANAGED_ROLES = {
+  ReadWriteQuiltBucket: 'READ_WRITE',
+  ReadQuiltBucket: 'READ',
+  NoQuiltBucket: null,
+} as const;
+
+/** The role each persona's user has (Dana reads and writes, Rita reads, Otto has no role on the test bucket). */
+export const PERSONA_ROLES = { admin: 'ReadWriteQuiltBucket', reader: 'ReadQuiltBucket', outsider: 'NoQuiltBucket' } as const;
+
 /** The local catalog's own RGW service user (not a persona): reads the bucket index log. */
 export const CATALOG_SERVICE_USER = { uid: 'quilt-e2e-catalog', accessKeyId: 'QUILTE2ECATALOGKEY01', secretAccessKey: 'quilt-e2e-catalog-secret-key-local-only-01' } as const;
 

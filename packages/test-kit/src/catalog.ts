@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { GraphQLClient } from 'graphql-request';
 import { loadStackConfig, type StackConfig, isPortFree, waitUntil } from '@quilt-e2e/stack';
-import { loadCatalogConfig, mintToken, openSearchClient, packagesIndex, type CatalogConfig } from '@quilt-e2e/platform';
+import { loadCatalogConfig, mintToken, openSearchClient, packagesIndex, removeCatalogRoles, type CatalogConfig } from '@quilt-e2e/platform';
 import { createS3Client } from '@quilt-e2e/quilt-js';
 import { eventually } from './eventually.js';
 
@@ -77,6 +77,8 @@ export async function startCatalogUnderTest(): Promise<CatalogUnderTest> {
     QUILT_E2E_CATALOG_PORT: String(port),
     QUILT_E2E_CATALOG_BUCKETS: bucket,
     QUILT_E2E_CATALOG_TOPIC: `quilt-e2e-cattest-${run}`,
+    // Its own IAM roles in RGW (get_credentials), removed at teardown.
+    QUILT_E2E_CATALOG_ROLE_PREFIX: `cattest-${run}-`,
     QUILT_E2E_CATALOG_DATA_DIR: join(dataDir, 'state'),
   };
   // The platform's catalog config, read from this instance's environment (port, bucket, topic, data folder), as its process reads it.
@@ -209,6 +211,7 @@ export async function startCatalogUnderTest(): Promise<CatalogUnderTest> {
       await admin.send(new DeleteBucketCommand({ Bucket: bucket }));
       await os.indices.delete({ index: `${bucket},${packagesIndex(bucket)}`, ignore_unavailable: true }).catch(() => undefined);
       await os.close();
+      await removeCatalogRoles(config);
       for (const c of clients.values()) c.destroy();
       rmSync(dataDir, { recursive: true, force: true });
     },

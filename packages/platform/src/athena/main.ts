@@ -12,6 +12,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { ATHENA_DATA_CATALOGS, ATHENA_RESULTS_BUCKET, ATHENA_WORKGROUPS, TABULATOR_INTERNAL_SCHEMA, TRINO_PROBE_SCHEMA, TRINO_USER } from '@quilt-e2e/constants';
 import { Authorizer, S3Clients } from '../catalog/authz.js';
 import { loadCatalogConfig } from '../catalog/config.js';
+import { IssuedCredentialsStore } from '../sts/issued.js';
 import { loadPlatformEnv, platformS3Client } from '../platform-env.js';
 import { Executions, type WorkGroup } from './executions.js';
 import { Metadata } from './metadata.js';
@@ -60,12 +61,19 @@ async function main(): Promise<void> {
     description: name === 'primary' ? 'The default work group' : "Quilt's user work group of this stack",
   }));
   const users = Object.values(catalogConfig.users);
+  // Temporary credentials from the catalog's get_credentials (STS in RGW), as AWS's services learn them from IAM.
+  const issued = new IssuedCredentialsStore(catalogConfig.credentials.issuedDir);
   const authorizer = new Authorizer(new S3Clients(catalogConfig), catalogConfig.authzCacheMs);
   const app = createApiServer({
     athena: { executions, metadata, workGroups, startedAt },
     glue: { metadata, startedAt },
     users: {
-      byAccessKey: (k) => users.find((u) => u.accessKeyId === k),
+      byAccessKey: (k) => {
+        const u = users.find((x) => x.accessKeyId === k);
+        if (u) return u;
+        const t = issued.lookup(k);
+        return t && { uid: t.user, secretAccessKey: t.secretAccessKey, sessionToken: t.sessionToken, expiration: t.expiration };
+      },
       async mayQuery(uid) {
         for (const b of catalogConfig.buckets) if (await authorizer.access(uid, b) === 'allowed') return true;
         return false;

@@ -13,8 +13,11 @@ import { glueOperations, type GlueContext } from './glue-api.js';
 import { SigV4Error, verifySigV4 } from './sigv4.js';
 
 export interface ApiUsers {
-  /** The RGW uid of an access key id, with its secret. */
-  byAccessKey(accessKeyId: string): { uid: string; secretAccessKey: string } | undefined;
+  /**
+   * The RGW uid of an access key id, with its secret; temporary credentials (STS, from the catalog's
+   * get_credentials) also carry their session token and expiry.
+   */
+  byAccessKey(accessKeyId: string): { uid: string; secretAccessKey: string; sessionToken?: string; expiration?: string } | undefined;
   /** True when the user may use the SQL APIs (reads one of the served buckets). */
   mayQuery(uid: string): Promise<boolean>;
 }
@@ -56,7 +59,12 @@ export function createApiServer(o: ApiServerOptions): FastifyInstance {
     try {
       const caller = verifySigV4({ method: req.method, url: req.url, headers: req.headers, body }, (k) => o.users.byAccessKey(k)?.secretAccessKey);
       if (caller.service !== service) throw new SigV4Error('InvalidSignatureException', `the request is signed for service "${caller.service}" but ${prefix} is "${service}": sign it for ${service}`);
-      uid = o.users.byAccessKey(caller.accessKeyId)!.uid;
+      const known = o.users.byAccessKey(caller.accessKeyId)!;
+      if (known.sessionToken !== undefined) {
+        if (req.headers['x-amz-security-token'] !== known.sessionToken) throw new SigV4Error('UnrecognizedClientException', 'The security token included in the request is invalid: temporary credentials need their session token in X-Amz-Security-Token');
+        if (Date.parse(known.expiration ?? '') <= Date.now()) throw new SigV4Error('ExpiredTokenException', `The security token included in the request is expired (at ${known.expiration}): get new credentials from the catalog's /api/auth/get_credentials`);
+      }
+      uid = known.uid;
     } catch (e) {
       if (e instanceof SigV4Error) return fail(reply, e);
       throw e;

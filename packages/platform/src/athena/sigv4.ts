@@ -26,7 +26,7 @@ export interface SigV4Caller {
 
 /** A refusal with the error code AWS answers for it (HTTP 400 or 403, JSON protocols' __type). */
 export class SigV4Error extends Error {
-  constructor(readonly code: 'MissingAuthenticationTokenException' | 'IncompleteSignatureException' | 'InvalidSignatureException' | 'UnrecognizedClientException', message: string, readonly status = code === 'MissingAuthenticationTokenException' ? 403 : 400) {
+  constructor(readonly code: 'MissingAuthenticationTokenException' | 'IncompleteSignatureException' | 'InvalidSignatureException' | 'UnrecognizedClientException' | 'ExpiredTokenException', message: string, readonly status = code === 'MissingAuthenticationTokenException' ? 403 : 400) {
     super(message);
     this.name = code;
   }

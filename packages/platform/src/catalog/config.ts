@@ -4,13 +4,16 @@
  * defaults need no configuration at all and are for this loopback-only stack, never for a real one.
  */
 import { join } from 'node:path';
-import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET } from '@quilt-e2e/constants';
+import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET, PERSONA_ROLES, type MANAGED_ROLES } from '@quilt-e2e/constants';
 import { loadPlatformEnv, type PlatformEnv } from '../platform-env.js';
 import type { GraphqlLimits } from './graphql/guards.js';
 
 export { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET };
 
 export interface CatalogUser { uid: string; accessKeyId: string; secretAccessKey: string }
+
+/** A user of the catalog: an RGW user and the catalog role (Quilt's name) whose credentials get_credentials hands out. */
+export interface CatalogPersonaUser extends CatalogUser { role: keyof typeof MANAGED_ROLES }
 
 export interface CatalogConfig {
   host: '127.0.0.1';
@@ -23,7 +26,7 @@ export interface CatalogConfig {
   /** The buckets this catalog serves, indexes and lists in bucketConfigs. */
   buckets: string[];
   /** Known users (RGW uids) with their S3 keys: a token's `sub` must name one of them. */
-  users: Record<string, CatalogUser>;
+  users: Record<string, CatalogPersonaUser>;
   /** The user whose keys the indexer and the notification set-up use (the bucket owner). */
   indexerUser: string;
   /**
@@ -43,6 +46,14 @@ export interface CatalogConfig {
   serviceUser: CatalogUser;
   /** How long a "may this user read this bucket" answer from RGW is reused. */
   authzCacheMs: number;
+  /** Credentials from get_credentials: STS AssumeRole of the user's role, lasting this long. */
+  credentials: {
+    ttlSeconds: number;
+    /** RGW role names are `<prefix><Quilt role name>`: one catalog's roles never meet another's. */
+    rolePrefix: string;
+    /** Where issued credentials are recorded for the stack's other AWS-protocol APIs (the Athena API). */
+    issuedDir: string;
+  };
   /** A request not answered within this many ms is answered 503 DeadlineExceeded and its work stopped. */
   deadlineMs: number;
   /** Guard rails checked on every GraphQL query before it runs (graphql/guards.ts). */
@@ -58,7 +69,12 @@ export const GUARD_DEFAULTS = {
 } as const;
 
 /** A setting that is a whole number of at least `min`, or its default; anything else is refused with an example. */
-function wholeNumber(env: NodeJS.ProcessEnv, name: keyof typeof GUARD_DEFAULTS | 'QUILT_E2E_CATALOG_AUTHZ_CACHE_MS', fallback: number, min: number): number {
+function rolePrefix(raw: string): string {
+  if (!/^[A-Za-z0-9+=,.@_-]{0,32}$/.test(raw)) throw new Error(`QUILT_E2E_CATALOG_ROLE_PREFIX=${JSON.stringify(raw)} is not the start of an IAM role name: use up to 32 letters, digits or +=,.@_- (for example quilt-e2e-)`);
+  return raw;
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: keyof typeof GUARD_DEFAULTS | 'QUILT_E2E_CATALOG_AUTHZ_CACHE_MS' | 'QUILT_E2E_CATALOG_CREDENTIALS_TTL_S', fallback: number, min: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
@@ -72,8 +88,10 @@ function list(raw: string | undefined): string[] | undefined {
 }
 
 export function loadCatalogConfig(env: NodeJS.ProcessEnv = process.env, stack: PlatformEnv = loadPlatformEnv(env)): CatalogConfig {
-  const users: Record<string, CatalogUser> = {};
-  for (const u of Object.values(stack.users)) users[u.uid] = { uid: u.uid, accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey };
+  const users: Record<string, CatalogPersonaUser> = {};
+  for (const [persona, u] of Object.entries(stack.users) as Array<[keyof typeof PERSONA_ROLES, PlatformEnv['users']['admin']]>) {
+    users[u.uid] = { uid: u.uid, accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey, role: PERSONA_ROLES[persona] };
+  }
   const anonymousUser = env.QUILT_E2E_CATALOG_ANONYMOUS_USER ?? stack.users.reader.uid;
   if (anonymousUser !== '' && !users[anonymousUser]) {
     throw new Error(`QUILT_E2E_CATALOG_ANONYMOUS_USER=${JSON.stringify(anonymousUser)} is not a known user: use one of ${Object.keys(users).join(', ')}, or an empty value to require a token for pages`);
@@ -101,6 +119,11 @@ export function loadCatalogConfig(env: NodeJS.ProcessEnv = process.env, stack: P
     topicName: env.QUILT_E2E_CATALOG_TOPIC ?? 'quilt-e2e-catalog',
     serviceUser: { ...stack.serviceUser },
     authzCacheMs: wholeNumber(env, 'QUILT_E2E_CATALOG_AUTHZ_CACHE_MS', 10_000, 0),
+    credentials: {
+      ttlSeconds: wholeNumber(env, 'QUILT_E2E_CATALOG_CREDENTIALS_TTL_S', 3600, 1),
+      rolePrefix: rolePrefix(env.QUILT_E2E_CATALOG_ROLE_PREFIX ?? 'quilt-e2e-'),
+      issuedDir: join(stack.dataDir, 'issued-credentials'),
+    },
     deadlineMs: wholeNumber(env, 'QUILT_E2E_CATALOG_DEADLINE_MS', GUARD_DEFAULTS.QUILT_E2E_CATALOG_DEADLINE_MS, 100),
     graphql: {
       maxDepth: wholeNumber(env, 'QUILT_E2E_GRAPHQL_MAX_DEPTH', GUARD_DEFAULTS.QUILT_E2E_GRAPHQL_MAX_DEPTH, 2),

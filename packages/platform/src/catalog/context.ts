@@ -8,6 +8,7 @@ import type { TabulatorRefresher } from '../sql/tabulator-refresher.js';
 import type { Authorizer, S3Clients } from './authz.js';
 import type { BrowsingSessions } from './browsing.js';
 import type { ChangeFeed } from './change-feed.js';
+import type { CatalogRoles } from './credentials.js';
 import type { CatalogConfig } from './config.js';
 import type { Indexer } from './indexer/indexer.js';
 import type { PackageService } from './packages.js';
@@ -23,6 +24,8 @@ export interface CatalogContext {
   packages: PackageService;
   /** Browsing sessions (browsingSessionCreate, GET /browse/...). */
   browsing: BrowsingSessions;
+  /** The catalog roles in RGW and their STS credentials (get_credentials). */
+  roles: CatalogRoles;
   log: (line: string) => void;
   /** The change feed (RGW's bucket index log); set once the catalog has started it. */
   feed?: ChangeFeed;

@@ -18,6 +18,7 @@ import { loadCatalogConfig } from './config.js';
 import { DurableQueue } from './indexer/queue.js';
 import { Indexer, type S3EventRecord } from './indexer/indexer.js';
 import { ChangeFeed } from './change-feed.js';
+import { CatalogRoles } from './credentials.js';
 import { removeLegacyNotification } from './legacy-notifications.js';
 import { PackageService } from './packages.js';
 import { openSearchClient } from './search-index.js';
@@ -68,12 +69,15 @@ async function main(): Promise<void> {
     tabulator,
     packages: new PackageService(clients),
     browsing: new BrowsingSessions(clients),
+    roles: new CatalogRoles(config, log),
     log,
   };
   const server = createCatalogServer(ctx);
   await server.listen({ port: config.port, host: config.host });
   log(`catalog listening on ${config.url} (buckets ${config.buckets.join(', ')}; ${queue.length} queued event(s) from the last run; data ${config.dataDir})`);
   indexer.start();
+  // The roles get_credentials assumes: made (or brought up to date) now, again on first use if this fails.
+  ctx.roles.ensureRoles().catch((e: unknown) => log(`credentials: could not make the roles in RGW yet (${(e as Error).message}); get_credentials will try again`));
 
   let stopping = false;
   const feed = new ChangeFeed(config, indexer, log);
@@ -112,6 +116,7 @@ async function main(): Promise<void> {
       await tabulator.stop();
       await queue.close();
       clients.destroy();
+      ctx.roles.destroy();
       await os.close();
     })().catch((e: unknown) => log(`catalog: error while stopping: ${(e as Error).message}`))
       .finally(() => { log('catalog: stopped'); process.exit(0); });

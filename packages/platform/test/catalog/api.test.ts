@@ -131,14 +131,18 @@ describe('authentication: every endpoint but /health answers 401 {error, message
 
 describe('credentials', () => {
   for (const p of personas) {
-    test(`get_credentials gives ${p} keys that RGW accepts with exactly ${p}'s permissions`, async () => {
+    test(`get_credentials gives ${p} STS credentials of the role that RGW accepts with exactly ${p}'s permissions`, async () => {
       const r = await cat.get('/api/auth/get_credentials', p);
       assert.equal(r.status, 200, r.text);
-      const c = r.body as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string | null; Expiration: string };
+      const c = r.body as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string };
       assert.match(c.AccessKeyId, /^\S+$/);
-      assert.ok(Date.parse(c.Expiration) > Date.now(), `Expiration ${c.Expiration} is not in the future`);
-      assert.ok('SessionToken' in c);
-      const s3 = createS3Client({ endpoint: cat.config.s3Endpoint, region: cat.config.region, credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey } });
+      assert.notEqual(c.AccessKeyId, cat.config.users[cat.uid(p)]!.accessKeyId, 'temporary keys, not the user\'s own');
+      assert.ok(typeof c.SessionToken === 'string' && c.SessionToken.length > 20, `SessionToken ${JSON.stringify(c.SessionToken)}`);
+      const left = Date.parse(c.Expiration) - Date.now();
+      assert.ok(left > 30 * 60_000 && left <= 3600_000 + 5000, `Expiration ${c.Expiration}: about an hour from now (the default)`);
+      const again = (await cat.get('/api/auth/get_credentials', p)).body as typeof c;
+      assert.equal(again.AccessKeyId, c.AccessKeyId, 'reused while more than half their lifetime is left');
+      const s3 = createS3Client({ endpoint: cat.config.s3Endpoint, region: cat.config.region, credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken } });
       try {
         const list = await s3.send(new ListObjectsV2Command({ Bucket: cat.bucket, MaxKeys: 1 })).then(() => 'ok', (e: { name?: string }) => e.name);
         assert.equal(list, p === 'outsider' ? 'AccessDenied' : 'ok', `${p} listing the bucket`);
@@ -153,8 +157,21 @@ describe('credentials', () => {
       } finally {
         s3.destroy();
       }
+      // Without the session token RGW does not know the key.
+      const bare = createS3Client({ endpoint: cat.config.s3Endpoint, region: cat.config.region, credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey } });
+      try {
+        const list = await bare.send(new ListObjectsV2Command({ Bucket: cat.bucket, MaxKeys: 1 })).then(() => 'ok', (e: { name?: string }) => e.name);
+        assert.notEqual(list, 'ok', 'temporary keys without their session token are refused');
+      } finally {
+        bare.destroy();
+      }
     });
   }
+
+  test("me names the user's role: Dana ReadWriteQuiltBucket, Rita ReadQuiltBucket, Otto NoQuiltBucket", async () => {
+    const names = await Promise.all(personas.map(async (p) => ((await cat.post(p, { query: '{ me { role { name } } }' })).body.data as { me: { role: { name: string } } }).me.role.name));
+    assert.deepEqual(names, ['ReadWriteQuiltBucket', 'ReadQuiltBucket', 'NoQuiltBucket']);
+  });
 });
 
 describe('search API', () => {

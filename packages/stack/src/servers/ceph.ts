@@ -63,6 +63,8 @@ rgw_frontends = beast endpoint=127.0.0.1:${c.ports.s3} tcp_nodelay=1
 rgw_data = ${d.rgw}
 rgw_sts_key = quilte2estskey16
 rgw_s3_auth_use_sts = true
+# The catalog's get_credentials answers STS AssumeRole credentials; scenarios ask for short-lived ones.
+rgw_sts_min_session_duration = 1
 rgw_enable_usage_log = false
 rgw_thread_pool_size = 128
 # One index shard per new bucket (ample below ~100k objects): the catalog's change feed reads one log per shard.
@@ -215,9 +217,12 @@ ceph.provision = async (c: StackConfig, out: Reporter) => {
   await import('../lib/aws-env.js');
   const { S3Client, CreateBucketCommand, HeadBucketCommand, PutBucketVersioningCommand, PutBucketPolicyCommand } = await import('@aws-sdk/client-s3');
   for (const [persona, u] of Object.entries(c.s3Users)) ensureRgwUser(c, u, `quilt-e2e ${persona}`);
-  // The catalog's service user reads bucket index logs through RGW's admin API, and nothing else.
-  ensureRgwUser(c, c.catalogService, 'quilt-e2e local catalog (change feed)');
-  runChecked('radosgw-admin', ['-c', dirs(c).conf, 'caps', 'add', `--uid=${c.catalogService.uid}`, '--caps=buckets=read;bilog=read,write'], { timeoutMs: 30_000 });
+  // The catalog's service user reads bucket index logs through RGW's admin API, manages the catalog's
+  // IAM roles and assumes them (STS) for get_credentials; no bucket of its own.
+  ensureRgwUser(c, c.catalogService, 'quilt-e2e local catalog (change feed, roles)');
+  runChecked('radosgw-admin', ['-c', dirs(c).conf, 'caps', 'add', `--uid=${c.catalogService.uid}`, '--caps=buckets=read;bilog=read,write;roles=*'], { timeoutMs: 30_000 });
+  // Stacks made before short-lived credentials: the same setting at run time (ceph.conf has it for new ones).
+  cephCli(c, ['config', 'set', 'client.rgw.a', 'rgw_sts_min_session_duration', '1']);
   const admin = c.s3Users.admin;
   const s3 = new S3Client({
     endpoint: `http://127.0.0.1:${c.ports.s3}`, region: c.s3.region, forcePathStyle: true,

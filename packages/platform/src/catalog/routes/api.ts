@@ -16,12 +16,10 @@ export function apiRoutes(app: FastifyInstance, ctx: CatalogContext): void {
   only(app, '/api/auth/get_credentials', ['GET'], 'use GET', async (req, reply) => {
     const v = await requireToken(ctx, req.headers.authorization);
     actingAs(req, v.user);
-    // Fault foreign-credentials: everyone gets the bucket owner's keys.
-    const u = ctx.config.users[faultIs('foreign-credentials') ? ctx.config.indexerUser : v.user]!;
-    // RGW 16 refuses STS GetSessionToken to plain users, so these are the user's own long-lived
-    // keys: SessionToken is null, Expiration is when the token (or one hour) runs out.
-    const expiration = new Date(Math.min(v.expiresAt.getTime(), Date.now() + 3600_000));
-    return sendJson(reply, 200, { AccessKeyId: u.accessKeyId, SecretAccessKey: u.secretAccessKey, SessionToken: null, Expiration: expiration.toISOString() });
+    // Fault foreign-credentials: everyone gets the credentials of the bucket owner's role.
+    const user = faultIs('foreign-credentials') ? ctx.config.indexerUser : v.user;
+    // STS AssumeRole credentials of the user's role (../credentials.ts), as a Quilt stack answers.
+    return sendJson(reply, 200, await ctx.roles.forUser(user, ctx.config.users[user]!.role));
   });
 
   only(app, '/api/search', ['GET'], 'use GET', async (req, reply) => {

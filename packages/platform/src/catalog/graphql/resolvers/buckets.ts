@@ -4,8 +4,8 @@ import { requireRead, type Args, type GqlContext } from './common.js';
 
 export const bucketResolvers = {
   me: (_a: Args, g: GqlContext) => {
-    // The local catalog's users are RGW users; the bucket owner is its admin. Roles are named after them.
-    const role = { name: g.user === g.ctx.config.indexerUser ? 'ReadWriteQuiltBucket' : 'ReadQuiltBucket' };
+    // The local catalog's users are RGW users; the bucket owner is its admin. Each has one catalog role.
+    const role = { name: g.ctx.config.users[g.user]?.role ?? 'NoQuiltBucket' };
     return { name: g.user, email: `${g.user}@users.quilt-e2e.local`, isAdmin: g.user === g.ctx.config.indexerUser, role, roles: [role] };
   },
 

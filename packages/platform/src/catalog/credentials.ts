@@ -1,0 +1,151 @@
+/**
+ * Credentials as AWS gives them: each catalog role (MANAGED_ROLES, Quilt's names) is a real IAM role
+ * in RGW whose role policy grants exactly its permission on every served bucket (READ: list and get;
+ * READ_WRITE: also put and delete; none: nothing on them), trusted to be assumed by the catalog's
+ * service user. get_credentials answers STS AssumeRole credentials of the user's role — AccessKeyId,
+ * SecretAccessKey, SessionToken, Expiration — and RGW enforces them, expiry included. Credentials are
+ * reused while more than half of their lifetime is left (as Quilt's registry caches them), and
+ * recorded for the Athena API (../sts/issued.ts).
+ */
+import {
+  CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, IAMClient, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { ATHENA_RESULTS_BUCKET, MANAGED_ROLES } from '@quilt-e2e/constants';
+import { IssuedCredentialsStore } from '../sts/issued.js';
+import { s3ErrorStatus } from './authz.js';
+import type { CatalogConfig } from './config.js';
+import { HttpError } from './http.js';
+
+export type RoleName = keyof typeof MANAGED_ROLES;
+
+/** The answer of get_credentials, in the registry's shape. */
+export interface RoleCredentials { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string }
+
+const READ = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging', 's3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation', 's3:GetBucketVersioning'];
+const WRITE = ['s3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads'];
+
+const arns = (buckets: readonly string[]): string[] => buckets.flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]);
+
+/**
+ * The role policy of a catalog role over the served buckets; a role that may read a bucket may also
+ * read the Athena query results (as a Quilt stack's roles read its user Athena results bucket).
+ */
+export function rolePolicy(permission: 'READ' | 'READ_WRITE' | null, buckets: readonly string[]): string {
+  const statement = permission === null
+    // A role must hold a policy: this one allows listing one's buckets and nothing in them.
+    ? [{ Effect: 'Allow', Action: ['s3:ListAllMyBuckets'], Resource: ['arn:aws:s3:::*'] }]
+    : [
+      { Effect: 'Allow', Action: permission === 'READ' ? READ : [...READ, ...WRITE], Resource: arns(buckets) },
+      { Effect: 'Allow', Action: READ, Resource: arns([ATHENA_RESULTS_BUCKET]) },
+    ];
+  return JSON.stringify({ Version: '2012-10-17', Statement: statement });
+}
+
+const POLICY_NAME = 'quilt-bucket-permissions';
+
+export class CatalogRoles {
+  private readonly iam: IAMClient;
+  private readonly sts: STSClient;
+  private readonly issued: IssuedCredentialsStore;
+  private readonly cache = new Map<string, { creds: RoleCredentials; renewAt: number }>();
+  private readonly inflight = new Map<string, Promise<RoleCredentials>>();
+  private ready: Promise<void> | undefined;
+
+  constructor(private readonly config: CatalogConfig, private readonly log: (line: string) => void) {
+    const aws = {
+      endpoint: config.s3Endpoint, region: config.region,
+      credentials: { accessKeyId: config.serviceUser.accessKeyId, secretAccessKey: config.serviceUser.secretAccessKey },
+      maxAttempts: 2,
+      requestHandler: { requestTimeout: 10_000, connectionTimeout: 5_000 },
+    };
+    this.iam = new IAMClient(aws);
+    this.sts = new STSClient(aws);
+    this.issued = new IssuedCredentialsStore(config.credentials.issuedDir);
+  }
+
+  /** The RGW role name of a catalog role. */
+  rgwName(role: RoleName): string { return `${this.config.credentials.rolePrefix}${role}`; }
+
+  /** Makes every catalog role exist in RGW with its trust and its role policy over the served buckets (idempotent). */
+  ensureRoles(): Promise<void> {
+    this.ready ??= this.makeRoles().catch((e: unknown) => { this.ready = undefined; throw e; });
+    return this.ready;
+  }
+
+  private async makeRoles(): Promise<void> {
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam:::user/${this.config.serviceUser.uid}`] }, Action: ['sts:AssumeRole'] }],
+    });
+    for (const [role, permission] of Object.entries(MANAGED_ROLES) as Array<[RoleName, 'READ' | 'READ_WRITE' | null]>) {
+      const RoleName = this.rgwName(role);
+      const exists = await this.iam.send(new GetRoleCommand({ RoleName })).then(() => true, (e: unknown) => {
+        if (s3ErrorStatus(e).status === 404 || s3ErrorStatus(e).name === 'NoSuchEntity') return false;
+        throw e;
+      });
+      if (exists) await this.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: trust }));
+      else await this.iam.send(new CreateRoleCommand({ RoleName, Path: '/', AssumeRolePolicyDocument: trust, Description: `Quilt catalog role ${role} (${permission ?? 'no bucket'})` }));
+      await this.iam.send(new PutRolePolicyCommand({ RoleName, PolicyName: POLICY_NAME, PolicyDocument: rolePolicy(permission, this.config.buckets) }));
+    }
+    this.log(`credentials: roles ${Object.keys(MANAGED_ROLES).map((r) => this.rgwName(r as RoleName)).join(', ')} ready in RGW over ${this.config.buckets.join(', ')}`);
+  }
+
+  /** STS credentials of the role of `user` (cached while more than half their lifetime is left). */
+  async forUser(user: string, role: RoleName): Promise<RoleCredentials> {
+    const k = `${user}\u0000${role}`;
+    const hit = this.cache.get(k);
+    if (hit && Date.now() < hit.renewAt) return hit.creds;
+    let asked = this.inflight.get(k);
+    if (!asked) {
+      asked = this.assume(user, role).then((creds) => {
+        const left = Date.parse(creds.Expiration) - Date.now();
+        this.cache.set(k, { creds, renewAt: Date.now() + left / 2 });
+        return creds;
+      }).finally(() => this.inflight.delete(k));
+      this.inflight.set(k, asked);
+    }
+    return asked;
+  }
+
+  private async assume(user: string, role: RoleName): Promise<RoleCredentials> {
+    await this.ensureRoles();
+    const ttl = this.config.credentials.ttlSeconds;
+    let c;
+    try {
+      c = (await this.sts.send(new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam:::role/${this.rgwName(role)}`, RoleSessionName: user.replace(/[^\w+=,.@-]/g, '-').slice(0, 64), DurationSeconds: ttl,
+      }))).Credentials;
+    } catch (e) {
+      const { name, status } = s3ErrorStatus(e);
+      throw new HttpError(503, 'CredentialsUnavailable', `STS AssumeRole of role ${this.rgwName(role)} failed: ${name}${status ? ` (HTTP ${status})` : ''}; see the catalog log`);
+    }
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) throw new HttpError(503, 'CredentialsUnavailable', `STS AssumeRole of role ${this.rgwName(role)} answered without credentials`);
+    const creds: RoleCredentials = { AccessKeyId: c.AccessKeyId, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration.toISOString() };
+    this.issued.record({ accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey, sessionToken: creds.SessionToken, user, role, expiration: creds.Expiration });
+    return creds;
+  }
+
+  /** Deletes this catalog's roles from RGW (a catalog under test, at its teardown); missing ones are fine. */
+  async removeRoles(): Promise<void> {
+    const gone = (e: unknown): void => { if (s3ErrorStatus(e).status !== 404 && s3ErrorStatus(e).name !== 'NoSuchEntity') throw e; };
+    for (const role of Object.keys(MANAGED_ROLES) as RoleName[]) {
+      const RoleName = this.rgwName(role);
+      await this.iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName: POLICY_NAME })).catch(gone);
+      await this.iam.send(new DeleteRoleCommand({ RoleName })).catch(gone);
+    }
+    this.cache.clear();
+    this.ready = undefined;
+  }
+
+  destroy(): void {
+    this.iam.destroy();
+    this.sts.destroy();
+  }
+}
+
+/** Removes the roles of the catalog configured by `config` (tests' teardown). */
+export async function removeCatalogRoles(config: CatalogConfig): Promise<void> {
+  const roles = new CatalogRoles(config, () => undefined);
+  try { await roles.removeRoles(); } finally { roles.destroy(); }
+}
