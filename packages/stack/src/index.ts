@@ -16,3 +16,4 @@ export { servers } from './servers/index.js';
 export { opensearch } from './servers/opensearch.js';
 export { trino, trinoClient, trinoUrl } from './servers/trino.js';
 export { installedMcpVersion, mcpClient, mcpUrl, startExtraQuiltMcp, type ExtraQuiltMcp } from './servers/mcp.js';
+export { testBucketPolicy } from './servers/ceph.js';

@@ -20,7 +20,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { GraphQLClient } from 'graphql-request';
-import { loadStackConfig, type StackConfig, isPortFree, waitUntil } from '@quilt-e2e/stack';
+import { loadStackConfig, type StackConfig, isPortFree, testBucketPolicy, waitUntil } from '@quilt-e2e/stack';
 import { loadCatalogConfig, mintToken, openSearchClient, packagesIndex, removeCatalogRoles, type CatalogConfig } from '@quilt-e2e/platform';
 import { createS3Client } from '@quilt-e2e/quilt-js';
 import { eventually } from './eventually.js';
@@ -96,18 +96,7 @@ export async function startCatalogUnderTest(): Promise<CatalogUnderTest> {
   const admin = s3('admin');
   await admin.send(new CreateBucketCommand({ Bucket: bucket }));
   await admin.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
-  await admin.send(new PutBucketPolicyCommand({
-    Bucket: bucket,
-    Policy: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{
-        Effect: 'Allow',
-        Principal: { AWS: [`arn:aws:iam:::user/${stack.s3Users.reader.uid}`] },
-        Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:ListBucketVersions'],
-        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
-      }],
-    }),
-  }));
+  await admin.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: testBucketPolicy(bucket, stack.s3Users) }));
 
   let child: ChildProcess | undefined;
   const startProcess = async (): Promise<void> => {

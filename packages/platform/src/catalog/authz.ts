@@ -4,7 +4,7 @@
  */
 import '../aws-env.js';
 import { Agent } from 'node:http';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { CatalogConfig } from './config.js';
 import { HttpError } from './http.js';
 
@@ -16,7 +16,7 @@ export type BucketAccess = 'allowed' | 'denied' | 'no-such-bucket';
  * beast frontend does not set TCP_NODELAY, so its second write waits for the client's delayed
  * ACK), a request on a fresh connection ~9 ms.
  */
-export function rgwClient(endpoint: string, region: string, credentials: { accessKeyId: string; secretAccessKey: string }): S3Client {
+export function rgwClient(endpoint: string, region: string, credentials: S3ClientConfig['credentials']): S3Client {
   return new S3Client({
     endpoint, region, forcePathStyle: true, credentials,
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -26,20 +26,35 @@ export function rgwClient(endpoint: string, region: string, credentials: { acces
   });
 }
 
-/** S3 clients per user, made once. */
+/** Temporary credentials of a user's role (the catalog's get_credentials). */
+export type RoleCredentialsOf = (user: string) => Promise<{ AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string }>;
+
+/** S3 clients per user, made once: the user's own RGW keys, or else their role's temporary credentials. */
 export class S3Clients {
   private readonly clients = new Map<string, S3Client>();
-  constructor(private readonly config: CatalogConfig) {}
+  constructor(private readonly config: CatalogConfig, private readonly roleCredentials?: RoleCredentialsOf) {}
 
   for(user: string): S3Client {
     let c = this.clients.get(user);
     if (!c) {
       const u = this.config.users[user];
-      if (!u) throw new HttpError(401, 'UnknownUser', `user ${JSON.stringify(user)} is not known to this catalog`);
-      c = rgwClient(this.config.s3Endpoint, this.config.region, { accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey });
+      const temporary = this.roleCredentials;
+      if (u) c = rgwClient(this.config.s3Endpoint, this.config.region, { accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey });
+      else if (temporary) {
+        c = rgwClient(this.config.s3Endpoint, this.config.region, async () => {
+          const t = await temporary(user);
+          return { accessKeyId: t.AccessKeyId, secretAccessKey: t.SecretAccessKey, sessionToken: t.SessionToken, expiration: new Date(t.Expiration) };
+        });
+      } else throw new HttpError(401, 'UnknownUser', `user ${JSON.stringify(user)} is not known to this catalog`);
       this.clients.set(user, c);
     }
     return c;
+  }
+
+  /** Forgets a user's client (their role changed: the next one asks for new credentials). */
+  drop(user: string): void {
+    this.clients.get(user)?.destroy();
+    this.clients.delete(user);
   }
 
   destroy(): void {

@@ -5,6 +5,7 @@
  */
 import type { Client } from '@opensearch-project/opensearch';
 import type { TabulatorRefresher } from '../sql/tabulator-refresher.js';
+import type { AccessStore } from './access/store.js';
 import type { Authorizer, S3Clients } from './authz.js';
 import type { BrowsingSessions } from './browsing.js';
 import type { ChangeFeed } from './change-feed.js';
@@ -24,6 +25,8 @@ export interface CatalogContext {
   packages: PackageService;
   /** Browsing sessions (browsingSessionCreate, GET /browse/...). */
   browsing: BrowsingSessions;
+  /** Quilt's access model: users, roles, policies (durable). */
+  access: AccessStore;
   /** The catalog roles in RGW and their STS credentials (get_credentials). */
   roles: CatalogRoles;
   log: (line: string) => void;

@@ -11,13 +11,14 @@ import {
   CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, IAMClient, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { ATHENA_RESULTS_BUCKET, MANAGED_ROLES } from '@quilt-e2e/constants';
+import { ATHENA_RESULTS_BUCKET } from '@quilt-e2e/constants';
+import type { AccessStore, RoleRecord } from './access/store.js';
 import { IssuedCredentialsStore } from '../sts/issued.js';
+import { accessStore } from './access/open.js';
 import { s3ErrorStatus } from './authz.js';
 import type { CatalogConfig } from './config.js';
 import { HttpError } from './http.js';
 
-export type RoleName = keyof typeof MANAGED_ROLES;
 
 /** The answer of get_credentials, in the registry's shape. */
 export interface RoleCredentials { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string }
@@ -28,17 +29,19 @@ const WRITE = ['s3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject', 's3:Del
 const arns = (buckets: readonly string[]): string[] => buckets.flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]);
 
 /**
- * The role policy of a catalog role over the served buckets; a role that may read a bucket may also
- * read the Athena query results (as a Quilt stack's roles read its user Athena results bucket).
+ * The role policy of a catalog role: exactly its permissions (READ: get and list; READ_WRITE: also put,
+ * tag and delete); a role that may read a bucket may also read the Athena query results (as a Quilt
+ * stack's roles read its user Athena results bucket). A role without permissions gets a policy that
+ * allows listing one's buckets and nothing in them (RGW wants one).
  */
-export function rolePolicy(permission: 'READ' | 'READ_WRITE' | null, buckets: readonly string[]): string {
-  const statement = permission === null
-    // A role must hold a policy: this one allows listing one's buckets and nothing in them.
-    ? [{ Effect: 'Allow', Action: ['s3:ListAllMyBuckets'], Resource: ['arn:aws:s3:::*'] }]
-    : [
-      { Effect: 'Allow', Action: permission === 'READ' ? READ : [...READ, ...WRITE], Resource: arns(buckets) },
-      { Effect: 'Allow', Action: READ, Resource: arns([ATHENA_RESULTS_BUCKET]) },
-    ];
+export function rolePolicy(permissions: ReadonlyArray<{ bucket: string; level: 'READ' | 'READ_WRITE' }>): string {
+  const read = permissions.filter((p) => p.level === 'READ').map((p) => p.bucket);
+  const write = permissions.filter((p) => p.level === 'READ_WRITE').map((p) => p.bucket);
+  const statement = [
+    ...(read.length ? [{ Effect: 'Allow', Action: READ, Resource: arns(read) }] : []),
+    ...(write.length ? [{ Effect: 'Allow', Action: [...READ, ...WRITE], Resource: arns(write) }] : []),
+    ...(permissions.length ? [{ Effect: 'Allow', Action: READ, Resource: arns([ATHENA_RESULTS_BUCKET]) }] : [{ Effect: 'Allow', Action: ['s3:ListAllMyBuckets'], Resource: ['arn:aws:s3:::*'] }]),
+  ];
   return JSON.stringify({ Version: '2012-10-17', Statement: statement });
 }
 
@@ -52,7 +55,7 @@ export class CatalogRoles {
   private readonly inflight = new Map<string, Promise<RoleCredentials>>();
   private ready: Promise<void> | undefined;
 
-  constructor(private readonly config: CatalogConfig, private readonly log: (line: string) => void) {
+  constructor(private readonly config: CatalogConfig, private readonly access: AccessStore, private readonly log: (line: string) => void) {
     const aws = {
       endpoint: config.s3Endpoint, region: config.region,
       credentials: { accessKeyId: config.serviceUser.accessKeyId, secretAccessKey: config.serviceUser.secretAccessKey },
@@ -65,7 +68,7 @@ export class CatalogRoles {
   }
 
   /** The RGW role name of a catalog role. */
-  rgwName(role: RoleName): string { return `${this.config.credentials.rolePrefix}${role}`; }
+  rgwName(role: string): string { return `${this.config.credentials.rolePrefix}${role}`; }
 
   /** Makes every catalog role exist in RGW with its trust and its role policy over the served buckets (idempotent). */
   ensureRoles(): Promise<void> {
@@ -74,25 +77,43 @@ export class CatalogRoles {
   }
 
   private async makeRoles(): Promise<void> {
+    for (const role of this.access.snapshot.roles) await this.syncRole(role);
+    this.log(`credentials: roles ${this.access.snapshot.roles.map((r) => this.rgwName(r.name)).join(', ')} ready in RGW`);
+  }
+
+  /** Makes the role exist in RGW with the catalog's trust and exactly its permissions; its users' cached credentials are dropped. */
+  async syncRole(role: RoleRecord): Promise<void> {
     const trust = JSON.stringify({
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam:::user/${this.config.serviceUser.uid}`] }, Action: ['sts:AssumeRole'] }],
     });
-    for (const [role, permission] of Object.entries(MANAGED_ROLES) as Array<[RoleName, 'READ' | 'READ_WRITE' | null]>) {
-      const RoleName = this.rgwName(role);
-      const exists = await this.iam.send(new GetRoleCommand({ RoleName })).then(() => true, (e: unknown) => {
-        if (s3ErrorStatus(e).status === 404 || s3ErrorStatus(e).name === 'NoSuchEntity') return false;
-        throw e;
-      });
-      if (exists) await this.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: trust }));
-      else await this.iam.send(new CreateRoleCommand({ RoleName, Path: '/', AssumeRolePolicyDocument: trust, Description: `Quilt catalog role ${role} (${permission ?? 'no bucket'})` }));
-      await this.iam.send(new PutRolePolicyCommand({ RoleName, PolicyName: POLICY_NAME, PolicyDocument: rolePolicy(permission, this.config.buckets) }));
-    }
-    this.log(`credentials: roles ${Object.keys(MANAGED_ROLES).map((r) => this.rgwName(r as RoleName)).join(', ')} ready in RGW over ${this.config.buckets.join(', ')}`);
+    const RoleName = this.rgwName(role.name);
+    const exists = await this.iam.send(new GetRoleCommand({ RoleName })).then(() => true, (e: unknown) => {
+      if (s3ErrorStatus(e).status === 404 || s3ErrorStatus(e).name === 'NoSuchEntity') return false;
+      throw e;
+    });
+    if (exists) await this.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: trust }));
+    else await this.iam.send(new CreateRoleCommand({ RoleName, Path: '/', AssumeRolePolicyDocument: trust, Description: `Quilt catalog role ${role.name}` }));
+    await this.iam.send(new PutRolePolicyCommand({ RoleName, PolicyName: POLICY_NAME, PolicyDocument: rolePolicy(this.access.permissionsOf(role)) }));
+    this.forget(role.name);
+  }
+
+  /** Deletes a role from RGW (missing is fine). */
+  async deleteRole(name: string): Promise<void> {
+    const gone = (e: unknown): void => { if (s3ErrorStatus(e).status !== 404 && s3ErrorStatus(e).name !== 'NoSuchEntity') throw e; };
+    const RoleName = this.rgwName(name);
+    await this.iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName: POLICY_NAME })).catch(gone);
+    await this.iam.send(new DeleteRoleCommand({ RoleName })).catch(gone);
+    this.forget(name);
+  }
+
+  /** Drops cached credentials of a role (all roles without a name): the next exchange assumes it again. */
+  forget(role?: string): void {
+    for (const k of [...this.cache.keys()]) if (role === undefined || k.endsWith(`\u0000${role}`)) this.cache.delete(k);
   }
 
   /** STS credentials of the role of `user` (cached while more than half their lifetime is left). */
-  async forUser(user: string, role: RoleName): Promise<RoleCredentials> {
+  async forUser(user: string, role: string): Promise<RoleCredentials> {
     const k = `${user}\u0000${role}`;
     const hit = this.cache.get(k);
     if (hit && Date.now() < hit.renewAt) return hit.creds;
@@ -108,7 +129,7 @@ export class CatalogRoles {
     return asked;
   }
 
-  private async assume(user: string, role: RoleName): Promise<RoleCredentials> {
+  private async assume(user: string, role: string): Promise<RoleCredentials> {
     await this.ensureRoles();
     const ttl = this.config.credentials.ttlSeconds;
     let c;
@@ -128,13 +149,7 @@ export class CatalogRoles {
 
   /** Deletes this catalog's roles from RGW (a catalog under test, at its teardown); missing ones are fine. */
   async removeRoles(): Promise<void> {
-    const gone = (e: unknown): void => { if (s3ErrorStatus(e).status !== 404 && s3ErrorStatus(e).name !== 'NoSuchEntity') throw e; };
-    for (const role of Object.keys(MANAGED_ROLES) as RoleName[]) {
-      const RoleName = this.rgwName(role);
-      await this.iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName: POLICY_NAME })).catch(gone);
-      await this.iam.send(new DeleteRoleCommand({ RoleName })).catch(gone);
-    }
-    this.cache.clear();
+    for (const role of this.access.snapshot.roles) await this.deleteRole(role.name);
     this.ready = undefined;
   }
 
@@ -144,8 +159,8 @@ export class CatalogRoles {
   }
 }
 
-/** Removes the roles of the catalog configured by `config` (tests' teardown). */
+/** Removes the roles of the catalog configured by `config` (tests' teardown): those its access state names. */
 export async function removeCatalogRoles(config: CatalogConfig): Promise<void> {
-  const roles = new CatalogRoles(config, () => undefined);
+  const roles = new CatalogRoles(config, accessStore(config), () => undefined);
   try { await roles.removeRoles(); } finally { roles.destroy(); }
 }

@@ -5,11 +5,17 @@
 import { AuthError, bearerToken, verifyToken, type VerifiedToken } from './auth.js';
 import type { CatalogContext } from './context.js';
 
-/** The verified token of an Authorization header; undefined when the request has none. */
+/**
+ * The verified token of an Authorization header; undefined when the request has none. Its user must
+ * be a user of the catalog's access model (a deleted one is unknown) and active (a deactivated one
+ * is refused everywhere until an admin activates them again).
+ */
 export async function tokenOf(ctx: CatalogContext, header: string | undefined): Promise<VerifiedToken | undefined> {
   const token = bearerToken(header);
   if (token === undefined) return undefined;
-  return verifyToken(token, { ...ctx.config.jwt, knownUsers: new Set(Object.keys(ctx.config.users)) });
+  const v = await verifyToken(token, { ...ctx.config.jwt, knownUsers: new Set(ctx.access.snapshot.users.map((u) => u.name)) });
+  if (ctx.access.user(v.user)?.isActive === false) throw new AuthError('UserInactive', `user ${JSON.stringify(v.user)} is deactivated: an admin can activate them again (admin.user.mutate(name).setActive(active: true))`);
+  return v;
 }
 
 /** The verified token of a request that must carry one (401 MissingToken otherwise). */

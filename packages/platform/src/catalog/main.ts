@@ -19,6 +19,7 @@ import { DurableQueue } from './indexer/queue.js';
 import { Indexer, type S3EventRecord } from './indexer/indexer.js';
 import { ChangeFeed } from './change-feed.js';
 import { CatalogRoles } from './credentials.js';
+import { accessStore } from './access/open.js';
 import { removeLegacyNotification } from './legacy-notifications.js';
 import { PackageService } from './packages.js';
 import { openSearchClient } from './search-index.js';
@@ -54,7 +55,14 @@ async function canary(ctx: CatalogContext, clients: S3Clients, indexer: Indexer,
 
 async function main(): Promise<void> {
   const config = loadCatalogConfig();
-  const clients = new S3Clients(config);
+  const access = accessStore(config);
+  const roles = new CatalogRoles(config, access, log);
+  // Users without RGW keys of their own (made through the admin API) act with their role's credentials.
+  const clients = new S3Clients(config, (user) => {
+    const role = access.user(user)?.role;
+    if (!role) throw new Error(`user ${user} has no role`);
+    return roles.forUser(user, role);
+  });
   const os = openSearchClient(config.opensearchUrl);
   const queue = await DurableQueue.open<S3EventRecord>(config.dataDir);
   const indexer = new Indexer(queue, clients.for(config.indexerUser), os, config.buckets, log);
@@ -69,7 +77,8 @@ async function main(): Promise<void> {
     tabulator,
     packages: new PackageService(clients),
     browsing: new BrowsingSessions(clients),
-    roles: new CatalogRoles(config, log),
+    access,
+    roles,
     log,
   };
   const server = createCatalogServer(ctx);

@@ -212,6 +212,23 @@ ceph.restartDead = async (c: StackConfig, out: Reporter, recorded: StartedProces
   return procs;
 };
 
+/**
+ * The bucket policy of a test bucket: the reader may read and list it; the owner (the admin user)
+ * keeps every right over objects that role sessions wrote (RGW 16 has no "bucket owner enforced"
+ * object ownership: an object put with a role's temporary credentials belongs to that session, and
+ * only a bucket-policy grant lets the bucket owner read it, as AWS's default ownership would).
+ */
+export function testBucketPolicy(bucket: string, users: { admin: { uid: string }; reader: { uid: string } }): string {
+  const resources = [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`];
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { AWS: [`arn:aws:iam:::user/${users.reader.uid}`] }, Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:ListBucketVersions'], Resource: resources },
+      { Effect: 'Allow', Principal: { AWS: [`arn:aws:iam:::user/${users.admin.uid}`] }, Action: ['s3:*'], Resource: resources },
+    ],
+  });
+}
+
 /** Users for every persona, the test bucket (versioned, as Quilt buckets are) and the reader's bucket policy. */
 ceph.provision = async (c: StackConfig, out: Reporter) => {
   await import('../lib/aws-env.js');
@@ -237,18 +254,7 @@ ceph.provision = async (c: StackConfig, out: Reporter) => {
       out.info(`ceph: created bucket ${bucket}`);
     }
     await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
-    await s3.send(new PutBucketPolicyCommand({
-      Bucket: bucket,
-      Policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow',
-          Principal: { AWS: [`arn:aws:iam:::user/${c.s3Users.reader.uid}`] },
-          Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:ListBucketVersions'],
-          Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
-        }],
-      }),
-    }));
+    await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: testBucketPolicy(bucket, c.s3Users) }));
   } finally {
     s3.destroy();
   }

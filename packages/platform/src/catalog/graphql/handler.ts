@@ -10,9 +10,10 @@ import { HttpError } from '../http.js';
 import { aliasRefusal, checkLimits, countAliases } from './guards.js';
 import { rootValue } from './resolvers/index.js';
 import type { GqlContext } from './resolvers/common.js';
+import { adminTypeDefs } from './schema-admin.js';
 import { typeDefs } from './schema.js';
 
-export const schema = buildSchema(typeDefs);
+export const schema = buildSchema(typeDefs + adminTypeDefs);
 
 interface GraphqlRequest { query: string; variables?: Record<string, unknown> | null; operationName?: string | null }
 export interface GraphqlAnswer { status: number; body: Record<string, unknown> }

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { faultIs } from '../../faults.js';
 import type { CatalogContext } from '../context.js';
-import { sendJson } from '../http.js';
+import { HttpError, sendJson } from '../http.js';
 import { requireToken } from '../identity.js';
 import { search } from '../search-api.js';
 import { only } from './methods.js';
@@ -18,8 +18,10 @@ export function apiRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     actingAs(req, v.user);
     // Fault foreign-credentials: everyone gets the credentials of the bucket owner's role.
     const user = faultIs('foreign-credentials') ? ctx.config.indexerUser : v.user;
-    // STS AssumeRole credentials of the user's role (../credentials.ts), as a Quilt stack answers.
-    return sendJson(reply, 200, await ctx.roles.forUser(user, ctx.config.users[user]!.role));
+    // STS AssumeRole credentials of the user's active role (../credentials.ts), as a Quilt stack answers.
+    const role = ctx.access.user(user)?.role;
+    if (!role) throw new HttpError(403, 'NoRole', `user ${user} has no role: an admin gives them one (admin.user.mutate(name).setRole)`);
+    return sendJson(reply, 200, await ctx.roles.forUser(user, role));
   });
 
   only(app, '/api/search', ['GET'], 'use GET', async (req, reply) => {

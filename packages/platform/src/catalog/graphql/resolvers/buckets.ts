@@ -4,9 +4,11 @@ import { requireRead, type Args, type GqlContext } from './common.js';
 
 export const bucketResolvers = {
   me: (_a: Args, g: GqlContext) => {
-    // The local catalog's users are RGW users; the bucket owner is its admin. Each has one catalog role.
-    const role = { name: g.ctx.config.users[g.user]?.role ?? 'NoQuiltBucket' };
-    return { name: g.user, email: `${g.user}@users.quilt-e2e.local`, isAdmin: g.user === g.ctx.config.indexerUser, role, roles: [role] };
+    // The user of the access model (access/store.ts): their active role first, then their extra roles.
+    const u = g.ctx.access.user(g.user);
+    if (!u) return null;
+    const names = [...new Set([u.role, ...u.extraRoles].filter((r): r is string => r !== null))];
+    return { name: u.name, email: u.email, isAdmin: u.isAdmin, role: { name: u.role ?? '' }, roles: names.map((name) => ({ name })) };
   },
 
   bucketConfigs: async (_a: Args, g: GqlContext) => {

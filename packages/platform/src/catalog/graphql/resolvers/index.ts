@@ -8,8 +8,11 @@
  *   search.ts     searchObjects, searchPackages
  *   browsing.ts   browsingSessionCreate / Refresh / Dispose
  *   tabulator.ts  bucketSetTabulatorTable
- * A new domain (admin: users, roles, policies) is a module of its own, merged here.
+ *   admin-roles.ts  policies, roles and their mutations (@admin)
+ *   admin-users.ts  admin.user.list/get/create/mutate (@admin); admin-views.ts: their objects
  */
+import { adminRoleResolvers } from './admin-roles.js';
+import { adminUserResolvers } from './admin-users.js';
 import { browsingResolvers } from './browsing.js';
 import { bucketResolvers } from './buckets.js';
 import { packageResolvers } from './packages.js';
@@ -24,4 +27,6 @@ export const rootValue = {
   ...searchResolvers,
   ...browsingResolvers,
   ...tabulatorResolvers,
+  ...adminRoleResolvers,
+  ...adminUserResolvers,
 };

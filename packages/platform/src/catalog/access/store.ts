@@ -1,0 +1,101 @@
+/**
+ * Quilt's access model, kept durably in the catalog's data folder (access.json, written whole to a
+ * temporary file and renamed, so a crash never leaves half a file): policies (bucket permissions),
+ * managed roles (built from policies), users (each with a role, extra roles, active and admin flags)
+ * and the default role. A new catalog starts with Quilt's seed for this stack: the policies and roles
+ * of MANAGED_ROLES over the served buckets, and the personas' users with PERSONA_ROLES.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MANAGED_ROLES } from '@quilt-e2e/constants';
+
+export type Level = 'READ' | 'READ_WRITE';
+export interface Permission { bucket: string; level: Level }
+export interface PolicyRecord { id: string; title: string; permissions: Permission[] }
+export interface RoleRecord { id: string; name: string; policies: string[] }
+export interface UserRecord {
+  name: string;
+  email: string;
+  isActive: boolean;
+  isAdmin: boolean;
+  /** The active role's name (null: none). */
+  role: string | null;
+  extraRoles: string[];
+  dateJoined: string;
+  lastLogin: string;
+}
+export interface AccessState { policies: PolicyRecord[]; roles: RoleRecord[]; users: UserRecord[]; defaultRole: string | null }
+
+export interface SeedUser { name: string; role: string; isAdmin: boolean }
+
+export class AccessStore {
+  private state: AccessState;
+  private readonly file: string;
+
+  constructor(dataDir: string, buckets: readonly string[], seedUsers: readonly SeedUser[]) {
+    mkdirSync(dataDir, { recursive: true });
+    this.file = join(dataDir, 'access.json');
+    if (existsSync(this.file)) {
+      try {
+        this.state = JSON.parse(readFileSync(this.file, 'utf8')) as AccessState;
+      } catch (e) {
+        throw new Error(`${this.file} is not the catalog's access state (${(e as Error).message}); move it away to start from the seed`);
+      }
+    } else {
+      this.state = seed(buckets, seedUsers);
+      this.save();
+    }
+  }
+
+  get snapshot(): Readonly<AccessState> { return this.state; }
+
+  /** Applies a change and saves the whole state; a change that throws leaves the state as it was. */
+  change<T>(fn: (s: AccessState) => T): T {
+    const draft = structuredClone(this.state);
+    const out = fn(draft);
+    this.state = draft;
+    this.save();
+    return out;
+  }
+
+  user(name: string): UserRecord | undefined { return this.state.users.find((u) => u.name === name); }
+  role(idOrName: string): RoleRecord | undefined { return this.state.roles.find((r) => r.id === idOrName || r.name === idOrName); }
+  policy(id: string): PolicyRecord | undefined { return this.state.policies.find((p) => p.id === id); }
+
+  /** A role's permissions: for each bucket, the highest level its policies grant. */
+  permissionsOf(role: RoleRecord): Permission[] {
+    const by = new Map<string, Level>();
+    for (const id of role.policies) {
+      for (const p of this.policy(id)?.permissions ?? []) if (by.get(p.bucket) !== 'READ_WRITE') by.set(p.bucket, p.level);
+    }
+    return [...by].map(([bucket, level]) => ({ bucket, level })).sort((a, b) => (a.bucket < b.bucket ? -1 : 1));
+  }
+
+  private save(): void {
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.state, null, 2), { mode: 0o600 });
+    renameSync(tmp, this.file);
+  }
+}
+
+function seed(buckets: readonly string[], users: readonly SeedUser[]): AccessState {
+  const now = new Date().toISOString();
+  const policies: PolicyRecord[] = [];
+  const roles: RoleRecord[] = [];
+  for (const [name, level] of Object.entries(MANAGED_ROLES) as Array<[string, Level | null]>) {
+    const ids: string[] = [];
+    if (level !== null) {
+      const p = { id: randomUUID(), title: `${name} policy`, permissions: buckets.map((bucket) => ({ bucket, level })) };
+      policies.push(p);
+      ids.push(p.id);
+    }
+    roles.push({ id: randomUUID(), name, policies: ids });
+  }
+  return {
+    policies,
+    roles,
+    users: users.map((u) => ({ name: u.name, email: `${u.name}@users.quilt-e2e.local`, isActive: true, isAdmin: u.isAdmin, role: u.role, extraRoles: [], dateJoined: now, lastLogin: now })),
+    defaultRole: roles.find((r) => r.name === 'ReadQuiltBucket')?.id ?? null,
+  };
+}
