@@ -8,9 +8,9 @@
  * <logDir>/athena.log.
  */
 import '../aws-env.js';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ATHENA_DATA_CATALOGS, ATHENA_RESULTS_BUCKET, ATHENA_WORKGROUPS, TABULATOR_INTERNAL_SCHEMA, TRINO_PROBE_SCHEMA, TRINO_USER } from '@quilt-e2e/constants';
-import { Authorizer, S3Clients } from '../catalog/authz.js';
+import { Authorizer, rgwClient, S3Clients } from '../catalog/authz.js';
 import { loadCatalogConfig } from '../catalog/config.js';
 import { IssuedCredentialsStore } from '../sts/issued.js';
 import { loadPlatformEnv, platformS3Client } from '../platform-env.js';
@@ -74,8 +74,18 @@ async function main(): Promise<void> {
         const t = issued.lookup(k);
         return t && { uid: t.user, secretAccessKey: t.secretAccessKey, sessionToken: t.sessionToken, expiration: t.expiration };
       },
-      async mayQuery(uid) {
-        for (const b of catalogConfig.buckets) if (await authorizer.access(uid, b) === 'allowed') return true;
+      async mayQuery(caller) {
+        // Temporary credentials (a role's, from get_credentials) are asked of RGW as themselves: may this role read a served bucket?
+        if (caller.sessionToken !== undefined) {
+          const s3 = rgwClient(catalogConfig.s3Endpoint, catalogConfig.region, { accessKeyId: caller.accessKeyId, secretAccessKey: caller.secretAccessKey, sessionToken: caller.sessionToken });
+          try {
+            for (const b of catalogConfig.buckets) if (await s3.send(new ListObjectsV2Command({ Bucket: b, MaxKeys: 1 })).then(() => true, () => false)) return true;
+            return false;
+          } finally {
+            s3.destroy();
+          }
+        }
+        for (const b of catalogConfig.buckets) if (await authorizer.access(caller.uid, b) === 'allowed') return true;
         return false;
       },
     },

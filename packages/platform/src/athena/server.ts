@@ -19,8 +19,11 @@ export interface ApiUsers {
    */
   byAccessKey(accessKeyId: string): { uid: string; secretAccessKey: string; sessionToken?: string; expiration?: string } | undefined;
   /** True when the user may use the SQL APIs (reads one of the served buckets). */
-  mayQuery(uid: string): Promise<boolean>;
+  mayQuery(caller: ApiCaller): Promise<boolean>;
 }
+
+/** Who signed a request: the RGW user, and the temporary credentials they signed with, if any. */
+export interface ApiCaller { uid: string; accessKeyId: string; secretAccessKey: string; sessionToken?: string }
 
 export interface ApiServerOptions { athena: AthenaContext; glue: GlueContext; users: ApiUsers; maxBodyBytes?: number; logger?: boolean }
 
@@ -56,15 +59,17 @@ export function createApiServer(o: ApiServerOptions): FastifyInstance {
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let uid: string;
+    let caller: ApiCaller;
     try {
-      const caller = verifySigV4({ method: req.method, url: req.url, headers: req.headers, body }, (k) => o.users.byAccessKey(k)?.secretAccessKey);
-      if (caller.service !== service) throw new SigV4Error('InvalidSignatureException', `the request is signed for service "${caller.service}" but ${prefix} is "${service}": sign it for ${service}`);
-      const known = o.users.byAccessKey(caller.accessKeyId)!;
+      const caller0 = verifySigV4({ method: req.method, url: req.url, headers: req.headers, body }, (k) => o.users.byAccessKey(k)?.secretAccessKey);
+      if (caller0.service !== service) throw new SigV4Error('InvalidSignatureException', `the request is signed for service "${caller0.service}" but ${prefix} is "${service}": sign it for ${service}`);
+      const known = o.users.byAccessKey(caller0.accessKeyId)!;
       if (known.sessionToken !== undefined) {
         if (req.headers['x-amz-security-token'] !== known.sessionToken) throw new SigV4Error('UnrecognizedClientException', 'The security token included in the request is invalid: temporary credentials need their session token in X-Amz-Security-Token');
         if (Date.parse(known.expiration ?? '') <= Date.now()) throw new SigV4Error('ExpiredTokenException', `The security token included in the request is expired (at ${known.expiration}): get new credentials from the catalog's /api/auth/get_credentials`);
       }
       uid = known.uid;
+      caller = { uid, accessKeyId: caller0.accessKeyId, secretAccessKey: known.secretAccessKey, ...(known.sessionToken !== undefined ? { sessionToken: known.sessionToken } : {}) };
     } catch (e) {
       if (e instanceof SigV4Error) return fail(reply, e);
       throw e;
@@ -81,7 +86,7 @@ export function createApiServer(o: ApiServerOptions): FastifyInstance {
       const known = service === 'athena' ? athenaOperations : glueOperations;
       const handler = known[op];
       if (!handler) throw unknownOperation(prefix, op, Object.keys(known));
-      if (!(await o.users.mayQuery(uid))) {
+      if (!(await o.users.mayQuery(caller))) {
         throw new AwsError('AccessDeniedException', `User: arn:aws:iam::000000000000:user/${uid} is not authorized to perform: ${service}:${op} because it may not read any bucket this stack serves`);
       }
       const out = service === 'athena'
