@@ -41,6 +41,8 @@ export interface ScenarioCollections {
   timings: Map<string, number>;
   /** Other named query results of the scenario. */
   queries: Map<string, QueryResult>;
+  /** Users and roles named in a feature → the real (scenario-unique) names an admin made. */
+  adminNames: Map<string, string>;
 }
 
 export interface ScenarioNotes {
@@ -58,6 +60,8 @@ export interface ScenarioNotes {
   infos: ObjectInfo[];
   exchanged: S3CredentialsAnswer;
   presentedToken: string;
+  /** The roles an admin listed before a refused attempt (JSON). */
+  rolesBefore: string;
   searchRequest: { persona: PersonaRole; request: SearchRequest };
   searchResults: SearchResult[];
   pages: PageAnswer[];
@@ -97,6 +101,7 @@ const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
   infos: ['the details of several objects', 'When Rita looks up the details of 100 of those files at once, 10 at a time'],
   exchanged: ['the S3 credentials it was given', 'When Rita exchanges her catalog token for S3 credentials'],
   presentedToken: ['the token presented', 'When a caller presents "an expired token" to the catalog'],
+  rolesBefore: ['the roles before the attempt', 'When Rita asks the catalog to create the role "sneaky"'],
   searchRequest: ['the search it made', 'When Rita searches the catalog for packages matching "genomics"'],
   searchResults: ['the search results', 'When Rita searches the catalog for packages matching "genomics"'],
   pages: ['the catalog pages it opened', 'When Rita opens the catalog URLs of "test/lifecycle"'],
@@ -129,7 +134,7 @@ const isNote = (k: string | symbol): k is keyof ScenarioNotes => typeof k === 's
 
 /** A fresh memory for one scenario. */
 export function scenarioMemory(): ScenarioMemory {
-  const collections: ScenarioCollections = { seeded: new Map(), tables: new Map(), packages: new Map(), pushes: [], timings: new Map(), queries: new Map() };
+  const collections: ScenarioCollections = { seeded: new Map(), tables: new Map(), packages: new Map(), pushes: [], timings: new Map(), queries: new Map(), adminNames: new Map() };
   return new Proxy(collections as ScenarioMemory, {
     get(target, key, receiver) {
       if (isNote(key) && !Reflect.has(target, key)) throw new NoEarlierStepError(key);

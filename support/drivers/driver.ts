@@ -72,6 +72,7 @@ export const DRIVER_CANNOT: Record<DriverKind, Record<string, string>> = {
   mcp: {
     '@mcp-cannot-name-files': "quilt-mcp's package_create names each file by its file name (flatten) or by its whole S3 key, and has no logical-key argument: a file cannot be given a name of its own or a place in a folder of the package through it",
     '@mcp-cannot-claim-hash': "quilt-mcp's package_create takes no hash for a file: a claimed (wrong) hash cannot be sent through it",
+    '@mcp-admin-tools-not-driven': "the mcp driver does not drive quilt-mcp's admin_* tools yet: the admin's steps would go through the suite's own engine, so this scenario would not test quilt-mcp",
   },
 };
 

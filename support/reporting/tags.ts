@@ -24,6 +24,7 @@ export const TAGS: readonly TagInfo[] = [
   { tag: '@tabulator', kind: 'capability', meaning: 'Tabulator: tabular files inside packages queried as SQL tables.' },
   { tag: '@catalog', kind: 'capability', meaning: 'The Quilt catalog: the web application and the API behind it.' },
   { tag: '@auth', kind: 'capability', meaning: 'Who may do what: sign-in, roles, and access being refused.' },
+  { tag: '@admin', kind: 'capability', meaning: "Administering access: policies, roles and users, through Quilt's admin API." },
   { tag: '@integration', kind: 'category', meaning: 'Several services working together on one behaviour.' },
   { tag: '@workflow', kind: 'category', meaning: 'A whole user journey across capabilities, from start to finish.' },
   { tag: '@errors', kind: 'category', meaning: 'What the user is told when something goes wrong.' },
@@ -36,6 +37,7 @@ export const TAGS: readonly TagInfo[] = [
   { tag: '@wip', kind: 'run control', meaning: 'Work in progress: not run by default; its steps may not exist yet.' },
   { tag: '@mcp-cannot-name-files', kind: 'run control', meaning: "The mcp driver cannot say it: quilt-mcp's package_create names each file by its file name or whole S3 key. Reported as skipped, with the reason, through the mcp driver (support/drivers/driver.ts DRIVER_CANNOT)." },
   { tag: '@mcp-cannot-claim-hash', kind: 'run control', meaning: "The mcp driver cannot say it: quilt-mcp's package_create takes no hash for a file. Reported as skipped, with the reason, through the mcp driver." },
+  { tag: '@mcp-admin-tools-not-driven', kind: 'run control', meaning: "The mcp driver does not drive quilt-mcp's admin_* tools yet: an admin's steps would go through the engine only, so the scenario would not test quilt-mcp. Reported as skipped, with the reason, through the mcp driver." },
   { tag: '@flaky', kind: 'run control', meaning: 'Known to fail now and then; only with a link to the issue that explains it.' },
 ];
 

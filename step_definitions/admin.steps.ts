@@ -1,0 +1,40 @@
+import { Given, When, Then } from '@cucumber/cucumber';
+import type { PersonaRole } from '../support/target.js';
+import type { QuiltWorld } from '../world/quilt-world.js';
+import * as admin from '../support/tasks/admin.js';
+
+Given('Dana has made a policy granting read-write on the test bucket and the role {string} from it', async function (this: QuiltWorld, role: string) {
+  await admin.makeWriterRole(this, role);
+});
+
+When('Dana creates the user {string} with the role {string}', async function (this: QuiltWorld, user: string, role: string) {
+  await admin.createUser(this, user, role);
+});
+
+Given('Dana has created the user {string} with the role {string}', async function (this: QuiltWorld, user: string, role: string) {
+  await admin.createUser(this, user, role);
+});
+
+When('Dana switches {string} to the role {string}', async function (this: QuiltWorld, user: string, role: string) {
+  await admin.switchRole(this, user, role);
+});
+
+Then('the credentials {string} gets from the catalog read the test bucket and write to it', async function (this: QuiltWorld, user: string) {
+  await admin.expectUserRights(this, user, true);
+});
+
+Then('the credentials {string} gets from the catalog read the test bucket but may not write to it', async function (this: QuiltWorld, user: string) {
+  await admin.expectUserRights(this, user, false);
+});
+
+When('{persona} asks the catalog to create the role {string}', async function (this: QuiltWorld, persona: PersonaRole, role: string) {
+  await admin.attemptRoleCreate(this, persona, role);
+});
+
+Then('the catalog refuses Rita because only admins may do that', function (this: QuiltWorld) {
+  admin.expectRefusedAsNonAdmin(this);
+});
+
+Then('the roles Dana lists are the same as before Rita asked', async function (this: QuiltWorld) {
+  await admin.expectRolesUnchanged(this);
+});

@@ -1,0 +1,101 @@
+/**
+ * Quilt's access model as an admin works it, through the registry's GraphQL admin API (Quilt's
+ * schema: policyCreateManaged, roleCreateManaged, admin.user.create / mutate); what a user may then
+ * do is judged by the storage itself with the credentials the catalog hands that user. Everything a
+ * scenario creates carries a scenario-unique name and is removed after it (users, then roles, then
+ * policies), also when it fails.
+ */
+import { randomBytes } from 'node:crypto';
+import { expect } from 'chai';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { createS3Client } from '@quilt-e2e/quilt-js';
+import type { PersonaRole } from '../target.js';
+import type { QuiltWorld } from '../../world/quilt-world.js';
+import { CatalogError, type CatalogClient } from '../adapters/catalog.js';
+import { ObjectStore } from '../domain/objects.js';
+
+/** The real (scenario-unique) name of a user or role the feature names. */
+function real(world: QuiltWorld, name: string): string {
+  let n = world.memory.adminNames.get(name);
+  if (!n) { n = `${name}-${randomBytes(4).toString('hex')}`; world.memory.adminNames.set(name, n); }
+  return n;
+}
+
+const admin = (world: QuiltWorld): CatalogClient => world.catalog('admin');
+
+async function mutate<T>(world: QuiltWorld, query: string, variables: Record<string, unknown>, field: string, ok: string): Promise<T> {
+  const r = await admin(world).graphql<Record<string, unknown>>(query, variables);
+  let v: unknown = r;
+  for (const f of field.split('.')) v = (v as Record<string, unknown>)[f];
+  const typename = (v as { __typename?: string }).__typename;
+  expect(typename, `${field} answered ${JSON.stringify(v)}`).to.equal(ok);
+  return v as T;
+}
+
+/** A policy granting READ_WRITE on the test bucket and a managed role built from it, both removed after the scenario. */
+export async function makeWriterRole(world: QuiltWorld, role: string): Promise<void> {
+  const name = real(world, role);
+  const policy = await mutate<{ id: string }>(world, 'mutation($i: ManagedPolicyInput!) { policyCreateManaged(input: $i) { __typename ... on Policy { id } ... on InvalidInput { errors { path message } } ... on OperationError { message } } }',
+    { i: { title: `read-write on ${world.bucket} for ${name}`, permissions: [{ bucket: world.bucket, level: 'READ_WRITE' }], roles: [] } }, 'policyCreateManaged', 'Policy');
+  world.ledger.register(`policy ${policy.id}`, async () => { await admin(world).graphql(`mutation { policyDelete(id: "${policy.id}") { __typename } }`); });
+  const created = await mutate<{ role: { id: string } }>(world, 'mutation($i: ManagedRoleInput!) { roleCreateManaged(input: $i) { __typename ... on RoleCreateSuccess { role { ... on ManagedRole { id } } } } }',
+    { i: { name, policies: [policy.id] } }, 'roleCreateManaged', 'RoleCreateSuccess');
+  world.ledger.register(`role ${name}`, async () => { await admin(world).graphql(`mutation { roleDelete(id: "${created.role.id}") { __typename } }`); });
+}
+
+/** The role's real name: one the scenario made, or a role of the stack (Quilt's ReadQuiltBucket, ...). */
+const roleName = (world: QuiltWorld, role: string): string => world.memory.adminNames.get(role) ?? role;
+
+export async function createUser(world: QuiltWorld, user: string, role: string): Promise<void> {
+  const name = real(world, user);
+  await mutate(world, 'mutation($i: UserInput!) { admin { user { create(input: $i) { __typename ... on InvalidInput { errors { path message } } ... on OperationError { message } } } } }',
+    { i: { name, email: `${name}@example.com`, role: roleName(world, role) } }, 'admin.user.create', 'User');
+  world.ledger.register(`user ${name}`, async () => { await admin(world).graphql(`mutation { admin { user { mutate(name: "${name}") { delete { __typename } } } } }`); });
+}
+
+export async function switchRole(world: QuiltWorld, user: string, role: string): Promise<void> {
+  await mutate(world, 'mutation($n: String!, $r: String!) { admin { user { mutate(name: $n) { setRole(role: $r) { __typename ... on InvalidInput { errors { path message } } } } } } }',
+    { n: real(world, user), r: roleName(world, role) }, 'admin.user.mutate.setRole', 'User');
+}
+
+/** What the storage lets the user do with the credentials the catalog hands them (their own token). */
+export async function expectUserRights(world: QuiltWorld, user: string, write: boolean): Promise<void> {
+  const minting = world.target.minting;
+  if (!minting) throw new Error('this target cannot mint a token for a user an admin just made: set PLATFORM_TEST_JWT_SECRET (the catalog\'s JWT secret)');
+  const c = await world.catalog('admin', minting.mint(real(world, user))).credentials();
+  expect(c.SessionToken, 'temporary credentials of the role carry a session token').to.be.a('string').and.not.equal('');
+  const s3 = createS3Client({ ...world.target.s3, credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken! } });
+  const key = world.key(`admin/${user}.txt`);
+  world.ledger.register(`s3://${world.bucket}/${key}`, async () => { await world.objects('admin').purgePrefix(world.bucket, key); });
+  try {
+    await s3.send(new ListObjectsV2Command({ Bucket: world.bucket, MaxKeys: 1 }));
+    const wrote = await new ObjectStore(s3).put(world.bucket, [{ key, body: `written by ${user}` }]).then(() => 'written', (e: Error) => `${e.name} ${e.message}`);
+    if (write) expect(wrote, 'the role grants read-write: S3 takes the write').to.equal('written');
+    else expect(wrote, 'the role grants read only: S3 refuses the write').to.match(/AccessDenied/);
+  } finally {
+    s3.destroy();
+  }
+}
+
+const ROLES = '{ roles { ... on ManagedRole { id name permissions { bucket { name } level } } } }';
+
+export async function attemptRoleCreate(world: QuiltWorld, persona: PersonaRole, role: string): Promise<void> {
+  world.memory.rolesBefore = JSON.stringify(await admin(world).graphql(ROLES));
+  try {
+    await world.catalog(persona).graphql(`mutation { roleCreateManaged(input: { name: "${real(world, role)}", policies: [] }) { __typename } }`);
+    world.memory.error = undefined;
+  } catch (e) {
+    world.memory.error = e as Error;
+  }
+}
+
+export function expectRefusedAsNonAdmin(world: QuiltWorld): void {
+  const e = world.memory.error;
+  expect(e, 'the catalog let a non-admin create a role').to.be.instanceOf(CatalogError);
+  expect((e as CatalogError).status).to.equal(403);
+  expect((e as CatalogError).message).to.match(/admins only/);
+}
+
+export async function expectRolesUnchanged(world: QuiltWorld): Promise<void> {
+  expect(JSON.stringify(await admin(world).graphql(ROLES))).to.equal(world.memory.rolesBefore);
+}
