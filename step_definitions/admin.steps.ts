@@ -38,3 +38,35 @@ Then('the catalog refuses Rita because only admins may do that', function (this:
 Then('the roles Dana lists are the same as before Rita asked', async function (this: QuiltWorld) {
   await admin.expectRolesUnchanged(this);
 });
+
+When('Dana deactivates {string}', async function (this: QuiltWorld, user: string) {
+  await admin.setActive(this, user, false);
+});
+
+Given('Dana has deactivated {string}', async function (this: QuiltWorld, user: string) {
+  await admin.setActive(this, user, false);
+});
+
+When('Dana activates {string} again', async function (this: QuiltWorld, user: string) {
+  await admin.setActive(this, user, true);
+});
+
+When('Dana deletes the user {string}', async function (this: QuiltWorld, user: string) {
+  await admin.deleteUser(this, user);
+});
+
+Then('GraphQL, the search API and the credentials endpoint all refuse {string} with {int}', async function (this: QuiltWorld, user: string, status: number) {
+  await admin.expectUserRefusedEverywhere(this, user, status);
+});
+
+When('Dana makes a policy granting read on the bucket {string}', async function (this: QuiltWorld, bucket: string) {
+  await admin.attemptPolicyFor(this, bucket);
+});
+
+Then('the catalog refuses the policy, naming that bucket and the buckets it serves', function (this: QuiltWorld) {
+  admin.expectPolicyRefusedFor(this);
+});
+
+Then('the policies Dana lists are the same as before she asked', async function (this: QuiltWorld) {
+  await admin.expectPoliciesUnchanged(this);
+});

@@ -62,6 +62,9 @@ export interface ScenarioNotes {
   presentedToken: string;
   /** The roles an admin listed before a refused attempt (JSON). */
   rolesBefore: string;
+  /** The policies an admin listed before an attempt (JSON), and the catalog's answer to it. */
+  policiesBefore: string;
+  policyAnswer: { __typename: string; id?: string; errors?: Array<{ path: string; name: string; message: string }>; bucket?: string };
   searchRequest: { persona: PersonaRole; request: SearchRequest };
   searchResults: SearchResult[];
   pages: PageAnswer[];
@@ -102,6 +105,8 @@ const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
   exchanged: ['the S3 credentials it was given', 'When Rita exchanges her catalog token for S3 credentials'],
   presentedToken: ['the token presented', 'When a caller presents "an expired token" to the catalog'],
   rolesBefore: ['the roles before the attempt', 'When Rita asks the catalog to create the role "sneaky"'],
+  policiesBefore: ['the policies before the attempt', 'When Dana makes a policy granting read on the bucket "no-such-bucket-anywhere"'],
+  policyAnswer: ['the catalog\'s answer to a new policy', 'When Dana makes a policy granting read on the bucket "no-such-bucket-anywhere"'],
   searchRequest: ['the search it made', 'When Rita searches the catalog for packages matching "genomics"'],
   searchResults: ['the search results', 'When Rita searches the catalog for packages matching "genomics"'],
   pages: ['the catalog pages it opened', 'When Rita opens the catalog URLs of "test/lifecycle"'],

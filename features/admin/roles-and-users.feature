@@ -20,3 +20,25 @@ Feature: Admins grant and take away access through roles
     When Rita asks the catalog to create the role "sneaky"
     Then the catalog refuses Rita because only admins may do that
     And the roles Dana lists are the same as before Rita asked
+
+  Scenario: A deactivated user is refused at every entry point
+    Given Dana has created the user "paused" with the role "ReadQuiltBucket"
+    When Dana deactivates "paused"
+    Then GraphQL, the search API and the credentials endpoint all refuse "paused" with 401
+
+  Scenario: A user activated again may work again
+    Given Dana has created the user "returning" with the role "ReadQuiltBucket"
+    And Dana has deactivated "returning"
+    When Dana activates "returning" again
+    Then the credentials "returning" gets from the catalog read the test bucket but may not write to it
+
+  Scenario: A deleted user's token is refused
+    Given Dana has created the user "leaver" with the role "ReadQuiltBucket"
+    When Dana deletes the user "leaver"
+    Then GraphQL, the search API and the credentials endpoint all refuse "leaver" with 401
+
+  @errors
+  Scenario: A policy for a bucket the stack does not serve is refused, and nothing is written
+    When Dana makes a policy granting read on the bucket "no-such-bucket-anywhere"
+    Then the catalog refuses the policy, naming that bucket and the buckets it serves
+    And the policies Dana lists are the same as before she asked

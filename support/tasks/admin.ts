@@ -13,6 +13,7 @@ import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { CatalogError, type CatalogClient } from '../adapters/catalog.js';
 import { ObjectStore } from '../domain/objects.js';
+import { ENTRY_POINTS, outcomesAtEntryPoints } from './auth.js';
 
 /** The real (scenario-unique) name of a user or role the feature names. */
 function real(world: QuiltWorld, name: string): string {
@@ -98,4 +99,46 @@ export function expectRefusedAsNonAdmin(world: QuiltWorld): void {
 
 export async function expectRolesUnchanged(world: QuiltWorld): Promise<void> {
   expect(JSON.stringify(await admin(world).graphql(ROLES))).to.equal(world.memory.rolesBefore);
+}
+
+export async function setActive(world: QuiltWorld, user: string, active: boolean): Promise<void> {
+  await mutate(world, `mutation($n: String!) { admin { user { mutate(name: $n) { setActive(active: ${active}) { __typename } } } } }`,
+    { n: real(world, user) }, 'admin.user.mutate.setActive', 'User');
+}
+
+export async function deleteUser(world: QuiltWorld, user: string): Promise<void> {
+  await mutate(world, 'mutation($n: String!) { admin { user { mutate(name: $n) { delete { __typename ... on OperationError { message } } } } } }',
+    { n: real(world, user) }, 'admin.user.mutate.delete', 'Ok');
+}
+
+/** The user's own (valid, freshly minted) token is refused with `status` at every entry point. */
+export async function expectUserRefusedEverywhere(world: QuiltWorld, user: string, status: number): Promise<void> {
+  const minting = world.target.minting;
+  if (!minting) throw new Error('this target cannot mint a token for a user an admin just made: set PLATFORM_TEST_JWT_SECRET (the catalog\'s JWT secret)');
+  const outcomes = await outcomesAtEntryPoints(world, world.catalog('admin', minting.mint(real(world, user))));
+  expect(outcomes).to.deep.equal(ENTRY_POINTS.map((e) => `${e}: ${status}`));
+}
+
+const POLICIES = '{ policies { id title permissions { bucket { name } level } } }';
+
+export async function attemptPolicyFor(world: QuiltWorld, bucket: string): Promise<void> {
+  world.memory.policiesBefore = JSON.stringify(await admin(world).graphql(POLICIES));
+  world.memory.policyAnswer = (await admin(world).graphql<{ policyCreateManaged: { __typename: string; id?: string; errors?: Array<{ path: string; name: string; message: string }> } }>(
+    'mutation($i: ManagedPolicyInput!) { policyCreateManaged(input: $i) { __typename ... on Policy { id } ... on InvalidInput { errors { path name message } } ... on OperationError { message } } }',
+    { i: { title: `read on ${bucket}`, permissions: [{ bucket, level: 'READ' }], roles: [] } })).policyCreateManaged;
+  world.memory.policyAnswer.bucket = bucket;
+  const made = world.memory.policyAnswer.id;
+  if (made) world.ledger.register(`policy ${made}`, async () => { await admin(world).graphql(`mutation { policyDelete(id: "${made}") { __typename } }`); });
+}
+
+export function expectPolicyRefusedFor(world: QuiltWorld): void {
+  const a = world.memory.policyAnswer;
+  const bucket = a.bucket!;
+  expect(a.__typename, JSON.stringify(a)).to.equal('InvalidInput');
+  expect(a.errors!.map((e) => e.path)).to.deep.equal(['input.permissions[0].bucket']);
+  expect(a.errors![0]!.message).to.include(bucket).and.to.include(world.bucket);
+}
+
+export async function expectPoliciesUnchanged(world: QuiltWorld): Promise<void> {
+  expect(JSON.stringify(await admin(world).graphql(POLICIES))).to.equal(world.memory.policiesBefore);
 }

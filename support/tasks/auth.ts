@@ -95,7 +95,12 @@ export function badToken(world: QuiltWorld, kind: string): string | undefined {
 }
 
 export async function expectRefusedEverywhere(world: QuiltWorld, kind: string, status: number): Promise<void> {
-  const client = world.catalog('admin', badToken(world, kind) ?? '');
+  const outcomes = await outcomesAtEntryPoints(world, world.catalog('admin', badToken(world, kind) ?? ''));
+  expect(outcomes).to.deep.equal(ENTRY_POINTS.map((e) => `${e}: ${status}`));
+}
+
+/** What each entry point answered a client: "accepted", or the status it refused with. */
+export async function outcomesAtEntryPoints(world: QuiltWorld, client: CatalogClient): Promise<string[]> {
   const outcomes: string[] = [];
   for (const entry of ENTRY_POINTS) {
     try {
@@ -105,7 +110,7 @@ export async function expectRefusedEverywhere(world: QuiltWorld, kind: string, s
       outcomes.push(e instanceof CatalogError ? `${entry}: ${e.status}` : `${entry}: ${(e as Error).message}`);
     }
   }
-  expect(outcomes).to.deep.equal(ENTRY_POINTS.map((e) => `${e}: ${status}`));
+  return outcomes;
 }
 
 export async function searchBucket(world: QuiltWorld, persona: PersonaRole): Promise<void> {
