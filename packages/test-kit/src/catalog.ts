@@ -20,7 +20,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { GraphQLClient } from 'graphql-request';
-import { loadStackConfig, type StackConfig, isPortFree, testBucketPolicy, waitUntil } from '@quilt-e2e/stack';
+import { loadStackConfig, type StackConfig, isPortFree, provisionPersonas, testBucketPolicy, waitUntil } from '@quilt-e2e/stack';
 import { loadCatalogConfig, mintToken, openSearchClient, packagesIndex, removeCatalogRoles, type CatalogConfig } from '@quilt-e2e/platform';
 import { createS3Client } from '@quilt-e2e/quilt-js';
 import { eventually } from './eventually.js';
@@ -120,6 +120,8 @@ export async function startCatalogUnderTest(): Promise<CatalogUnderTest> {
     if (!delivering) throw new Error(`no change reached the catalog under test through the bucket index log within 60 s; log ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
   };
   await startProcess();
+  // As on the stack: Rita and Otto are made through the admin API by Dana, the catalog's first admin.
+  await provisionPersonas(config.url, await mintToken(stack.s3Users.admin.uid, { secret: config.jwt.secret, issuer: config.jwt.issuer, audience: config.jwt.audience }), stack.s3Users);
 
   const os = openSearchClient(config.opensearchUrl, 30_000);
   const token = (p: Persona): Promise<string> => mintToken(stack.s3Users[p].uid, { secret: config.jwt.secret, issuer: config.jwt.issuer, audience: config.jwt.audience });

@@ -9,6 +9,8 @@ import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { StackConfig } from '../config.js';
 import { httpGet, spawnDetached } from '../lib/proc.js';
+import { provisionPersonas } from '../personas.js';
+import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET } from '@quilt-e2e/constants';
 import type { ManagedServer, Reporter, StartedProcess } from '../server.js';
 
 const require = createRequire(import.meta.url);
@@ -68,7 +70,11 @@ export const catalog: ManagedServer = {
       try {
         const r = await httpGet(`http://127.0.0.1:${c.ports.catalog}/internal/indexer`, 3000);
         const f = (JSON.parse(r.body) as { changes?: { state?: string; error?: string; delivering?: boolean; firstDeliveryMs?: number } }).changes;
-        if (f?.delivering) { out.info(`catalog: changes reach the indexer through RGW's bucket index log (canary after ${f.firstDeliveryMs} ms)`); return; }
+        if (f?.delivering) {
+          out.info(`catalog: changes reach the indexer through RGW's bucket index log (canary after ${f.firstDeliveryMs} ms)`);
+          await personas(c, out);
+          return;
+        }
         last = f?.error ?? `change feed ${f?.state ?? 'not started'}`;
       } catch (e) {
         last = (e as Error).message;
@@ -82,3 +88,15 @@ export const catalog: ManagedServer = {
     return [logFile(c)];
   },
 };
+
+/** Rita and Otto made through the catalog's admin API by Dana (../personas.ts). */
+async function personas(c: StackConfig, out: Reporter): Promise<void> {
+  // Loaded when needed, as mcp.ts loads it: importing the stack loads no platform code.
+  const { mintToken } = await import('@quilt-e2e/platform');
+  const token = await mintToken(c.s3Users.admin.uid, {
+    secret: process.env.QUILT_E2E_JWT_SECRET ?? DEFAULT_JWT_SECRET, issuer: process.env.QUILT_E2E_JWT_ISSUER ?? DEFAULT_JWT_ISSUER,
+    audience: process.env.QUILT_E2E_JWT_AUDIENCE ?? DEFAULT_JWT_AUDIENCE, expiresInSeconds: 300,
+  });
+  const done = await provisionPersonas(`http://127.0.0.1:${c.ports.catalog}`, token, c.s3Users);
+  if (done.length) out.info(`catalog: personas through the admin API: ${done.join('; ')}`);
+}
