@@ -10,6 +10,7 @@
  * the doctor once at start (support/hooks.ts) and stops early with the table when it says stop.
  */
 import { randomBytes } from 'node:crypto';
+import { personaS3Credentials } from './persona-credentials.js';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetWorkGroupCommand } from '@aws-sdk/client-athena';
 import { GetDatabaseCommand, GetTableCommand } from '@aws-sdk/client-glue';
@@ -56,9 +57,10 @@ const EXPECT: Record<PersonaRole, { read: boolean; write: boolean }> = {
 /** What one persona may do in the test bucket, asked of S3 with its own keys. */
 async function personaS3(t: TargetConfig, role: PersonaRole): Promise<Check> {
   const access = t.personas[role];
-  const variable = `${ROLE_VAR[role]}_ACCESS_KEY_ID and ${ROLE_VAR[role]}_SECRET_ACCESS_KEY`;
+  const variable = role === 'admin' ? `${ROLE_VAR[role]}_ACCESS_KEY_ID and ${ROLE_VAR[role]}_SECRET_ACCESS_KEY (or the AWS default chain)` : `${ROLE_VAR[role]}_JWT or PLATFORM_TEST_JWT_SECRET (its S3 rights come from get_credentials), or ${ROLE_VAR[role]}_ACCESS_KEY_ID and _SECRET_ACCESS_KEY`;
   if (!access) return { area: 'persona', what: `${role}: S3 keys`, status: 'missing', detail: 'no keys: its scenarios are skipped', variable, required: role === 'admin' };
-  const s3 = createS3Client({ ...t.s3, ...(access.credentials ? { credentials: access.credentials } : {}) });
+  const credentials = personaS3Credentials(t, role);
+  const s3 = createS3Client({ ...t.s3, ...(credentials ? { credentials } : {}) });
   try {
     let read = false;
     let write = false;
@@ -71,7 +73,8 @@ async function personaS3(t: TargetConfig, role: PersonaRole): Promise<Check> {
       await s3.send(new DeleteObjectCommand({ Bucket: t.bucket, Key: key, ...(put.VersionId ? { VersionId: put.VersionId } : {}) }));
     } catch (e) { if (!/AccessDenied|Forbidden|403/.test(msg(e))) throw e; }
     const want = EXPECT[role];
-    const said = `${read ? 'may' : 'may not'} list, ${write ? 'may' : 'may not'} write s3://${t.bucket}`;
+    const how = access.credentials ? 'its own keys' : typeof credentials === 'function' ? "its role's credentials from get_credentials" : 'the AWS default chain';
+    const said = `${read ? 'may' : 'may not'} list, ${write ? 'may' : 'may not'} write s3://${t.bucket} (${how})`;
     if (read === want.read && write === want.write) return { area: 'persona', what: `${role}: S3 access`, status: 'ok', detail: said };
     return {
       area: 'persona', what: `${role}: S3 access`, status: 'fail', variable,

@@ -11,6 +11,7 @@ import { createS3Client, PackageRegistry } from '@quilt-e2e/quilt-js';
 import { ObjectStore } from '../support/domain/objects.js';
 import { ResourceLedger } from './ledger.js';
 import { scenarioMemory, type ScenarioMemory } from './memory.js';
+import { personaS3Credentials } from '../support/persona-credentials.js';
 import { CatalogClient } from '../support/adapters/catalog.js';
 import { SearchEngine } from '../support/adapters/search-engine.js';
 import type { TrinoClient } from '@quilt-e2e/trino-rest';
@@ -55,7 +56,8 @@ export class QuiltWorld extends World {
     if (!c) {
       const access = this.target.personas[persona];
       if (!access) throw new Error(`the ${this.target.kind} target has no credentials for the ${persona} persona (see README: personas)`);
-      c = createS3Client({ ...this.target.s3, ...(access.credentials ? { credentials: access.credentials } : {}) });
+      const credentials = personaS3Credentials(this.target, persona);
+      c = createS3Client({ ...this.target.s3, ...(credentials ? { credentials } : {}) });
       const stack = this.target.stack;
       if (stack) {
         // Every attempt first checks that the stack's processes are alive (a signal-0 per PID): with

@@ -36,7 +36,7 @@ export { parseJson } from './json/parse.js';
 export { pythonDumps, MANIFEST_LINE_STYLE, TOP_HASH_STYLE } from './json/python-dumps.js';
 export { pythonFloatRepr } from './json/python-float.js';
 export { S3Store } from './s3-store.js';
-export { createS3Client, type S3Credentials, type S3Endpoint } from './s3-client.js';
+export { createS3Client, type S3Credentials, type S3CredentialsProvider, type S3Endpoint } from './s3-client.js';
 export { mapLimit } from './concurrency.js';
 /** The `quilt-e2e package ...` command line (bin/quilt-e2e.mjs runs it). */
 export { runPackageCli } from './cli.js';

@@ -10,12 +10,15 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export interface S3Credentials { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
 
+/** Credentials fetched when needed (temporary ones carry their expiration: the SDK asks again before it). */
+export type S3CredentialsProvider = () => Promise<S3Credentials & { expiration?: Date }>;
+
 export interface S3Endpoint {
   /** Omit for AWS S3. */
   endpoint?: string;
   region: string;
   /** Omit to use the AWS default credential chain. */
-  credentials?: S3Credentials;
+  credentials?: S3Credentials | S3CredentialsProvider;
   /** Per-attempt request timeout. */
   requestTimeoutMs?: number;
   maxAttempts?: number;
