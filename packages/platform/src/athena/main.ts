@@ -63,6 +63,7 @@ async function main(): Promise<void> {
   const users = Object.values(catalogConfig.users);
   // Temporary credentials from the catalog's get_credentials (STS in RGW), as AWS's services learn them from IAM.
   const issued = new IssuedCredentialsStore(catalogConfig.credentials.issuedDir);
+  const temporaryAccess = new Map<string, { may: boolean; at: number }>();
   const authorizer = new Authorizer(new S3Clients(catalogConfig), catalogConfig.authzCacheMs);
   const app = createApiServer({
     athena: { executions, metadata, workGroups, startedAt },
@@ -75,12 +76,18 @@ async function main(): Promise<void> {
         return t && { uid: t.user, secretAccessKey: t.secretAccessKey, sessionToken: t.sessionToken, expiration: t.expiration };
       },
       async mayQuery(caller) {
-        // Temporary credentials (a role's, from get_credentials) are asked of RGW as themselves: may this role read a served bucket?
+        // Temporary credentials (a role's, from get_credentials) are asked of RGW as themselves: may this role
+        // read a served bucket? The answer is reused like the authorizer's (a client polls GetQueryExecution).
         if (caller.sessionToken !== undefined) {
+          const hit = temporaryAccess.get(caller.accessKeyId);
+          if (hit && Date.now() - hit.at < catalogConfig.authzCacheMs) return hit.may;
           const s3 = rgwClient(catalogConfig.s3Endpoint, catalogConfig.region, { accessKeyId: caller.accessKeyId, secretAccessKey: caller.secretAccessKey, sessionToken: caller.sessionToken });
           try {
-            for (const b of catalogConfig.buckets) if (await s3.send(new ListObjectsV2Command({ Bucket: b, MaxKeys: 1 })).then(() => true, () => false)) return true;
-            return false;
+            let may = false;
+            for (const b of catalogConfig.buckets) if (await s3.send(new ListObjectsV2Command({ Bucket: b, MaxKeys: 1 })).then(() => true, () => false)) { may = true; break; }
+            if (temporaryAccess.size > 10_000) temporaryAccess.clear();
+            temporaryAccess.set(caller.accessKeyId, { may, at: Date.now() });
+            return may;
           } finally {
             s3.destroy();
           }

@@ -23,6 +23,8 @@ export interface IssuedCredentials {
 const KEY_ID = /^[A-Za-z0-9]{8,128}$/;
 
 export class IssuedCredentialsStore {
+  /** Records already read (they never change): a reader looks each key up on disk once. */
+  private readonly known = new Map<string, IssuedCredentials>();
   constructor(private readonly dir: string) {}
 
   record(c: IssuedCredentials): void {
@@ -35,8 +37,13 @@ export class IssuedCredentialsStore {
   /** The record of a temporary access key, or undefined (unknown, or not a temporary key). */
   lookup(accessKeyId: string): IssuedCredentials | undefined {
     if (!KEY_ID.test(accessKeyId)) return undefined;
+    const hit = this.known.get(accessKeyId);
+    if (hit) return hit;
     try {
-      return JSON.parse(readFileSync(join(this.dir, `${accessKeyId}.json`), 'utf8')) as IssuedCredentials;
+      const c = JSON.parse(readFileSync(join(this.dir, `${accessKeyId}.json`), 'utf8')) as IssuedCredentials;
+      if (this.known.size > 10_000) this.known.clear();
+      this.known.set(accessKeyId, c);
+      return c;
     } catch {
       return undefined;
     }
