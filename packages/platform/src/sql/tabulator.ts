@@ -605,7 +605,17 @@ JOIN (VALUES ${valueRows.join(',\n  ')}) AS m(${mapCols}) ON d."$file" = m."$fil
     if (text.length > 900_000) {
       throw new TabulatorError(bucket, table, `matches ${files.length} files, too many for one view on the local engine (its SQL would be ${text.length} characters; Trino accepts 1,000,000): narrow source.package_name or source.logical_key`);
     }
-    await this.sql(text);
+    // Trino's file metastore answers ALREADY_EXISTS to a CREATE OR REPLACE VIEW that races another one
+    // for the same view (the catalog's refresher and a direct refresh): the other writer's view is
+    // replaced on the next try.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.sql(text);
+        break;
+      } catch (e) {
+        if (attempt >= 3 || (e as { errorName?: string }).errorName !== 'ALREADY_EXISTS') throw e;
+      }
+    }
     return backing;
   }
 
