@@ -26,9 +26,9 @@ export interface MintOptions {
 
 export interface TokenClaims { sub?: string; id?: string; iss?: string; aud?: string | string[]; exp?: number; nbf?: number; iat?: number; [k: string]: unknown }
 
-export interface VerifiedToken { user: string; claims: TokenClaims; expiresAt: Date }
+export interface VerifiedToken { user: string; claims: TokenClaims; expiresAt: Date; /** The id of the API key the request came with (none for a JWT). */ apiKey?: string }
 
-export type AuthErrorCode = 'MissingToken' | 'MalformedToken' | 'InvalidSignature' | 'InvalidClaims' | 'TokenExpired' | 'UnknownUser' | 'UserInactive';
+export type AuthErrorCode = 'MissingToken' | 'MalformedToken' | 'InvalidSignature' | 'InvalidClaims' | 'TokenExpired' | 'UnknownUser' | 'UserInactive' | 'InvalidApiKey' | 'ApiKeyExpired';
 
 /** Why a token was refused; the HTTP layer turns it into 401 {error, message}. */
 export class AuthError extends Error {
@@ -156,6 +156,6 @@ export async function verifyToken(token: string, opts: VerifyOptions): Promise<V
 export function bearerToken(header: string | undefined): string | undefined {
   if (header === undefined || header === '') return undefined;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header) ?? /^\s*([^\s.]+\.[^\s.]*\.[^\s.]*)\s*$/.exec(header);
-  if (!m) throw new AuthError('MalformedToken', 'the Authorization header must be "Bearer <token>" or the bare token "<header>.<payload>.<signature>"');
+  if (!m) throw new AuthError('MalformedToken', 'the Authorization header must be "Bearer <token>" (a JWT, or an API key qk_...) or the bare token "<header>.<payload>.<signature>"');
   return m[1];
 }

@@ -70,6 +70,18 @@ export class CatalogRoles {
   /** The RGW role name of a catalog role. */
   rgwName(role: string): string { return `${this.config.credentials.rolePrefix}${role}`; }
 
+  /** The IAM role a catalog role's users assume: its own (managed) or the one an admin named (unmanaged). */
+  arnOf(role: RoleRecord): string { return role.arn ?? `arn:aws:iam:::role/${this.rgwName(role.name)}`; }
+
+  /** Whether RGW has the IAM role of an ARN written arn:aws:iam::<account>:role/<name> (an unmanaged role's). */
+  async iamRoleExists(arn: string): Promise<boolean> {
+    const RoleName = arn.slice(arn.lastIndexOf('/') + 1);
+    return this.iam.send(new GetRoleCommand({ RoleName })).then(() => true, (e: unknown) => {
+      if (s3ErrorStatus(e).status === 404 || s3ErrorStatus(e).name === 'NoSuchEntity') return false;
+      throw e;
+    });
+  }
+
   /** Makes every catalog role exist in RGW with its trust and its role policy over the served buckets (idempotent). */
   ensureRoles(): Promise<void> {
     this.ready ??= this.makeRoles().catch((e: unknown) => { this.ready = undefined; throw e; });
@@ -77,12 +89,17 @@ export class CatalogRoles {
   }
 
   private async makeRoles(): Promise<void> {
-    for (const role of this.access.snapshot.roles) await this.syncRole(role);
-    this.log(`credentials: roles ${this.access.snapshot.roles.map((r) => this.rgwName(r.name)).join(', ')} ready in RGW`);
+    const managed = this.access.snapshot.roles.filter((r) => r.arn === undefined);
+    for (const role of managed) await this.syncRole(role);
+    this.log(`credentials: roles ${managed.map((r) => this.rgwName(r.name)).join(', ')} ready in RGW`);
   }
 
-  /** Makes the role exist in RGW with the catalog's trust and exactly its permissions; its users' cached credentials are dropped. */
+  /**
+   * Makes a managed role exist in RGW with the catalog's trust and exactly its permissions; its users'
+   * cached credentials are dropped. An unmanaged role's IAM role is the admin's: it is left as it is.
+   */
   async syncRole(role: RoleRecord): Promise<void> {
+    if (role.arn !== undefined) { this.forget(role.name); return; }
     const trust = JSON.stringify({
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam:::user/${this.config.serviceUser.uid}`] }, Action: ['sts:AssumeRole'] }],
@@ -132,16 +149,18 @@ export class CatalogRoles {
   private async assume(user: string, role: string): Promise<RoleCredentials> {
     await this.ensureRoles();
     const ttl = this.config.credentials.ttlSeconds;
+    const record = this.access.role(role);
+    const RoleArn = record ? this.arnOf(record) : `arn:aws:iam:::role/${this.rgwName(role)}`;
     let c;
     try {
       c = (await this.sts.send(new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam:::role/${this.rgwName(role)}`, RoleSessionName: user.replace(/[^\w+=,.@-]/g, '-').slice(0, 64), DurationSeconds: ttl,
+        RoleArn, RoleSessionName: user.replace(/[^\w+=,.@-]/g, '-').slice(0, 64), DurationSeconds: ttl,
       }))).Credentials;
     } catch (e) {
       const { name, status } = s3ErrorStatus(e);
-      throw new HttpError(503, 'CredentialsUnavailable', `STS AssumeRole of role ${this.rgwName(role)} failed: ${name}${status ? ` (HTTP ${status})` : ''}; see the catalog log`);
+      throw new HttpError(503, 'CredentialsUnavailable', `STS AssumeRole of ${RoleArn} failed: ${name}${status ? ` (HTTP ${status})` : ''}${record?.arn ? ' (an unmanaged role: its IAM role must let the catalog\'s service user assume it)' : ''}; see the catalog log`);
     }
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) throw new HttpError(503, 'CredentialsUnavailable', `STS AssumeRole of role ${this.rgwName(role)} answered without credentials`);
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) throw new HttpError(503, 'CredentialsUnavailable', `STS AssumeRole of ${RoleArn} answered without credentials`);
     const creds: RoleCredentials = { AccessKeyId: c.AccessKeyId, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration.toISOString() };
     this.issued.record({ accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey, sessionToken: creds.SessionToken, user, role, expiration: creds.Expiration });
     return creds;
@@ -149,7 +168,7 @@ export class CatalogRoles {
 
   /** Deletes this catalog's roles from RGW (a catalog under test, at its teardown); missing ones are fine. */
   async removeRoles(): Promise<void> {
-    for (const role of this.access.snapshot.roles) await this.deleteRole(role.name);
+    for (const role of this.access.snapshot.roles) if (role.arn === undefined) await this.deleteRole(role.name);
     this.ready = undefined;
   }
 

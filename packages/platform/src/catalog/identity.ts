@@ -1,9 +1,19 @@
 /**
  * Who is asking: the user of the request's token (Authorization: Bearer <jwt> or the bare <jwt>),
- * checked by auth.ts against this catalog's secret, issuer, audience and users.
+ * checked by auth.ts against this catalog's secret, issuer, audience and users — or of an API key
+ * (Authorization: Bearer qk_..., access/api-keys.ts), as quilt3's login_with_api_key sends it.
  */
+import { API_KEY_PREFIX, keyOfSecret, statusOf, touchApiKey } from './access/api-keys.js';
 import { AuthError, bearerToken, verifyToken, type VerifiedToken } from './auth.js';
 import type { CatalogContext } from './context.js';
+
+function verifyApiKey(ctx: CatalogContext, secret: string): VerifiedToken {
+  const key = keyOfSecret(ctx.access, secret);
+  if (!key) throw new AuthError('InvalidApiKey', 'the API key is not known to this catalog (revoked, or never made here): make a new one with apiKeyCreate (quilt3.api_keys.create)');
+  if (statusOf(key) === 'EXPIRED') throw new AuthError('ApiKeyExpired', `the API key ${key.fingerprint} expired at ${key.expiresAt}: make a new one with apiKeyCreate (quilt3.api_keys.create)`);
+  touchApiKey(ctx.access, key);
+  return { user: key.user, claims: { sub: key.user }, expiresAt: new Date(key.expiresAt), apiKey: key.id };
+}
 
 /**
  * The verified token of an Authorization header; undefined when the request has none. Its user must
@@ -13,7 +23,10 @@ import type { CatalogContext } from './context.js';
 export async function tokenOf(ctx: CatalogContext, header: string | undefined): Promise<VerifiedToken | undefined> {
   const token = bearerToken(header);
   if (token === undefined) return undefined;
-  const v = await verifyToken(token, { ...ctx.config.jwt, knownUsers: new Set(ctx.access.snapshot.users.map((u) => u.name)) });
+  const v = token.startsWith(API_KEY_PREFIX)
+    ? verifyApiKey(ctx, token)
+    : await verifyToken(token, { ...ctx.config.jwt, knownUsers: new Set(ctx.access.snapshot.users.map((u) => u.name)) });
+  if (!ctx.access.user(v.user)) throw new AuthError('UnknownUser', `the user ${JSON.stringify(v.user)} of this API key no longer exists`);
   if (ctx.access.user(v.user)?.isActive === false) throw new AuthError('UserInactive', `user ${JSON.stringify(v.user)} is deactivated: an admin can activate them again (admin.user.mutate(name).setActive(active: true))`);
   return v;
 }
@@ -21,6 +34,6 @@ export async function tokenOf(ctx: CatalogContext, header: string | undefined): 
 /** The verified token of a request that must carry one (401 MissingToken otherwise). */
 export async function requireToken(ctx: CatalogContext, header: string | undefined): Promise<VerifiedToken> {
   const v = await tokenOf(ctx, header);
-  if (!v) throw new AuthError('MissingToken', 'this endpoint needs "Authorization: Bearer <token>" (a JWT signed by this catalog)');
+  if (!v) throw new AuthError('MissingToken', 'this endpoint needs "Authorization: Bearer <token>" (a JWT signed by this catalog, or an API key qk_...)');
   return v;
 }

@@ -1,8 +1,9 @@
 /**
  * Quilt's access model, kept durably in the catalog's data folder (access.json, written whole to a
  * temporary file and renamed, so a crash never leaves half a file): policies (bucket permissions),
- * managed roles (built from policies), users (each with a role, extra roles, active and admin flags)
- * and the default role. A new catalog starts with Quilt's seed for this stack: the policies and roles
+ * managed roles (built from policies), users (each with a role, extra roles, active and admin flags),
+ * the default role, API keys (their secrets' hashes), the SSO config and Tabulator's open-query
+ * switch. A new catalog starts with Quilt's seed for this stack: the policies and roles
  * of MANAGED_ROLES over the served buckets, and the personas' users with PERSONA_ROLES.
  */
 import { randomUUID } from 'node:crypto';
@@ -13,7 +14,20 @@ import { MANAGED_ROLES } from '@quilt-e2e/constants';
 export type Level = 'READ' | 'READ_WRITE';
 export interface Permission { bucket: string; level: Level }
 export interface PolicyRecord { id: string; title: string; permissions: Permission[] }
-export interface RoleRecord { id: string; name: string; policies: string[] }
+/** A managed role is built from policies; an unmanaged one names an IAM role of the admin's own (its ARN). */
+export interface RoleRecord { id: string; name: string; policies: string[]; arn?: string }
+/** An API key: only the SHA-256 of its secret is kept; the secret is shown once, at creation. */
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  user: string;
+  fingerprint: string;
+  secretSha256: string;
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+}
+export interface SsoConfigRecord { text: string; timestamp: string; uploader: string }
 export interface UserRecord {
   name: string;
   email: string;
@@ -25,7 +39,15 @@ export interface UserRecord {
   dateJoined: string;
   lastLogin: string;
 }
-export interface AccessState { policies: PolicyRecord[]; roles: RoleRecord[]; users: UserRecord[]; defaultRole: string | null }
+export interface AccessState {
+  policies: PolicyRecord[];
+  roles: RoleRecord[];
+  users: UserRecord[];
+  defaultRole: string | null;
+  apiKeys: ApiKeyRecord[];
+  ssoConfig: SsoConfigRecord | null;
+  tabulatorOpenQuery: boolean;
+}
 
 export interface SeedUser { name: string; role: string; isAdmin: boolean }
 
@@ -38,7 +60,8 @@ export class AccessStore {
     this.file = join(dataDir, 'access.json');
     if (existsSync(this.file)) {
       try {
-        this.state = JSON.parse(readFileSync(this.file, 'utf8')) as AccessState;
+        // A state saved before API keys, SSO config and open query existed gets their defaults.
+        this.state = { apiKeys: [], ssoConfig: null, tabulatorOpenQuery: false, ...JSON.parse(readFileSync(this.file, 'utf8')) as Partial<AccessState> } as AccessState;
       } catch (e) {
         throw new Error(`${this.file} is not the catalog's access state (${(e as Error).message}); move it away to start from the seed`);
       }
@@ -63,7 +86,9 @@ export class AccessStore {
   role(idOrName: string): RoleRecord | undefined { return this.state.roles.find((r) => r.id === idOrName || r.name === idOrName); }
   policy(id: string): PolicyRecord | undefined { return this.state.policies.find((p) => p.id === id); }
 
-  /** A role's permissions: for each bucket, the highest level its policies grant. */
+  apiKey(id: string): ApiKeyRecord | undefined { return this.state.apiKeys.find((k) => k.id === id); }
+
+  /** A role's permissions: for each bucket, the highest level its policies grant (none for an unmanaged role: its IAM role decides). */
   permissionsOf(role: RoleRecord): Permission[] {
     const by = new Map<string, Level>();
     for (const id of role.policies) {
@@ -97,5 +122,8 @@ function seed(buckets: readonly string[], users: readonly SeedUser[]): AccessSta
     roles,
     users: users.map((u) => ({ name: u.name, email: `${u.name}@users.quilt-e2e.local`, isActive: true, isAdmin: u.isAdmin, role: u.role, extraRoles: [], dateJoined: now, lastLogin: now })),
     defaultRole: roles.find((r) => r.name === 'ReadQuiltBucket')?.id ?? null,
+    apiKeys: [],
+    ssoConfig: null,
+    tabulatorOpenQuery: false,
   };
 }

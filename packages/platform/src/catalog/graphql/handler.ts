@@ -10,10 +10,11 @@ import { HttpError } from '../http.js';
 import { aliasRefusal, checkLimits, countAliases } from './guards.js';
 import { rootValue } from './resolvers/index.js';
 import type { GqlContext } from './resolvers/common.js';
+import { accountTypeDefs } from './schema-account.js';
 import { adminTypeDefs } from './schema-admin.js';
 import { typeDefs } from './schema.js';
 
-export const schema = buildSchema(typeDefs + adminTypeDefs);
+export const schema = buildSchema(typeDefs + accountTypeDefs + adminTypeDefs);
 
 interface GraphqlRequest { query: string; variables?: Record<string, unknown> | null; operationName?: string | null }
 export interface GraphqlAnswer { status: number; body: Record<string, unknown> }

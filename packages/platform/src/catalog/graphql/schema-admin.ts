@@ -1,8 +1,9 @@
 /**
- * Quilt's admin API (shared/graphql/schema.graphql of quiltdata/quilt): users, managed roles and
- * policies, with Quilt's names, arguments, nullability and result unions; every field here is
- * @admin (refused to non-admins). Not served yet: unmanaged roles and policies (an IAM ARN of one's
- * own), SSO config, Tabulator open query, packager rules, API keys, buckets' admin fields.
+ * Quilt's admin API (shared/graphql/schema.graphql of quiltdata/quilt): users, roles (managed and
+ * unmanaged) and policies, the SSO config, Tabulator's open query, all users' API keys and the
+ * packager's event rules, with Quilt's names, arguments, nullability and result unions; every field
+ * here is @admin (refused to non-admins). Unmanaged policies answer OperationError NotSupported (RGW
+ * 16 has no managed IAM policies); buckets' admin fields and bucketAdd/Update/Remove are not served.
  */
 export const adminTypeDefs = /* GraphQL */ `
   enum BucketPermissionLevel { READ READ_WRITE }
@@ -29,7 +30,21 @@ export const adminTypeDefs = /* GraphQL */ `
     isAdminAssignmentDisabled: Boolean!
   }
   type UserAdminQueries { list: [User!]! get(name: String!): User }
-  type AdminQueries { user: UserAdminQueries! }
+  type SsoConfig { text: String! timestamp: Datetime! uploader: User! }
+  type PackagerEventRule { name: String! enabled: Boolean! }
+  type PackagerAdminQueries { eventRules: [PackagerEventRule!]! eventRule(name: String!): PackagerEventRule }
+  type APIKeyAdminQueries {
+    list(email: String, name: String, fingerprint: String, status: APIKeyStatus): [APIKey!]!
+    get(id: ID!): APIKey
+  }
+  type AdminQueries {
+    user: UserAdminQueries!
+    ssoConfig: SsoConfig
+    isDefaultRoleSettingDisabled: Boolean!
+    tabulatorOpenQuery: Boolean!
+    packager: PackagerAdminQueries!
+    apiKeys: APIKeyAdminQueries!
+  }
 
   extend type Query {
     admin: AdminQueries!
@@ -43,6 +58,8 @@ export const adminTypeDefs = /* GraphQL */ `
   input PermissionInput { bucket: String! level: BucketPermissionLevel! }
   input ManagedRoleInput { name: String! policies: [ID!]! }
   input ManagedPolicyInput { title: String! permissions: [PermissionInput!]! roles: [ID!]! }
+  input UnmanagedRoleInput { name: String! arn: String! }
+  input UnmanagedPolicyInput { title: String! arn: String! roles: [ID!]! }
   type RoleNameReserved { _: Boolean }
   type RoleNameExists { _: Boolean }
   type RoleNameInvalid { _: Boolean }
@@ -78,11 +95,28 @@ export const adminTypeDefs = /* GraphQL */ `
     resetPassword: OperationResult!
   }
   type UserAdminMutations { create(input: UserInput!): UserResult! mutate(name: String!): MutateUserAdminMutations }
-  type AdminMutations { user: UserAdminMutations! }
+  union SetSsoConfigResult = SsoConfig | InvalidInput | OperationError
+  type TabulatorOpenQueryResult { tabulatorOpenQuery: Boolean! }
+  union PackagerEventRuleToggleResult = PackagerEventRule | OperationError | InvalidInput
+  type PackagerAdminMutations { toggleEventRule(name: String!, enabled: Boolean!): PackagerEventRuleToggleResult! }
+  type APIKeyAdminMutations { revoke(id: ID!): APIKeyRevokeResult! }
+  type AdminMutations {
+    user: UserAdminMutations!
+    setSsoConfig(config: String): SetSsoConfigResult
+    bucketSetTabulatorTable(bucketName: String!, tableName: String!, config: String): BucketSetTabulatorTableResult! @deprecated
+    bucketRenameTabulatorTable(bucketName: String!, tableName: String!, newTableName: String!): BucketSetTabulatorTableResult! @deprecated
+    setTabulatorOpenQuery(enabled: Boolean!): TabulatorOpenQueryResult!
+    packager: PackagerAdminMutations!
+    apiKeys: APIKeyAdminMutations!
+  }
 
   extend type Mutation {
     admin: AdminMutations!
     policyCreateManaged(input: ManagedPolicyInput!): PolicyResult!
+    policyCreateUnmanaged(input: UnmanagedPolicyInput!): PolicyResult!
+    policyUpdateUnmanaged(id: ID!, input: UnmanagedPolicyInput!): PolicyResult!
+    roleCreateUnmanaged(input: UnmanagedRoleInput!): RoleCreateResult!
+    roleUpdateUnmanaged(id: ID!, input: UnmanagedRoleInput!): RoleUpdateResult!
     policyUpdateManaged(id: ID!, input: ManagedPolicyInput!): PolicyResult!
     policyDelete(id: ID!): PolicyDeleteResult!
     roleCreateManaged(input: ManagedRoleInput!): RoleCreateResult!

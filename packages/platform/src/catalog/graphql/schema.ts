@@ -27,7 +27,7 @@ export const typeDefs = /* GraphQL */ `
 
   type MyRole { name: String! }
 
-  "As Quilt's Me (apiKeys and apiKey are not served here)."
+  "As Quilt's Me (its apiKeys and apiKey: schema-account.ts)."
   type Me {
     name: String!
     email: String!
@@ -223,5 +223,6 @@ export const typeDefs = /* GraphQL */ `
     browsingSessionDispose(id: ID!): BrowsingSessionDisposeResult!
     "Stores (or, with config null, removes) a tabulator table's YAML at s3://<bucket>/.quilt/tabulator/<table>.yml."
     bucketSetTabulatorTable(bucketName: String!, tableName: String!, config: String): BucketSetTabulatorTableResult!
+    bucketRenameTabulatorTable(bucketName: String!, tableName: String!, newTableName: String!): BucketSetTabulatorTableResult!
   }
 `;

@@ -1,14 +1,15 @@
 /**
- * Quilt's admin API for policies and managed roles: policies grant READ or READ_WRITE on served
- * buckets, a managed role is built from policies, and each role is a real IAM role in RGW whose
- * policy follows at once (../../credentials.ts). Bad input is refused with what was wrong, before
+ * Quilt's admin API for policies and roles: policies grant READ or READ_WRITE on served buckets, a
+ * managed role is built from policies and is a real IAM role in RGW whose policy follows at once
+ * (../../credentials.ts); an unmanaged role names an IAM role of the admin's own, which its users
+ * assume as it is. Bad input is refused with what was wrong, before
  * anything changes.
  */
 import { randomUUID } from 'node:crypto';
 import type { Level, Permission, RoleRecord } from '../../access/store.js';
 import { HttpError } from '../../http.js';
 import { requireAdmin, policyView, roleView } from './admin-views.js';
-import { invalidInput, type Args, type GqlContext, type InputErrorShape } from './common.js';
+import { invalidInput, operationError, type Args, type GqlContext, type InputErrorShape } from './common.js';
 
 const ROLE_NAME = /^[A-Za-z0-9+=,.@_-]{1,64}$/;
 
@@ -34,7 +35,9 @@ function checkPolicy(g: GqlContext, input: PolicyInput): InputErrorShape[] {
     seen.add(p.bucket);
   });
   input.roles.forEach((id, i) => {
-    if (!g.ctx.access.snapshot.roles.some((r) => r.id === id)) errors.push({ path: `input.roles[${i}]`, name: 'RoleDoesNotExist', message: `no role has the id ${JSON.stringify(id)}: list them with { roles { ... on ManagedRole { id name } } }` });
+    const r = g.ctx.access.snapshot.roles.find((x) => x.id === id);
+    if (r?.arn !== undefined) errors.push({ path: `input.roles[${i}]`, name: 'RoleIsUnmanaged', message: `role ${r.name} is unmanaged (its IAM role ${r.arn} decides its rights): attach policies to managed roles only` });
+    else if (!r) errors.push({ path: `input.roles[${i}]`, name: 'RoleDoesNotExist', message: `no role has the id ${JSON.stringify(id)}: list them with { roles { ... on ManagedRole { id name } } }` });
   });
   return errors;
 }
@@ -121,6 +124,7 @@ async function roleUpdateManaged(g: GqlContext, a: Args) {
   const input = a.input as { name: string; policies: string[] };
   const old = g.ctx.access.snapshot.roles.find((r) => r.id === id);
   if (!old) throw new HttpError(400, 'InvalidInput', `no role has the id ${JSON.stringify(id)}`);
+  if (old.arn !== undefined) return { __typename: 'RoleIsUnmanaged', _: null };
   if (!ROLE_NAME.test(input.name)) return { __typename: 'RoleNameInvalid', _: null };
   if (input.name !== old.name && g.ctx.access.role(input.name)) return { __typename: 'RoleNameExists', _: null };
   checkRolePolicies(g, input.policies);
@@ -150,8 +154,64 @@ async function roleDelete(g: GqlContext, a: Args) {
     s.roles = s.roles.filter((r) => r.id !== id);
     if (s.defaultRole === id) s.defaultRole = null;
   });
-  await g.ctx.roles.deleteRole(role.name);
+  // An unmanaged role's IAM role is the admin's own: it stays.
+  if (role.arn === undefined) await g.ctx.roles.deleteRole(role.name);
   return { __typename: 'RoleDeleteSuccess', _: true };
+}
+
+const IAM_ROLE_ARN = /^arn:aws:iam::[0-9]{0,12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
+/** An unmanaged role's ARN: well-formed and a role RGW has (null), or why not. */
+async function arnProblem(g: GqlContext, arn: string): Promise<string | null> {
+  if (!IAM_ROLE_ARN.test(arn)) return `${JSON.stringify(arn)} is not an IAM role ARN: write arn:aws:iam::<account>:role/<name> (RGW's roles have an empty account: arn:aws:iam:::role/<name>)`;
+  if (!await g.ctx.roles.iamRoleExists(arn)) return `the IAM role ${arn} does not exist: create it first (aws iam create-role against the stack's IAM endpoint) with a trust policy that lets the catalog assume it`;
+  return null;
+}
+
+async function roleCreateUnmanaged(g: GqlContext, a: Args) {
+  requireAdmin(g, 'roleCreateUnmanaged');
+  const input = a.input as { name: string; arn: string };
+  if (!ROLE_NAME.test(input.name)) return { __typename: 'RoleNameInvalid', _: null };
+  if (g.ctx.access.role(input.name)) return { __typename: 'RoleNameExists', _: null };
+  const problem = await arnProblem(g, input.arn);
+  // Quilt's RoleCreateResult has no InvalidInput: a bad ARN is an error of the request.
+  if (problem) throw new HttpError(400, 'InvalidInput', problem);
+  const role: RoleRecord = { id: randomUUID(), name: input.name, policies: [], arn: input.arn };
+  g.ctx.access.change((s) => { s.roles.push(role); });
+  return { __typename: 'RoleCreateSuccess', role: roleView(g, role) };
+}
+
+async function roleUpdateUnmanaged(g: GqlContext, a: Args) {
+  requireAdmin(g, 'roleUpdateUnmanaged');
+  const id = String(a.id);
+  const input = a.input as { name: string; arn: string };
+  const old = g.ctx.access.snapshot.roles.find((r) => r.id === id);
+  if (!old) throw new HttpError(400, 'InvalidInput', `no role has the id ${JSON.stringify(id)}`);
+  if (old.arn === undefined) return { __typename: 'RoleIsManaged', _: null };
+  if (!ROLE_NAME.test(input.name)) return { __typename: 'RoleNameInvalid', _: null };
+  if (input.name !== old.name && g.ctx.access.role(input.name)) return { __typename: 'RoleNameExists', _: null };
+  const problem = await arnProblem(g, input.arn);
+  if (problem) throw new HttpError(400, 'InvalidInput', problem);
+  g.ctx.access.change((s) => {
+    const r = s.roles.find((x) => x.id === id)!;
+    r.name = input.name;
+    r.arn = input.arn;
+    for (const u of s.users) {
+      if (u.role === old.name) u.role = input.name;
+      u.extraRoles = u.extraRoles.map((x) => (x === old.name ? input.name : x));
+    }
+  });
+  await applyRoles(g, [input.name]);
+  return { __typename: 'RoleUpdateSuccess', role: roleView(g, g.ctx.access.role(id)!) };
+}
+
+/**
+ * Quilt's unmanaged policies attach an IAM managed policy (its ARN) to managed roles; RGW 16's IAM
+ * has inline role policies only (no CreatePolicy/AttachRolePolicy), so this stack cannot honour one.
+ */
+function unmanagedPolicy(g: GqlContext, field: string) {
+  requireAdmin(g, field);
+  return operationError('NotSupported', `${field}: this stack's IAM (Ceph RGW 16) has no managed IAM policies to attach, so an unmanaged policy could not take effect; grant bucket access with policyCreateManaged instead`);
 }
 
 function roleSetDefault(g: GqlContext, a: Args) {
@@ -179,4 +239,8 @@ export const adminRoleResolvers = {
   roleUpdateManaged: (a: Args, g: GqlContext) => roleUpdateManaged(g, a),
   roleDelete: (a: Args, g: GqlContext) => roleDelete(g, a),
   roleSetDefault: (a: Args, g: GqlContext) => roleSetDefault(g, a),
+  roleCreateUnmanaged: (a: Args, g: GqlContext) => roleCreateUnmanaged(g, a),
+  roleUpdateUnmanaged: (a: Args, g: GqlContext) => roleUpdateUnmanaged(g, a),
+  policyCreateUnmanaged: (_a: Args, g: GqlContext) => unmanagedPolicy(g, 'policyCreateUnmanaged'),
+  policyUpdateUnmanaged: (_a: Args, g: GqlContext) => unmanagedPolicy(g, 'policyUpdateUnmanaged'),
 };

@@ -2,10 +2,13 @@
  * Quilt's admin API for users (admin.user.list/get, admin.user.create, admin.user.mutate(name)):
  * who may sign in, with which active role and extra roles, and whether they are admins. A change of
  * role takes effect at the user's next credentials; a deactivated or deleted user is refused at
- * every entry point (../../identity.ts). `admin` serves both Query.admin and Mutation.admin.
+ * every entry point (../../identity.ts). `admin` serves both Query.admin and Mutation.admin (the
+ * stack settings and all users' API keys: admin-settings.ts).
  */
 import type { UserRecord } from '../../access/store.js';
 import { applyRoles } from './admin-roles.js';
+import { adminSettingMutations, adminSettingQueries } from './admin-settings.js';
+import { tabulatorResolvers } from './tabulator.js';
 import { requireAdmin, userView } from './admin-views.js';
 import { invalidInput, operationError, type Args, type GqlContext, type InputErrorShape } from './common.js';
 
@@ -38,7 +41,8 @@ function mutateUser(g: GqlContext, name: string) {
   return {
     delete: () => {
       if (name === g.user) return operationError('CannotDeleteSelf', 'an admin cannot delete their own user: ask another admin');
-      g.ctx.access.change((s) => { s.users = s.users.filter((u) => u.name !== name); });
+      // Their API keys go with them.
+      g.ctx.access.change((s) => { s.users = s.users.filter((u) => u.name !== name); s.apiKeys = s.apiKeys.filter((k) => k.user !== name); });
       g.ctx.clients.drop(name);
       return { __typename: 'Ok', _: true };
     },
@@ -99,7 +103,14 @@ function createUser(g: GqlContext, a: Args) {
 export const adminUserResolvers = {
   admin: (_a: Args, g: GqlContext) => {
     requireAdmin(g, 'admin');
+    // One object serves Query.admin and Mutation.admin: graphql-js reads the fields each asks for.
     return {
+      ...adminSettingQueries(g),
+      ...adminSettingMutations(g),
+      packager: { ...adminSettingQueries(g).packager, ...adminSettingMutations(g).packager },
+      apiKeys: { ...adminSettingQueries(g).apiKeys, ...adminSettingMutations(g).apiKeys },
+      bucketSetTabulatorTable: (a: Args) => tabulatorResolvers.bucketSetTabulatorTable(a, g),
+      bucketRenameTabulatorTable: (a: Args) => tabulatorResolvers.bucketRenameTabulatorTable(a, g),
       user: {
         list: () => g.ctx.access.snapshot.users.map((u) => userView(g, u)),
         get: (a: Args) => { const u = g.ctx.access.user(String(a.name)); return u ? userView(g, u) : null; },

@@ -12,14 +12,13 @@ export function requireAdmin(g: GqlContext, what: string): void {
   if (g.ctx.access.user(g.user)?.isAdmin !== true) throw new HttpError(403, 'Forbidden', `${what} is for admins only: user ${g.user} is not an admin`);
 }
 
-const roleArn = (g: GqlContext, name: string): string => `arn:aws:iam:::role/${g.ctx.roles.rgwName(name)}`;
-
 export function roleView(g: GqlContext, r: RoleRecord) {
+  if (r.arn !== undefined) return { __typename: 'UnmanagedRole', id: r.id, name: r.name, arn: r.arn };
   return {
     __typename: 'ManagedRole',
     id: r.id,
     name: r.name,
-    arn: roleArn(g, r.name),
+    arn: g.ctx.roles.arnOf(r),
     policies: () => r.policies.map((id) => g.ctx.access.policy(id)).filter((p): p is PolicyRecord => p !== undefined).map((p) => policyView(g, p)),
     permissions: () => g.ctx.access.permissionsOf(r).map((p) => ({ __typename: 'RoleBucketPermission', role: roleView(g, r), bucket: bucketConfig(g, p.bucket), level: p.level })),
   };

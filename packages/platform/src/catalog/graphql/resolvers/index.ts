@@ -2,7 +2,8 @@
  * The root value of the catalog's GraphQL schema: each domain's resolvers, merged. graphql-js calls
  * a root field's function with (args, context); the objects they return are views whose fields
  * resolve the same way. Unions resolve by `__typename`.
- *   buckets.ts    me, bucketConfigs, bucketConfig
+ *   account.ts    me (API keys), switchRole, apiKeyCreate, apiKeyRevoke
+ *   buckets.ts    bucketConfigs, bucketConfig
  *   packages.ts   packages, package, packageRevisionDelete
  *   push.ts       packageConstruct, packagePromote (push-params.ts: what they share)
  *   search.ts     searchObjects, searchPackages
@@ -11,6 +12,7 @@
  *   admin-roles.ts  policies, roles and their mutations (@admin)
  *   admin-users.ts  admin.user.list/get/create/mutate (@admin); admin-views.ts: their objects
  */
+import { accountResolvers } from './account.js';
 import { adminRoleResolvers } from './admin-roles.js';
 import { adminUserResolvers } from './admin-users.js';
 import { browsingResolvers } from './browsing.js';
@@ -21,6 +23,7 @@ import { searchResolvers } from './search.js';
 import { tabulatorResolvers } from './tabulator.js';
 
 export const rootValue = {
+  ...accountResolvers,
   ...bucketResolvers,
   ...packageResolvers,
   ...pushResolvers,
