@@ -12,7 +12,15 @@ When('Dana creates the user {string} with the role {string}', async function (th
 });
 
 Given('Dana has created the user {string} with the role {string}', async function (this: QuiltWorld, user: string, role: string) {
-  await admin.createUser(this, user, role);
+  await admin.createUser(this, user, role, [], true);
+});
+
+Given('Dana has created the user {string} with the role {string} and the extra role {string}', async function (this: QuiltWorld, user: string, role: string, extra: string) {
+  await admin.createUser(this, user, role, [extra], true);
+});
+
+When('{string} switches their own role to {string}', async function (this: QuiltWorld, user: string, role: string) {
+  await admin.switchOwnRole(this, user, role);
 });
 
 When('Dana switches {string} to the role {string}', async function (this: QuiltWorld, user: string, role: string) {
@@ -44,7 +52,7 @@ When('Dana deactivates {string}', async function (this: QuiltWorld, user: string
 });
 
 Given('Dana has deactivated {string}', async function (this: QuiltWorld, user: string) {
-  await admin.setActive(this, user, false);
+  await admin.setActive(this, user, false, true);
 });
 
 When('Dana activates {string} again', async function (this: QuiltWorld, user: string) {

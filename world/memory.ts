@@ -20,6 +20,7 @@ import type { Listing, ObjectInfo, ObjectLink, ObjectText } from '../support/dom
 import type { SearchAnswer as CatalogSearchAnswer, SearchRequest, SearchResult } from '../support/domain/search.js';
 import type { ConstructAnswer, PageAnswer, S3CredentialsAnswer } from '../support/adapters/catalog.js';
 import type { SearchAnswer } from '../support/adapters/search-engine.js';
+import type { Quilt3Read } from '../support/quilt3/client.js';
 import type { PersonaRole } from '../support/target.js';
 import type { GenomicsFixture, QueryColumn, QueryResult } from '../support/sql/index.js';
 
@@ -43,6 +44,8 @@ export interface ScenarioCollections {
   queries: Map<string, QueryResult>;
   /** Users and roles named in a feature → the real (scenario-unique) names an admin made. */
   adminNames: Map<string, string>;
+  /** API keys the scenario made, by the name the feature gives them: their id and secret. */
+  apiKeys: Map<string, { id: string; secret: string; user: string }>;
 }
 
 export interface ScenarioNotes {
@@ -64,6 +67,8 @@ export interface ScenarioNotes {
   rolesBefore: string;
   /** The policies an admin listed before an attempt (JSON), and the catalog's answer to it. */
   policiesBefore: string;
+  /** What quilt3 read with an API key: its user's key names, the revision and each file. */
+  quilt3Read: Quilt3Read;
   policyAnswer: { __typename: string; id?: string; errors?: Array<{ path: string; name: string; message: string }>; bucket?: string };
   searchRequest: { persona: PersonaRole; request: SearchRequest };
   searchResults: SearchResult[];
@@ -106,6 +111,7 @@ const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
   presentedToken: ['the token presented', 'When a caller presents "an expired token" to the catalog'],
   rolesBefore: ['the roles before the attempt', 'When Rita asks the catalog to create the role "sneaky"'],
   policiesBefore: ['the policies before the attempt', 'When Dana makes a policy granting read on the bucket "no-such-bucket-anywhere"'],
+  quilt3Read: ['what quilt3 read with an API key', 'When quilt3, logged in with the API key "nightly", reads the package "keys/reference" with the S3 credentials the catalog hands the key'],
   policyAnswer: ['the catalog\'s answer to a new policy', 'When Dana makes a policy granting read on the bucket "no-such-bucket-anywhere"'],
   searchRequest: ['the search it made', 'When Rita searches the catalog for packages matching "genomics"'],
   searchResults: ['the search results', 'When Rita searches the catalog for packages matching "genomics"'],
@@ -139,7 +145,7 @@ const isNote = (k: string | symbol): k is keyof ScenarioNotes => typeof k === 's
 
 /** A fresh memory for one scenario. */
 export function scenarioMemory(): ScenarioMemory {
-  const collections: ScenarioCollections = { seeded: new Map(), tables: new Map(), packages: new Map(), pushes: [], timings: new Map(), queries: new Map(), adminNames: new Map() };
+  const collections: ScenarioCollections = { seeded: new Map(), tables: new Map(), packages: new Map(), pushes: [], timings: new Map(), queries: new Map(), adminNames: new Map(), apiKeys: new Map() };
   return new Proxy(collections as ScenarioMemory, {
     get(target, key, receiver) {
       if (isNote(key) && !Reflect.has(target, key)) throw new NoEarlierStepError(key);

@@ -18,10 +18,10 @@ import type { TrinoClient } from '@quilt-e2e/trino-rest';
 import { trinoClient, deadProcesses, explainDead, mcpUrl } from '@quilt-e2e/stack';
 import { sqlTarget, type SqlTarget } from '../support/sql/index.js';
 import { SCENARIO_MANIFEST_META } from '../support/sweeper.js';
-import { driverKind, mcpServerUrl, type BucketOperations, type DriverKind, type PackageOperations, type SearchOperations, type SqlOperations } from '../support/drivers/driver.js';
-import { McpBucketOperations, McpPackageOperations, McpSearchOperations, McpSessions, McpSqlOperations } from '../support/drivers/mcp.js';
+import { driverKind, mcpServerUrl, type AdminOperations, type BucketOperations, type DriverKind, type PackageOperations, type SearchOperations, type SqlOperations } from '../support/drivers/driver.js';
+import { McpAdminOperations, McpBucketOperations, McpPackageOperations, McpSearchOperations, McpSessions, McpSqlOperations } from '../support/drivers/mcp.js';
 import { searchCatalog } from '../support/domain/search.js';
-import { enginePackageOperations } from '../support/drivers/engine.js';
+import { engineAdminOperations, enginePackageOperations } from '../support/drivers/engine.js';
 
 /** One id per suite run (shared by parallel workers when the runner sets QUILT_E2E_RUN_ID). */
 export const RUN_ID = process.env.QUILT_E2E_RUN_ID ?? `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
@@ -96,6 +96,13 @@ export class QuiltWorld extends World {
    */
   packageOps(persona: PersonaRole): PackageOperations {
     return this.driver === 'engine' ? enginePackageOperations(this.registry(persona), this.bucket, this.target.catalog?.catalogUrl) : this.mcpPackageOps(persona);
+  }
+
+  /** The admin's user operations as this run's driver performs them, as Dana (When-steps only; Givens use the engine). */
+  adminOps(setUp = false): AdminOperations {
+    if (this.driver === 'engine' || setUp) return engineAdminOperations(this.catalog('admin'));
+    const sessions = this.mcp();
+    return new McpAdminOperations(() => sessions.client('admin'));
   }
 
   /** The spec's search as this run's driver performs it (When-steps only; Then-steps ask the catalog's search API directly). */

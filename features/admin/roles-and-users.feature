@@ -1,4 +1,4 @@
-@admin @auth @catalog @mcp-admin-tools-not-driven
+@admin @auth @catalog
 Feature: Admins grant and take away access through roles
   In a Quilt stack an admin decides who may do what: policies grant read or read-write on
   buckets, roles are built from policies, and every user works with the temporary credentials of
@@ -16,6 +16,14 @@ Feature: Admins grant and take away access through roles
     When Dana switches "switcher" to the role "ReadQuiltBucket"
     Then the credentials "switcher" gets from the catalog read the test bucket but may not write to it
 
+  @mcp-admin-tools-not-driven
+  Scenario: A user with two roles switches to the other and gets its rights
+    Given Dana has made a policy granting read-write on the test bucket and the role "writers" from it
+    And Dana has created the user "two-hats" with the role "ReadQuiltBucket" and the extra role "writers"
+    When "two-hats" switches their own role to "writers"
+    Then the credentials "two-hats" gets from the catalog read the test bucket and write to it
+
+  @mcp-admin-tools-not-driven
   Scenario: A non-admin asking to create a role is refused, and nothing changes
     When Rita asks the catalog to create the role "sneaky"
     Then the catalog refuses Rita because only admins may do that
@@ -37,7 +45,7 @@ Feature: Admins grant and take away access through roles
     When Dana deletes the user "leaver"
     Then GraphQL, the search API and the credentials endpoint all refuse "leaver" with 401
 
-  @errors
+  @errors @mcp-admin-tools-not-driven
   Scenario: A policy for a bucket the stack does not serve is refused, and nothing is written
     When Dana makes a policy granting read on the bucket "no-such-bucket-anywhere"
     Then the catalog refuses the policy, naming that bucket and the buckets it serves

@@ -106,6 +106,16 @@ export class CatalogClient {
     return this.getJson<S3CredentialsAnswer>(`${this.endpoints.registryUrl}/api/auth/get_credentials`, 'get_credentials');
   }
 
+  /**
+   * The local stack's control (not Quilt's API, admins only): the lifetime of the credentials
+   * get_credentials hands `user` from now on; null: the stack's default again.
+   */
+  async setLocalCredentialsTtl(user: string, seconds: number | null): Promise<void> {
+    let r;
+    try { r = await this.http.put(`${this.endpoints.registryUrl}/internal/credentials-ttl`, { user, seconds }); } catch (e) { throw timeoutOr(e, 'credentials-ttl', this.timeoutMs); }
+    if (r.status !== 200) throw new CatalogError(r.status, (r.data as { error?: string })?.error ?? 'Error', (r.data as { message?: string })?.message ?? String(r.data).slice(0, 300), 'credentials-ttl');
+  }
+
   /** Opens a catalog page as a browser would (any status is returned, not thrown). */
   async page(url: string): Promise<PageAnswer> {
     try {

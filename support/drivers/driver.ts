@@ -72,9 +72,20 @@ export const DRIVER_CANNOT: Record<DriverKind, Record<string, string>> = {
   mcp: {
     '@mcp-cannot-name-files': "quilt-mcp's package_create names each file by its file name (flatten) or by its whole S3 key, and has no logical-key argument: a file cannot be given a name of its own or a place in a folder of the package through it",
     '@mcp-cannot-claim-hash': "quilt-mcp's package_create takes no hash for a file: a claimed (wrong) hash cannot be sent through it",
-    '@mcp-admin-tools-not-driven': "the mcp driver does not drive quilt-mcp's admin_* tools yet: the admin's steps would go through the suite's own engine, so this scenario would not test quilt-mcp",
+    '@mcp-admin-tools-not-driven': "quilt-mcp has no tool for what this scenario's When-steps do (roles, policies, API keys, a user's own role switch, the local stack's controls): they would go through the suite's own engine, so this scenario would not test quilt-mcp",
   },
 };
+
+/**
+ * The admin's user operations (quilt-mcp's admin_user_* tools; the registry's admin.user mutations),
+ * as a driver performs them with the admin persona's identity. A refusal or a bad answer throws.
+ */
+export interface AdminOperations {
+  createUser(user: { name: string; email: string; role: string; extraRoles: string[] }): Promise<void>;
+  setRole(name: string, role: string): Promise<void>;
+  setActive(name: string, active: boolean): Promise<void>;
+  deleteUser(name: string): Promise<void>;
+}
 
 /** The spec's search (backend.search_catalog), as a driver performs it. */
 export interface SearchOperations {

@@ -1,9 +1,32 @@
 /**
+ * The engine driver's admin operations: the registry's GraphQL admin API (Quilt's
+ * admin.user.create / mutate), each answer's union member checked.
+ */
+export function engineAdminOperations(admin: CatalogClient): AdminOperations {
+  const mutate = async (query: string, variables: Record<string, unknown>, field: string, ok: string): Promise<void> => {
+    let v: unknown = await admin.graphql<Record<string, unknown>>(query, variables);
+    for (const f of field.split('.')) v = (v as Record<string, unknown>)[f];
+    expect((v as { __typename?: string }).__typename, `${field} answered ${JSON.stringify(v)}`).to.equal(ok);
+  };
+  const user = (name: string, action: string): Promise<void> => mutate(`mutation($n: String!) { admin { user { mutate(name: $n) { ${action} { __typename ... on InvalidInput { errors { path message } } ... on OperationError { message } } } } } }`,
+    { n: name }, `admin.user.mutate.${action.replace(/\(.*$/, '')}`, action.startsWith('delete') ? 'Ok' : 'User');
+  return {
+    createUser: (u) => mutate('mutation($i: UserInput!) { admin { user { create(input: $i) { __typename ... on InvalidInput { errors { path message } } ... on OperationError { message } } } } }',
+      { i: { name: u.name, email: u.email, role: u.role, extraRoles: u.extraRoles } }, 'admin.user.create', 'User'),
+    setRole: (name, role) => user(name, `setRole(role: ${JSON.stringify(role)})`),
+    setActive: (name, active) => user(name, `setActive(active: ${active})`),
+    deleteUser: (name) => user(name, 'delete'),
+  };
+}
+
+/**
  * The engine driver's package operations: the suite's own package engine (quilt-js's registry on
  * S3) and the catalog's URL scheme (quilt-js's URL builders), as the default driver performs them.
  */
 import { catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl, type PackageRegistry } from '@quilt-e2e/quilt-js';
-import type { PackageOperations } from './driver.js';
+import { expect } from 'chai';
+import type { CatalogClient } from '../adapters/catalog.js';
+import type { AdminOperations, PackageOperations } from './driver.js';
 
 export function enginePackageOperations(registry: PackageRegistry, bucket: string, catalogUrl: string | undefined): PackageOperations {
   return {

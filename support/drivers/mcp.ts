@@ -16,7 +16,7 @@ import {
   type PackageRegistry, type PushOptions, type PushResult,
 } from '@quilt-e2e/quilt-js';
 import type { Listing, ObjectInfo, ObjectLink, ObjectText, PutItem, PutResult } from '../domain/objects.js';
-import type { BucketOperations, PackageOperations, SearchOperations, SqlOperations } from './driver.js';
+import type { AdminOperations, BucketOperations, PackageOperations, SearchOperations, SqlOperations } from './driver.js';
 import type { QueryResult } from '../sql/query-engine.js';
 import type { SearchAnswer, SearchRequest, SearchResult } from '../domain/search.js';
 
@@ -50,6 +50,27 @@ export async function toolCall(client: Client, tool: string, args: Record<string
 }
 
 const date = (s: unknown): Date => new Date(String(s));
+
+/** The admin's user operations through quilt-mcp's admin_user_* tools (the admin persona's identity). */
+export class McpAdminOperations implements AdminOperations {
+  constructor(private readonly client: () => Promise<Client>) {}
+
+  async createUser(u: { name: string; email: string; role: string; extraRoles: string[] }): Promise<void> {
+    await toolCall(await this.client(), 'admin_user_create', { name: u.name, email: u.email, role: u.role, ...(u.extraRoles.length ? { extra_roles: u.extraRoles } : {}) });
+  }
+
+  async setRole(name: string, role: string): Promise<void> {
+    await toolCall(await this.client(), 'admin_user_set_role', { name, role });
+  }
+
+  async setActive(name: string, active: boolean): Promise<void> {
+    await toolCall(await this.client(), 'admin_user_set_active', { name, active });
+  }
+
+  async deleteUser(name: string): Promise<void> {
+    await toolCall(await this.client(), 'admin_user_delete', { name });
+  }
+}
 
 /** The spec's bucket operations through quilt-mcp's bucket tools. */
 export class McpBucketOperations implements BucketOperations {

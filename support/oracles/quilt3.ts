@@ -14,12 +14,13 @@
  *   pkg.topHash, pkg.entries[0].size, JSON.parse(pkg.userMetaJson)
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TargetConfig } from '../target.js';
 import { ensureQuilt3 } from '@quilt-e2e/test-kit';
+import { quilt3Environment } from '../quilt3/environment.js';
 
 const ORACLE_PY = fileURLToPath(new URL('./quilt3_oracle.py', import.meta.url));
 export const DEFAULT_ORACLE_TIMEOUT_MS = 60_000;
@@ -275,44 +276,7 @@ export class Quilt3Oracle {
 
   private env(home: string): Record<string, string> {
     const o = this.options;
-    for (const d of ['xdg-data', 'xdg-cache', 'xdg-config']) mkdirSync(join(home, d));
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      // quilt3 keeps config, credentials and caches under HOME / XDG: a private, empty one per process.
-      HOME: home,
-      XDG_DATA_HOME: join(home, 'xdg-data'),
-      XDG_CACHE_HOME: join(home, 'xdg-cache'),
-      XDG_CONFIG_HOME: join(home, 'xdg-config'),
-      QUILT_DISABLE_USAGE_METRICS: 'true',
-      QUILT_DISABLE_CACHE: 'true',
-      QUILT_MINIMIZE_STDOUT: 'true',
-      PYTHONIOENCODING: 'utf-8',
-      PYTHONUNBUFFERED: '1',
-    };
-    if (o.credentials) {
-      Object.assign(env, {
-        AWS_ACCESS_KEY_ID: o.credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: o.credentials.secretAccessKey,
-        ...(o.credentials.sessionToken ? { AWS_SESSION_TOKEN: o.credentials.sessionToken } : {}),
-        AWS_EC2_METADATA_DISABLED: 'true',
-      });
-    } else {
-      // The AWS default chain: this process's AWS_* variables, proxies and ~/.aws (linked into the private HOME).
-      for (const [k, v] of Object.entries(process.env)) {
-        if (v !== undefined && (/^AWS_/.test(k) || /^(https?_proxy|no_proxy|all_proxy|REQUESTS_CA_BUNDLE|SSL_CERT_FILE|SSL_CERT_DIR)$/i.test(k))) env[k] = v;
-      }
-      const aws = join(homedir(), '.aws');
-      if (existsSync(aws)) symlinkSync(aws, join(home, '.aws'));
-    }
-    env.AWS_DEFAULT_REGION = o.region;
-    env.AWS_REGION = o.region;
-    if (o.endpoint) {
-      env.AWS_ENDPOINT_URL_S3 = o.endpoint;
-      // RGW neither sends nor wants the flexible checksums botocore adds by default.
-      env.AWS_REQUEST_CHECKSUM_CALCULATION = 'when_required';
-      env.AWS_RESPONSE_CHECKSUM_VALIDATION = 'when_required';
-    }
-    return env;
+    return quilt3Environment(home, { region: o.region, ...(o.endpoint ? { endpoint: o.endpoint } : {}), credentials: o.credentials ?? 'inherit' });
   }
 
   private onStdout(live: Live, chunk: string): void {

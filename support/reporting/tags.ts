@@ -37,7 +37,8 @@ export const TAGS: readonly TagInfo[] = [
   { tag: '@wip', kind: 'run control', meaning: 'Work in progress: not run by default; its steps may not exist yet.' },
   { tag: '@mcp-cannot-name-files', kind: 'run control', meaning: "The mcp driver cannot say it: quilt-mcp's package_create names each file by its file name or whole S3 key. Reported as skipped, with the reason, through the mcp driver (support/drivers/driver.ts DRIVER_CANNOT)." },
   { tag: '@mcp-cannot-claim-hash', kind: 'run control', meaning: "The mcp driver cannot say it: quilt-mcp's package_create takes no hash for a file. Reported as skipped, with the reason, through the mcp driver." },
-  { tag: '@mcp-admin-tools-not-driven', kind: 'run control', meaning: "The mcp driver does not drive quilt-mcp's admin_* tools yet: an admin's steps would go through the engine only, so the scenario would not test quilt-mcp. Reported as skipped, with the reason, through the mcp driver." },
+  { tag: '@mcp-admin-tools-not-driven', kind: 'run control', meaning: "quilt-mcp has no tool for this scenario's When-steps (roles, policies, API keys, a user's own role switch, the local stack's controls): through the mcp driver they would go through the engine, so the scenario would not test quilt-mcp. Reported as skipped, with the reason, through the mcp driver." },
+  { tag: '@known-defect', kind: 'category', meaning: 'Shows a defect of a real client (docs/known-defects.md): its Then-step expects the recorded failure and fails the day the client behaves otherwise, so the record is brought up to date.' },
   { tag: '@flaky', kind: 'run control', meaning: 'Known to fail now and then; only with a link to the issue that explains it.' },
 ];
 

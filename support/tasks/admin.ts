@@ -16,13 +16,13 @@ import { ObjectStore } from '../domain/objects.js';
 import { ENTRY_POINTS, outcomesAtEntryPoints } from './auth.js';
 
 /** The real (scenario-unique) name of a user or role the feature names. */
-function real(world: QuiltWorld, name: string): string {
+export function real(world: QuiltWorld, name: string): string {
   let n = world.memory.adminNames.get(name);
   if (!n) { n = `${name}-${randomBytes(4).toString('hex')}`; world.memory.adminNames.set(name, n); }
   return n;
 }
 
-const admin = (world: QuiltWorld): CatalogClient => world.catalog('admin');
+export const admin = (world: QuiltWorld): CatalogClient => world.catalog('admin');
 
 async function mutate<T>(world: QuiltWorld, query: string, variables: Record<string, unknown>, field: string, ok: string): Promise<T> {
   const r = await admin(world).graphql<Record<string, unknown>>(query, variables);
@@ -44,26 +44,41 @@ export async function makeWriterRole(world: QuiltWorld, role: string): Promise<v
   world.ledger.register(`role ${name}`, async () => { await admin(world).graphql(`mutation { roleDelete(id: "${created.role.id}") { __typename } }`); });
 }
 
+/** The catalog as a user the scenario made sees it (a token minted for them). */
+export function asUser(world: QuiltWorld, user: string): CatalogClient {
+  const minting = world.target.minting;
+  if (!minting) throw new Error('this target cannot mint a token for a user an admin just made: set PLATFORM_TEST_JWT_SECRET (the catalog\'s JWT secret)');
+  return world.catalog('admin', minting.mint(real(world, user)));
+}
+
+/** A user switches their own active role to another of their roles (switchRole). */
+export async function switchOwnRole(world: QuiltWorld, user: string, role: string): Promise<void> {
+  const r = await asUser(world, user).graphql<{ switchRole: { __typename: string; role?: { name: string } } }>(
+    'mutation($r: String!) { switchRole(roleName: $r) { __typename ... on Me { role { name } } ... on InvalidInput { errors { path message } } ... on OperationError { message } } }', { r: roleName(world, role) });
+  expect(r.switchRole.__typename, `switchRole answered ${JSON.stringify(r.switchRole)}`).to.equal('Me');
+  expect(r.switchRole.role?.name).to.equal(roleName(world, role));
+}
+
 /** The role's real name: one the scenario made, or a role of the stack (Quilt's ReadQuiltBucket, ...). */
 const roleName = (world: QuiltWorld, role: string): string => world.memory.adminNames.get(role) ?? role;
 
-export async function createUser(world: QuiltWorld, user: string, role: string): Promise<void> {
+/** The email of a user the scenario made. */
+export const emailOf = (world: QuiltWorld, user: string): string => `${real(world, user)}@example.com`;
+
+/** Dana creates a user (a When-step: through the run's driver; a Given, `setUp`: through the suite's engine). */
+export async function createUser(world: QuiltWorld, user: string, role: string, extraRoles: string[] = [], setUp = false): Promise<void> {
   const name = real(world, user);
-  await mutate(world, 'mutation($i: UserInput!) { admin { user { create(input: $i) { __typename ... on InvalidInput { errors { path message } } ... on OperationError { message } } } } }',
-    { i: { name, email: `${name}@example.com`, role: roleName(world, role) } }, 'admin.user.create', 'User');
+  await world.adminOps(setUp).createUser({ name, email: emailOf(world, user), role: roleName(world, role), extraRoles: extraRoles.map((r) => roleName(world, r)) });
   world.ledger.register(`user ${name}`, async () => { await admin(world).graphql(`mutation { admin { user { mutate(name: "${name}") { delete { __typename } } } } }`); });
 }
 
 export async function switchRole(world: QuiltWorld, user: string, role: string): Promise<void> {
-  await mutate(world, 'mutation($n: String!, $r: String!) { admin { user { mutate(name: $n) { setRole(role: $r) { __typename ... on InvalidInput { errors { path message } } } } } } }',
-    { n: real(world, user), r: roleName(world, role) }, 'admin.user.mutate.setRole', 'User');
+  await world.adminOps().setRole(real(world, user), roleName(world, role));
 }
 
 /** What the storage lets the user do with the credentials the catalog hands them (their own token). */
 export async function expectUserRights(world: QuiltWorld, user: string, write: boolean): Promise<void> {
-  const minting = world.target.minting;
-  if (!minting) throw new Error('this target cannot mint a token for a user an admin just made: set PLATFORM_TEST_JWT_SECRET (the catalog\'s JWT secret)');
-  const c = await world.catalog('admin', minting.mint(real(world, user))).credentials();
+  const c = await asUser(world, user).credentials();
   expect(c.SessionToken, 'temporary credentials of the role carry a session token').to.be.a('string').and.not.equal('');
   const s3 = createS3Client({ ...world.target.s3, credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken! } });
   const key = world.key(`admin/${user}.txt`);
@@ -101,21 +116,17 @@ export async function expectRolesUnchanged(world: QuiltWorld): Promise<void> {
   expect(JSON.stringify(await admin(world).graphql(ROLES))).to.equal(world.memory.rolesBefore);
 }
 
-export async function setActive(world: QuiltWorld, user: string, active: boolean): Promise<void> {
-  await mutate(world, `mutation($n: String!) { admin { user { mutate(name: $n) { setActive(active: ${active}) { __typename } } } } }`,
-    { n: real(world, user) }, 'admin.user.mutate.setActive', 'User');
+export async function setActive(world: QuiltWorld, user: string, active: boolean, setUp = false): Promise<void> {
+  await world.adminOps(setUp).setActive(real(world, user), active);
 }
 
 export async function deleteUser(world: QuiltWorld, user: string): Promise<void> {
-  await mutate(world, 'mutation($n: String!) { admin { user { mutate(name: $n) { delete { __typename ... on OperationError { message } } } } } }',
-    { n: real(world, user) }, 'admin.user.mutate.delete', 'Ok');
+  await world.adminOps().deleteUser(real(world, user));
 }
 
 /** The user's own (valid, freshly minted) token is refused with `status` at every entry point. */
 export async function expectUserRefusedEverywhere(world: QuiltWorld, user: string, status: number): Promise<void> {
-  const minting = world.target.minting;
-  if (!minting) throw new Error('this target cannot mint a token for a user an admin just made: set PLATFORM_TEST_JWT_SECRET (the catalog\'s JWT secret)');
-  const outcomes = await outcomesAtEntryPoints(world, world.catalog('admin', minting.mint(real(world, user))));
+  const outcomes = await outcomesAtEntryPoints(world, asUser(world, user));
   expect(outcomes).to.deep.equal(ENTRY_POINTS.map((e) => `${e}: ${status}`));
 }
 

@@ -28,7 +28,7 @@ export interface TokenClaims { sub?: string; id?: string; iss?: string; aud?: st
 
 export interface VerifiedToken { user: string; claims: TokenClaims; expiresAt: Date; /** The id of the API key the request came with (none for a JWT). */ apiKey?: string }
 
-export type AuthErrorCode = 'MissingToken' | 'MalformedToken' | 'InvalidSignature' | 'InvalidClaims' | 'TokenExpired' | 'UnknownUser' | 'UserInactive' | 'InvalidApiKey' | 'ApiKeyExpired';
+export type AuthErrorCode = 'MissingToken' | 'MalformedToken' | 'InvalidSignature' | 'InvalidClaims' | 'TokenExpired' | 'UnknownUser' | 'UserInactive' | 'InvalidApiKey' | 'ApiKeyExpired' | 'TokenRevoked';
 
 /** Why a token was refused; the HTTP layer turns it into 401 {error, message}. */
 export class AuthError extends Error {

@@ -53,6 +53,8 @@ export class CatalogRoles {
   private readonly issued: IssuedCredentialsStore;
   private readonly cache = new Map<string, { creds: RoleCredentials; renewAt: number }>();
   private readonly inflight = new Map<string, Promise<RoleCredentials>>();
+  /** Per-user credential lifetimes set through /internal/credentials-ttl (seconds). */
+  private readonly userTtl = new Map<string, number>();
   private ready: Promise<void> | undefined;
 
   constructor(private readonly config: CatalogConfig, private readonly access: AccessStore, private readonly log: (line: string) => void) {
@@ -124,6 +126,12 @@ export class CatalogRoles {
     this.forget(name);
   }
 
+  /** From now on the user's credentials last `seconds` (null: the stack's default); their cached ones are dropped. */
+  setUserTtl(user: string, seconds: number | null): void {
+    if (seconds === null) this.userTtl.delete(user); else this.userTtl.set(user, seconds);
+    for (const k of [...this.cache.keys()]) if (k.startsWith(`${user}\u0000`)) this.cache.delete(k);
+  }
+
   /** Drops cached credentials of a role (all roles without a name): the next exchange assumes it again. */
   forget(role?: string): void {
     for (const k of [...this.cache.keys()]) if (role === undefined || k.endsWith(`\u0000${role}`)) this.cache.delete(k);
@@ -148,7 +156,7 @@ export class CatalogRoles {
 
   private async assume(user: string, role: string): Promise<RoleCredentials> {
     await this.ensureRoles();
-    const ttl = this.config.credentials.ttlSeconds;
+    const ttl = this.userTtl.get(user) ?? this.config.credentials.ttlSeconds;
     const record = this.access.role(role);
     const RoleArn = record ? this.arnOf(record) : `arn:aws:iam:::role/${this.rgwName(role)}`;
     let c;

@@ -3,6 +3,7 @@
  * checked by auth.ts against this catalog's secret, issuer, audience and users — or of an API key
  * (Authorization: Bearer qk_..., access/api-keys.ts), as quilt3's login_with_api_key sends it.
  */
+import { createHash } from 'node:crypto';
 import { API_KEY_PREFIX, keyOfSecret, statusOf, touchApiKey } from './access/api-keys.js';
 import { AuthError, bearerToken, verifyToken, type VerifiedToken } from './auth.js';
 import type { CatalogContext } from './context.js';
@@ -26,9 +27,25 @@ export async function tokenOf(ctx: CatalogContext, header: string | undefined): 
   const v = token.startsWith(API_KEY_PREFIX)
     ? verifyApiKey(ctx, token)
     : await verifyToken(token, { ...ctx.config.jwt, knownUsers: new Set(ctx.access.snapshot.users.map((u) => u.name)) });
+  if (!v.apiKey && isRevoked(ctx, token)) throw new AuthError('TokenRevoked', 'the token was signed out (POST /api/logout): sign in again for a new one');
   if (!ctx.access.user(v.user)) throw new AuthError('UnknownUser', `the user ${JSON.stringify(v.user)} of this API key no longer exists`);
   if (ctx.access.user(v.user)?.isActive === false) throw new AuthError('UserInactive', `user ${JSON.stringify(v.user)} is deactivated: an admin can activate them again (admin.user.mutate(name).setActive(active: true))`);
   return v;
+}
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+function isRevoked(ctx: CatalogContext, token: string): boolean {
+  const revoked = ctx.access.snapshot.revokedTokens;
+  return revoked.length > 0 && revoked.some((r) => r.sha256 === sha256(token));
+}
+
+/** Signs a token out until it expires (POST /api/logout); expired entries are dropped on the way. */
+export function revokeToken(ctx: CatalogContext, token: string, exp: Date): void {
+  const now = Date.now() / 1000;
+  ctx.access.change((s) => {
+    s.revokedTokens = [...s.revokedTokens.filter((r) => r.exp > now), { sha256: sha256(token), exp: exp.getTime() / 1000 }];
+  });
 }
 
 /** The verified token of a request that must carry one (401 MissingToken otherwise). */

@@ -16,6 +16,9 @@ import { HttpError, sendError, sendHtml } from './http.js';
 import { errorPage } from './pages.js';
 import { apiRoutes } from './routes/api.js';
 import { graphqlRoutes } from './routes/graphql.js';
+import { internalRoutes } from './routes/internal.js';
+import { sessionRoutes } from './routes/session.js';
+import { userRoutes } from './routes/users.js';
 import { isPagePath, pageRoutes } from './routes/pages.js';
 import './routes/request.js';
 import { serviceRoutes } from './routes/service.js';
@@ -80,6 +83,9 @@ export function createCatalogServer(ctx: CatalogContext): FastifyInstance {
   serviceRoutes(app, ctx);
   apiRoutes(app, ctx);
   graphqlRoutes(app, ctx);
+  internalRoutes(app, ctx);
+  sessionRoutes(app, ctx);
+  userRoutes(app, ctx);
   pageRoutes(app, ctx);
   return app;
 }

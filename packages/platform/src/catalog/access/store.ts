@@ -47,6 +47,8 @@ export interface AccessState {
   apiKeys: ApiKeyRecord[];
   ssoConfig: SsoConfigRecord | null;
   tabulatorOpenQuery: boolean;
+  /** Tokens signed out (POST /api/logout) before their expiry: the SHA-256 of each and when it would have expired. */
+  revokedTokens: Array<{ sha256: string; exp: number }>;
 }
 
 export interface SeedUser { name: string; role: string; isAdmin: boolean }
@@ -61,7 +63,7 @@ export class AccessStore {
     if (existsSync(this.file)) {
       try {
         // A state saved before API keys, SSO config and open query existed gets their defaults.
-        this.state = { apiKeys: [], ssoConfig: null, tabulatorOpenQuery: false, ...JSON.parse(readFileSync(this.file, 'utf8')) as Partial<AccessState> } as AccessState;
+        this.state = { apiKeys: [], ssoConfig: null, tabulatorOpenQuery: false, revokedTokens: [], ...JSON.parse(readFileSync(this.file, 'utf8')) as Partial<AccessState> } as AccessState;
       } catch (e) {
         throw new Error(`${this.file} is not the catalog's access state (${(e as Error).message}); move it away to start from the seed`);
       }
@@ -125,5 +127,6 @@ function seed(buckets: readonly string[], users: readonly SeedUser[]): AccessSta
     apiKeys: [],
     ssoConfig: null,
     tabulatorOpenQuery: false,
+    revokedTokens: [],
   };
 }

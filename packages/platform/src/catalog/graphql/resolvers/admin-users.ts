@@ -19,8 +19,11 @@ function unknownRoles(g: GqlContext, names: string[], path: string): InputErrorS
   return names.filter((n) => !g.ctx.access.role(n)).map((n) => ({ path, name: 'RoleDoesNotExist', message: `no role is named ${JSON.stringify(n)}: list them with { roles { ... on ManagedRole { name } } }` }));
 }
 
-function emailProblem(email: string, path: string): InputErrorShape[] {
-  return EMAIL.test(email) ? [] : [{ path, name: 'InvalidEmail', message: `${JSON.stringify(email)} is not an email address, for example rita@example.com` }];
+/** Why an email cannot be a user's (not an address, or another user's already); none: it can. */
+function emailProblem(g: GqlContext, email: string, path: string, user?: string): InputErrorShape[] {
+  if (!EMAIL.test(email)) return [{ path, name: 'InvalidEmail', message: `${JSON.stringify(email)} is not an email address, for example rita@example.com` }];
+  const other = g.ctx.access.snapshot.users.find((u) => u.email.toLowerCase() === email.toLowerCase() && u.name !== user);
+  return other ? [{ path, name: 'EmailExists', message: `Another user already has that email (${other.name}): give each user their own` }] : [];
 }
 
 /** Applies a change to one user and brings what is cached about them up to date. */
@@ -47,7 +50,7 @@ function mutateUser(g: GqlContext, name: string) {
       return { __typename: 'Ok', _: true };
     },
     setEmail: (a: Args) => {
-      const problems = emailProblem(String(a.email), 'email');
+      const problems = emailProblem(g, String(a.email), 'email', name);
       return problems.length ? invalidInput(problems) : changeUser(g, name, (u) => { u.email = String(a.email); });
     },
     setRole: (a: Args) => {
@@ -92,7 +95,7 @@ function createUser(g: GqlContext, a: Args) {
   const problems: InputErrorShape[] = [];
   if (!USER_NAME.test(input.name)) problems.push({ path: 'input.name', name: 'InvalidUsername', message: `${JSON.stringify(input.name)} is not a user name: letters, digits, ".", "_", "+" or "-", up to 64, for example rita.reader` });
   else if (g.ctx.access.user(input.name)) problems.push({ path: 'input.name', name: 'UsernameExists', message: `a user named ${input.name} exists already` });
-  problems.push(...emailProblem(input.email, 'input.email'), ...unknownRoles(g, [input.role], 'input.role'), ...unknownRoles(g, input.extraRoles ?? [], 'input.extraRoles'));
+  problems.push(...emailProblem(g, input.email, 'input.email'), ...unknownRoles(g, [input.role], 'input.role'), ...unknownRoles(g, input.extraRoles ?? [], 'input.extraRoles'));
   if (problems.length) return invalidInput(problems);
   const now = new Date().toISOString();
   const user: UserRecord = { name: input.name, email: input.email, isActive: true, isAdmin: false, role: input.role, extraRoles: [...new Set(input.extraRoles ?? [])].filter((r) => r !== input.role), dateJoined: now, lastLogin: now };

@@ -1,0 +1,84 @@
+/**
+ * The registry's REST session and user endpoints that Quilt's web catalog calls, against a catalog
+ * of its own: /api/me, /api/refresh, /api/logout (the token is refused after it), and the legacy
+ * /api/users/* administration — the same operations as the GraphQL admin API, with the refusals
+ * the app recognises.
+ *
+ *   node --import tsx --test packages/platform/test/catalog/rest-session.test.ts
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { startCatalogUnderTest, type CatalogUnderTest, type Persona } from '@quilt-e2e/test-kit/catalog';
+
+let cat: CatalogUnderTest;
+before(async () => { cat = await startCatalogUnderTest(); });
+after(async () => { await cat?.teardown(); });
+
+async function rest(method: 'GET' | 'POST', path: string, auth: Persona | string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const token = auth === 'admin' || auth === 'reader' || auth === 'outsider' ? await cat.token(auth) : auth;
+  const r = await fetch(`${cat.config.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  return { status: r.status, body: await r.json() as Record<string, unknown> };
+}
+
+test('/api/me names the token\'s user as the app reads it; /api/refresh gives a fresh token of the same user', async () => {
+  const me = await rest('GET', '/api/me?_cachebust=0.5', 'reader');
+  assert.deepEqual(me, { status: 200, body: { current_user: cat.uid('reader'), email: `${cat.uid('reader')}@users.quilt-e2e.local`, is_staff: false, is_active: true } });
+  assert.equal((await rest('GET', '/api/me', 'admin')).body.is_staff, true);
+  const refreshed = await rest('POST', '/api/refresh', 'reader');
+  assert.equal(refreshed.status, 200);
+  assert.ok(Math.abs(Number(refreshed.body.exp) - Date.now() / 1000 - 3600) < 60, 'exp in Unix seconds, an hour ahead');
+  assert.equal((await rest('GET', '/api/me', String(refreshed.body.token))).body.current_user, cat.uid('reader'));
+});
+
+test('/api/logout signs the token out: it is refused afterwards, other tokens of the user still work; a restart keeps it so', async () => {
+  const token = await cat.token('outsider');
+  assert.equal((await rest('GET', '/api/me', token)).status, 200);
+  assert.deepEqual(await rest('POST', '/api/logout', token), { status: 200, body: {} });
+  const after = await rest('GET', '/api/me', token);
+  assert.equal(after.status, 401);
+  assert.equal(after.body.error, 'TokenRevoked');
+  assert.equal((await rest('GET', '/api/me', 'outsider')).status, 200, 'a new token of the same user works');
+  await cat.restart();
+  assert.equal((await rest('GET', '/api/me', token)).status, 401, 'still signed out after a restart');
+});
+
+test('/api/users/*: an admin creates, lists, changes and deletes a user; the GraphQL admin API sees the same', async () => {
+  const name = `rest-${randomBytes(3).toString('hex')}`;
+  assert.deepEqual(await rest('POST', '/api/users/create', 'admin', { username: name, email: `${name}@example.com` }), { status: 200, body: {} });
+  assert.equal((await rest('POST', '/api/users/set_role', 'admin', { username: name, role: 'ReadWriteQuiltBucket' })).status, 200);
+  assert.equal((await rest('POST', '/api/users/grant_admin', 'admin', { username: name })).status, 200);
+  assert.equal((await rest('POST', '/api/users/disable', 'admin', { username: name })).status, 200);
+  assert.equal((await rest('POST', '/api/users/edit_email', 'admin', { username: name, email: `${name}@example.org` })).status, 200);
+  const list = (await rest('GET', '/api/users/list', 'admin')).body.results as Array<Record<string, unknown>>;
+  const row = list.find((u) => u.username === name)!;
+  const roles = (await cat.post('admin', { query: '{ roles { ... on ManagedRole { id name } } }' })).body as { data: { roles: Array<{ id: string; name: string }> } };
+  assert.deepEqual([row.email, row.is_active, row.is_superuser, row.role_id], [`${name}@example.org`, false, true, roles.data.roles.find((r) => r.name === 'ReadWriteQuiltBucket')!.id]);
+  const viaGraphql = await cat.post('admin', { query: `{ admin { user { get(name: "${name}") { email isActive isAdmin role { ... on ManagedRole { name } } } } } }` });
+  assert.deepEqual((viaGraphql.body as { data: unknown }).data, { admin: { user: { get: { email: `${name}@example.org`, isActive: false, isAdmin: true, role: { name: 'ReadWriteQuiltBucket' } } } } });
+  assert.equal((await rest('POST', '/api/users/delete', 'admin', { username: name })).status, 200);
+  assert.equal((await rest('POST', '/api/users/enable', 'admin', { username: name })).status, 404, 'a deleted user is not found');
+});
+
+test('/api/users/*: the refusals the app recognises; a non-admin is refused and nothing changes', async () => {
+  const taken = await rest('POST', '/api/users/create', 'admin', { username: cat.uid('reader'), email: 'someone-else@example.com' });
+  assert.equal(taken.status, 409);
+  assert.match(String(taken.body.message), /Username already taken/);
+  const email = await rest('POST', '/api/users/create', 'admin', { username: 'fresh-name', email: 'not-an-email' });
+  assert.equal(email.status, 400);
+  assert.match(String(email.body.message), /Invalid email/);
+  const otherEmail = await rest('POST', '/api/users/edit_email', 'admin', { username: cat.uid('outsider'), email: `${cat.uid('reader')}@users.quilt-e2e.local` });
+  assert.match(String(otherEmail.body.message), /Another user already has that email/);
+  const missing = await rest('POST', '/api/users/create', 'admin', { username: 'no-email' });
+  assert.equal(missing.status, 400);
+  assert.match(String(missing.body.message), /"username": "rita", "email": "rita@example.com"/);
+  const before = (await rest('GET', '/api/users/list', 'admin')).body;
+  assert.equal((await rest('POST', '/api/users/grant_admin', 'reader', { username: cat.uid('reader') })).status, 403);
+  assert.equal((await rest('GET', '/api/users/list', 'reader')).status, 403);
+  assert.deepEqual((await rest('GET', '/api/users/list', 'admin')).body, before, 'nothing changed');
+});
