@@ -78,3 +78,27 @@ Then('the catalog refuses the policy, naming that bucket and the buckets it serv
 Then('the policies Dana lists are the same as before she asked', async function (this: QuiltWorld) {
   await admin.expectPoliciesUnchanged(this);
 });
+
+When('Dana creates a second role named {string}', async function (this: QuiltWorld, role: string) {
+  await admin.attemptDuplicateRole(this, role);
+});
+
+When('Dana deletes the role {string}, which users have', async function (this: QuiltWorld, role: string) {
+  await admin.attemptDeleteRoleInUse(this, role);
+});
+
+When('Dana creates the user {string} with the email {string}', async function (this: QuiltWorld, user: string, email: string) {
+  await admin.attemptUserWithEmail(this, user, email);
+});
+
+When('Dana deactivates {string}, who is no user of the stack', async function (this: QuiltWorld, user: string) {
+  await admin.attemptDeactivateUnknown(this, user);
+});
+
+Then('the catalog answers {string} about {string}, saying {string}', async function (this: QuiltWorld, typename: string, field: string, words: string) {
+  admin.expectAdminRefusal(this, typename, field, words);
+});
+
+Then('the roles, policies and users Dana lists are as before she asked', async function (this: QuiltWorld) {
+  await admin.expectAccessUnchanged(this);
+});

@@ -69,6 +69,9 @@ export interface ScenarioNotes {
   policiesBefore: string;
   /** What quilt3 read with an API key: its user's key names, the revision and each file. */
   quilt3Read: Quilt3Read;
+  /** The access state Dana listed before an attempt (roles, policies, users), and the catalog's answer to it. */
+  accessBefore: string;
+  adminAnswer: { typename: string; errors: Array<{ path: string | null; name: string; message: string }> };
   policyAnswer: { __typename: string; id?: string; errors?: Array<{ path: string; name: string; message: string }>; bucket?: string };
   searchRequest: { persona: PersonaRole; request: SearchRequest };
   searchResults: SearchResult[];
@@ -112,6 +115,8 @@ const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
   rolesBefore: ['the roles before the attempt', 'When Rita asks the catalog to create the role "sneaky"'],
   policiesBefore: ['the policies before the attempt', 'When Dana makes a policy granting read on the bucket "no-such-bucket-anywhere"'],
   quilt3Read: ['what quilt3 read with an API key', 'When quilt3, logged in with the API key "nightly", reads the package "keys/reference" with the S3 credentials the catalog hands the key'],
+  accessBefore: ['the roles, policies and users before the attempt', 'When Dana creates a second role named "ReadQuiltBucket"'],
+  adminAnswer: ['the catalog\'s answer to the admin\'s request', 'When Dana creates a second role named "ReadQuiltBucket"'],
   policyAnswer: ['the catalog\'s answer to a new policy', 'When Dana makes a policy granting read on the bucket "no-such-bucket-anywhere"'],
   searchRequest: ['the search it made', 'When Rita searches the catalog for packages matching "genomics"'],
   searchResults: ['the search results', 'When Rita searches the catalog for packages matching "genomics"'],

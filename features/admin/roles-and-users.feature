@@ -50,3 +50,16 @@ Feature: Admins grant and take away access through roles
     When Dana makes a policy granting read on the bucket "no-such-bucket-anywhere"
     Then the catalog refuses the policy, naming that bucket and the buckets it serves
     And the policies Dana lists are the same as before she asked
+
+  @errors @mcp-admin-tools-not-driven
+  Scenario Outline: A request the admin API cannot honour is refused in Quilt's words, and nothing is half-written
+    When <request>
+    Then the catalog answers "<answer>" about "<field>", saying "<words>"
+    And the roles, policies and users Dana lists are as before she asked
+
+    Examples:
+      | request                                                           | answer              | field       | words                   |
+      | Dana creates a second role named "ReadQuiltBucket"                | RoleNameExists      | -           | -                       |
+      | Dana deletes the role "ReadQuiltBucket", which users have         | RoleAssigned        | -           | -                       |
+      | Dana creates the user "mail-test" with the email "not-an-email"   | InvalidInput        | input.email | is not an email address |
+      | Dana deactivates "nobody-at-all", who is no user of the stack     | null (no such user) | -           | -                       |

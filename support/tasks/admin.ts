@@ -153,3 +153,61 @@ export function expectPolicyRefusedFor(world: QuiltWorld): void {
 export async function expectPoliciesUnchanged(world: QuiltWorld): Promise<void> {
   expect(JSON.stringify(await admin(world).graphql(POLICIES))).to.equal(world.memory.policiesBefore);
 }
+
+const ACCESS = '{ roles { ... on ManagedRole { id name policies { id } } ... on UnmanagedRole { id name arn } } policies { id title permissions { bucket { name } level } } admin { user { list { name email isActive isAdmin role { ... on ManagedRole { name } } extraRoles { ... on ManagedRole { name } } } } } }';
+
+type Answer = { __typename?: string; errors?: Array<{ path: string | null; name: string; message: string }> } | null;
+
+/** Dana sends a request the catalog should refuse (through GraphQL, to see Quilt's own answer); what it answered is kept. */
+async function attemptAsAdmin(world: QuiltWorld, query: string, variables: Record<string, unknown>, field: string): Promise<void> {
+  world.memory.accessBefore = JSON.stringify(await admin(world).graphql(ACCESS));
+  let v: unknown = await admin(world).graphql<Record<string, unknown>>(query, variables);
+  for (const f of field.split('.')) v = v === null ? null : (v as Record<string, unknown>)[f];
+  const a = v as Answer;
+  world.memory.adminAnswer = { typename: a === null ? 'null (no such user)' : a.__typename ?? '?', errors: a?.errors ?? [] };
+}
+
+const ERRORS = '... on InvalidInput { errors { path name message } } ... on OperationError { name message }';
+
+export async function attemptDuplicateRole(world: QuiltWorld, role: string): Promise<void> {
+  await attemptAsAdmin(world, `mutation($i: ManagedRoleInput!) { roleCreateManaged(input: $i) { __typename ... on RoleCreateSuccess { role { ... on ManagedRole { id } } } } }`, { i: { name: role, policies: [] } }, 'roleCreateManaged');
+  if (world.memory.adminAnswer.typename === 'RoleCreateSuccess') {
+    // A catalog that took the duplicate: the second role goes after the scenario (the first stays).
+    const roles = await admin(world).graphql<{ roles: Array<{ id?: string; name?: string }> }>('{ roles { ... on ManagedRole { id name } } }');
+    const second = roles.roles.filter((r) => r.name === role).at(-1)?.id;
+    if (second) world.ledger.register(`duplicate role ${role}`, async () => { await admin(world).graphql(`mutation { roleDelete(id: "${second}") { __typename } }`); });
+  }
+}
+
+export async function attemptDeleteRoleInUse(world: QuiltWorld, role: string): Promise<void> {
+  const roles = await admin(world).graphql<{ roles: Array<{ id?: string; name?: string }> }>('{ roles { ... on ManagedRole { id name } } }');
+  const id = roles.roles.find((r) => r.name === role)?.id;
+  if (!id) throw new Error(`the stack has no role ${role}: the scenario needs one that users have`);
+  await attemptAsAdmin(world, `mutation($id: ID!) { roleDelete(id: $id) { __typename } }`, { id }, 'roleDelete');
+}
+
+export async function attemptUserWithEmail(world: QuiltWorld, user: string, email: string): Promise<void> {
+  await attemptAsAdmin(world, `mutation($i: UserInput!) { admin { user { create(input: $i) { __typename ${ERRORS} } } } }`,
+    { i: { name: real(world, user), email, role: 'ReadQuiltBucket' } }, 'admin.user.create');
+  if (world.memory.adminAnswer.typename === 'User') {
+    const name = real(world, user);
+    world.ledger.register(`user ${name}`, async () => { await admin(world).graphql(`mutation { admin { user { mutate(name: "${name}") { delete { __typename } } } } }`); });
+  }
+}
+
+export async function attemptDeactivateUnknown(world: QuiltWorld, user: string): Promise<void> {
+  await attemptAsAdmin(world, `mutation($n: String!) { admin { user { mutate(name: $n) { setActive(active: false) { __typename ${ERRORS} } } } } }`,
+    { n: real(world, user) }, 'admin.user.mutate');
+}
+
+/** The catalog answered with Quilt's `typename`; for InvalidInput, about `field` with a message holding `words` ("-": none). */
+export function expectAdminRefusal(world: QuiltWorld, typename: string, field: string, words: string): void {
+  const a = world.memory.adminAnswer;
+  expect(a.typename, JSON.stringify(a)).to.equal(typename);
+  expect(a.errors.map((e) => e.path), 'the field the refusal is about').to.deep.equal(field === '-' ? [] : [field]);
+  if (words !== '-') expect(a.errors[0]!.message).to.include(words);
+}
+
+export async function expectAccessUnchanged(world: QuiltWorld): Promise<void> {
+  expect(JSON.stringify(await admin(world).graphql(ACCESS)), 'the roles, policies and users are as before').to.equal(world.memory.accessBefore);
+}
