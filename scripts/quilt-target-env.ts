@@ -24,7 +24,7 @@ export function quiltTargetEnv(c: StackConfig = loadStackConfig(), env: NodeJS.P
     QUILT_CATALOG_URL: url,
     QUILT_REGISTRY_URL: url,
     AWS_REGION: c.s3.region,
-    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${c.ports.s3}`,
+    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${c.ports.s3Front}`,
     AWS_ENDPOINT_URL_ATHENA: sql,
     AWS_ENDPOINT_URL_GLUE: sql,
     QUILT_E2E_ADMIN_ACCESS_KEY_ID: u.admin.accessKeyId,

@@ -10,6 +10,14 @@ When('quilt3, logged in with the API key {string}, reads the package {string} wi
   await keys.readWithKey(this, key, pkg, 'catalog-credentials');
 });
 
+When('quilt3, logged in with the API key {string}, pushes the package {string} with the S3 credentials the catalog hands the key', async function (this: QuiltWorld, key: string, pkg: string) {
+  await keys.pushWithKey(this, key, pkg);
+});
+
+Then('quilt3 finds exactly the files it pushed in the latest revision of {string}, byte for byte in S3', async function (this: QuiltWorld, pkg: string) {
+  await keys.expectPushedPackage(this, pkg);
+});
+
 When('quilt3, logged in with only the API key {string}, reads the package {string}', async function (this: QuiltWorld, key: string, pkg: string) {
   await keys.readWithKey(this, key, pkg, 'key-only');
 });

@@ -80,7 +80,8 @@ export function loadTarget(env: NodeJS.ProcessEnv = process.env): TargetConfig {
     return {
       kind: 'local',
       bucket: stack.s3.testBucket,
-      s3: { endpoint: `http://127.0.0.1:${stack.ports.s3}`, region: stack.s3.region },
+      // The S3 front: RGW with S3's flexible checksums, as AWS answers them (quilt3 uploads need them).
+      s3: { endpoint: `http://127.0.0.1:${stack.ports.s3Front}`, region: stack.s3.region },
       personas: { admin: persona('admin'), reader: persona('reader'), outsider: persona('outsider') },
       catalog: { registryUrl: url, catalogUrl: url },
       minting,

@@ -69,6 +69,8 @@ export interface ScenarioNotes {
   policiesBefore: string;
   /** What quilt3 read with an API key: its user's key names, the revision and each file. */
   quilt3Read: Quilt3Read;
+  /** What quilt3 pushed with an API key: the package, its top hash and its files (logical key → text). */
+  quilt3Pushed: { name: string; topHash: string; files: Record<string, string> };
   /** The access state Dana listed before an attempt (roles, policies, users), and the catalog's answer to it. */
   accessBefore: string;
   adminAnswer: { typename: string; errors: Array<{ path: string | null; name: string; message: string }> };
@@ -114,6 +116,7 @@ const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
   presentedToken: ['the token presented', 'When a caller presents "an expired token" to the catalog'],
   rolesBefore: ['the roles before the attempt', 'When Rita asks the catalog to create the role "sneaky"'],
   policiesBefore: ['the policies before the attempt', 'When Dana makes a policy granting read on the bucket "no-such-bucket-anywhere"'],
+  quilt3Pushed: ['the package quilt3 pushed with an API key', 'When quilt3, logged in with the API key "nightly", pushes the package "keys/pushed" with the S3 credentials the catalog hands the key'],
   quilt3Read: ['what quilt3 read with an API key', 'When quilt3, logged in with the API key "nightly", reads the package "keys/reference" with the S3 credentials the catalog hands the key'],
   accessBefore: ['the roles, policies and users before the attempt', 'When Dana creates a second role named "ReadQuiltBucket"'],
   adminAnswer: ['the catalog\'s answer to the admin\'s request', 'When Dana creates a second role named "ReadQuiltBucket"'],

@@ -36,6 +36,16 @@ export class Quilt3Client {
   constructor(private readonly target: ClientTarget, private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {}
 
   /**
+   * quilt3 pushes a package of these files (logical key → text) to the test bucket; the new
+   * revision's top hash. `s3` as for read.
+   */
+  async push(apiKey: string, name: string, files: Record<string, string>, message: string, s3: 'key-only' | 'catalog-credentials'): Promise<{ topHash: string }> {
+    const r = await this.run('push', { apiKey, registry: `s3://${this.target.bucket}`, name, files, message, s3 }) as { top_hash?: unknown };
+    if (typeof r?.top_hash !== 'string') throw new Quilt3ClientError('BadAnswer', `quilt3 push answered ${JSON.stringify(r)}`);
+    return { topHash: r.top_hash };
+  }
+
+  /**
    * quilt3 lists its user's API keys (quilt3.api_keys, the registry's GraphQL) and reads the latest
    * revision of a package of the test bucket, every file's bytes; `s3`: "key-only" — quilt3 as login_with_api_key leaves it; "catalog-credentials" — given the key's S3 credentials from the catalog first.
    */

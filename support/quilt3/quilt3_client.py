@@ -7,6 +7,9 @@ One request per process: a JSON object on stdin, one JSON line on stdout.
             {"ok": false, "error": {"type": "Unauthorized", "message": "..."}}
 
 Operations (quilt3's public API only: quilt3.config, login_with_api_key, Package, quilt3.admin):
+  push              {catalogUrl, apiKey, registry, name, files: {logical_key: text}, message, s3}
+                    -> {"top_hash": ...}: the files written to a private folder and pushed, with S3
+                    credentials as for read
   read              {catalogUrl, apiKey, registry, name, s3} -> {"my_keys": [names], "top_hash",
                     "files": {logical_key: {"physical_key", "text"}}}: quilt3.api_keys.list() (the
                     registry's GraphQL as the key's user), then Package.browse and every file's
@@ -14,9 +17,9 @@ Operations (quilt3's public API only: quilt3.config, login_with_api_key, Package
                     login_with_api_key leaves it (8.0.0 asks the catalog for no S3 credentials then:
                     a known defect); "catalog-credentials" — the key's S3 credentials, asked of the
                     catalog through quilt3's own session, handed to quilt3 as AWS credentials first
-                    (what a program does until quilt3 does it itself). quilt3 8.0.0 cannot push to
-                    RGW 16: its uploads need S3's flexible checksums (ChecksumSHA256), which RGW 16
-                    does not answer
+                    (what a program does until quilt3 does it itself). On the local target quilt3
+                    talks to the stack's S3 front (RGW with S3's flexible checksums, which quilt3's
+                    uploads need)
   credentials       {catalogUrl, apiKey} -> {"access_key_prefix", "has_session_token"}: the S3
                     credentials the catalog hands the key, asked through quilt3's own session
   admin_revoke_keys {catalogUrl, apiKey, email, name} -> {"revoked": [ids]}: quilt3.admin.api_keys,
@@ -29,6 +32,7 @@ The caller sets the environment (support/quilt3/environment.ts): no AWS credenti
 import json
 import os
 import sys
+import tempfile
 import traceback
 
 _PROTOCOL = os.fdopen(os.dup(1), "w", encoding="utf-8", newline="\n")
@@ -65,14 +69,36 @@ def _key_credentials():
     return quilt3.session.get_session().get(f"{registry}/api/auth/get_credentials", timeout=30).json()
 
 
-def op_read(args):
-    _login(args)
-    mine = [key.name for key in quilt3.api_keys.list()]
+def _s3_credentials(args):
+    """As `s3` says: the key's S3 credentials from the catalog handed to quilt3, or nothing (key-only)."""
     if args.get("s3") == "catalog-credentials":
         creds = _key_credentials()
         os.environ.update({"AWS_ACCESS_KEY_ID": creds["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"], "AWS_SESSION_TOKEN": creds["SessionToken"]})
     elif args.get("s3") != "key-only":
         raise ClientError("BadRequest", "s3 must be \"key-only\" or \"catalog-credentials\"")
+
+
+def op_push(args):
+    _login(args)
+    _s3_credentials(args)
+    files = args.get("files")
+    if not isinstance(files, dict) or not files:
+        raise ClientError("BadRequest", "files must be a non-empty object {logical_key: text}")
+    with tempfile.TemporaryDirectory() as folder:
+        pkg = quilt3.Package()
+        for i, (key, text) in enumerate(sorted(files.items())):
+            path = os.path.join(folder, f"file-{i}")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            pkg.set(key, path)
+        pushed = pkg.push(_arg(args, "name"), registry=_arg(args, "registry"), message=args.get("message"), force=True)
+    return {"top_hash": pushed.top_hash}
+
+
+def op_read(args):
+    _login(args)
+    mine = [key.name for key in quilt3.api_keys.list()]
+    _s3_credentials(args)
     pkg = quilt3.Package.browse(_arg(args, "name"), registry=_arg(args, "registry"))
     files = {}
     for key, entry in pkg.walk():
@@ -94,7 +120,7 @@ def op_admin_revoke_keys(args):
     return {"revoked": [key.id for key in keys]}
 
 
-OPS = {"read": op_read, "credentials": op_credentials, "admin_revoke_keys": op_admin_revoke_keys}
+OPS = {"push": op_push, "read": op_read, "credentials": op_credentials, "admin_revoke_keys": op_admin_revoke_keys}
 
 
 def _status(e):

@@ -11,6 +11,7 @@ import { Quilt3Client, Quilt3ClientError } from '../quilt3/client.js';
 import type { CatalogClient } from '../adapters/catalog.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { admin, asUser, emailOf, real } from './admin.js';
+import { ownPackage } from './packages.js';
 
 async function makeKey(world: QuiltWorld, client: CatalogClient, keyName: string, owner: string): Promise<{ id: string; secret: string; user: string }> {
   const r = await client.graphql<{ apiKeyCreate: { __typename: string; secret?: string; apiKey?: { id: string } } }>(
@@ -36,6 +37,36 @@ function keyNamed(world: QuiltWorld, keyName: string): { id: string; secret: str
 }
 
 const quilt3 = (world: QuiltWorld): Quilt3Client => new Quilt3Client(world.target);
+
+/** Two small text files of this scenario (logical key → text): the scenario's id makes its manifest its own. */
+const filesOf = (world: QuiltWorld): Record<string, string> => ({
+  'README.md': `# pushed by quilt3 with an API key (scenario ${world.scenarioId})\n`,
+  'data/values.csv': `id,value\n1,${world.scenarioId}\n2,42\n`,
+});
+
+/** quilt3, logged in with the key and given the key's S3 credentials from the catalog, pushes a package. */
+export async function pushWithKey(world: QuiltWorld, keyName: string, featureName: string): Promise<void> {
+  const name = world.packageName(featureName);
+  ownPackage(world, name);
+  const files = filesOf(world);
+  const { topHash } = await quilt3(world).push(keyNamed(world, keyName).secret, name, files, `pushed with an API key (scenario ${world.scenarioId})`, 'catalog-credentials');
+  // The manifest is this scenario's own (its files name the scenario): removed with the package.
+  world.ledger.register(`manifest ${topHash}`, async () => { await world.objects('admin').purgePrefix(world.bucket, `.quilt/packages/${topHash}`); });
+  world.memory.quilt3Pushed = { name, topHash, files };
+}
+
+/** The latest revision, as the quilt3 oracle (the admin) reads it, is what quilt3 pushed: its hash, exactly its files, their bytes in S3, under the package's folder. */
+export async function expectPushedPackage(world: QuiltWorld, featureName: string): Promise<void> {
+  const pushed = world.memory.quilt3Pushed;
+  expect(pushed.name).to.equal(world.packageName(featureName));
+  const pkg = await quilt3Oracle(world.target).browse(pushed.name);
+  expect(pkg.topHash, 'the latest revision is the one quilt3 pushed').to.equal(pushed.topHash);
+  expect(pkg.entries.map((e) => e.logicalKey).sort()).to.deep.equal(Object.keys(pushed.files).sort());
+  for (const e of pkg.entries) {
+    expect((await world.objects('admin').text(e.physicalKey)).text, `the bytes of ${e.logicalKey} in S3 (${e.physicalKey})`).to.equal(pushed.files[e.logicalKey]);
+    expect(e.physicalKey.startsWith(`s3://${world.bucket}/${pushed.name}/`), `${e.physicalKey} lies under the package's folder`).to.equal(true);
+  }
+}
 
 /** quilt3, logged in with the key, lists its keys and reads the package (`s3`: with the key's catalog credentials, or the key only). */
 export async function readWithKey(world: QuiltWorld, keyName: string, featureName: string, s3: 'key-only' | 'catalog-credentials'): Promise<void> {

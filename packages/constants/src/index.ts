@@ -26,6 +26,8 @@ export const DEFAULT_PORTS = {
   athena: 8090,
   /** The Quilt MCP server (quilt-mcp, streamable HTTP at /mcp) — QUILT_E2E_MCP_PORT */
   mcp: 8765,
+  /** RGW with S3's flexible checksums (the S3 front) — QUILT_E2E_S3_FRONT_PORT */
+  s3Front: 7481,
 } as const;
 
 /** The environment variable that overrides each port. */
@@ -38,6 +40,7 @@ export const PORT_VARIABLES = {
   catalog: 'QUILT_E2E_CATALOG_PORT',
   athena: 'QUILT_E2E_ATHENA_PORT',
   mcp: 'QUILT_E2E_MCP_PORT',
+  s3Front: 'QUILT_E2E_S3_FRONT_PORT',
 } as const;
 
 export const LOOPBACK = '127.0.0.1';

@@ -25,6 +25,8 @@ export interface StackPorts {
   athena: number;
   /** The Quilt MCP server (quilt-mcp) over streamable HTTP. */
   mcp: number;
+  /** RGW behind the S3 front that answers S3's flexible checksums (quilt3's uploads need them). */
+  s3Front: number;
 }
 
 export interface StackConfig {

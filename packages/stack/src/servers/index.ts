@@ -6,5 +6,6 @@ import { trino } from './trino.js';
 import { catalog } from './catalog.js';
 import { athena } from './athena.js';
 import { mcp } from './mcp.js';
+import { s3Front } from './s3-front.js';
 
-export const servers: ManagedServer[] = [ceph, opensearch, trino, catalog, athena, mcp];
+export const servers: ManagedServer[] = [ceph, s3Front, opensearch, trino, catalog, athena, mcp];
