@@ -2,6 +2,7 @@ import { Given, When, Then } from '@cucumber/cucumber';
 import type { PersonaRole } from '../support/target.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
 import * as admin from '../support/tasks/admin.js';
+import * as keys from '../support/tasks/api-keys.js';
 
 Given('Dana has made a policy granting read-write on the test bucket and the role {string} from it', async function (this: QuiltWorld, role: string) {
   await admin.makeWriterRole(this, role);
@@ -101,4 +102,9 @@ Then('the catalog answers {string} about {string}, saying {string}', async funct
 
 Then('the roles, policies and users Dana lists are as before she asked', async function (this: QuiltWorld) {
   await admin.expectAccessUnchanged(this);
+});
+
+Then('with those credentials quilt3 pushes the package {string}, and the registry holds exactly its files', async function (this: QuiltWorld, pkg: string) {
+  await keys.pushWithExchangedCredentials(this, pkg);
+  await keys.expectPushedPackage(this, pkg);
 });

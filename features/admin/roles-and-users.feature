@@ -5,10 +5,11 @@ Feature: Admins grant and take away access through roles
   their role. What an admin grants, the storage itself enforces; what an admin takes away is gone
   from the user's next credentials. Nobody but an admin can change any of it.
 
-  Scenario: A new user with a read-write role writes to the bucket with the credentials of that role
+  Scenario: A new user with a read-write role writes to the bucket, and pushes with quilt3, with the credentials of that role
     Given Dana has made a policy granting read-write on the test bucket and the role "writers" from it
     When Dana creates the user "newcomer" with the role "writers"
     Then the credentials "newcomer" gets from the catalog read the test bucket and write to it
+    And with those credentials quilt3 pushes the package "newcomer/first", and the registry holds exactly its files
 
   Scenario: A user switched to a read-only role may read and may no longer write
     Given Dana has made a policy granting read-write on the test bucket and the role "writers" from it

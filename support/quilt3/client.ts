@@ -37,10 +37,13 @@ export class Quilt3Client {
 
   /**
    * quilt3 pushes a package of these files (logical key → text) to the test bucket; the new
-   * revision's top hash. `s3` as for read.
+   * revision's top hash: logged in with an API key (`s3` as for read), or with given temporary
+   * credentials (as get_credentials answers them) and no key.
    */
-  async push(apiKey: string, name: string, files: Record<string, string>, message: string, s3: 'key-only' | 'catalog-credentials'): Promise<{ topHash: string }> {
-    const r = await this.run('push', { apiKey, registry: `s3://${this.target.bucket}`, name, files, message, s3 }) as { top_hash?: unknown };
+  async push(auth: { apiKey: string; s3: 'key-only' | 'catalog-credentials' } | { credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string } },
+    name: string, files: Record<string, string>, message: string): Promise<{ topHash: string }> {
+    const how = 'apiKey' in auth ? { apiKey: auth.apiKey, s3: auth.s3 } : { s3: 'given', credentials: auth.credentials };
+    const r = await this.run('push', { ...how, registry: `s3://${this.target.bucket}`, name, files, message }) as { top_hash?: unknown };
     if (typeof r?.top_hash !== 'string') throw new Quilt3ClientError('BadAnswer', `quilt3 push answered ${JSON.stringify(r)}`);
     return { topHash: r.top_hash };
   }

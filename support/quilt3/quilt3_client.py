@@ -7,9 +7,10 @@ One request per process: a JSON object on stdin, one JSON line on stdout.
             {"ok": false, "error": {"type": "Unauthorized", "message": "..."}}
 
 Operations (quilt3's public API only: quilt3.config, login_with_api_key, Package, quilt3.admin):
-  push              {catalogUrl, apiKey, registry, name, files: {logical_key: text}, message, s3}
-                    -> {"top_hash": ...}: the files written to a private folder and pushed, with S3
-                    credentials as for read
+  push              {catalogUrl, apiKey?, registry, name, files: {logical_key: text}, message, s3,
+                    credentials?} -> {"top_hash": ...}: the files written to a private folder and
+                    pushed, with S3 credentials as for read, or s3 = "given": the temporary
+                    credentials in `credentials` (as get_credentials answers them), no API key
   read              {catalogUrl, apiKey, registry, name, s3} -> {"my_keys": [names], "top_hash",
                     "files": {logical_key: {"physical_key", "text"}}}: quilt3.api_keys.list() (the
                     registry's GraphQL as the key's user), then Package.browse and every file's
@@ -60,7 +61,8 @@ def _arg(args, key):
 
 def _login(args):
     quilt3.config(_arg(args, "catalogUrl"))
-    quilt3.login_with_api_key(_arg(args, "apiKey"))
+    if args.get("apiKey") is not None:
+        quilt3.login_with_api_key(_arg(args, "apiKey"))
 
 
 def _key_credentials():
@@ -71,11 +73,16 @@ def _key_credentials():
 
 def _s3_credentials(args):
     """As `s3` says: the key's S3 credentials from the catalog handed to quilt3, or nothing (key-only)."""
-    if args.get("s3") == "catalog-credentials":
+    if args.get("s3") == "given":
+        creds = args.get("credentials") or {}
+        if not all(isinstance(creds.get(k), str) for k in ("AccessKeyId", "SecretAccessKey", "SessionToken")):
+            raise ClientError("BadRequest", "credentials must be {AccessKeyId, SecretAccessKey, SessionToken} as get_credentials answers them")
+        os.environ.update({"AWS_ACCESS_KEY_ID": creds["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"], "AWS_SESSION_TOKEN": creds["SessionToken"]})
+    elif args.get("s3") == "catalog-credentials":
         creds = _key_credentials()
         os.environ.update({"AWS_ACCESS_KEY_ID": creds["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"], "AWS_SESSION_TOKEN": creds["SessionToken"]})
     elif args.get("s3") != "key-only":
-        raise ClientError("BadRequest", "s3 must be \"key-only\" or \"catalog-credentials\"")
+        raise ClientError("BadRequest", "s3 must be \"key-only\", \"catalog-credentials\" or \"given\"")
 
 
 def op_push(args):

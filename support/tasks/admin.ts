@@ -79,6 +79,7 @@ export async function switchRole(world: QuiltWorld, user: string, role: string):
 /** What the storage lets the user do with the credentials the catalog hands them (their own token). */
 export async function expectUserRights(world: QuiltWorld, user: string, write: boolean): Promise<void> {
   const c = await asUser(world, user).credentials();
+  world.memory.exchanged = c;
   expect(c.SessionToken, 'temporary credentials of the role carry a session token').to.be.a('string').and.not.equal('');
   const s3 = createS3Client({ ...world.target.s3, credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken! } });
   const key = world.key(`admin/${user}.txt`);

@@ -39,7 +39,7 @@ function keyNamed(world: QuiltWorld, keyName: string): { id: string; secret: str
 const quilt3 = (world: QuiltWorld): Quilt3Client => new Quilt3Client(world.target);
 
 /** Two small text files of this scenario (logical key → text): the scenario's id makes its manifest its own. */
-const filesOf = (world: QuiltWorld): Record<string, string> => ({
+export const filesOf = (world: QuiltWorld): Record<string, string> => ({
   'README.md': `# pushed by quilt3 with an API key (scenario ${world.scenarioId})\n`,
   'data/values.csv': `id,value\n1,${world.scenarioId}\n2,42\n`,
 });
@@ -49,10 +49,24 @@ export async function pushWithKey(world: QuiltWorld, keyName: string, featureNam
   const name = world.packageName(featureName);
   ownPackage(world, name);
   const files = filesOf(world);
-  const { topHash } = await quilt3(world).push(keyNamed(world, keyName).secret, name, files, `pushed with an API key (scenario ${world.scenarioId})`, 'catalog-credentials');
+  await pushWithQuilt3(world, name, files, { apiKey: keyNamed(world, keyName).secret, s3: 'catalog-credentials' });
+}
+
+/** quilt3 pushes the files as `name` (logged in with a key, or with given credentials); what it pushed is remembered. */
+export async function pushWithQuilt3(world: QuiltWorld, name: string, files: Record<string, string>, auth: Parameters<Quilt3Client['push']>[0]): Promise<void> {
+  const { topHash } = await quilt3(world).push(auth, name, files, `pushed by quilt3 (scenario ${world.scenarioId})`);
   // The manifest is this scenario's own (its files name the scenario): removed with the package.
   world.ledger.register(`manifest ${topHash}`, async () => { await world.objects('admin').purgePrefix(world.bucket, `.quilt/packages/${topHash}`); });
   world.memory.quilt3Pushed = { name, topHash, files };
+}
+
+/** quilt3, given the temporary credentials the user got from the catalog (no API key, no keys of its own), pushes a package. */
+export async function pushWithExchangedCredentials(world: QuiltWorld, featureName: string): Promise<void> {
+  const c = world.memory.exchanged;
+  if (!c.SessionToken) throw new Error('the credentials the catalog handed have no session token: they are not temporary credentials of a role');
+  const name = world.packageName(featureName);
+  ownPackage(world, name);
+  await pushWithQuilt3(world, name, filesOf(world), { credentials: { AccessKeyId: c.AccessKeyId, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken } });
 }
 
 /** The latest revision, as the quilt3 oracle (the admin) reads it, is what quilt3 pushed: its hash, exactly its files, their bytes in S3, under the package's folder. */
