@@ -64,7 +64,7 @@ When('Dana deletes the user {string}', async function (this: QuiltWorld, user: s
   await admin.deleteUser(this, user);
 });
 
-Then('GraphQL, the search API and the credentials endpoint all refuse {string} with {int}', async function (this: QuiltWorld, user: string, status: number) {
+Then('GraphQL, the search API, the session endpoint and the credentials endpoint all refuse {string} with {int}', async function (this: QuiltWorld, user: string, status: number) {
   await admin.expectUserRefusedEverywhere(this, user, status);
 });
 

@@ -29,7 +29,7 @@ When('a caller presents {string} to the catalog', function (this: QuiltWorld, ki
   this.memory.presentedToken = kind;
 });
 
-Then('GraphQL, the search API and the credentials endpoint all answer {int}', async function (this: QuiltWorld, status: number) {
+Then('GraphQL, the search API, the session endpoint and the credentials endpoint all answer {int}', async function (this: QuiltWorld, status: number) {
   await auth.expectRefusedEverywhere(this, this.memory.presentedToken, status);
 });
 

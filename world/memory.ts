@@ -73,6 +73,7 @@ export interface ScenarioNotes {
   quilt3Pushed: { name: string; topHash: string; files: Record<string, string> };
   /** The access state Dana listed before an attempt (roles, policies, users), and the catalog's answer to it. */
   accessBefore: string;
+  accessAbout: { roles?: string[]; users?: string[] };
   adminAnswer: { typename: string; errors: Array<{ path: string | null; name: string; message: string }> };
   policyAnswer: { __typename: string; id?: string; errors?: Array<{ path: string; name: string; message: string }>; bucket?: string };
   searchRequest: { persona: PersonaRole; request: SearchRequest };
@@ -118,6 +119,7 @@ const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
   policiesBefore: ['the policies before the attempt', 'When Dana makes a policy granting read on the bucket "no-such-bucket-anywhere"'],
   quilt3Pushed: ['the package quilt3 pushed with an API key', 'When quilt3, logged in with the API key "nightly", pushes the package "keys/pushed" with the S3 credentials the catalog hands the key'],
   quilt3Read: ['what quilt3 read with an API key', 'When quilt3, logged in with the API key "nightly", reads the package "keys/reference" with the S3 credentials the catalog hands the key'],
+  accessAbout: ['what the admin\'s request was about', 'When Dana creates a second role named "ReadQuiltBucket"'],
   accessBefore: ['the roles, policies and users before the attempt', 'When Dana creates a second role named "ReadQuiltBucket"'],
   adminAnswer: ['the catalog\'s answer to the admin\'s request', 'When Dana creates a second role named "ReadQuiltBucket"'],
   policyAnswer: ['the catalog\'s answer to a new policy', 'When Dana makes a policy granting read on the bucket "no-such-bucket-anywhere"'],

@@ -33,7 +33,7 @@ Feature: Admins grant and take away access through roles
   Scenario: A deactivated user is refused at every entry point
     Given Dana has created the user "paused" with the role "ReadQuiltBucket"
     When Dana deactivates "paused"
-    Then GraphQL, the search API and the credentials endpoint all refuse "paused" with 401
+    Then GraphQL, the search API, the session endpoint and the credentials endpoint all refuse "paused" with 401
 
   Scenario: A user activated again may work again
     Given Dana has created the user "returning" with the role "ReadQuiltBucket"
@@ -44,7 +44,7 @@ Feature: Admins grant and take away access through roles
   Scenario: A deleted user's token is refused
     Given Dana has created the user "leaver" with the role "ReadQuiltBucket"
     When Dana deletes the user "leaver"
-    Then GraphQL, the search API and the credentials endpoint all refuse "leaver" with 401
+    Then GraphQL, the search API, the session endpoint and the credentials endpoint all refuse "leaver" with 401
 
   @errors @mcp-admin-tools-not-driven
   Scenario: A policy for a bucket the stack does not serve is refused, and nothing is written

@@ -24,7 +24,7 @@ Feature: One identity, carried through the whole platform
 
   Scenario Outline: A bad token is refused at every entry point
     When a caller presents "<token>" to the catalog
-    Then GraphQL, the search API and the credentials endpoint all answer 401
+    Then GraphQL, the search API, the session endpoint and the credentials endpoint all answer 401
 
     Examples:
       | token                             |

@@ -101,6 +101,11 @@ export class CatalogClient {
     }
   }
 
+  /** GET /api/me — who the token's user is, as Quilt's web catalog asks on sign-in ({current_user, email, is_staff, ...}). */
+  async me(): Promise<{ current_user: string; email: string; is_staff: boolean }> {
+    return this.getJson(`${this.endpoints.registryUrl}/api/me`, 'me');
+  }
+
   /** GET /api/auth/get_credentials — the S3 credentials the token's user works with. */
   async credentials(): Promise<S3CredentialsAnswer> {
     return this.getJson<S3CredentialsAnswer>(`${this.endpoints.registryUrl}/api/auth/get_credentials`, 'get_credentials');

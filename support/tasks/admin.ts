@@ -94,10 +94,24 @@ export async function expectUserRights(world: QuiltWorld, user: string, write: b
   }
 }
 
-const ROLES = '{ roles { ... on ManagedRole { id name permissions { bucket { name } level } } } }';
+const ACCESS = '{ roles { ... on ManagedRole { id name policies { id } } ... on UnmanagedRole { id name arn } } policies { id title permissions { bucket { name } level } } admin { user { list { name email isActive isAdmin role { ... on ManagedRole { name } } extraRoles { ... on ManagedRole { name } } } } } }';
+
+/**
+ * What Dana lists of the roles, policies and users a request is about (by name; policies by
+ * title), as JSON: other scenarios change other roles and users at the same time, so only these
+ * are compared before and after.
+ */
+async function accessOf(world: QuiltWorld, about: { roles?: string[]; users?: string[]; policies?: string[] }): Promise<string> {
+  const a = await admin(world).graphql<{ roles: Array<{ name?: string }>; policies: Array<{ title: string }>; admin: { user: { list: Array<{ name: string }> } } }>(ACCESS);
+  return JSON.stringify({
+    roles: a.roles.filter((r) => about.roles?.includes(r.name ?? '')),
+    policies: a.policies.filter((p) => about.policies?.includes(p.title)),
+    users: a.admin.user.list.filter((u) => about.users?.includes(u.name)),
+  });
+}
 
 export async function attemptRoleCreate(world: QuiltWorld, persona: PersonaRole, role: string): Promise<void> {
-  world.memory.rolesBefore = JSON.stringify(await admin(world).graphql(ROLES));
+  world.memory.rolesBefore = await accessOf(world, { roles: [real(world, role)] });
   try {
     await world.catalog(persona).graphql(`mutation { roleCreateManaged(input: { name: "${real(world, role)}", policies: [] }) { __typename } }`);
     world.memory.error = undefined;
@@ -114,7 +128,9 @@ export function expectRefusedAsNonAdmin(world: QuiltWorld): void {
 }
 
 export async function expectRolesUnchanged(world: QuiltWorld): Promise<void> {
-  expect(JSON.stringify(await admin(world).graphql(ROLES))).to.equal(world.memory.rolesBefore);
+  const about = JSON.parse(world.memory.rolesBefore) as { roles: unknown[] };
+  expect(about.roles, 'no such role before the attempt').to.deep.equal([]);
+  expect(await accessOf(world, { roles: [...world.memory.adminNames.values()] }), 'the role was not made').to.equal(world.memory.rolesBefore);
 }
 
 export async function setActive(world: QuiltWorld, user: string, active: boolean, setUp = false): Promise<void> {
@@ -131,10 +147,9 @@ export async function expectUserRefusedEverywhere(world: QuiltWorld, user: strin
   expect(outcomes).to.deep.equal(ENTRY_POINTS.map((e) => `${e}: ${status}`));
 }
 
-const POLICIES = '{ policies { id title permissions { bucket { name } level } } }';
 
 export async function attemptPolicyFor(world: QuiltWorld, bucket: string): Promise<void> {
-  world.memory.policiesBefore = JSON.stringify(await admin(world).graphql(POLICIES));
+  world.memory.policiesBefore = await accessOf(world, { policies: [`read on ${bucket}`] });
   world.memory.policyAnswer = (await admin(world).graphql<{ policyCreateManaged: { __typename: string; id?: string; errors?: Array<{ path: string; name: string; message: string }> } }>(
     'mutation($i: ManagedPolicyInput!) { policyCreateManaged(input: $i) { __typename ... on Policy { id } ... on InvalidInput { errors { path name message } } ... on OperationError { message } } }',
     { i: { title: `read on ${bucket}`, permissions: [{ bucket, level: 'READ' }], roles: [] } })).policyCreateManaged;
@@ -152,16 +167,16 @@ export function expectPolicyRefusedFor(world: QuiltWorld): void {
 }
 
 export async function expectPoliciesUnchanged(world: QuiltWorld): Promise<void> {
-  expect(JSON.stringify(await admin(world).graphql(POLICIES))).to.equal(world.memory.policiesBefore);
+  expect(await accessOf(world, { policies: [`read on ${world.memory.policyAnswer.bucket}`] })).to.equal(world.memory.policiesBefore);
 }
 
-const ACCESS = '{ roles { ... on ManagedRole { id name policies { id } } ... on UnmanagedRole { id name arn } } policies { id title permissions { bucket { name } level } } admin { user { list { name email isActive isAdmin role { ... on ManagedRole { name } } extraRoles { ... on ManagedRole { name } } } } } }';
 
 type Answer = { __typename?: string; errors?: Array<{ path: string | null; name: string; message: string }> } | null;
 
 /** Dana sends a request the catalog should refuse (through GraphQL, to see Quilt's own answer); what it answered is kept. */
-async function attemptAsAdmin(world: QuiltWorld, query: string, variables: Record<string, unknown>, field: string): Promise<void> {
-  world.memory.accessBefore = JSON.stringify(await admin(world).graphql(ACCESS));
+async function attemptAsAdmin(world: QuiltWorld, query: string, variables: Record<string, unknown>, field: string, about: { roles?: string[]; users?: string[] }): Promise<void> {
+  world.memory.accessAbout = about;
+  world.memory.accessBefore = await accessOf(world, about);
   let v: unknown = await admin(world).graphql<Record<string, unknown>>(query, variables);
   for (const f of field.split('.')) v = v === null ? null : (v as Record<string, unknown>)[f];
   const a = v as Answer;
@@ -171,7 +186,7 @@ async function attemptAsAdmin(world: QuiltWorld, query: string, variables: Recor
 const ERRORS = '... on InvalidInput { errors { path name message } } ... on OperationError { name message }';
 
 export async function attemptDuplicateRole(world: QuiltWorld, role: string): Promise<void> {
-  await attemptAsAdmin(world, `mutation($i: ManagedRoleInput!) { roleCreateManaged(input: $i) { __typename ... on RoleCreateSuccess { role { ... on ManagedRole { id } } } } }`, { i: { name: role, policies: [] } }, 'roleCreateManaged');
+  await attemptAsAdmin(world, `mutation($i: ManagedRoleInput!) { roleCreateManaged(input: $i) { __typename ... on RoleCreateSuccess { role { ... on ManagedRole { id } } } } }`, { i: { name: role, policies: [] } }, 'roleCreateManaged', { roles: [role] });
   if (world.memory.adminAnswer.typename === 'RoleCreateSuccess') {
     // A catalog that took the duplicate: the second role goes after the scenario (the first stays).
     const roles = await admin(world).graphql<{ roles: Array<{ id?: string; name?: string }> }>('{ roles { ... on ManagedRole { id name } } }');
@@ -184,12 +199,12 @@ export async function attemptDeleteRoleInUse(world: QuiltWorld, role: string): P
   const roles = await admin(world).graphql<{ roles: Array<{ id?: string; name?: string }> }>('{ roles { ... on ManagedRole { id name } } }');
   const id = roles.roles.find((r) => r.name === role)?.id;
   if (!id) throw new Error(`the stack has no role ${role}: the scenario needs one that users have`);
-  await attemptAsAdmin(world, `mutation($id: ID!) { roleDelete(id: $id) { __typename } }`, { id }, 'roleDelete');
+  await attemptAsAdmin(world, `mutation($id: ID!) { roleDelete(id: $id) { __typename } }`, { id }, 'roleDelete', { roles: [role] });
 }
 
 export async function attemptUserWithEmail(world: QuiltWorld, user: string, email: string): Promise<void> {
   await attemptAsAdmin(world, `mutation($i: UserInput!) { admin { user { create(input: $i) { __typename ${ERRORS} } } } }`,
-    { i: { name: real(world, user), email, role: 'ReadQuiltBucket' } }, 'admin.user.create');
+    { i: { name: real(world, user), email, role: 'ReadQuiltBucket' } }, 'admin.user.create', { users: [real(world, user)] });
   if (world.memory.adminAnswer.typename === 'User') {
     const name = real(world, user);
     world.ledger.register(`user ${name}`, async () => { await admin(world).graphql(`mutation { admin { user { mutate(name: "${name}") { delete { __typename } } } } }`); });
@@ -198,7 +213,7 @@ export async function attemptUserWithEmail(world: QuiltWorld, user: string, emai
 
 export async function attemptDeactivateUnknown(world: QuiltWorld, user: string): Promise<void> {
   await attemptAsAdmin(world, `mutation($n: String!) { admin { user { mutate(name: $n) { setActive(active: false) { __typename ${ERRORS} } } } } }`,
-    { n: real(world, user) }, 'admin.user.mutate');
+    { n: real(world, user) }, 'admin.user.mutate', { users: [real(world, user)] });
 }
 
 /** The catalog answered with Quilt's `typename`; for InvalidInput, about `field` with a message holding `words` ("-": none). */
@@ -210,5 +225,5 @@ export function expectAdminRefusal(world: QuiltWorld, typename: string, field: s
 }
 
 export async function expectAccessUnchanged(world: QuiltWorld): Promise<void> {
-  expect(JSON.stringify(await admin(world).graphql(ACCESS)), 'the roles, policies and users are as before').to.equal(world.memory.accessBefore);
+  expect(await accessOf(world, world.memory.accessAbout), 'the roles and users the request was about are as before').to.equal(world.memory.accessBefore);
 }

@@ -67,13 +67,14 @@ export async function expectSearchFinds(world: QuiltWorld, persona: PersonaRole,
   }, { timeoutMs: 15_000, what: `${path} being searchable through the catalog` });
 }
 
-type Entry = 'GraphQL' | 'the search API' | 'the credentials endpoint';
-export const ENTRY_POINTS: Entry[] = ['GraphQL', 'the search API', 'the credentials endpoint'];
+type Entry = 'GraphQL' | 'the search API' | 'the session endpoint' | 'the credentials endpoint';
+export const ENTRY_POINTS: Entry[] = ['GraphQL', 'the search API', 'the session endpoint', 'the credentials endpoint'];
 
 async function call(client: CatalogClient, bucket: string, entry: Entry): Promise<unknown> {
   switch (entry) {
     case 'GraphQL': return client.graphql('query { bucketConfigs { name } }');
     case 'the search API': return client.search({ index: bucket, action: 'freeform', body: { query: { match_all: {} } }, size: 1 });
+    case 'the session endpoint': return client.me();
     case 'the credentials endpoint': return client.credentials();
   }
 }
