@@ -18,9 +18,10 @@ import type { TrinoClient } from '@quilt-e2e/trino-rest';
 import { trinoClient, deadProcesses, explainDead, mcpUrl } from '@quilt-e2e/stack';
 import { sqlTarget, type SqlTarget } from '../support/sql/index.js';
 import { SCENARIO_MANIFEST_META } from '../support/sweeper.js';
-import { driverKind, mcpServerUrl, type AdminOperations, type BucketOperations, type DriverKind, type PackageOperations, type SearchOperations, type SqlOperations } from '../support/drivers/driver.js';
-import { McpAdminOperations, McpBucketOperations, McpPackageOperations, McpSearchOperations, McpSessions, McpSqlOperations } from '../support/drivers/mcp.js';
+import { driverKind, mcpServerUrl, type AccessOperations, type AdminOperations, type BucketOperations, type DriverKind, type PackageOperations, type SearchOperations, type SqlOperations } from '../support/drivers/driver.js';
+import { McpAccessOperations, McpAdminOperations, McpBucketOperations, McpPackageOperations, McpSearchOperations, McpSessions, McpSqlOperations } from '../support/drivers/mcp.js';
 import { searchCatalog } from '../support/domain/search.js';
+import { checkBucketAccess } from '../support/domain/access.js';
 import { engineAdminOperations, enginePackageOperations } from '../support/drivers/engine.js';
 
 /** One id per suite run (shared by parallel workers when the runner sets QUILT_E2E_RUN_ID). */
@@ -96,6 +97,13 @@ export class QuiltWorld extends World {
    */
   packageOps(persona: PersonaRole): PackageOperations {
     return this.driver === 'engine' ? enginePackageOperations(this.registry(persona), this.bucket, this.target.catalog?.catalogUrl) : this.mcpPackageOps(persona);
+  }
+
+  /** The access check as this run's driver measures it (When-steps only). */
+  accessOps(persona: PersonaRole): AccessOperations {
+    if (this.driver === 'engine') return { check: (bucket, options) => checkBucketAccess(this.s3(persona), bucket, options) };
+    const sessions = this.mcp();
+    return new McpAccessOperations(() => sessions.client(persona));
   }
 
   /** The admin's user operations as this run's driver performs them, as Dana (When-steps only; Givens use the engine). */

@@ -17,7 +17,7 @@ Feature: Permission failures are real, explained and contained
     Then the attempt is refused with AccessDenied, naming the test bucket and suggesting a remedy
     And there is no object "data/new.csv"
 
-  Scenario Outline: The access check measures each permission with real calls, write included
+  Scenario Outline: The access check measures what <persona> may do with real calls, write included
     When <persona> checks what <pronoun> may do in the test bucket
     Then the access check reports "<level>": list <list>, read <read>, write <write>
 

@@ -13,6 +13,7 @@
  * as skipped with that reason (support/hooks.ts).
  */
 import type { CreateOptions, PackageDiff, PackageRevision, PushOptions, PushResult, EntrySource } from '@quilt-e2e/quilt-js';
+import type { AccessReport } from '../domain/access.js';
 import type { Listing, ObjectInfo, ObjectLink, ObjectText, PutItem, PutResult } from '../domain/objects.js';
 import type { SearchAnswer, SearchRequest } from '../domain/search.js';
 import type { QueryColumn, QueryResult } from '../sql/query-engine.js';
@@ -85,6 +86,11 @@ export interface AdminOperations {
   setRole(name: string, role: string): Promise<void>;
   setActive(name: string, active: boolean): Promise<void>;
   deleteUser(name: string): Promise<void>;
+}
+
+/** The spec's access check (backend.check_bucket_access): what the caller may do in a bucket, as a driver measures it. */
+export interface AccessOperations {
+  check(bucket: string, options: { sampleKey?: string; probePrefix?: string }): Promise<AccessReport>;
 }
 
 /** The spec's search (backend.search_catalog), as a driver performs it. */

@@ -15,8 +15,9 @@ import {
   Manifest, PackageRevision, fromPlain, type CreateOptions, type EntrySource, type JsonMap, type PackageDiff,
   type PackageRegistry, type PushOptions, type PushResult,
 } from '@quilt-e2e/quilt-js';
+import type { AccessReport, PermissionLevel } from '../domain/access.js';
 import type { Listing, ObjectInfo, ObjectLink, ObjectText, PutItem, PutResult } from '../domain/objects.js';
-import type { AdminOperations, BucketOperations, PackageOperations, SearchOperations, SqlOperations } from './driver.js';
+import type { AccessOperations, AdminOperations, BucketOperations, PackageOperations, SearchOperations, SqlOperations } from './driver.js';
 import type { QueryResult } from '../sql/query-engine.js';
 import type { SearchAnswer, SearchRequest, SearchResult } from '../domain/search.js';
 
@@ -69,6 +70,28 @@ export class McpAdminOperations implements AdminOperations {
 
   async deleteUser(name: string): Promise<void> {
     await toolCall(await this.client(), 'admin_user_delete', { name });
+  }
+}
+
+/**
+ * The access check through quilt-mcp's check_bucket_access: its permission level and summary as
+ * it answers them; its evidence is its own operation_tests (quilt-mcp tests read with a HEAD of a
+ * missing key and infers write from policies, without writing).
+ */
+export class McpAccessOperations implements AccessOperations {
+  constructor(private readonly client: () => Promise<Client>) {}
+
+  async check(bucket: string): Promise<AccessReport> {
+    const b = await toolCall(await this.client(), 'check_bucket_access', { bucket, operations: ['read', 'write', 'list'] });
+    const summary = (b.access_summary ?? {}) as { can_read?: boolean; can_write?: boolean; can_list?: boolean };
+    const tests = (b.operation_tests ?? {}) as Record<string, unknown>;
+    const said = (op: string): string => `quilt-mcp's operation_tests.${op} = ${JSON.stringify(tests[op])} (its permission level ${JSON.stringify(b.permission_level)})`;
+    return {
+      bucket,
+      permissionLevel: String(b.permission_level) as PermissionLevel,
+      accessSummary: { canList: summary.can_list === true, canRead: summary.can_read === true, canWrite: summary.can_write === true, canReadPolicy: false },
+      evidence: { list: said('list'), read: said('read'), write: said('write'), policy: 'not asked through quilt-mcp' },
+    };
   }
 }
 

@@ -12,8 +12,14 @@ export interface KnownDefect { id: string; scenarios?: { name: string; fails_wit
 export interface Judgement { passed: number; asRecorded: number; unexpected: string[] }
 
 export function judgeRun(scenarios: readonly ScenarioResult[], defects: readonly KnownDefect[], options: { file: string; wholeRun: boolean }): Judgement {
+  // A scenario may be recorded under several defects: it fails at the first it meets (an earlier step's defect masks a later one's).
   const expected = new Map<string, { id: string; failsWith: string[] }>();
-  for (const d of defects) for (const s of d.scenarios ?? []) expected.set(s.name, { id: d.id, failsWith: [s.fails_with].flat() });
+  for (const d of defects) {
+    for (const s of d.scenarios ?? []) {
+      const had = expected.get(s.name);
+      expected.set(s.name, { id: had ? `${had.id} or ${d.id}` : d.id, failsWith: [...(had?.failsWith ?? []), ...[s.fails_with].flat()] });
+    }
+  }
   let passed = 0;
   let asRecorded = 0;
   const unexpected: string[] = [];

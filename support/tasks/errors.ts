@@ -8,7 +8,7 @@ import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { BucketAccessError } from '../domain/objects.js';
 import { McpToolError } from '../drivers/mcp.js';
-import { checkBucketAccess, type AccessReport } from '../domain/access.js';
+import type { AccessReport } from '../domain/access.js';
 import { listFolder, uploadFiles } from './content.js';
 import { ownPackage } from './packages.js';
 
@@ -132,7 +132,7 @@ export async function expectNoObject(world: QuiltWorld, path: string): Promise<v
 }
 
 export async function checkAccess(world: QuiltWorld, persona: PersonaRole): Promise<void> {
-  world.memory.access = await checkBucketAccess(world.s3(persona), world.bucket, { probePrefix: world.key('.access-probe/'), sampleKey: [...world.memory.seeded.keys()][0] });
+  world.memory.access = await world.accessOps(persona).check(world.bucket, { probePrefix: world.key('.access-probe/'), sampleKey: [...world.memory.seeded.keys()][0] });
 }
 
 export function expectAccess(world: QuiltWorld, level: string, list: boolean, read: boolean, write: boolean): void {

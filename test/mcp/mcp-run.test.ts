@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadStackConfig, installedMcpVersion } from '@quilt-e2e/stack';
 import { parse } from 'yaml';
-import { summarizeRun } from '../../support/reporting/run-summary.js';
+import { summarizeRun, type ScenarioResult } from '../../support/reporting/run-summary.js';
 import { judgeRun } from '../../support/mcp/judge.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -66,3 +66,15 @@ test('a passing scenario recorded as a defect and a failure recorded with anothe
   assert.ok(whole.unexpected.some((u) => u.startsWith('NOT RUN but recorded as defect made-up-name')), whole.unexpected.join('\n'));
   assert.equal(whole.unexpected.length, 3);
 });
+
+test('a scenario recorded under two defects (an earlier step\'s masks a later one\'s) counts as recorded when it fails with either text, and not otherwise', () => {
+  const ran = (errors: string[]) => [{ ...summaryScenario, errors }];
+  const defects = [{ id: 'first', scenarios: [{ name: 'S', fails_with: 'text of the first' }] }, { id: 'later', scenarios: [{ name: 'S', fails_with: 'text of the later' }] }];
+  assert.equal(judgeRun(ran(['AssertionError: text of the later']), defects, { file: 'x.yml', wholeRun: true }).asRecorded, 1);
+  assert.equal(judgeRun(ran(['AssertionError: text of the first']), defects, { file: 'x.yml', wholeRun: true }).asRecorded, 1);
+  const other = judgeRun(ran(['AssertionError: something else']), defects, { file: 'x.yml', wholeRun: true });
+  assert.deepEqual([other.asRecorded, other.unexpected.length], [0, 1]);
+  assert.match(other.unexpected[0]!, /FAILED differently from defect first or later/);
+});
+
+const summaryScenario: ScenarioResult = { name: 'S', uri: 'features/x.feature', tags: [], status: 'failed', ms: 1, stepStatuses: ['FAILED'], pickleId: 'p', astNodeIds: ['a'], line: 3, attempts: 1, measurements: [], measurementProblems: [], errors: [], mcpTools: [] };

@@ -96,7 +96,7 @@ describe('HTTP framing', () => {
     const basic = await cat.post(null, { query: '{ me { name } }' }, { authorization: 'Basic dXNlcjpwYXNz' });
     assert.equal(basic.status, 401);
     assert.equal(basic.body.error, 'MalformedToken');
-    assert.match(String(basic.body.message), /"Bearer <token>" or the bare token/);
+    assert.match(String(basic.body.message), /"Bearer <token>" \(a JWT, or an API key qk_\.\.\.\) or the bare token/);
   });
 
   test('every request gets one access-log line: method, path, status, time and user', async () => {

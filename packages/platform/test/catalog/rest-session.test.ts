@@ -82,3 +82,46 @@ test('/api/users/*: the refusals the app recognises; a non-admin is refused and 
   assert.equal((await rest('GET', '/api/users/list', 'reader')).status, 403);
   assert.deepEqual((await rest('GET', '/api/users/list', 'admin')).body, before, 'nothing changed');
 });
+
+test('password sign-in: a reset link to the outbox, the password set with it (once), then /api/login answers a token; wrong or deactivated is refused', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const outbox = (): Array<{ to: string; user: string; link: string; token: string }> =>
+    readFileSync(join(cat.config.dataDir, 'outbox', 'mail.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { to: string; user: string; link: string; token: string });
+  const login = (username: string, password: string) => fetch(`${cat.config.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }), signal: AbortSignal.timeout(15_000) })
+    .then(async (r) => ({ status: r.status, body: await r.json() as Record<string, unknown> }));
+  const post = (path: string, body: unknown) => fetch(`${cat.config.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) })
+    .then(async (r) => ({ status: r.status, body: await r.json() as Record<string, unknown> }));
+  const user = cat.uid('reader');
+
+  const reset = await cat.post('admin', { query: `mutation { admin { user { mutate(name: "${user}") { resetPassword { __typename } } } } }` });
+  assert.deepEqual((reset.body as { data: unknown }).data, { admin: { user: { mutate: { resetPassword: { __typename: 'Ok' } } } } });
+  const mail = outbox().at(-1)!;
+  assert.equal(mail.user, user);
+  assert.equal(mail.to, `${user}@users.quilt-e2e.local`);
+  assert.equal(mail.link, `${cat.config.url}/reset_password/${mail.token}`);
+  assert.equal((await login(user, 'correct horse battery')).status, 401, 'no password yet');
+  const short = await post('/api/change_password', { link: mail.token, password: 'short' });
+  assert.deepEqual([short.status, /Password must be/.test(String(short.body.message))], [400, true]);
+  assert.equal((await post('/api/change_password', { link: mail.link, password: 'correct horse battery' })).status, 200, 'the whole link works as well as its token');
+  const again = await post('/api/change_password', { link: mail.token, password: 'another good password' });
+  assert.deepEqual([again.status, again.body.message], [401, 'Reset token invalid'], 'a link is used once');
+
+  const wrong = await login(user, 'wrong password!');
+  assert.equal(wrong.status, 401);
+  assert.match(String(wrong.body.message), /Login attempt failed/);
+  const ok = await login(user, 'correct horse battery');
+  assert.equal(ok.status, 200);
+  assert.ok(Math.abs(Number(ok.body.exp) - Date.now() / 1000 - 3600) < 60);
+  assert.equal((await rest('GET', '/api/me', String(ok.body.token))).body.current_user, user);
+
+  const lines = outbox().length;
+  assert.deepEqual(await post('/api/reset_password', { email: 'nobody@nowhere.example' }), { status: 200, body: {} }, 'who has an account is not told');
+  assert.equal(outbox().length, lines, 'and no mail is sent');
+  assert.deepEqual(await post('/api/reset_password', { email: `${user}@users.quilt-e2e.local` }), { status: 200, body: {} });
+  assert.equal(outbox().length, lines + 1);
+
+  await cat.post('admin', { query: `mutation { admin { user { mutate(name: "${user}") { setActive(active: false) { __typename } } } } }` });
+  assert.equal((await login(user, 'correct horse battery')).status, 401, 'a deactivated user cannot sign in');
+  await cat.post('admin', { query: `mutation { admin { user { mutate(name: "${user}") { setActive(active: true) { __typename } } } } }` });
+});

@@ -49,6 +49,10 @@ export interface AccessState {
   tabulatorOpenQuery: boolean;
   /** Tokens signed out (POST /api/logout) before their expiry: the SHA-256 of each and when it would have expired. */
   revokedTokens: Array<{ sha256: string; exp: number }>;
+  /** Users' passwords (scrypt), set through a reset link (access/passwords.ts). */
+  passwords: Record<string, { salt: string; scrypt: string; setAt: string }>;
+  /** Open password-reset links: the SHA-256 of each link's token, its user, and when it expires (Unix seconds). */
+  resetLinks: Array<{ sha256: string; user: string; exp: number }>;
 }
 
 export interface SeedUser { name: string; role: string; isAdmin: boolean }
@@ -63,7 +67,7 @@ export class AccessStore {
     if (existsSync(this.file)) {
       try {
         // A state saved before API keys, SSO config and open query existed gets their defaults.
-        this.state = { apiKeys: [], ssoConfig: null, tabulatorOpenQuery: false, revokedTokens: [], ...JSON.parse(readFileSync(this.file, 'utf8')) as Partial<AccessState> } as AccessState;
+        this.state = { apiKeys: [], ssoConfig: null, tabulatorOpenQuery: false, revokedTokens: [], passwords: {}, resetLinks: [], ...JSON.parse(readFileSync(this.file, 'utf8')) as Partial<AccessState> } as AccessState;
       } catch (e) {
         throw new Error(`${this.file} is not the catalog's access state (${(e as Error).message}); move it away to start from the seed`);
       }
@@ -128,5 +132,7 @@ function seed(buckets: readonly string[], users: readonly SeedUser[]): AccessSta
     ssoConfig: null,
     tabulatorOpenQuery: false,
     revokedTokens: [],
+    passwords: {},
+    resetLinks: [],
   };
 }

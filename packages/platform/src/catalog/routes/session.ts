@@ -4,20 +4,62 @@
  *   GET  /api/me       {current_user, email, is_staff, is_active} of the token's user
  *   POST /api/refresh  {token, exp}: a fresh token for the same user (exp in Unix seconds)
  *   POST /api/logout   {}: the token is signed out until it would have expired
- * Sign-in with a password (POST /api/login) is not served: users here sign in with tokens.
+ * and, without a token, password sign-in (../access/passwords.ts):
+ *   POST /api/login            {username, password} -> {token, exp}; 401 "Login attempt failed"
+ *   POST /api/reset_password   {email} -> {}: a reset link to the user's outbox (always {}: who
+ *                              has an account is not told)
+ *   POST /api/change_password  {link, password} -> {}: the password set with the link's token
  */
 import type { FastifyInstance } from 'fastify';
 import { bearerToken, mintToken } from '../auth.js';
 import type { CatalogContext } from '../context.js';
 import { HttpError, sendJson } from '../http.js';
 import { requireToken, revokeToken } from '../identity.js';
+import { changePassword, passwordMatches, PasswordError, sendResetLink } from '../access/passwords.js';
 import { only } from './methods.js';
 import { actingAs } from './request.js';
 
 /** How long a refreshed token lives (Quilt's catalog refreshes before exp). */
 const REFRESHED_TOKEN_S = 3600;
 
+function jsonBody<K extends string>(raw: unknown, fields: K[], example: string): Record<K, string> {
+  let b: unknown;
+  try { b = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : ''); } catch { b = undefined; }
+  const missing = fields.filter((f) => typeof (b as Record<string, unknown> | undefined)?.[f] !== 'string');
+  if (missing.length) throw new HttpError(400, 'BadRequest', `the body must be JSON with the string(s) ${fields.join(', ')}, for example ${example}; missing: ${missing.join(', ')}`);
+  return b as Record<K, string>;
+}
+
+const asHttp = (e: unknown): never => {
+  if (e instanceof PasswordError) throw new HttpError(e.status, 'PasswordError', e.message);
+  throw e;
+};
+
 export function sessionRoutes(app: FastifyInstance, ctx: CatalogContext): void {
+  only(app, '/api/login', ['POST'], 'sign in with POST {"username", "password"}', async (req, reply) => {
+    const { username, password } = jsonBody(req.body, ['username', 'password'], '{"username": "rita", "password": "..."}');
+    const u = ctx.access.user(username);
+    if (!u || !u.isActive || !passwordMatches(ctx.access, username, password)) throw new HttpError(401, 'LoginFailed', 'Login attempt failed: the user name or the password is wrong, or the user is deactivated');
+    if (!u.role) throw new HttpError(400, 'NoDefaultRole', 'Default role not set');
+    actingAs(req, username);
+    ctx.access.change((s) => { const x = s.users.find((y) => y.name === username); if (x) x.lastLogin = new Date().toISOString(); });
+    const token = await mintToken(username, { ...ctx.config.jwt, expiresInSeconds: REFRESHED_TOKEN_S });
+    return sendJson(reply, 200, { token, exp: Math.floor(Date.now() / 1000) + REFRESHED_TOKEN_S });
+  });
+
+  only(app, '/api/reset_password', ['POST'], 'ask for a reset link with POST {"email"}', async (req, reply) => {
+    const { email } = jsonBody(req.body, ['email'], '{"email": "rita@example.com"}');
+    const u = ctx.access.snapshot.users.find((x) => x.email.toLowerCase() === email.toLowerCase());
+    if (u) sendResetLink(ctx.access, ctx.config.dataDir, ctx.config.url, u.name);
+    return sendJson(reply, 200, {});
+  });
+
+  only(app, '/api/change_password', ['POST'], 'set a password with POST {"link", "password"}', async (req, reply) => {
+    const { link, password } = jsonBody(req.body, ['link', 'password'], '{"link": "<the token of the reset link>", "password": "at least 8 characters"}');
+    try { actingAs(req, changePassword(ctx.access, link.replace(/^.*\/reset_password\//, ''), password)); } catch (e) { asHttp(e); }
+    return sendJson(reply, 200, {});
+  });
+
   only(app, '/api/me', ['GET'], 'read /api/me with GET', async (req, reply) => {
     const v = await requireToken(ctx, req.headers.authorization);
     const u = ctx.access.user(actingAs(req, v.user))!;

@@ -6,6 +6,7 @@
  * stack settings and all users' API keys: admin-settings.ts).
  */
 import type { UserRecord } from '../../access/store.js';
+import { sendResetLink } from '../../access/passwords.js';
 import { applyRoles } from './admin-roles.js';
 import { adminSettingMutations, adminSettingQueries } from './admin-settings.js';
 import { tabulatorResolvers } from './tabulator.js';
@@ -45,7 +46,7 @@ function mutateUser(g: GqlContext, name: string) {
     delete: () => {
       if (name === g.user) return operationError('CannotDeleteSelf', 'an admin cannot delete their own user: ask another admin');
       // Their API keys go with them.
-      g.ctx.access.change((s) => { s.users = s.users.filter((u) => u.name !== name); s.apiKeys = s.apiKeys.filter((k) => k.user !== name); });
+      g.ctx.access.change((s) => { s.users = s.users.filter((u) => u.name !== name); s.apiKeys = s.apiKeys.filter((k) => k.user !== name); delete s.passwords[name]; s.resetLinks = s.resetLinks.filter((l) => l.user !== name); });
       g.ctx.clients.drop(name);
       return { __typename: 'Ok', _: true };
     },
@@ -86,7 +87,8 @@ function mutateUser(g: GqlContext, name: string) {
     },
     setAdmin: (a: Args) => changeUser(g, name, (u) => { u.isAdmin = a.admin === true; }),
     setActive: (a: Args) => changeUser(g, name, (u) => { u.isActive = a.active === true; }),
-    resetPassword: () => operationError('NotSupported', 'this catalog signs users in with tokens only: there is no password to reset'),
+    // A reset link to the user's outbox (<catalog data>/outbox/mail.jsonl: this stack sends no email).
+    resetPassword: () => { sendResetLink(g.ctx.access, g.ctx.config.dataDir, g.ctx.config.url, name); return { __typename: 'Ok', _: true }; },
   };
 }
 
