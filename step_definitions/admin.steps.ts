@@ -84,8 +84,8 @@ When('Dana creates a second role named {string}', async function (this: QuiltWor
   await admin.attemptDuplicateRole(this, role);
 });
 
-When('Dana deletes the role {string}, which users have', async function (this: QuiltWorld, role: string) {
-  await admin.attemptDeleteRoleInUse(this, role);
+When('Dana deletes the role {string}, which {string} has', async function (this: QuiltWorld, role: string, user: string) {
+  await admin.attemptDeleteRoleInUse(this, role, user);
 });
 
 When('Dana creates the user {string} with the email {string}', async function (this: QuiltWorld, user: string, email: string) {

@@ -46,6 +46,6 @@ When('quilt3, logged in with the API key {string}, asks the catalog for S3 crede
   await keys.attemptWithKey(this, key);
 });
 
-Then('the catalog refuses the API key', function (this: QuiltWorld) {
-  keys.expectKeyRefused(this);
+Then('the catalog refuses the API key {string}, but not its user', async function (this: QuiltWorld, key: string) {
+  await keys.expectKeyRefused(this, key);
 });

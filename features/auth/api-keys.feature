@@ -40,4 +40,4 @@ Feature: Programs sign in with API keys
     Given quilt3, logged in with the API key "nightly", gets S3 credentials from the catalog
     When Dana revokes the API key "nightly" of "automation" with quilt3's admin API
     And quilt3, logged in with the API key "nightly", asks the catalog for S3 credentials
-    Then the catalog refuses the API key
+    Then the catalog refuses the API key "nightly", but not its user

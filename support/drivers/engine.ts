@@ -5,7 +5,10 @@
 export function engineAdminOperations(admin: CatalogClient): AdminOperations {
   const mutate = async (query: string, variables: Record<string, unknown>, field: string, ok: string): Promise<void> => {
     let v: unknown = await admin.graphql<Record<string, unknown>>(query, variables);
-    for (const f of field.split('.')) v = (v as Record<string, unknown>)[f];
+    for (const f of field.split('.')) {
+      if (v === null) throw new Error(`${field} answered null at ${f}: there is no such user (${JSON.stringify(variables)})`);
+      v = (v as Record<string, unknown>)[f];
+    }
     expect((v as { __typename?: string }).__typename, `${field} answered ${JSON.stringify(v)}`).to.equal(ok);
   };
   const user = (name: string, action: string): Promise<void> => mutate(`mutation($n: String!) { admin { user { mutate(name: $n) { ${action} { __typename ... on InvalidInput { errors { path message } } ... on OperationError { message } } } } } }`,

@@ -68,7 +68,9 @@ def _login(args):
 def _key_credentials():
     """The key's S3 credentials: GET /api/auth/get_credentials through quilt3's authenticated session."""
     registry = quilt3.session.get_registry_url()
-    return quilt3.session.get_session().get(f"{registry}/api/auth/get_credentials", timeout=30).json()
+    response = quilt3.session.get_session().get(f"{registry}/api/auth/get_credentials", timeout=30)
+    response.raise_for_status()
+    return response.json()
 
 
 def _s3_credentials(args):

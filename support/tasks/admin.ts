@@ -195,11 +195,13 @@ export async function attemptDuplicateRole(world: QuiltWorld, role: string): Pro
   }
 }
 
-export async function attemptDeleteRoleInUse(world: QuiltWorld, role: string): Promise<void> {
+/** Dana deletes a role the scenario made and gave `user` (so it is in use whatever the target). */
+export async function attemptDeleteRoleInUse(world: QuiltWorld, role: string, user: string): Promise<void> {
+  const name = roleName(world, role);
   const roles = await admin(world).graphql<{ roles: Array<{ id?: string; name?: string }> }>('{ roles { ... on ManagedRole { id name } } }');
-  const id = roles.roles.find((r) => r.name === role)?.id;
-  if (!id) throw new Error(`the stack has no role ${role}: the scenario needs one that users have`);
-  await attemptAsAdmin(world, `mutation($id: ID!) { roleDelete(id: $id) { __typename } }`, { id }, 'roleDelete', { roles: [role] });
+  const id = roles.roles.find((r) => r.name === name)?.id;
+  if (!id) throw new Error(`no role ${name}: an earlier step makes it ('Given Dana has made a policy ... and the role "${role}" from it')`);
+  await attemptAsAdmin(world, `mutation($id: ID!) { roleDelete(id: $id) { __typename } }`, { id }, 'roleDelete', { roles: [name], users: [real(world, user)] });
 }
 
 export async function attemptUserWithEmail(world: QuiltWorld, user: string, email: string): Promise<void> {

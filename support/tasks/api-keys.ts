@@ -141,10 +141,13 @@ export async function attemptWithKey(world: QuiltWorld, keyName: string): Promis
   }
 }
 
-export function expectKeyRefused(world: QuiltWorld): void {
+/** quilt3 was refused for the key (401), while the key's user, with a token of their own, is still served: it is the key that was refused. */
+export async function expectKeyRefused(world: QuiltWorld, keyName: string): Promise<void> {
   const e = world.memory.error;
   expect(e, 'quilt3 got credentials with a revoked API key').to.be.instanceOf(Quilt3ClientError);
   expect((e as Quilt3ClientError).type, (e as Error).message).to.equal('Unauthorized');
+  const c = await asUser(world, keyNamed(world, keyName).user).credentials();
+  expect(c.AccessKeyId, 'the key\'s user still gets credentials with a token').to.be.a('string').and.not.equal('');
 }
 
 export async function expectKeyWorks(world: QuiltWorld, keyName: string): Promise<void> {

@@ -75,13 +75,16 @@ export class CatalogRoles {
   /** The IAM role a catalog role's users assume: its own (managed) or the one an admin named (unmanaged). */
   arnOf(role: RoleRecord): string { return role.arn ?? `arn:aws:iam:::role/${this.rgwName(role.name)}`; }
 
-  /** Whether RGW has the IAM role of an ARN written arn:aws:iam::<account>:role/<name> (an unmanaged role's). */
-  async iamRoleExists(arn: string): Promise<boolean> {
+  /** Why RGW has no IAM role of exactly this ARN (null: it has one), e.g. another account or path. */
+  async iamRoleProblem(arn: string): Promise<string | null> {
     const RoleName = arn.slice(arn.lastIndexOf('/') + 1);
-    return this.iam.send(new GetRoleCommand({ RoleName })).then(() => true, (e: unknown) => {
-      if (s3ErrorStatus(e).status === 404 || s3ErrorStatus(e).name === 'NoSuchEntity') return false;
+    const r = await this.iam.send(new GetRoleCommand({ RoleName })).catch((e: unknown) => {
+      if (s3ErrorStatus(e).status === 404 || s3ErrorStatus(e).name === 'NoSuchEntity') return undefined;
       throw e;
     });
+    if (!r?.Role) return `the IAM role ${arn} does not exist: create it first (aws iam create-role against the stack's IAM endpoint) with a trust policy that lets the catalog assume it`;
+    if (r.Role.Arn !== arn) return `the IAM role named ${RoleName} is ${r.Role.Arn}, not ${arn}: give its ARN exactly`;
+    return null;
   }
 
   /** Makes every catalog role exist in RGW with its trust and its role policy over the served buckets (idempotent). */

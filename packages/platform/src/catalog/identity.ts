@@ -3,7 +3,7 @@
  * checked by auth.ts against this catalog's secret, issuer, audience and users — or of an API key
  * (Authorization: Bearer qk_..., access/api-keys.ts), as quilt3's login_with_api_key sends it.
  */
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { API_KEY_PREFIX, keyOfSecret, statusOf, touchApiKey } from './access/api-keys.js';
 import { AuthError, bearerToken, verifyToken, type VerifiedToken } from './auth.js';
 import type { CatalogContext } from './context.js';
@@ -12,7 +12,6 @@ function verifyApiKey(ctx: CatalogContext, secret: string): VerifiedToken {
   const key = keyOfSecret(ctx.access, secret);
   if (!key) throw new AuthError('InvalidApiKey', 'the API key is not known to this catalog (revoked, or never made here): make a new one with apiKeyCreate (quilt3.api_keys.create)');
   if (statusOf(key) === 'EXPIRED') throw new AuthError('ApiKeyExpired', `the API key ${key.fingerprint} expired at ${key.expiresAt}: make a new one with apiKeyCreate (quilt3.api_keys.create)`);
-  touchApiKey(ctx.access, key);
   return { user: key.user, claims: { sub: key.user }, expiresAt: new Date(key.expiresAt), apiKey: key.id };
 }
 
@@ -30,6 +29,8 @@ export async function tokenOf(ctx: CatalogContext, header: string | undefined): 
   if (!v.apiKey && isRevoked(ctx, token)) throw new AuthError('TokenRevoked', 'the token was signed out (POST /api/logout): sign in again for a new one');
   if (!ctx.access.user(v.user)) throw new AuthError('UnknownUser', `the user ${JSON.stringify(v.user)} of this API key no longer exists`);
   if (ctx.access.user(v.user)?.isActive === false) throw new AuthError('UserInactive', `user ${JSON.stringify(v.user)} is deactivated: an admin can activate them again (admin.user.mutate(name).setActive(active: true))`);
+  // A key's use is noted only once its user is known to be allowed.
+  if (v.apiKey) { const key = ctx.access.apiKey(v.apiKey); if (key) touchApiKey(ctx.access, key); }
   return v;
 }
 
@@ -37,7 +38,9 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
 
 function isRevoked(ctx: CatalogContext, token: string): boolean {
   const revoked = ctx.access.snapshot.revokedTokens;
-  return revoked.length > 0 && revoked.some((r) => r.sha256 === sha256(token));
+  if (revoked.length === 0) return false;
+  const h = Buffer.from(sha256(token), 'hex');
+  return revoked.some((r) => timingSafeEqual(Buffer.from(r.sha256, 'hex'), h));
 }
 
 /** Signs a token out until it expires (POST /api/logout); expired entries are dropped on the way. */

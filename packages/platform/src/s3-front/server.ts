@@ -5,14 +5,20 @@
  * (without it quilt3's push fails with KeyError 'ChecksumSHA256'). The front passes every request
  * to RGW byte for byte (the client's SigV4 signature stays valid: nothing signed changes) and:
  *   - PutObject / UploadPart with a SHA-256 checksum asked for: checks a claimed one (400 BadDigest
- *     before anything is written, as S3 does) and answers x-amz-checksum-sha256;
- *   - CompleteMultipartUpload with the parts' checksums: answers the composite <ChecksumSHA256>;
+ *     before anything is written, as S3 does) and answers x-amz-checksum-sha256; a part's checksum
+ *     is remembered for its upload;
+ *   - CompleteMultipartUpload with the parts' checksums: each must be the one answered for that
+ *     part (else 400 InvalidPart, as S3 does); answers the composite <ChecksumSHA256>;
  *   - CopyObject / UploadPartCopy with a checksum asked for: answers the SHA-256 of what was copied,
- *     read back with the stack's reader credentials.
- * Everything else streams through untouched. Checksums are not stored: a later HeadObject with
- * ChecksumMode answers none (as S3 does for objects written without one).
+ *     read back (the copy's version, streamed) with the stack's reader credentials.
+ * Bodies with aws-chunked framing (streaming signatures, trailing checksums) pass through without
+ * checksums: their bytes are not the object's. Everything else streams through untouched. Each
+ * exchange with RGW has a deadline from start to end.
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
+import { pipeline } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { compositeChecksum, partChecksums, sha256Base64, withChecksum } from './checksums.js';
@@ -24,9 +30,9 @@ export interface S3FrontConfig {
   region: string;
   /** Credentials the front reads copied objects with, to checksum them. */
   reader: { accessKeyId: string; secretAccessKey: string };
-  /** Largest request body taken (bytes); S3 parts of quilt3 are 8 MiB and more. */
+  /** Largest body the front checks (bytes); a larger one to be checksummed is refused with 413. */
   maxBodyBytes: number;
-  /** Deadline of each request to RGW (ms). */
+  /** Deadline of each exchange with RGW, start to end (ms). */
   upstreamTimeoutMs: number;
   log: (line: string) => void;
 }
@@ -49,7 +55,7 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > max) { req.destroy(); reject(new FrontError(413, 'EntityTooLarge', `the S3 front takes bodies up to ${max} bytes (QUILT_E2E_S3_FRONT_MAX_BODY_BYTES)`)); return; }
+      if (size > max) { req.destroy(); reject(new FrontError(413, 'EntityTooLarge', `the S3 front checks bodies up to ${max} bytes (QUILT_E2E_S3_FRONT_MAX_BODY_BYTES)`)); return; }
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
@@ -62,6 +68,10 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
+function decodeKey(s: string): string {
+  try { return decodeURIComponent(s); } catch { throw new FrontError(400, 'InvalidURI', `the object key ${JSON.stringify(s)} is not valid percent-encoding`); }
+}
+
 export function createS3Front(config: S3FrontConfig): { app: FastifyInstance; close: () => Promise<void> } {
   const upstream = new URL(config.upstream);
   const reader = new S3Client({
@@ -69,16 +79,24 @@ export function createS3Front(config: S3FrontConfig): { app: FastifyInstance; cl
     requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: { requestTimeout: config.upstreamTimeoutMs, connectionTimeout: 5_000 },
   });
+  /** The checksum answered for each part of each open multipart upload (uploadId → part number → checksum). */
+  const parts = new Map<string, Map<number, string>>();
 
-  /** Sends the request to RGW with the same method, path and (signed) headers. */
-  const forward = (req: IncomingMessage, body: Buffer): Promise<IncomingMessage> => new Promise((resolve, reject) => {
+  /** Sends the request to RGW with the same method, path and (signed) headers; the body given, or streamed from the request. */
+  const forward = (req: IncomingMessage, body: Buffer | null): Promise<IncomingMessage> => new Promise((resolve, reject) => {
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
-    if (body.length > 0 || req.method === 'PUT' || req.method === 'POST') headers['content-length'] = String(body.length);
-    const up = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, timeout: config.upstreamTimeoutMs }, resolve);
-    up.on('timeout', () => up.destroy(new FrontError(504, 'GatewayTimeout', `RGW did not answer within ${config.upstreamTimeoutMs} ms`)));
-    up.on('error', reject);
-    up.end(body);
+    if (body) headers['content-length'] = String(body.length);
+    else if (req.headers['transfer-encoding']) headers['transfer-encoding'] = 'chunked';
+    const up = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (res) => {
+      // The deadline covers the whole exchange: a stalled answer is cut too.
+      res.on('close', () => clearTimeout(deadline));
+      resolve(res);
+    });
+    const deadline = setTimeout(() => up.destroy(new FrontError(504, 'GatewayTimeout', `RGW did not finish within ${config.upstreamTimeoutMs} ms`)), config.upstreamTimeoutMs);
+    up.on('error', (e) => { clearTimeout(deadline); reject(e); });
+    if (body) up.end(body);
+    else pipeline(req, up, () => { /* a failed request body is reported through `up` */ });
   });
 
   const bodyOf = async (res: IncomingMessage): Promise<Buffer> => {
@@ -87,20 +105,28 @@ export function createS3Front(config: S3FrontConfig): { app: FastifyInstance; cl
     return Buffer.concat(chunks);
   };
 
-  /** The SHA-256 of an object (a byte range of it), read from RGW with the front's reader credentials. */
+  /** The SHA-256 of an object (a byte range of it, a version of it), streamed from RGW with the front's reader credentials. */
   const objectChecksum = async (bucket: string, key: string, versionId?: string, range?: string): Promise<string | undefined> => {
     try {
       const r = await reader.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}), ...(range ? { Range: range } : {}) }));
-      return sha256Base64(await r.Body!.transformToByteArray());
+      const h = createHash('sha256');
+      for await (const c of r.Body as Readable) h.update(c as Buffer);
+      return h.digest('base64');
     } catch (e) {
       config.log(`s3-front: could not read s3://${bucket}/${key} to checksum it (${(e as Error).name}); answered without a checksum`);
       return undefined;
     }
   };
 
+  /** Streams RGW's answer to the client; a client that goes away stops the exchange with RGW. */
+  const relay = (res: ServerResponse, up: IncomingMessage, extra: Record<string, string> = {}): void => {
+    res.writeHead(up.statusCode ?? 502, { ...up.headers, ...extra });
+    pipeline(up, res, () => { /* a client or RGW that went away mid-answer: nothing more to say */ });
+  };
+
   /** Answers with RGW's status and headers, the body replaced (content-length fixed). */
-  const replaceBody = (res: ServerResponse, up: IncomingMessage, body: string | Buffer, extra: Record<string, string> = {}): void => {
-    const headers = { ...up.headers, ...extra, 'content-length': String(Buffer.byteLength(body)) };
+  const replaceBody = (res: ServerResponse, up: IncomingMessage, body: string | Buffer): void => {
+    const headers = { ...up.headers, 'content-length': String(Buffer.byteLength(body)) };
     delete headers['transfer-encoding'];
     res.writeHead(up.statusCode ?? 502, headers);
     res.end(body);
@@ -109,51 +135,66 @@ export function createS3Front(config: S3FrontConfig): { app: FastifyInstance; cl
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://front');
     const [bucket, ...rest] = url.pathname.replace(/^\//, '').split('/');
-    const key = decodeURIComponent(rest.join('/'));
     const algorithm = (header(req, 'x-amz-sdk-checksum-algorithm') ?? header(req, 'x-amz-checksum-algorithm') ?? '').toUpperCase();
     const claimed = header(req, 'x-amz-checksum-sha256');
     const copySource = header(req, 'x-amz-copy-source');
-    const body = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req, config.maxBodyBytes);
+    const uploadId = url.searchParams.get('uploadId');
+    const chunked = /aws-chunked/i.test(header(req, 'content-encoding') ?? '') || /^STREAMING-/i.test(header(req, 'x-amz-content-sha256') ?? '');
+    const checksummed = req.method === 'PUT' && !copySource && !chunked && (claimed !== undefined || algorithm === 'SHA256');
+    const completing = req.method === 'POST' && uploadId !== null && !chunked;
 
-    // PutObject / UploadPart: the checksum of the body, a claimed one checked before anything is written.
+    // Only bodies the front must look at are read whole; every other body streams through.
+    const body = checksummed || completing ? await readBody(req, config.maxBodyBytes) : null;
     let checksum: string | undefined;
-    if (req.method === 'PUT' && !copySource && (claimed !== undefined || algorithm === 'SHA256')) {
-      checksum = sha256Base64(body);
+    if (checksummed) {
+      checksum = sha256Base64(body!);
       if (claimed !== undefined && claimed !== checksum) throw new FrontError(400, 'BadDigest', 'The SHA256 you specified did not match the calculated checksum.');
+    }
+    let listed: string[] | null = null;
+    if (completing) {
+      listed = partChecksums(body!.toString('utf8'));
+      const known = parts.get(uploadId!);
+      if (listed && known) {
+        const numbers = [...body!.toString('utf8').matchAll(/<PartNumber>\s*(\d+)\s*<\/PartNumber>/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+        const wrong = numbers.filter((n, i) => known.has(n) && known.get(n) !== listed![i]);
+        if (wrong.length) throw new FrontError(400, 'InvalidPart', `the checksum given for part ${wrong.join(', ')} is not the one answered when it was uploaded`);
+      }
     }
     const up = await forward(req, body);
     const ok = (up.statusCode ?? 500) < 300;
 
     if (ok && checksum) {
-      res.writeHead(up.statusCode!, { ...up.headers, 'x-amz-checksum-sha256': checksum });
-      up.pipe(res);
+      const partNumber = Number(url.searchParams.get('partNumber'));
+      if (uploadId && Number.isInteger(partNumber)) {
+        if (!parts.has(uploadId)) parts.set(uploadId, new Map());
+        parts.get(uploadId)!.set(partNumber, checksum);
+      }
+      relay(res, up, { 'x-amz-checksum-sha256': checksum });
       return;
     }
-    // CompleteMultipartUpload: the composite checksum of the parts the client names.
-    if (ok && req.method === 'POST' && url.searchParams.has('uploadId')) {
-      const parts = partChecksums(body.toString('utf8'));
+    if (completing) {
+      if (ok) parts.delete(uploadId!);
       const xml = (await bodyOf(up)).toString('utf8');
-      replaceBody(res, up, parts ? withChecksum(xml, 'CompleteMultipartUploadResult', compositeChecksum(parts)) : xml);
+      replaceBody(res, up, ok && listed ? withChecksum(xml, 'CompleteMultipartUploadResult', compositeChecksum(listed)) : xml);
       return;
     }
+    if (req.method === 'DELETE' && uploadId) parts.delete(uploadId);
     // CopyObject / UploadPartCopy with a checksum asked for: the SHA-256 of what was copied.
-    if (ok && req.method === 'PUT' && copySource && (algorithm === 'SHA256' || url.searchParams.has('uploadId'))) {
+    if (ok && req.method === 'PUT' && copySource && (algorithm === 'SHA256' || uploadId !== null)) {
       const xml = (await bodyOf(up)).toString('utf8');
-      let sum: string | undefined;
-      if (url.searchParams.has('uploadId')) {
+      if (uploadId !== null) {
         const src = new URL(`http://s/${copySource.replace(/^\//, '')}`);
         const [sb, ...sk] = src.pathname.slice(1).split('/');
-        sum = await objectChecksum(sb!, decodeURIComponent(sk.join('/')), src.searchParams.get('versionId') ?? undefined, header(req, 'x-amz-copy-source-range'));
+        const sum = await objectChecksum(sb!, decodeKey(sk.join('/')), src.searchParams.get('versionId') ?? undefined, header(req, 'x-amz-copy-source-range'));
         replaceBody(res, up, sum ? withChecksum(xml, 'CopyPartResult', sum) : xml);
       } else {
         const version = up.headers['x-amz-version-id'];
-        sum = await objectChecksum(bucket!, key, Array.isArray(version) ? version[0] : version);
+        const sum = await objectChecksum(bucket!, decodeKey(rest.join('/')), Array.isArray(version) ? version[0] : version);
         replaceBody(res, up, sum ? withChecksum(xml, 'CopyObjectResult', sum) : xml);
       }
       return;
     }
-    res.writeHead(up.statusCode ?? 502, up.headers);
-    up.pipe(res);
+    relay(res, up);
   }
 
   const app = Fastify({ logger: false, bodyLimit: config.maxBodyBytes });

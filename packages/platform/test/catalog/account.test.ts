@@ -10,9 +10,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { mintToken } from '@quilt-e2e/platform';
+import { mintToken, rolePolicy } from '@quilt-e2e/platform';
 import { createS3Client } from '@quilt-e2e/quilt-js';
 import { startCatalogUnderTest, type CatalogUnderTest, type Persona } from '@quilt-e2e/test-kit/catalog';
 
@@ -140,12 +140,29 @@ describe('switchRole', () => {
 describe('unmanaged roles', () => {
   const name = `own-iam-role-${randomBytes(3).toString('hex')}`;
   let id = '';
-  const readArn = (): string => `arn:aws:iam:::role/${cat.config.credentials.rolePrefix}ReadQuiltBucket`;
+  let iam: IAMClient;
+  // The admin's own IAM role, named as the catalog would name a managed role of that name: a catalog
+  // that deleted it with the unmanaged role would be caught.
+  const ownRole = (): string => `${cat.config.credentials.rolePrefix}${name}`;
+  let ownArn = '';
+
+  before(async () => {
+    iam = new IAMClient({ endpoint: cat.config.s3Endpoint, region: cat.config.region, credentials: { accessKeyId: cat.config.serviceUser.accessKeyId, secretAccessKey: cat.config.serviceUser.secretAccessKey } });
+    const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam:::user/${cat.config.serviceUser.uid}`] }, Action: ['sts:AssumeRole'] }] };
+    const made = await iam.send(new CreateRoleCommand({ RoleName: ownRole(), Path: '/', AssumeRolePolicyDocument: JSON.stringify(trust) }));
+    ownArn = made.Role!.Arn!;
+    await iam.send(new PutRolePolicyCommand({ RoleName: ownRole(), PolicyName: 'read', PolicyDocument: rolePolicy([{ bucket: cat.bucket, level: 'READ' }]) }));
+  });
+  after(async () => {
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: ownRole(), PolicyName: 'read' })).catch(() => undefined);
+    await iam.send(new DeleteRoleCommand({ RoleName: ownRole() })).catch(() => undefined);
+    iam.destroy();
+  });
 
   test('an admin names an IAM role of their own: its users get that role\'s credentials, with its rights', async () => {
-    const r = await gql('admin', 'mutation($i: UnmanagedRoleInput!) { roleCreateUnmanaged(input: $i) { __typename ... on RoleCreateSuccess { role { __typename ... on UnmanagedRole { id name arn } } } } }', { i: { name, arn: readArn() } });
+    const r = await gql('admin', 'mutation($i: UnmanagedRoleInput!) { roleCreateUnmanaged(input: $i) { __typename ... on RoleCreateSuccess { role { __typename ... on UnmanagedRole { id name arn } } } } }', { i: { name, arn: ownArn } });
     const role = r.body.data!.roleCreateUnmanaged.role;
-    assert.deepEqual([role.__typename, role.name, role.arn], ['UnmanagedRole', name, readArn()], JSON.stringify(r.body));
+    assert.deepEqual([role.__typename, role.name, role.arn], ['UnmanagedRole', name, ownArn], JSON.stringify(r.body));
     id = role.id;
     const user = `unmanaged-${randomBytes(3).toString('hex')}`;
     await createUser(user, name);
@@ -153,9 +170,11 @@ describe('unmanaged roles', () => {
     await gql('admin', `mutation { admin { user { mutate(name: "${user}") { delete { __typename } } } } }`);
   });
 
-  test('an ARN of no IAM role, or not an ARN, is refused; a managed update of it is RoleIsUnmanaged; unmanaged policies are NotSupported', async () => {
+  test('an ARN of no IAM role, of another account, or not an ARN, is refused; a managed update of it is RoleIsUnmanaged; unmanaged policies are NotSupported', async () => {
     const missing = await gql('admin', 'mutation { roleCreateUnmanaged(input: { name: "ghost", arn: "arn:aws:iam:::role/no-such-role-here" }) { __typename } }');
     assert.match(missing.body.errors![0]!.message, /does not exist/);
+    const otherAccount = await gql('admin', `mutation { roleCreateUnmanaged(input: { name: "ghost", arn: "arn:aws:iam::123456789012:role/${ownRole()}" }) { __typename } }`);
+    assert.match(otherAccount.body.errors![0]!.message, /give its ARN exactly/);
     const notArn = await gql('admin', 'mutation { roleCreateUnmanaged(input: { name: "ghost", arn: "my-role" }) { __typename } }');
     assert.match(notArn.body.errors![0]!.message, /is not an IAM role ARN: write arn:aws:iam::<account>:role\/<name>/);
     const managed = await gql('admin', `mutation { roleUpdateManaged(id: "${id}", input: { name: "x", policies: [] }) { __typename } }`);
@@ -168,13 +187,8 @@ describe('unmanaged roles', () => {
   test('deleting the unmanaged role leaves the admin\'s IAM role in RGW', async () => {
     const del = await gql('admin', `mutation { roleDelete(id: "${id}") { __typename } }`);
     assert.deepEqual(del.body.data, { roleDelete: { __typename: 'RoleDeleteSuccess' } });
-    const iam = new IAMClient({ endpoint: cat.config.s3Endpoint, region: cat.config.region, credentials: { accessKeyId: cat.config.serviceUser.accessKeyId, secretAccessKey: cat.config.serviceUser.secretAccessKey } });
-    try {
-      const r = await iam.send(new GetRoleCommand({ RoleName: `${cat.config.credentials.rolePrefix}ReadQuiltBucket` }));
-      assert.equal(r.Role?.RoleName, `${cat.config.credentials.rolePrefix}ReadQuiltBucket`);
-    } finally {
-      iam.destroy();
-    }
+    const r = await iam.send(new GetRoleCommand({ RoleName: ownRole() }));
+    assert.equal(r.Role?.Arn, ownArn, 'the IAM role the catalog would have named the same is still there');
   });
 });
 

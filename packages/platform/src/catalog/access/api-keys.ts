@@ -4,7 +4,7 @@
  * kept; a program sends it as `Authorization: Bearer qk_...` wherever a token goes. A key works until
  * it expires (1–365 days) or is revoked by its user or an admin, and only while its user is active.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AccessStore, ApiKeyRecord } from './store.js';
 
 export const API_KEY_PREFIX = 'qk_';
@@ -50,8 +50,8 @@ export function createApiKey(access: AccessStore, user: string, name: string, ex
 /** The key a secret belongs to (undefined for an unknown or revoked one). */
 export function keyOfSecret(access: AccessStore, secret: string): ApiKeyRecord | undefined {
   if (!SECRET.test(secret)) return undefined;
-  const hash = sha256(secret);
-  return access.snapshot.apiKeys.find((k) => k.secretSha256 === hash);
+  const hash = Buffer.from(sha256(secret), 'hex');
+  return access.snapshot.apiKeys.find((k) => timingSafeEqual(Buffer.from(k.secretSha256, 'hex'), hash));
 }
 
 export function revokeApiKey(access: AccessStore, id: string): void {

@@ -7,7 +7,8 @@
  * inbox. Passwords are kept as scrypt hashes (node:crypto), reset links as the SHA-256 of their
  * token, valid for a day and used once.
  */
-import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccessStore } from './store.js';
@@ -15,6 +16,9 @@ import type { AccessStore } from './store.js';
 const LINK_TTL_S = 86_400;
 const MIN_LENGTH = 8;
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+const scrypt = promisify(scryptCb) as (password: string, salt: string, keylen: number) => Promise<Buffer>;
+/** Compared against when a user has no password, so that a refusal takes as long either way. */
+const NO_PASSWORD = { salt: 'no-password-salt', scrypt: Buffer.alloc(32).toString('base64') };
 
 export class PasswordError extends Error {
   constructor(readonly status: number, message: string) { super(message); }
@@ -29,19 +33,20 @@ export function sendResetLink(access: AccessStore, dataDir: string, catalogUrl: 
   access.change((s) => { s.resetLinks = [...s.resetLinks.filter((l) => l.exp > now && l.user !== user), { sha256: sha256(token), user, exp: now + LINK_TTL_S }]; });
   const outbox = join(dataDir, 'outbox');
   mkdirSync(outbox, { recursive: true, mode: 0o700 });
-  appendFileSync(join(outbox, 'mail.jsonl'), `${JSON.stringify({ to: u.email, user, subject: 'Set your Quilt password', link: `${catalogUrl}/reset_password/${token}`, token, at: new Date().toISOString() })}\n`, { mode: 0o600 });
+  // The message holds the link, as an email would (the token is in it once, nowhere else in clear).
+  appendFileSync(join(outbox, 'mail.jsonl'), `${JSON.stringify({ to: u.email, user, subject: 'Set your Quilt password', link: `${catalogUrl}/reset_password/${token}`, at: new Date().toISOString() })}\n`, { mode: 0o600 });
   return token;
 }
 
 /** Sets the password of the link's user (the link is used up). */
-export function changePassword(access: AccessStore, token: string, password: string): string {
+export async function changePassword(access: AccessStore, token: string, password: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const link = access.snapshot.resetLinks.find((l) => l.sha256 === sha256(token) && l.exp > now);
   if (!link) throw new PasswordError(401, 'Reset token invalid');
   if (!access.user(link.user)) throw new PasswordError(404, 'User not found');
   if (password.length < MIN_LENGTH) throw new PasswordError(400, `Password must be at least ${MIN_LENGTH} characters long`);
   const salt = randomBytes(16).toString('base64');
-  const hash = scryptSync(password, salt, 32).toString('base64');
+  const hash = (await scrypt(password, salt, 32)).toString('base64');
   access.change((s) => {
     s.passwords[link.user] = { salt, scrypt: hash, setAt: new Date().toISOString() };
     s.resetLinks = s.resetLinks.filter((l) => l.sha256 !== link.sha256);
@@ -49,10 +54,9 @@ export function changePassword(access: AccessStore, token: string, password: str
   return link.user;
 }
 
-/** Whether the password is the user's (false for an unknown user or one without a password). */
-export function passwordMatches(access: AccessStore, user: string, password: string): boolean {
+/** Whether the password is the user's (false for an unknown user or one without a password, after the same work). */
+export async function passwordMatches(access: AccessStore, user: string, password: string): Promise<boolean> {
   const p = access.snapshot.passwords[user];
-  if (!p) return false;
-  const given = scryptSync(password, p.salt, 32);
-  return timingSafeEqual(given, Buffer.from(p.scrypt, 'base64'));
+  const given = await scrypt(password, (p ?? NO_PASSWORD).salt, 32);
+  return timingSafeEqual(given, Buffer.from((p ?? NO_PASSWORD).scrypt, 'base64')) && p !== undefined;
 }

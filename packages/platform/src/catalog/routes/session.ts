@@ -39,7 +39,9 @@ export function sessionRoutes(app: FastifyInstance, ctx: CatalogContext): void {
   only(app, '/api/login', ['POST'], 'sign in with POST {"username", "password"}', async (req, reply) => {
     const { username, password } = jsonBody(req.body, ['username', 'password'], '{"username": "rita", "password": "..."}');
     const u = ctx.access.user(username);
-    if (!u || !u.isActive || !passwordMatches(ctx.access, username, password)) throw new HttpError(401, 'LoginFailed', 'Login attempt failed: the user name or the password is wrong, or the user is deactivated');
+    // The password is checked first, whoever asks: a refusal takes as long for an unknown user.
+    const matches = await passwordMatches(ctx.access, username, password);
+    if (!u || !u.isActive || !matches) throw new HttpError(401, 'LoginFailed', 'Login attempt failed: the user name or the password is wrong, or the user is deactivated');
     if (!u.role) throw new HttpError(400, 'NoDefaultRole', 'Default role not set');
     actingAs(req, username);
     ctx.access.change((s) => { const x = s.users.find((y) => y.name === username); if (x) x.lastLogin = new Date().toISOString(); });
@@ -56,7 +58,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: CatalogContext): void {
 
   only(app, '/api/change_password', ['POST'], 'set a password with POST {"link", "password"}', async (req, reply) => {
     const { link, password } = jsonBody(req.body, ['link', 'password'], '{"link": "<the token of the reset link>", "password": "at least 8 characters"}');
-    try { actingAs(req, changePassword(ctx.access, link.replace(/^.*\/reset_password\//, ''), password)); } catch (e) { asHttp(e); }
+    try { actingAs(req, await changePassword(ctx.access, link.replace(/^.*\/reset_password\//, ''), password)); } catch (e) { asHttp(e); }
     return sendJson(reply, 200, {});
   });
 

@@ -44,7 +44,8 @@ function body(req: FastifyRequest, fields: string[]): Record<string, string> {
   let b: unknown;
   try { b = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : ''); } catch { b = undefined; }
   const missing = fields.filter((f) => typeof (b as Record<string, unknown> | undefined)?.[f] !== 'string');
-  if (missing.length) throw new HttpError(400, 'BadRequest', `the body must be JSON with the string(s) ${fields.join(', ')}, for example {"username": "rita"${fields.includes('email') ? ', "email": "rita@example.com"' : ''}}; missing: ${missing.join(', ')}`);
+  const example: Record<string, string> = { username: 'rita', email: 'rita@example.com', role: 'ReadQuiltBucket' };
+  if (missing.length) throw new HttpError(400, 'BadRequest', `the body must be JSON with the string(s) ${fields.join(', ')}, for example ${JSON.stringify(Object.fromEntries(fields.map((f) => [f, example[f] ?? '...'])))}; missing: ${missing.join(', ')}`);
   return b as Record<string, string>;
 }
 

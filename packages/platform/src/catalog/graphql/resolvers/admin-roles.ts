@@ -164,8 +164,7 @@ const IAM_ROLE_ARN = /^arn:aws:iam::[0-9]{0,12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@
 /** An unmanaged role's ARN: well-formed and a role RGW has (null), or why not. */
 async function arnProblem(g: GqlContext, arn: string): Promise<string | null> {
   if (!IAM_ROLE_ARN.test(arn)) return `${JSON.stringify(arn)} is not an IAM role ARN: write arn:aws:iam::<account>:role/<name> (RGW's roles have an empty account: arn:aws:iam:::role/<name>)`;
-  if (!await g.ctx.roles.iamRoleExists(arn)) return `the IAM role ${arn} does not exist: create it first (aws iam create-role against the stack's IAM endpoint) with a trust policy that lets the catalog assume it`;
-  return null;
+  return g.ctx.roles.iamRoleProblem(arn);
 }
 
 async function roleCreateUnmanaged(g: GqlContext, a: Args) {
@@ -177,6 +176,8 @@ async function roleCreateUnmanaged(g: GqlContext, a: Args) {
   // Quilt's RoleCreateResult has no InvalidInput: a bad ARN is an error of the request.
   if (problem) throw new HttpError(400, 'InvalidInput', problem);
   const role: RoleRecord = { id: randomUUID(), name: input.name, policies: [], arn: input.arn };
+  // Checked again after the IAM question: another request may have taken the name meanwhile.
+  if (g.ctx.access.role(input.name)) return { __typename: 'RoleNameExists', _: null };
   g.ctx.access.change((s) => { s.roles.push(role); });
   return { __typename: 'RoleCreateSuccess', role: roleView(g, role) };
 }
@@ -192,6 +193,9 @@ async function roleUpdateUnmanaged(g: GqlContext, a: Args) {
   if (input.name !== old.name && g.ctx.access.role(input.name)) return { __typename: 'RoleNameExists', _: null };
   const problem = await arnProblem(g, input.arn);
   if (problem) throw new HttpError(400, 'InvalidInput', problem);
+  // Checked again after the IAM question: the role may have gone, or its new name been taken, meanwhile.
+  if (!g.ctx.access.snapshot.roles.some((r) => r.id === id)) throw new HttpError(400, 'InvalidInput', `no role has the id ${JSON.stringify(id)}`);
+  if (input.name !== old.name && g.ctx.access.role(input.name)) return { __typename: 'RoleNameExists', _: null };
   g.ctx.access.change((s) => {
     const r = s.roles.find((x) => x.id === id)!;
     r.name = input.name;

@@ -3,7 +3,7 @@
  * Tabulator table's config written to (or removed from, or moved within) .quilt/tabulator/, and its
  * SQL view rebuilt at once.
  */
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { parseTabulatorConfig, TabulatorConfigError } from '../../../sql/tabulator-config.js';
 import { stackTabulator, TabulatorError } from '../../../sql/tabulator.js';
 import { bucketConfig, TABULATOR_PREFIX } from './bucket-view.js';
@@ -38,6 +38,13 @@ export const tabulatorResolvers = {
       return f.name === 'NoSuchKey' || f.name === 'NotFound' ? invalidInput([{ path: 'tableName', name: 'TableNotFound', message: `bucket ${bucket} has no Tabulator table ${JSON.stringify(from)}` }]) : f;
     }
     if (from === to) return bucketConfig(g, bucket);
+    // Another table's config is never overwritten by a rename.
+    const taken = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: `${TABULATOR_PREFIX}${to}.yml` })).then(() => true, (e: unknown) => {
+      const f = writeFailure(e);
+      if (f.name === 'NotFound' || f.name === 'NoSuchKey') return false;
+      throw e;
+    });
+    if (taken) return invalidInput([{ path: 'newTableName', name: 'TableExists', message: `bucket ${bucket} has a Tabulator table ${JSON.stringify(to)} already: rename or remove it first` }]);
     try {
       // The new name first, then the old one goes: a failure in between leaves the table under both names, never under none.
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${TABULATOR_PREFIX}${to}.yml`, Body: Buffer.from(yaml, 'utf8'), ContentType: 'application/yaml' }));
