@@ -72,6 +72,24 @@ export class CatalogClient {
   }
 
   /**
+   * A GraphQL request's answer at a dotted field path (e.g. "admin.user.create"): the union member
+   * there, or null where the registry answered null on the way (an unknown user's `mutate`).
+   */
+  async answerAt<T = { __typename?: string }>(query: string, variables: Record<string, unknown>, path: string): Promise<T | null> {
+    let v: unknown = await this.graphql<Record<string, unknown>>(query, variables);
+    for (const f of path.split('.')) v = v === null || v === undefined ? null : (v as Record<string, unknown>)[f];
+    return (v ?? null) as T | null;
+  }
+
+  /** The union member at `path` must be `ok` (else the step fails with what was answered); it is returned. */
+  async expectAnswer<T>(query: string, variables: Record<string, unknown>, path: string, ok: string): Promise<T> {
+    const v = await this.answerAt<T & { __typename?: string }>(query, variables, path);
+    if (v === null) throw new Error(`${path} answered null: nothing of that name exists (${JSON.stringify(variables)})`);
+    if (v.__typename !== ok) throw new Error(`${path} answered ${JSON.stringify(v)}, not ${ok}`);
+    return v;
+  }
+
+  /**
    * The registry's packageConstruct mutation: publishes a package from files already in S3.
    * Returns the union as the catalog answered it (PackagePushSuccess, InvalidInput with a path per
    * problem, or OperationError); only transport and GraphQL errors throw.

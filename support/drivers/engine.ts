@@ -4,12 +4,7 @@
  */
 export function engineAdminOperations(admin: CatalogClient): AdminOperations {
   const mutate = async (query: string, variables: Record<string, unknown>, field: string, ok: string): Promise<void> => {
-    let v: unknown = await admin.graphql<Record<string, unknown>>(query, variables);
-    for (const f of field.split('.')) {
-      if (v === null) throw new Error(`${field} answered null at ${f}: there is no such user (${JSON.stringify(variables)})`);
-      v = (v as Record<string, unknown>)[f];
-    }
-    expect((v as { __typename?: string }).__typename, `${field} answered ${JSON.stringify(v)}`).to.equal(ok);
+    await admin.expectAnswer(query, variables, field, ok);
   };
   const user = (name: string, action: string): Promise<void> => mutate(`mutation($n: String!) { admin { user { mutate(name: $n) { ${action} { __typename ... on InvalidInput { errors { path message } } ... on OperationError { message } } } } } }`,
     { n: name }, `admin.user.mutate.${action.replace(/\(.*$/, '')}`, action.startsWith('delete') ? 'Ok' : 'User');
@@ -27,7 +22,6 @@ export function engineAdminOperations(admin: CatalogClient): AdminOperations {
  * S3) and the catalog's URL scheme (quilt-js's URL builders), as the default driver performs them.
  */
 import { catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl, type PackageRegistry } from '@quilt-e2e/quilt-js';
-import { expect } from 'chai';
 import type { CatalogClient } from '../adapters/catalog.js';
 import type { AdminOperations, PackageOperations } from './driver.js';
 

@@ -74,17 +74,19 @@ def _key_credentials():
 
 
 def _s3_credentials(args):
-    """As `s3` says: the key's S3 credentials from the catalog handed to quilt3, or nothing (key-only)."""
-    if args.get("s3") == "given":
+    """As `s3` says: given temporary credentials, the key's from the catalog, or none (key-only)."""
+    how = args.get("s3")
+    if how == "key-only":
+        return
+    if how == "given":
         creds = args.get("credentials") or {}
         if not all(isinstance(creds.get(k), str) for k in ("AccessKeyId", "SecretAccessKey", "SessionToken")):
             raise ClientError("BadRequest", "credentials must be {AccessKeyId, SecretAccessKey, SessionToken} as get_credentials answers them")
-        os.environ.update({"AWS_ACCESS_KEY_ID": creds["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"], "AWS_SESSION_TOKEN": creds["SessionToken"]})
-    elif args.get("s3") == "catalog-credentials":
+    elif how == "catalog-credentials":
         creds = _key_credentials()
-        os.environ.update({"AWS_ACCESS_KEY_ID": creds["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"], "AWS_SESSION_TOKEN": creds["SessionToken"]})
-    elif args.get("s3") != "key-only":
+    else:
         raise ClientError("BadRequest", "s3 must be \"key-only\", \"catalog-credentials\" or \"given\"")
+    os.environ.update({"AWS_ACCESS_KEY_ID": creds["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"], "AWS_SESSION_TOKEN": creds["SessionToken"]})
 
 
 def op_push(args):

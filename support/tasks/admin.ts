@@ -7,11 +7,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '@quilt-e2e/quilt-js';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
-import { CatalogError, type CatalogClient } from '../adapters/catalog.js';
+import { CatalogError, type CatalogClient, type S3CredentialsAnswer } from '../adapters/catalog.js';
 import { ObjectStore } from '../domain/objects.js';
 import { ENTRY_POINTS, outcomesAtEntryPoints } from './auth.js';
 
@@ -24,13 +24,12 @@ export function real(world: QuiltWorld, name: string): string {
 
 export const admin = (world: QuiltWorld): CatalogClient => world.catalog('admin');
 
-async function mutate<T>(world: QuiltWorld, query: string, variables: Record<string, unknown>, field: string, ok: string): Promise<T> {
-  const r = await admin(world).graphql<Record<string, unknown>>(query, variables);
-  let v: unknown = r;
-  for (const f of field.split('.')) v = (v as Record<string, unknown>)[f];
-  const typename = (v as { __typename?: string }).__typename;
-  expect(typename, `${field} answered ${JSON.stringify(v)}`).to.equal(ok);
-  return v as T;
+const mutate = <T>(world: QuiltWorld, query: string, variables: Record<string, unknown>, field: string, ok: string): Promise<T> =>
+  admin(world).expectAnswer<T>(query, variables, field, ok);
+
+/** The user goes after the scenario (also when it fails). */
+function removeUserAfter(world: QuiltWorld, name: string): void {
+  world.ledger.register(`user ${name}`, async () => { await admin(world).graphql('mutation($n: String!) { admin { user { mutate(name: $n) { delete { __typename } } } } }', { n: name }); });
 }
 
 /** A policy granting READ_WRITE on the test bucket and a managed role built from it, both removed after the scenario. */
@@ -69,11 +68,16 @@ export const emailOf = (world: QuiltWorld, user: string): string => `${real(worl
 export async function createUser(world: QuiltWorld, user: string, role: string, extraRoles: string[] = [], setUp = false): Promise<void> {
   const name = real(world, user);
   await world.adminOps(setUp).createUser({ name, email: emailOf(world, user), role: roleName(world, role), extraRoles: extraRoles.map((r) => roleName(world, r)) });
-  world.ledger.register(`user ${name}`, async () => { await admin(world).graphql(`mutation { admin { user { mutate(name: "${name}") { delete { __typename } } } } }`); });
+  removeUserAfter(world, name);
 }
 
 export async function switchRole(world: QuiltWorld, user: string, role: string): Promise<void> {
   await world.adminOps().setRole(real(world, user), roleName(world, role));
+}
+
+/** An S3 client of the target working with credentials the catalog handed a user (the caller destroys it). */
+export function s3WithExchanged(world: QuiltWorld, c: S3CredentialsAnswer): S3Client {
+  return createS3Client({ ...world.target.s3, credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}) } });
 }
 
 /** What the storage lets the user do with the credentials the catalog hands them (their own token). */
@@ -81,7 +85,7 @@ export async function expectUserRights(world: QuiltWorld, user: string, write: b
   const c = await asUser(world, user).credentials();
   world.memory.exchanged = c;
   expect(c.SessionToken, 'temporary credentials of the role carry a session token').to.be.a('string').and.not.equal('');
-  const s3 = createS3Client({ ...world.target.s3, credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken! } });
+  const s3 = s3WithExchanged(world, c);
   const key = world.key(`admin/${user}.txt`);
   world.ledger.register(`s3://${world.bucket}/${key}`, async () => { await world.objects('admin').purgePrefix(world.bucket, key); });
   try {
@@ -177,9 +181,7 @@ type Answer = { __typename?: string; errors?: Array<{ path: string | null; name:
 async function attemptAsAdmin(world: QuiltWorld, query: string, variables: Record<string, unknown>, field: string, about: { roles?: string[]; users?: string[] }): Promise<void> {
   world.memory.accessAbout = about;
   world.memory.accessBefore = await accessOf(world, about);
-  let v: unknown = await admin(world).graphql<Record<string, unknown>>(query, variables);
-  for (const f of field.split('.')) v = v === null ? null : (v as Record<string, unknown>)[f];
-  const a = v as Answer;
+  const a = await admin(world).answerAt<NonNullable<Answer>>(query, variables, field);
   world.memory.adminAnswer = { typename: a === null ? 'null (no such user)' : a.__typename ?? '?', errors: a?.errors ?? [] };
 }
 
@@ -209,7 +211,7 @@ export async function attemptUserWithEmail(world: QuiltWorld, user: string, emai
     { i: { name: real(world, user), email, role: 'ReadQuiltBucket' } }, 'admin.user.create', { users: [real(world, user)] });
   if (world.memory.adminAnswer.typename === 'User') {
     const name = real(world, user);
-    world.ledger.register(`user ${name}`, async () => { await admin(world).graphql(`mutation { admin { user { mutate(name: "${name}") { delete { __typename } } } } }`); });
+    removeUserAfter(world, name);
   }
 }
 

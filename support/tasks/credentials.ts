@@ -6,10 +6,9 @@
  */
 import { expect } from 'chai';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { createS3Client } from '@quilt-e2e/quilt-js';
 import type { S3CredentialsAnswer } from '../adapters/catalog.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
-import { admin, asUser, real } from './admin.js';
+import { admin, asUser, real, s3WithExchanged } from './admin.js';
 
 export async function shortenCredentials(world: QuiltWorld, user: string, seconds: number): Promise<void> {
   if (world.target.kind !== 'local') throw new Error('only the local stack can shorten a user\'s credentials: tag the scenario @local-only');
@@ -23,7 +22,7 @@ export async function exchange(world: QuiltWorld, user: string): Promise<void> {
 
 /** What S3 answers a listing of the test bucket made with these credentials: "ok" or the error's name. */
 async function listWith(world: QuiltWorld, c: S3CredentialsAnswer): Promise<string> {
-  const s3 = createS3Client({ ...world.target.s3, credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}) } });
+  const s3 = s3WithExchanged(world, c);
   try {
     return await s3.send(new ListObjectsV2Command({ Bucket: world.bucket, MaxKeys: 1 })).then(() => 'ok', (e: Error) => e.name);
   } finally {

@@ -37,3 +37,21 @@ export function methodNotAllowed(what: string): HttpError {
 export function esc(s: unknown): string {
   return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
+
+/** A request body that must be a JSON object; otherwise 400 with a right one. */
+export function jsonObject(raw: unknown, example: Record<string, unknown>): Record<string, unknown> {
+  let body: unknown;
+  try { body = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : ''); } catch { body = undefined; }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'BadRequest', `the body must be a JSON object, for example ${JSON.stringify(example)}`);
+  return body as Record<string, unknown>;
+}
+
+/** A JSON object body with these string fields; 400 naming the missing ones, with an example of them all. */
+export function jsonStrings<K extends string>(raw: unknown, example: Record<K, string>): Record<K, string> {
+  const fields = Object.keys(example) as K[];
+  let body: Record<string, unknown> = {};
+  try { body = jsonObject(raw, example); } catch { /* reported below with the fields */ }
+  const missing = fields.filter((f) => typeof body[f] !== 'string');
+  if (missing.length) throw new HttpError(400, 'BadRequest', `the body must be JSON with the string(s) ${fields.join(', ')}, for example ${JSON.stringify(example)}; missing: ${missing.join(', ')}`);
+  return body as Record<K, string>;
+}

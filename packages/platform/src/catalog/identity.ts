@@ -3,7 +3,7 @@
  * checked by auth.ts against this catalog's secret, issuer, audience and users — or of an API key
  * (Authorization: Bearer qk_..., access/api-keys.ts), as quilt3's login_with_api_key sends it.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { isDigestOf, sha256Hex } from './access/digest.js';
 import { API_KEY_PREFIX, keyOfSecret, statusOf, touchApiKey } from './access/api-keys.js';
 import { AuthError, bearerToken, verifyToken, type VerifiedToken } from './auth.js';
 import type { CatalogContext } from './context.js';
@@ -34,20 +34,18 @@ export async function tokenOf(ctx: CatalogContext, header: string | undefined): 
   return v;
 }
 
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 function isRevoked(ctx: CatalogContext, token: string): boolean {
   const revoked = ctx.access.snapshot.revokedTokens;
   if (revoked.length === 0) return false;
-  const h = Buffer.from(sha256(token), 'hex');
-  return revoked.some((r) => timingSafeEqual(Buffer.from(r.sha256, 'hex'), h));
+  return revoked.some((r) => isDigestOf(r.sha256, token));
 }
 
 /** Signs a token out until it expires (POST /api/logout); expired entries are dropped on the way. */
 export function revokeToken(ctx: CatalogContext, token: string, exp: Date): void {
   const now = Date.now() / 1000;
   ctx.access.change((s) => {
-    s.revokedTokens = [...s.revokedTokens.filter((r) => r.exp > now), { sha256: sha256(token), exp: exp.getTime() / 1000 }];
+    s.revokedTokens = [...s.revokedTokens.filter((r) => r.exp > now), { sha256: sha256Hex(token), exp: exp.getTime() / 1000 }];
   });
 }
 

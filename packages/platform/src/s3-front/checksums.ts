@@ -8,15 +8,15 @@ import { createHash } from 'node:crypto';
 
 export const sha256Base64 = (body: Uint8Array): string => createHash('sha256').update(body).digest('base64');
 
-/** The parts' ChecksumSHA256 values of a CompleteMultipartUpload request body, in part-number order; null if any part has none. */
-export function partChecksums(completeXml: string): string[] | null {
+/** The parts a CompleteMultipartUpload request names with their ChecksumSHA256, in part-number order; null if any part has none. */
+export function partChecksums(completeXml: string): Array<{ number: number; checksum: string }> | null {
   const parts = [...completeXml.matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map((m) => {
     const number = Number(/<PartNumber>\s*(\d+)\s*<\/PartNumber>/.exec(m[1]!)?.[1]);
     const checksum = /<ChecksumSHA256>\s*([A-Za-z0-9+/=]+)\s*<\/ChecksumSHA256>/.exec(m[1]!)?.[1];
     return { number, checksum };
   });
   if (parts.length === 0 || parts.some((p) => !p.checksum || !Number.isInteger(p.number))) return null;
-  return parts.sort((a, b) => a.number - b.number).map((p) => p.checksum!);
+  return parts.sort((a, b) => a.number - b.number).map((p) => ({ number: p.number, checksum: p.checksum! }));
 }
 
 /** The composite checksum AWS gives a multipart object: of the parts' digests, with the part count. */

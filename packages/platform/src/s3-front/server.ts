@@ -150,16 +150,10 @@ export function createS3Front(config: S3FrontConfig): { app: FastifyInstance; cl
       checksum = sha256Base64(body!);
       if (claimed !== undefined && claimed !== checksum) throw new FrontError(400, 'BadDigest', 'The SHA256 you specified did not match the calculated checksum.');
     }
-    let listed: string[] | null = null;
-    if (completing) {
-      listed = partChecksums(body!.toString('utf8'));
-      const known = parts.get(uploadId!);
-      if (listed && known) {
-        const numbers = [...body!.toString('utf8').matchAll(/<PartNumber>\s*(\d+)\s*<\/PartNumber>/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
-        const wrong = numbers.filter((n, i) => known.has(n) && known.get(n) !== listed![i]);
-        if (wrong.length) throw new FrontError(400, 'InvalidPart', `the checksum given for part ${wrong.join(', ')} is not the one answered when it was uploaded`);
-      }
-    }
+    const listed = completing ? partChecksums(body!.toString('utf8')) : null;
+    const known = completing ? parts.get(uploadId!) : undefined;
+    const wrong = listed && known ? listed.filter((p) => known.has(p.number) && known.get(p.number) !== p.checksum).map((p) => p.number) : [];
+    if (wrong.length) throw new FrontError(400, 'InvalidPart', `the checksum given for part ${wrong.join(', ')} is not the one answered when it was uploaded`);
     const up = await forward(req, body);
     const ok = (up.statusCode ?? 500) < 300;
 
@@ -175,7 +169,7 @@ export function createS3Front(config: S3FrontConfig): { app: FastifyInstance; cl
     if (completing) {
       if (ok) parts.delete(uploadId!);
       const xml = (await bodyOf(up)).toString('utf8');
-      replaceBody(res, up, ok && listed ? withChecksum(xml, 'CompleteMultipartUploadResult', compositeChecksum(listed)) : xml);
+      replaceBody(res, up, ok && listed ? withChecksum(xml, 'CompleteMultipartUploadResult', compositeChecksum(listed.map((p) => p.checksum))) : xml);
       return;
     }
     if (req.method === 'DELETE' && uploadId) parts.delete(uploadId);

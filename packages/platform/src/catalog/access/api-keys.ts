@@ -4,7 +4,8 @@
  * kept; a program sends it as `Authorization: Bearer qk_...` wherever a token goes. A key works until
  * it expires (1–365 days) or is revoked by its user or an admin, and only while its user is active.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { isDigestOf, sha256Hex } from './digest.js';
 import type { AccessStore, ApiKeyRecord } from './store.js';
 
 export const API_KEY_PREFIX = 'qk_';
@@ -15,7 +16,6 @@ const LAST_USED_GRANULARITY_MS = 60_000;
 
 export type ApiKeyStatus = 'ACTIVE' | 'EXPIRED';
 
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 export function statusOf(k: ApiKeyRecord, now = Date.now()): ApiKeyStatus {
   return Date.parse(k.expiresAt) > now ? 'ACTIVE' : 'EXPIRED';
@@ -31,7 +31,7 @@ export function keyInputProblem(name: string, expiresInDays: number): { path: st
 /** Makes a key for `user`; the answer holds the secret, which is not kept. */
 export function createApiKey(access: AccessStore, user: string, name: string, expiresInDays: number): { key: ApiKeyRecord; secret: string } {
   const secret = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
-  const hash = sha256(secret);
+  const hash = sha256Hex(secret);
   const now = Date.now();
   const key: ApiKeyRecord = {
     id: randomUUID(),
@@ -50,8 +50,7 @@ export function createApiKey(access: AccessStore, user: string, name: string, ex
 /** The key a secret belongs to (undefined for an unknown or revoked one). */
 export function keyOfSecret(access: AccessStore, secret: string): ApiKeyRecord | undefined {
   if (!SECRET.test(secret)) return undefined;
-  const hash = Buffer.from(sha256(secret), 'hex');
-  return access.snapshot.apiKeys.find((k) => timingSafeEqual(Buffer.from(k.secretSha256, 'hex'), hash));
+  return access.snapshot.apiKeys.find((k) => isDigestOf(k.secretSha256, secret));
 }
 
 export function revokeApiKey(access: AccessStore, id: string): void {

@@ -7,7 +7,8 @@
  * inbox. Passwords are kept as scrypt hashes (node:crypto), reset links as the SHA-256 of their
  * token, valid for a day and used once.
  */
-import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { isDigestOf, sha256Hex } from './digest.js';
 import { promisify } from 'node:util';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,6 @@ import type { AccessStore } from './store.js';
 
 const LINK_TTL_S = 86_400;
 const MIN_LENGTH = 8;
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 const scrypt = promisify(scryptCb) as (password: string, salt: string, keylen: number) => Promise<Buffer>;
 /** Compared against when a user has no password, so that a refusal takes as long either way. */
 const NO_PASSWORD = { salt: 'no-password-salt', scrypt: Buffer.alloc(32).toString('base64') };
@@ -30,7 +30,7 @@ export function sendResetLink(access: AccessStore, dataDir: string, catalogUrl: 
   if (!u) throw new PasswordError(404, 'User not found');
   const token = randomBytes(24).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  access.change((s) => { s.resetLinks = [...s.resetLinks.filter((l) => l.exp > now && l.user !== user), { sha256: sha256(token), user, exp: now + LINK_TTL_S }]; });
+  access.change((s) => { s.resetLinks = [...s.resetLinks.filter((l) => l.exp > now && l.user !== user), { sha256: sha256Hex(token), user, exp: now + LINK_TTL_S }]; });
   const outbox = join(dataDir, 'outbox');
   mkdirSync(outbox, { recursive: true, mode: 0o700 });
   // The message holds the link, as an email would (the token is in it once, nowhere else in clear).
@@ -41,7 +41,7 @@ export function sendResetLink(access: AccessStore, dataDir: string, catalogUrl: 
 /** Sets the password of the link's user (the link is used up). */
 export async function changePassword(access: AccessStore, token: string, password: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const link = access.snapshot.resetLinks.find((l) => l.sha256 === sha256(token) && l.exp > now);
+  const link = access.snapshot.resetLinks.find((l) => l.exp > now && isDigestOf(l.sha256, token));
   if (!link) throw new PasswordError(401, 'Reset token invalid');
   if (!access.user(link.user)) throw new PasswordError(404, 'User not found');
   if (password.length < MIN_LENGTH) throw new PasswordError(400, `Password must be at least ${MIN_LENGTH} characters long`);

@@ -13,7 +13,7 @@
 import type { FastifyInstance } from 'fastify';
 import { bearerToken, mintToken } from '../auth.js';
 import type { CatalogContext } from '../context.js';
-import { HttpError, sendJson } from '../http.js';
+import { HttpError, jsonStrings, sendJson } from '../http.js';
 import { requireToken, revokeToken } from '../identity.js';
 import { changePassword, passwordMatches, PasswordError, sendResetLink } from '../access/passwords.js';
 import { only } from './methods.js';
@@ -22,14 +22,6 @@ import { actingAs } from './request.js';
 /** How long a refreshed token lives (Quilt's catalog refreshes before exp). */
 const REFRESHED_TOKEN_S = 3600;
 
-function jsonBody<K extends string>(raw: unknown, fields: K[], example: string): Record<K, string> {
-  let b: unknown;
-  try { b = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : ''); } catch { b = undefined; }
-  const missing = fields.filter((f) => typeof (b as Record<string, unknown> | undefined)?.[f] !== 'string');
-  if (missing.length) throw new HttpError(400, 'BadRequest', `the body must be JSON with the string(s) ${fields.join(', ')}, for example ${example}; missing: ${missing.join(', ')}`);
-  return b as Record<K, string>;
-}
-
 const asHttp = (e: unknown): never => {
   if (e instanceof PasswordError) throw new HttpError(e.status, 'PasswordError', e.message);
   throw e;
@@ -37,7 +29,7 @@ const asHttp = (e: unknown): never => {
 
 export function sessionRoutes(app: FastifyInstance, ctx: CatalogContext): void {
   only(app, '/api/login', ['POST'], 'sign in with POST {"username", "password"}', async (req, reply) => {
-    const { username, password } = jsonBody(req.body, ['username', 'password'], '{"username": "rita", "password": "..."}');
+    const { username, password } = jsonStrings(req.body, { username: 'rita', password: '...' });
     const u = ctx.access.user(username);
     // The password is checked first, whoever asks: a refusal takes as long for an unknown user.
     const matches = await passwordMatches(ctx.access, username, password);
@@ -50,14 +42,14 @@ export function sessionRoutes(app: FastifyInstance, ctx: CatalogContext): void {
   });
 
   only(app, '/api/reset_password', ['POST'], 'ask for a reset link with POST {"email"}', async (req, reply) => {
-    const { email } = jsonBody(req.body, ['email'], '{"email": "rita@example.com"}');
+    const { email } = jsonStrings(req.body, { email: 'rita@example.com' });
     const u = ctx.access.snapshot.users.find((x) => x.email.toLowerCase() === email.toLowerCase());
     if (u) sendResetLink(ctx.access, ctx.config.dataDir, ctx.config.url, u.name);
     return sendJson(reply, 200, {});
   });
 
   only(app, '/api/change_password', ['POST'], 'set a password with POST {"link", "password"}', async (req, reply) => {
-    const { link, password } = jsonBody(req.body, ['link', 'password'], '{"link": "<the token of the reset link>", "password": "at least 8 characters"}');
+    const { link, password } = jsonStrings(req.body, { link: '<the reset link, or its token>', password: 'at least 8 characters' });
     try { actingAs(req, await changePassword(ctx.access, link.replace(/^.*\/reset_password\//, ''), password)); } catch (e) { asHttp(e); }
     return sendJson(reply, 200, {});
   });

@@ -15,7 +15,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CatalogContext } from '../context.js';
 import { adminUserResolvers } from '../graphql/resolvers/admin-users.js';
 import type { GqlContext } from '../graphql/resolvers/common.js';
-import { HttpError, sendJson } from '../http.js';
+import { HttpError, jsonStrings, sendJson } from '../http.js';
 import { requireToken } from '../identity.js';
 import { only } from './methods.js';
 import { actingAs } from './request.js';
@@ -40,14 +40,9 @@ function restAnswer(a: Answer): Record<string, never> {
   return {};
 }
 
-function body(req: FastifyRequest, fields: string[]): Record<string, string> {
-  let b: unknown;
-  try { b = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : ''); } catch { b = undefined; }
-  const missing = fields.filter((f) => typeof (b as Record<string, unknown> | undefined)?.[f] !== 'string');
-  const example: Record<string, string> = { username: 'rita', email: 'rita@example.com', role: 'ReadQuiltBucket' };
-  if (missing.length) throw new HttpError(400, 'BadRequest', `the body must be JSON with the string(s) ${fields.join(', ')}, for example ${JSON.stringify(Object.fromEntries(fields.map((f) => [f, example[f] ?? '...'])))}; missing: ${missing.join(', ')}`);
-  return b as Record<string, string>;
-}
+const EXAMPLE = { username: 'rita', email: 'rita@example.com', role: 'ReadQuiltBucket' } as const;
+const body = (req: FastifyRequest, fields: Array<keyof typeof EXAMPLE>): Record<string, string> =>
+  jsonStrings(req.body, Object.fromEntries(fields.map((f) => [f, EXAMPLE[f]])));
 
 export function userRoutes(app: FastifyInstance, ctx: CatalogContext): void {
   /** The admin API as the caller (403 unless an admin). */
@@ -55,7 +50,7 @@ export function userRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     const g: GqlContext = { ctx, user: actingAs(req, (await requireToken(ctx, req.headers.authorization)).user), deadline: req.deadline };
     return adminUserResolvers.admin({}, g).user;
   };
-  const post = (action: string, fields: string[], run: (api: Awaited<ReturnType<typeof adminApi>>, b: Record<string, string>) => unknown): void => {
+  const post = (action: string, fields: Array<keyof typeof EXAMPLE>, run: (api: Awaited<ReturnType<typeof adminApi>>, b: Record<string, string>) => unknown): void => {
     only(app, `/api/users/${action}`, ['POST'], `send POST with a JSON body {${fields.join(', ')}}`, async (req, reply) => {
       const api = await adminApi(req);
       return sendJson(reply, 200, restAnswer(await run(api, body(req, fields)) as Answer));
