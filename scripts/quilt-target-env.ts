@@ -27,6 +27,7 @@ export function quiltTargetEnv(c: StackConfig = loadStackConfig(), env: NodeJS.P
     AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${c.ports.s3Front}`,
     AWS_ENDPOINT_URL_ATHENA: sql,
     AWS_ENDPOINT_URL_GLUE: sql,
+    AWS_ENDPOINT_URL_STS: sql,
     QUILT_E2E_ADMIN_ACCESS_KEY_ID: u.admin.accessKeyId,
     QUILT_E2E_ADMIN_SECRET_ACCESS_KEY: u.admin.secretAccessKey,
     // No S3 keys for Rita and Otto: as on a real deployment, their rights come from get_credentials (their role's).

@@ -30,6 +30,8 @@ export interface TargetConfig {
   /** The bucket the suite tests against (and the package registry). */
   bucket: string;
   s3: { endpoint?: string; region: string };
+  /** STS (GetCallerIdentity); absent: AWS's own, or AWS_ENDPOINT_URL_STS. */
+  sts?: { endpoint?: string };
   /** The credentials each persona uses; a missing persona makes the scenarios that need it skip, with the reason. */
   personas: Partial<Record<PersonaRole, PersonaAccess>>;
   /** The catalog and registry API; absent when the target has none configured. */
@@ -82,6 +84,8 @@ export function loadTarget(env: NodeJS.ProcessEnv = process.env): TargetConfig {
       bucket: stack.s3.testBucket,
       // The S3 front: RGW with S3's flexible checksums, as AWS answers them (quilt3 uploads need them).
       s3: { endpoint: `http://127.0.0.1:${stack.ports.s3Front}`, region: stack.s3.region },
+      // The stack's AWS API port speaks STS: GetCallerIdentity there, the rest passed to RGW's STS.
+      sts: { endpoint: `http://127.0.0.1:${stack.ports.athena}` },
       personas: { admin: persona('admin'), reader: persona('reader'), outsider: persona('outsider') },
       catalog: { registryUrl: url, catalogUrl: url },
       minting,
@@ -112,6 +116,7 @@ export function loadTarget(env: NodeJS.ProcessEnv = process.env): TargetConfig {
       bucket: required(env, 'QUILT_TEST_BUCKET', 'my-quilt-test-bucket'),
       // An S3 endpoint (AWS_ENDPOINT_URL_S3) means path-style addressing (createS3Client), as for RGW or a VPC endpoint.
       s3: { region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1', ...(env.AWS_ENDPOINT_URL_S3 ? { endpoint: env.AWS_ENDPOINT_URL_S3 } : {}) },
+      ...(env.AWS_ENDPOINT_URL_STS ? { sts: { endpoint: env.AWS_ENDPOINT_URL_STS } } : {}),
       personas: { ...(admin ? { admin } : {}), ...(reader ? { reader } : {}), ...(outsider ? { outsider } : {}) },
       ...(minting ? { minting } : {}),
       ...(registryUrl && catalogUrl ? { catalog: { registryUrl: registryUrl.replace(/\/$/, ''), catalogUrl: catalogUrl.replace(/\/$/, '') } } : {}),

@@ -14,7 +14,7 @@
 import type { PushResult } from '@quilt-e2e/quilt-js';
 import type { PackageDiff, PackageRevision, TreeNode } from '@quilt-e2e/quilt-js';
 import type { TrinoResult } from '@quilt-e2e/trino-rest';
-import type { AccessReport } from '../support/domain/access.js';
+import type { AccessReport, PermissionDiscovery } from '../support/domain/access.js';
 import type { Chart } from '../support/domain/charts.js';
 import type { Listing, ObjectInfo, ObjectLink, ObjectText } from '../support/domain/objects.js';
 import type { SearchAnswer as CatalogSearchAnswer, SearchRequest, SearchResult } from '../support/domain/search.js';
@@ -96,6 +96,8 @@ export interface ScenarioNotes {
   constructRequest: Record<string, string>;
   node: TreeNode;
   access: AccessReport;
+  /** Who a persona's catalog credentials are and what they may do (permission discovery). */
+  discovery: PermissionDiscovery;
 }
 
 export type ScenarioMemory = ScenarioCollections & ScenarioNotes;
@@ -141,6 +143,7 @@ const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
   constructRequest: ['what was published through the catalog', 'When Dana publishes the package "test/catalog" through the catalog from "data/file1.csv"'],
   node: ['the folder it browsed', 'When Rita browses the deepest folder of "test/deep", 12 levels down'],
   access: ['the access report', 'When Rita checks what she may do in the test bucket'],
+  discovery: ['the permission discovery', 'When Rita discovers her permissions on the test bucket'],
 };
 
 export class NoEarlierStepError extends Error {

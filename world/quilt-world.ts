@@ -21,8 +21,7 @@ import { SCENARIO_MANIFEST_META } from '../support/sweeper.js';
 import { driverKind, mcpServerUrl, type AccessOperations, type AdminOperations, type BucketOperations, type DriverKind, type PackageOperations, type SearchOperations, type SqlOperations } from '../support/drivers/driver.js';
 import { McpAccessOperations, McpAdminOperations, McpBucketOperations, McpPackageOperations, McpSearchOperations, McpSessions, McpSqlOperations } from '../support/drivers/mcp.js';
 import { searchCatalog } from '../support/domain/search.js';
-import { checkBucketAccess } from '../support/domain/access.js';
-import { engineAdminOperations, enginePackageOperations } from '../support/drivers/engine.js';
+import { engineAccessOperations, engineAdminOperations, enginePackageOperations } from '../support/drivers/engine.js';
 
 /** One id per suite run (shared by parallel workers when the runner sets QUILT_E2E_RUN_ID). */
 export const RUN_ID = process.env.QUILT_E2E_RUN_ID ?? `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
@@ -101,7 +100,7 @@ export class QuiltWorld extends World {
 
   /** The access check as this run's driver measures it (When-steps only). */
   accessOps(persona: PersonaRole): AccessOperations {
-    if (this.driver === 'engine') return { check: (bucket, options) => checkBucketAccess(this.s3(persona), bucket, options) };
+    if (this.driver === 'engine') return engineAccessOperations(this.s3(persona), () => this.catalog(persona).credentials(), this.target);
     const sessions = this.mcp();
     return new McpAccessOperations(() => sessions.client(persona));
   }

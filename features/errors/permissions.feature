@@ -26,3 +26,15 @@ Feature: Permission failures are real, explained and contained
       | Dana    | she     | full_access | yes  | yes  | yes   |
       | Rita    | she     | read_only   | yes  | yes  | no    |
       | Otto    | he      | no_access   | no   | no   | no    |
+
+  @catalog
+  Scenario Outline: Permission discovery names <persona>'s own role and what it may really do
+    When <persona> discovers <own> permissions on the test bucket
+    Then the caller discovered is a session of <persona>'s role, with the ARN the admin's role list gives it
+    And the discovery says <pronoun> may list: <list>, read: <read>, write: <write> in the test bucket
+
+    Examples:
+      | persona | own | pronoun | list | read | write |
+      | Dana    | her | she     | yes  | yes  | yes   |
+      | Rita    | her | she     | yes  | yes  | no    |
+      | Otto    | his | he      | no   | no   | no    |

@@ -16,6 +16,23 @@ export interface AccessReport {
   evidence: Record<'list' | 'read' | 'write' | 'policy', string>;
 }
 
+/** Who a set of credentials is (STS GetCallerIdentity) and what they may do in a bucket. */
+export interface PermissionDiscovery {
+  /** The caller's ARN, e.g. arn:aws:sts::<account>:assumed-role/<role>/<session>. */
+  callerArn: string;
+  access: AccessReport;
+}
+
+/** An IAM role ARN's account and name, and an STS assumed-role session ARN's (undefined: not that kind of ARN). */
+export function roleArnParts(arn: string): { account: string; role: string } | undefined {
+  const m = /^arn:aws:iam::(\d*):role\/(?:[^/]+\/)*([^/]+)$/.exec(arn);
+  return m ? { account: m[1]!, role: m[2]! } : undefined;
+}
+export function sessionArnParts(arn: string): { account: string; role: string; session: string } | undefined {
+  const m = /^arn:aws:sts::(\d*):assumed-role\/([^/]+)\/(.+)$/.exec(arn);
+  return m ? { account: m[1]!, role: m[2]!, session: m[3]! } : undefined;
+}
+
 const denied = (e: unknown): string => {
   const err = e as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
   return `${err.Code ?? err.name ?? 'Error'} (HTTP ${err.$metadata?.httpStatusCode ?? '?'})`;

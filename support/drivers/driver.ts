@@ -13,7 +13,7 @@
  * as skipped with that reason (support/hooks.ts).
  */
 import type { CreateOptions, PackageDiff, PackageRevision, PushOptions, PushResult, EntrySource } from '@quilt-e2e/quilt-js';
-import type { AccessReport } from '../domain/access.js';
+import type { AccessReport, PermissionDiscovery } from '../domain/access.js';
 import type { Listing, ObjectInfo, ObjectLink, ObjectText, PutItem, PutResult } from '../domain/objects.js';
 import type { SearchAnswer, SearchRequest } from '../domain/search.js';
 import type { QueryColumn, QueryResult } from '../sql/query-engine.js';
@@ -91,6 +91,8 @@ export interface AdminOperations {
 /** The spec's access check (backend.check_bucket_access): what the caller may do in a bucket, as a driver measures it. */
 export interface AccessOperations {
   check(bucket: string, options: { sampleKey?: string; probePrefix?: string }): Promise<AccessReport>;
+  /** Permission discovery (discover_permissions): who the caller's catalog credentials are, and what they may do in the bucket. */
+  discover(bucket: string, options: { sampleKey?: string; probePrefix?: string }): Promise<PermissionDiscovery>;
 }
 
 /** The spec's search (backend.search_catalog), as a driver performs it. */

@@ -22,8 +22,12 @@ export function engineAdminOperations(admin: CatalogClient): AdminOperations {
  * S3) and the catalog's URL scheme (quilt-js's URL builders), as the default driver performs them.
  */
 import { catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl, type PackageRegistry } from '@quilt-e2e/quilt-js';
-import type { CatalogClient } from '../adapters/catalog.js';
-import type { AdminOperations, PackageOperations } from './driver.js';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { createS3Client } from '@quilt-e2e/quilt-js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { CatalogClient, S3CredentialsAnswer } from '../adapters/catalog.js';
+import { checkBucketAccess } from '../domain/access.js';
+import type { AccessOperations, AdminOperations, PackageOperations } from './driver.js';
 
 export function enginePackageOperations(registry: PackageRegistry, bucket: string, catalogUrl: string | undefined): PackageOperations {
   return {
@@ -41,6 +45,30 @@ export function enginePackageOperations(registry: PackageRegistry, bucket: strin
         catalogRevisionUrl(catalogUrl, bucket, name, rev.timestamp, rev.firstFile),
         catalogRevisionsUrl(catalogUrl, bucket, name),
       ];
+    },
+  };
+}
+
+/**
+ * The engine driver's access check (real calls with the persona's S3 client) and permission
+ * discovery: the persona's catalog credentials (get_credentials), who STS says they are
+ * (GetCallerIdentity), and what they may really do in the bucket.
+ */
+export function engineAccessOperations(s3: S3Client, exchange: () => Promise<S3CredentialsAnswer>, target: { s3: { endpoint?: string; region: string }; sts?: { endpoint?: string } }): AccessOperations {
+  return {
+    check: (bucket, options) => checkBucketAccess(s3, bucket, options),
+    async discover(bucket, options) {
+      const c = await exchange();
+      const credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}) };
+      const sts = new STSClient({ region: target.s3.region, credentials, maxAttempts: 2, ...(target.sts?.endpoint ? { endpoint: target.sts.endpoint } : {}), requestHandler: { requestTimeout: 15_000, connectionTimeout: 5_000 } });
+      const own = createS3Client({ ...target.s3, credentials });
+      try {
+        const who = await sts.send(new GetCallerIdentityCommand({}));
+        return { callerArn: who.Arn ?? '', access: await checkBucketAccess(own, bucket, options) };
+      } finally {
+        sts.destroy();
+        own.destroy();
+      }
     },
   };
 }

@@ -15,7 +15,7 @@ import {
   Manifest, PackageRevision, fromPlain, type CreateOptions, type EntrySource, type JsonMap, type PackageDiff,
   type PackageRegistry, type PushOptions, type PushResult,
 } from '@quilt-e2e/quilt-js';
-import type { AccessReport, PermissionLevel } from '../domain/access.js';
+import type { AccessReport, PermissionDiscovery, PermissionLevel } from '../domain/access.js';
 import type { Listing, ObjectInfo, ObjectLink, ObjectText, PutItem, PutResult } from '../domain/objects.js';
 import type { AccessOperations, AdminOperations, BucketOperations, PackageOperations, SearchOperations, SqlOperations } from './driver.js';
 import type { QueryResult } from '../sql/query-engine.js';
@@ -91,6 +91,23 @@ export class McpAccessOperations implements AccessOperations {
       permissionLevel: String(b.permission_level) as PermissionLevel,
       accessSummary: { canList: summary.can_list === true, canRead: summary.can_read === true, canWrite: summary.can_write === true, canReadPolicy: false },
       evidence: { list: said('list'), read: said('read'), write: said('write'), policy: 'not asked through quilt-mcp' },
+    };
+  }
+
+  /** discover_permissions for the one bucket: its user_identity and its bucket_permissions entry, as it answers them. */
+  async discover(bucket: string): Promise<PermissionDiscovery> {
+    const b = await toolCall(await this.client(), 'discover_permissions', { check_buckets: [bucket] });
+    const identity = (b.user_identity ?? {}) as { arn?: unknown };
+    const entry = ((b.bucket_permissions ?? []) as Array<Record<string, unknown>>).find((p) => p.name === bucket) ?? {};
+    const said = `quilt-mcp's discover_permissions bucket_permissions entry: ${JSON.stringify(entry)}`;
+    return {
+      callerArn: String(identity.arn ?? ''),
+      access: {
+        bucket,
+        permissionLevel: String(entry.permission_level) as PermissionLevel,
+        accessSummary: { canList: entry.can_list === true, canRead: entry.can_read === true, canWrite: entry.can_write === true, canReadPolicy: false },
+        evidence: { list: said, read: said, write: said, policy: 'not asked through quilt-mcp' },
+      },
     };
   }
 }

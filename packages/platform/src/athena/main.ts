@@ -68,12 +68,22 @@ async function main(): Promise<void> {
   const app = createApiServer({
     athena: { executions, metadata, workGroups, startedAt },
     glue: { metadata, startedAt },
+    sts: { upstream: catalogConfig.s3Endpoint, upstreamTimeoutMs: 15_000 },
     users: {
       byAccessKey: (k) => {
         const u = users.find((x) => x.accessKeyId === k);
         if (u) return u;
         const t = issued.lookup(k);
         return t && { uid: t.user, secretAccessKey: t.secretAccessKey, sessionToken: t.sessionToken, expiration: t.expiration };
+      },
+      identityOf: (k) => {
+        const u = users.find((x) => x.accessKeyId === k);
+        // RGW's ARNs have an empty account (no tenant): arn:aws:iam:::user/<uid>, as the catalog's trust policies name users.
+        if (u) return { arn: `arn:aws:iam:::user/${u.uid}`, userId: u.uid, account: '' };
+        const t = issued.lookup(k)!;
+        const arn = t.arn ?? `arn:aws:sts:::assumed-role/${t.role}/${t.user}`;
+        const [, roleName, session] = /assumed-role\/([^/]+)\/(.+)$/.exec(arn) ?? [];
+        return { arn, userId: t.assumedRoleId ?? `${roleName ?? t.role}:${session ?? t.user}`, account: '' };
       },
       async mayQuery(caller) {
         // Temporary credentials (a role's, from get_credentials) are asked of RGW as themselves: may this role

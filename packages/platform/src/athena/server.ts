@@ -4,13 +4,15 @@
  * Signature V4 of one of the stack's RGW users (the same keys the personas use for S3). A caller
  * may use the APIs when RGW lets their keys read one of the served buckets (asked with their own
  * keys, as the catalog does); others get AccessDeniedException. Errors are `{"__type", "Message"}`
- * with x-amzn-ErrorType, as AWS sends them. Access logs: fastify's, one JSON line per request.
+ * with x-amzn-ErrorType, as AWS sends them. The same port speaks STS (sts-api.ts): GetCallerIdentity
+ * answered here, every other action passed to RGW's STS. Access logs: fastify's, one JSON line per request.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { athenaOperations, unknownOperation, type AthenaContext } from './athena-api.js';
 import { AwsError } from './errors.js';
 import { glueOperations, type GlueContext } from './glue-api.js';
 import { SigV4Error, verifySigV4 } from './sigv4.js';
+import { handleSts, isStsRequest, type StsOptions } from './sts-api.js';
 
 export interface ApiUsers {
   /**
@@ -18,6 +20,8 @@ export interface ApiUsers {
    * get_credentials) also carry their session token and expiry.
    */
   byAccessKey(accessKeyId: string): { uid: string; secretAccessKey: string; sessionToken?: string; expiration?: string } | undefined;
+  /** Who an access key (already verified) belongs to, as STS GetCallerIdentity names it. */
+  identityOf: StsOptions['identityOf'];
   /** True when the user may use the SQL APIs (reads one of the served buckets). */
   mayQuery(caller: ApiCaller): Promise<boolean>;
 }
@@ -25,7 +29,12 @@ export interface ApiUsers {
 /** Who signed a request: the RGW user, and the temporary credentials they signed with, if any. */
 export interface ApiCaller { uid: string; accessKeyId: string; secretAccessKey: string; sessionToken?: string }
 
-export interface ApiServerOptions { athena: AthenaContext; glue: GlueContext; users: ApiUsers; maxBodyBytes?: number; logger?: boolean }
+export interface ApiServerOptions {
+  athena: AthenaContext; glue: GlueContext; users: ApiUsers;
+  /** RGW, whose STS answers every STS action but GetCallerIdentity. */
+  sts: { upstream: string; upstreamTimeoutMs: number };
+  maxBodyBytes?: number; logger?: boolean;
+}
 
 const SERVICES = { AmazonAthena: 'athena', AWSGlue: 'glue' } as const;
 
@@ -49,27 +58,35 @@ export function createApiServer(o: ApiServerOptions): FastifyInstance {
 
   app.get('/health', async () => ({ ok: true, service: 'athena+glue' }));
 
+  /** Checks the request's signature (for `service`), and a temporary key's session token and expiry; returns who signed. */
+  const verifyCaller = (req: import('fastify').FastifyRequest, body: Buffer, service: string, prefix: string): ApiCaller => {
+    const caller0 = verifySigV4({ method: req.method, url: req.url, headers: req.headers, body }, (k) => o.users.byAccessKey(k)?.secretAccessKey);
+    if (caller0.service !== service) throw new SigV4Error('InvalidSignatureException', `the request is signed for service "${caller0.service}" but ${prefix} is "${service}": sign it for ${service}`);
+    const known = o.users.byAccessKey(caller0.accessKeyId)!;
+    if (known.sessionToken !== undefined) {
+      if (req.headers['x-amz-security-token'] !== known.sessionToken) throw new SigV4Error('UnrecognizedClientException', 'The security token included in the request is invalid: temporary credentials need their session token in X-Amz-Security-Token');
+      if (Date.parse(known.expiration ?? '') <= Date.now()) throw new SigV4Error('ExpiredTokenException', `The security token included in the request is expired (at ${known.expiration}): get new credentials from the catalog's /api/auth/get_credentials`);
+    }
+    return { uid: known.uid, accessKeyId: caller0.accessKeyId, secretAccessKey: known.secretAccessKey, ...(known.sessionToken !== undefined ? { sessionToken: known.sessionToken } : {}) };
+  };
+
   app.post('/', async (req, reply) => {
     reply.header('x-amzn-RequestId', req.id);
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (isStsRequest(req)) {
+      return handleSts(req, reply, body, { ...o.sts, identityOf: o.users.identityOf }, (service) => verifyCaller(req, body, service, 'STS').accessKeyId);
+    }
     const target = String(req.headers['x-amz-target'] ?? '');
     const [prefix, op] = target.split('.', 2) as [string, string | undefined];
     const service = SERVICES[prefix as keyof typeof SERVICES];
     if (!service || !op) {
-      return fail(reply, new AwsError('UnknownOperationException', `X-Amz-Target ${JSON.stringify(target)} names no operation: use "AmazonAthena.<Operation>" or "AWSGlue.<Operation>" (AWS JSON 1.1)`));
+      return fail(reply, new AwsError('UnknownOperationException', `X-Amz-Target ${JSON.stringify(target)} names no operation: use "AmazonAthena.<Operation>" or "AWSGlue.<Operation>" (AWS JSON 1.1), or send STS's Query protocol (a form body with Action=GetCallerIdentity)`));
     }
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let uid: string;
     let caller: ApiCaller;
     try {
-      const caller0 = verifySigV4({ method: req.method, url: req.url, headers: req.headers, body }, (k) => o.users.byAccessKey(k)?.secretAccessKey);
-      if (caller0.service !== service) throw new SigV4Error('InvalidSignatureException', `the request is signed for service "${caller0.service}" but ${prefix} is "${service}": sign it for ${service}`);
-      const known = o.users.byAccessKey(caller0.accessKeyId)!;
-      if (known.sessionToken !== undefined) {
-        if (req.headers['x-amz-security-token'] !== known.sessionToken) throw new SigV4Error('UnrecognizedClientException', 'The security token included in the request is invalid: temporary credentials need their session token in X-Amz-Security-Token');
-        if (Date.parse(known.expiration ?? '') <= Date.now()) throw new SigV4Error('ExpiredTokenException', `The security token included in the request is expired (at ${known.expiration}): get new credentials from the catalog's /api/auth/get_credentials`);
-      }
-      uid = known.uid;
-      caller = { uid, accessKeyId: caller0.accessKeyId, secretAccessKey: known.secretAccessKey, ...(known.sessionToken !== undefined ? { sessionToken: known.sessionToken } : {}) };
+      caller = verifyCaller(req, body, service, prefix);
+      uid = caller.uid;
     } catch (e) {
       if (e instanceof SigV4Error) return fail(reply, e);
       throw e;

@@ -163,17 +163,22 @@ export class CatalogRoles {
     const record = this.access.role(role);
     const RoleArn = record ? this.arnOf(record) : `arn:aws:iam:::role/${this.rgwName(role)}`;
     let c;
+    let who;
     try {
-      c = (await this.sts.send(new AssumeRoleCommand({
+      const answer = await this.sts.send(new AssumeRoleCommand({
         RoleArn, RoleSessionName: user.replace(/[^\w+=,.@-]/g, '-').slice(0, 64), DurationSeconds: ttl,
-      }))).Credentials;
+      }));
+      c = answer.Credentials;
+      who = answer.AssumedRoleUser;
     } catch (e) {
       const { name, status } = s3ErrorStatus(e);
       throw new HttpError(503, 'CredentialsUnavailable', `STS AssumeRole of ${RoleArn} failed: ${name}${status ? ` (HTTP ${status})` : ''}${record?.arn ? ' (an unmanaged role: its IAM role must let the catalog\'s service user assume it)' : ''}; see the catalog log`);
     }
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) throw new HttpError(503, 'CredentialsUnavailable', `STS AssumeRole of ${RoleArn} answered without credentials`);
     const creds: RoleCredentials = { AccessKeyId: c.AccessKeyId, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration.toISOString() };
-    this.issued.record({ accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey, sessionToken: creds.SessionToken, user, role, expiration: creds.Expiration });
+    this.issued.record({ accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey, sessionToken: creds.SessionToken, user, role, expiration: creds.Expiration,
+      ...(who?.Arn ? { arn: who.Arn } : {}), ...(who?.AssumedRoleId ? { assumedRoleId: who.AssumedRoleId } : {}),
+    });
     return creds;
   }
 

@@ -18,6 +18,10 @@ export interface IssuedCredentials {
   role: string;
   /** ISO time after which they are refused. */
   expiration: string;
+  /** The session's ARN as STS answered it (AssumedRoleUser.Arn), e.g. arn:aws:sts:::assumed-role/<role>/<session>. */
+  arn?: string;
+  /** The session's id as STS answered it (AssumedRoleUser.AssumedRoleId). */
+  assumedRoleId?: string;
 }
 
 const KEY_ID = /^[A-Za-z0-9]{8,128}$/;

@@ -156,7 +156,7 @@ export function startQuiltMcp(c: StackConfig, spec: string, port: number, log: s
     QUILT_DEPLOYMENT: 'remote', QUILT_CATALOG_URL: catalog, QUILT_REGISTRY_URL: catalog,
     AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
     AWS_REGION: c.s3.region, AWS_DEFAULT_REGION: c.s3.region,
-    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${c.ports.s3Front}`, AWS_ENDPOINT_URL_ATHENA: sql, AWS_ENDPOINT_URL_GLUE: sql,
+    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${c.ports.s3Front}`, AWS_ENDPOINT_URL_ATHENA: sql, AWS_ENDPOINT_URL_GLUE: sql, AWS_ENDPOINT_URL_STS: sql,
     AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required', AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
     AWS_EC2_METADATA_DISABLED: 'true', QUILT_DISABLE_USAGE_METRICS: 'true', ATHENA_WORKGROUP: ATHENA_WORKGROUPS[0],
   };

@@ -1,0 +1,16 @@
+import { When, Then } from '@cucumber/cucumber';
+import type { PersonaRole } from '../support/target.js';
+import type { QuiltWorld } from '../world/quilt-world.js';
+import * as permissions from '../support/tasks/permissions.js';
+
+When('{persona} discovers her/his permissions on the test bucket', async function (this: QuiltWorld, persona: PersonaRole) {
+  await permissions.discoverPermissions(this, persona);
+});
+
+Then('the caller discovered is a session of {persona}\'s role, with the ARN the admin\'s role list gives it', async function (this: QuiltWorld, persona: PersonaRole) {
+  await permissions.expectCallerIsOwnRole(this, persona);
+});
+
+Then('the discovery says she/he may list: {word}, read: {word}, write: {word} in the test bucket', function (this: QuiltWorld, list: string, read: string, write: string) {
+  permissions.expectDiscoveredAccess(this, list === 'yes', read === 'yes', write === 'yes');
+});
