@@ -61,6 +61,8 @@ export class ChangeFeed {
 
   constructor(
     private readonly config: CatalogConfig,
+    /** The served buckets: a live list (bucketAdd / bucketRemove change it in place). */
+    private readonly buckets: readonly string[],
     private readonly indexer: Indexer,
     private readonly log: (line: string) => void,
     private readonly intervalMs = Number(process.env.QUILT_E2E_CATALOG_FEED_INTERVAL_MS ?? 150),
@@ -130,7 +132,7 @@ export class ChangeFeed {
 
   private async pollOnce(): Promise<number> {
     let total = 0;
-    for (const bucket of this.config.buckets) {
+    for (const bucket of this.buckets) {
       const pos = await this.position(bucket);
       for (let s = 0; s < pos.shards.length; s++) {
         for (;;) {
@@ -158,7 +160,7 @@ export class ChangeFeed {
     if (Date.now() - this.lastTrimAt < 30_000) return;
     this.lastTrimAt = Date.now();
     for (const [bucket, pos] of Object.entries(this.positions)) {
-      if (!this.config.buckets.includes(bucket)) continue;
+      if (!this.buckets.includes(bucket)) continue;
       for (let s = 0; s < pos.shards.length; s++) {
         const m = pos.shards[s]!;
         const k = `${bucket}:${pos.instance}:${s}`;
@@ -178,7 +180,7 @@ export class ChangeFeed {
         this.lastPollAt = Date.now();
         this.current.polls++;
         this.current.entries += n;
-        if (this.current.state !== 'ok') this.log(`change feed: ${this.current.state === 'failed' ? 'reading the bucket index log again' : 'reading the bucket index log'} of ${this.config.buckets.join(', ')}`);
+        if (this.current.state !== 'ok') this.log(`change feed: ${this.current.state === 'failed' ? 'reading the bucket index log again' : 'reading the bucket index log'} of ${this.buckets.join(', ')}`);
         this.current.state = 'ok';
         delete this.current.error;
         backoff = 250;

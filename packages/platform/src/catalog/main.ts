@@ -41,7 +41,7 @@ const CANARY_MS = 30_000;
  */
 async function canary(ctx: CatalogContext, clients: S3Clients, indexer: Indexer, feed: ChangeFeed, timeoutMs: number): Promise<boolean> {
   const s3 = clients.for(ctx.config.indexerUser);
-  const results = await Promise.all(ctx.config.buckets.map(async (bucket) => {
+  const results = await Promise.all(ctx.access.servedBuckets.map(async (bucket) => {
     const key = `.quilt/catalog-canary/${randomBytes(6).toString('hex')}`;
     const seen = indexer.expectEvent(bucket, key);
     const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'catalog start-up canary' }));
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   });
   const os = openSearchClient(config.opensearchUrl);
   const queue = await DurableQueue.open<S3EventRecord>(config.dataDir);
-  const indexer = new Indexer(queue, clients.for(config.indexerUser), os, config.buckets, log);
+  const indexer = new Indexer(queue, clients.for(config.indexerUser), os, access.servedBuckets, log);
   const tabulator = new TabulatorRefresher(stackTabulator, log);
   indexer.onReconciled((bucket, keys) => tabulator.notify(bucket, keys));
   const ctx: CatalogContext = {
@@ -83,17 +83,17 @@ async function main(): Promise<void> {
   };
   const server = createCatalogServer(ctx);
   await server.listen({ port: config.port, host: config.host });
-  log(`catalog listening on ${config.url} (buckets ${config.buckets.join(', ')}; ${queue.length} queued event(s) from the last run; data ${config.dataDir})`);
+  log(`catalog listening on ${config.url} (buckets ${access.servedBuckets.join(', ')}; ${queue.length} queued event(s) from the last run; data ${config.dataDir})`);
   indexer.start();
   // The roles get_credentials assumes: made (or brought up to date) now, again on first use if this fails.
   ctx.roles.ensureRoles().catch((e: unknown) => log(`credentials: could not make the roles in RGW yet (${(e as Error).message}); get_credentials will try again`));
 
   let stopping = false;
-  const feed = new ChangeFeed(config, indexer, log);
+  const feed = new ChangeFeed(config, access.servedBuckets, indexer, log);
   ctx.feed = feed;
   void (async () => {
     // Stacks made before the change feed had an RGW bucket notification: it must go (see legacy-notifications.ts).
-    for (const bucket of config.buckets) {
+    for (const bucket of access.servedBuckets) {
       await removeLegacyNotification(clients.for(config.indexerUser), bucket, config.topicName)
         .then((removed) => { if (removed) log(`notifications: removed the old bucket notification ${config.topicName} from ${bucket} (the change feed replaces it)`); })
         .catch((e: unknown) => log(`notifications: could not check ${bucket} for an old notification (${(e as Error).message})`));

@@ -86,7 +86,7 @@ async function renderPage(ctx: CatalogContext, user: string, reply: FastifyReply
   const parts = url.pathname.split('/').slice(1);
   if (parts.length === 1 && parts[0] === '') {
     const rows: string[] = [];
-    for (const b of ctx.config.buckets) if (await ctx.authz.access(user, b) === 'allowed') rows.push(`<li><a href="/b/${seg(b)}">${esc(b)}</a></li>`);
+    for (const b of ctx.access.servedBuckets) if (await ctx.authz.access(user, b) === 'allowed') rows.push(`<li><a href="/b/${seg(b)}">${esc(b)}</a></li>`);
     sendHtml(reply, 200, layout('Buckets', [['Quilt', undefined]], `<ul class="buckets">${rows.join('') || '<li>none readable</li>'}</ul>`));
     return;
   }

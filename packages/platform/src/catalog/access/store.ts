@@ -2,9 +2,10 @@
  * Quilt's access model, kept durably in the catalog's data folder (access.json, written whole to a
  * temporary file and renamed, so a crash never leaves half a file): policies (bucket permissions),
  * managed roles (built from policies), users (each with a role, extra roles, active and admin flags),
- * the default role, API keys (their secrets' hashes), the SSO config and Tabulator's open-query
- * switch. A new catalog starts with Quilt's seed for this stack: the policies and roles
- * of MANAGED_ROLES over the served buckets, and the personas' users with PERSONA_ROLES.
+ * the default role, API keys (their secrets' hashes), the SSO config, Tabulator's open-query
+ * switch, and the served buckets with their settings (bucketAdd / bucketUpdate / bucketRemove). A
+ * new catalog starts with Quilt's seed for this stack: the configured buckets, the policies and
+ * roles of MANAGED_ROLES over them, and the personas' users with PERSONA_ROLES.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,35 @@ export interface ApiKeyRecord {
   expiresAt: string;
   lastUsedAt: string | null;
 }
+/** A bucket the catalog serves, with Quilt's BucketConfig settings (the @admin ones included). */
+export interface BucketRecord {
+  name: string;
+  title: string;
+  iconUrl: string | null;
+  description: string | null;
+  linkedData: unknown;
+  overviewUrl: string | null;
+  tags: string[] | null;
+  relevanceScore: number;
+  browsable: boolean;
+  snsNotificationArn: string | null;
+  scannerParallelShardsDepth: number | null;
+  skipMetaDataIndexing: boolean | null;
+  fileExtensionsToIndex: string[] | null;
+  indexContentBytes: number | null;
+  prefixes: string[];
+  addedAt: string;
+}
+
+/** A served bucket's record as a new catalog (or bucketAdd with nothing but the name and title) has it. */
+export function bucketRecord(name: string, title = name): BucketRecord {
+  return {
+    name, title, iconUrl: null, description: null, linkedData: null, overviewUrl: null, tags: null, relevanceScore: 0, browsable: true,
+    snsNotificationArn: null, scannerParallelShardsDepth: null, skipMetaDataIndexing: null, fileExtensionsToIndex: null, indexContentBytes: null,
+    prefixes: [], addedAt: new Date().toISOString(),
+  };
+}
+
 export interface SsoConfigRecord { text: string; timestamp: string; uploader: string }
 export interface UserRecord {
   name: string;
@@ -53,6 +83,8 @@ export interface AccessState {
   passwords: Record<string, { salt: string; scrypt: string; setAt: string }>;
   /** Open password-reset links: the SHA-256 of each link's token, its user, and when it expires (Unix seconds). */
   resetLinks: Array<{ sha256: string; user: string; exp: number }>;
+  /** The buckets this catalog serves, in the order they were added. */
+  buckets: BucketRecord[];
 }
 
 export interface SeedUser { name: string; role: string; isAdmin: boolean }
@@ -60,6 +92,12 @@ export interface SeedUser { name: string; role: string; isAdmin: boolean }
 export class AccessStore {
   private state: AccessState;
   private readonly file: string;
+  /**
+   * The names of the served buckets: one array for the catalog's lifetime, brought up to date in
+   * place after every change, so that whoever holds it (indexer, change feed) follows bucketAdd
+   * and bucketRemove at once.
+   */
+  readonly servedBuckets: string[] = [];
 
   constructor(dataDir: string, buckets: readonly string[], seedUsers: readonly SeedUser[]) {
     mkdirSync(dataDir, { recursive: true });
@@ -67,7 +105,11 @@ export class AccessStore {
     if (existsSync(this.file)) {
       try {
         // A state saved before API keys, SSO config and open query existed gets their defaults.
-        this.state = { apiKeys: [], ssoConfig: null, tabulatorOpenQuery: false, revokedTokens: [], passwords: {}, resetLinks: [], ...JSON.parse(readFileSync(this.file, 'utf8')) as Partial<AccessState> } as AccessState;
+        // A state saved before buckets were administered serves the configured ones.
+        this.state = {
+          apiKeys: [], ssoConfig: null, tabulatorOpenQuery: false, revokedTokens: [], passwords: {}, resetLinks: [], buckets: buckets.map((b) => bucketRecord(b)),
+          ...JSON.parse(readFileSync(this.file, 'utf8')) as Partial<AccessState>,
+        } as AccessState;
       } catch (e) {
         throw new Error(`${this.file} is not the catalog's access state (${(e as Error).message}); move it away to start from the seed`);
       }
@@ -75,6 +117,7 @@ export class AccessStore {
       this.state = seed(buckets, seedUsers);
       this.save();
     }
+    this.servedBuckets.push(...this.state.buckets.map((b) => b.name));
   }
 
   get snapshot(): Readonly<AccessState> { return this.state; }
@@ -85,12 +128,15 @@ export class AccessStore {
     const out = fn(draft);
     this.state = draft;
     this.save();
+    this.servedBuckets.splice(0, this.servedBuckets.length, ...draft.buckets.map((b) => b.name));
     return out;
   }
 
   user(name: string): UserRecord | undefined { return this.state.users.find((u) => u.name === name); }
   role(idOrName: string): RoleRecord | undefined { return this.state.roles.find((r) => r.id === idOrName || r.name === idOrName); }
   policy(id: string): PolicyRecord | undefined { return this.state.policies.find((p) => p.id === id); }
+
+  bucket(name: string): BucketRecord | undefined { return this.state.buckets.find((b) => b.name === name); }
 
   apiKey(id: string): ApiKeyRecord | undefined { return this.state.apiKeys.find((k) => k.id === id); }
 
@@ -134,5 +180,6 @@ function seed(buckets: readonly string[], users: readonly SeedUser[]): AccessSta
     revokedTokens: [],
     passwords: {},
     resetLinks: [],
+    buckets: buckets.map((b) => bucketRecord(b)),
   };
 }

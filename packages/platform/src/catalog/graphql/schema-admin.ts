@@ -3,7 +3,7 @@
  * unmanaged) and policies, the SSO config, Tabulator's open query, all users' API keys and the
  * packager's event rules, with Quilt's names, arguments, nullability and result unions; every field
  * here is @admin (refused to non-admins). Unmanaged policies answer OperationError NotSupported (RGW
- * 16 has no managed IAM policies); buckets' admin fields and bucketAdd/Update/Remove are not served.
+ * 16 has no managed IAM policies). bucketAdd / bucketUpdate / bucketRemove change the served buckets.
  */
 export const adminTypeDefs = /* GraphQL */ `
   enum BucketPermissionLevel { READ READ_WRITE }
@@ -110,8 +110,65 @@ export const adminTypeDefs = /* GraphQL */ `
     apiKeys: APIKeyAdminMutations!
   }
 
+  input BucketAddInput {
+    name: String!
+    title: String!
+    iconUrl: String
+    description: String
+    linkedData: Json
+    overviewUrl: String
+    tags: [String!]
+    relevanceScore: Int
+    snsNotificationArn: String
+    scannerParallelShardsDepth: Int
+    skipMetaDataIndexing: Boolean
+    fileExtensionsToIndex: [String!]
+    indexContentBytes: Int
+    delayScan: Boolean
+    browsable: Boolean
+    prefixes: [String!]
+  }
+  input BucketUpdateInput {
+    title: String!
+    iconUrl: String
+    description: String
+    linkedData: Json
+    overviewUrl: String
+    tags: [String!]
+    relevanceScore: Int
+    snsNotificationArn: String
+    scannerParallelShardsDepth: Int
+    skipMetaDataIndexing: Boolean
+    fileExtensionsToIndex: [String!]
+    indexContentBytes: Int
+    browsable: Boolean
+    prefixes: [String!]
+  }
+  type BucketAddSuccess { bucketConfig: BucketConfig! }
+  type BucketUpdateSuccess { bucketConfig: BucketConfig! }
+  type BucketRemoveSuccess { _: Boolean }
+  type BucketNotFound { _: Boolean }
+  type BucketAlreadyAdded { _: Boolean }
+  type BucketDoesNotExist { _: Boolean }
+  type BucketFileExtensionsToIndexInvalid { _: Boolean }
+  type BucketIndexContentBytesInvalid { _: Boolean }
+  type SnsInvalid { _: Boolean }
+  type NotificationConfigurationError { _: Boolean }
+  type NotificationTopicNotFound { _: Boolean }
+  type InsufficientPermissions { message: String! }
+  type IndexingInProgress { _: Boolean }
+  type SubscriptionInvalid { _: Boolean }
+  union BucketAddResult = BucketAddSuccess | BucketAlreadyAdded | BucketDoesNotExist | BucketFileExtensionsToIndexInvalid | BucketIndexContentBytesInvalid
+    | InsufficientPermissions | NotificationConfigurationError | NotificationTopicNotFound | SnsInvalid | SubscriptionInvalid
+  union BucketUpdateResult = BucketUpdateSuccess | BucketFileExtensionsToIndexInvalid | BucketIndexContentBytesInvalid | BucketNotFound
+    | InsufficientPermissions | NotificationConfigurationError | NotificationTopicNotFound | SnsInvalid
+  union BucketRemoveResult = BucketRemoveSuccess | BucketNotFound | IndexingInProgress
+
   extend type Mutation {
     admin: AdminMutations!
+    bucketAdd(input: BucketAddInput!): BucketAddResult!
+    bucketUpdate(name: String!, input: BucketUpdateInput!): BucketUpdateResult!
+    bucketRemove(name: String!): BucketRemoveResult!
     policyCreateManaged(input: ManagedPolicyInput!): PolicyResult!
     policyCreateUnmanaged(input: UnmanagedPolicyInput!): PolicyResult!
     policyUpdateUnmanaged(id: ID!, input: UnmanagedPolicyInput!): PolicyResult!

@@ -36,7 +36,7 @@ export const typeDefs = /* GraphQL */ `
     roles: [MyRole!]!
   }
 
-  "As Quilt's BucketConfig, without the @admin fields."
+  "As Quilt's BucketConfig; the fields Quilt marks @admin are refused to non-admins."
   type BucketConfig {
     name: String!
     title: String!
@@ -48,6 +48,14 @@ export const typeDefs = /* GraphQL */ `
     relevanceScore: Int!
     lastIndexed: Datetime
     browsable: Boolean!
+    snsNotificationArn: String
+    scannerParallelShardsDepth: Int
+    skipMetaDataIndexing: Boolean
+    fileExtensionsToIndex: [String!]
+    indexContentBytes: Int
+    prefixes: [String!]!
+    associatedPolicies: [PolicyBucketPermission!]!
+    associatedRoles: [RoleBucketPermission!]!
     tabulatorTables: [TabulatorTable!]!
   }
 

@@ -27,6 +27,6 @@ export function apiRoutes(app: FastifyInstance, ctx: CatalogContext): void {
   only(app, '/api/search', ['GET'], 'use GET', async (req, reply) => {
     const user = actingAs(req, (await requireToken(ctx, req.headers.authorization)).user);
     const url = new URL(req.url, ctx.config.url);
-    return sendJson(reply, 200, await search(url.searchParams, user, ctx.authz, ctx.os, ctx.config.buckets));
+    return sendJson(reply, 200, await search(url.searchParams, user, ctx.authz, ctx.os, ctx.access.servedBuckets));
   });
 }

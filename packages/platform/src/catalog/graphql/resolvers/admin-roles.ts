@@ -30,7 +30,7 @@ function checkPolicy(g: GqlContext, input: PolicyInput): InputErrorShape[] {
   if (input.title.trim() === '') errors.push({ path: 'input.title', name: 'ValidationError', message: 'a policy needs a title, for example "Read the raw data"' });
   const seen = new Set<string>();
   input.permissions.forEach((p, i) => {
-    if (!g.ctx.config.buckets.includes(p.bucket)) errors.push({ path: `input.permissions[${i}].bucket`, name: 'BucketNotFound', message: `bucket ${JSON.stringify(p.bucket)} is not a bucket of this catalog: use one of ${g.ctx.config.buckets.join(', ')}` });
+    if (!g.ctx.access.servedBuckets.includes(p.bucket)) errors.push({ path: `input.permissions[${i}].bucket`, name: 'BucketNotFound', message: `bucket ${JSON.stringify(p.bucket)} is not a bucket of this catalog: use one of ${g.ctx.access.servedBuckets.join(', ')}` });
     else if (seen.has(p.bucket)) errors.push({ path: `input.permissions[${i}].bucket`, name: 'ValidationError', message: `bucket ${p.bucket} appears twice: give each bucket one level` });
     seen.add(p.bucket);
   });

@@ -19,7 +19,7 @@ async function browsingSessionCreate(g: GqlContext, a: Args) {
   try { scope = parsePackageScope(String(a.scope)); } catch (e) {
     return invalidInput([{ path: 'scope', name: 'ValidationError', message: (e as Error).message }]);
   }
-  if (!g.ctx.config.buckets.includes(scope.bucket)) return invalidInput([{ path: 'scope', name: 'ValidationError', message: `this catalog does not serve the bucket ${JSON.stringify(scope.bucket)} (it serves ${g.ctx.config.buckets.join(', ')})` }]);
+  if (!g.ctx.access.servedBuckets.includes(scope.bucket)) return invalidInput([{ path: 'scope', name: 'ValidationError', message: `this catalog does not serve the bucket ${JSON.stringify(scope.bucket)} (it serves ${g.ctx.access.servedBuckets.join(', ')})` }]);
   await requireRead(g, scope.bucket);
   let revision: PackageRevision;
   try {

@@ -11,8 +11,10 @@
  *   tabulator.ts  bucketSetTabulatorTable
  *   admin-roles.ts  policies, roles and their mutations (@admin)
  *   admin-users.ts  admin.user.list/get/create/mutate (@admin); admin-views.ts: their objects
+ *   admin-buckets.ts  bucketAdd, bucketUpdate, bucketRemove (@admin)
  */
 import { accountResolvers } from './account.js';
+import { adminBucketResolvers } from './admin-buckets.js';
 import { adminRoleResolvers } from './admin-roles.js';
 import { adminUserResolvers } from './admin-users.js';
 import { browsingResolvers } from './browsing.js';
@@ -32,4 +34,5 @@ export const rootValue = {
   ...tabulatorResolvers,
   ...adminRoleResolvers,
   ...adminUserResolvers,
+  ...adminBucketResolvers,
 };

@@ -13,7 +13,7 @@ interface Hit { _id: string; _index: string; _score: number | null; _source?: Re
 async function searchBuckets(g: GqlContext, buckets: unknown): Promise<string[]> {
   if (buckets === undefined || buckets === null) {
     const out: string[] = [];
-    for (const b of g.ctx.config.buckets) if (await g.ctx.authz.access(g.user, b, g.deadline) === 'allowed') out.push(b);
+    for (const b of g.ctx.access.servedBuckets) if (await g.ctx.authz.access(g.user, b, g.deadline) === 'allowed') out.push(b);
     return out;
   }
   const list = buckets as string[];
