@@ -32,6 +32,9 @@ export interface Quilt3Read { myKeys: string[]; topHash: string; files: Record<s
 
 type ClientTarget = Pick<TargetConfig, 'bucket' | 's3' | 'catalog'>;
 
+/** A bucket as quilt3.admin.buckets answers it (the fields the suite looks at). */
+export interface Quilt3Bucket { name: string; title: string; description: string | null; prefixes: string[] }
+
 export class Quilt3Client {
   constructor(private readonly target: ClientTarget, private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {}
 
@@ -69,6 +72,23 @@ export class Quilt3Client {
     const r = await this.run('admin_revoke_keys', { apiKey: adminKey, email, name }) as { revoked?: unknown };
     if (!Array.isArray(r?.revoked)) throw new Quilt3ClientError('BadAnswer', `quilt3.admin.api_keys answered ${JSON.stringify(r)}`);
     return r.revoked as string[];
+  }
+
+  /** quilt3.admin.buckets.add, logged in with an admin's key: the bucket as quilt3 answers it. */
+  async adminBucketAdd(adminKey: string, name: string, title: string): Promise<Quilt3Bucket> {
+    return this.run('admin_bucket_add', { apiKey: adminKey, name, title }) as Promise<Quilt3Bucket>;
+  }
+
+  /** quilt3.admin.buckets.remove, logged in with an admin's key. */
+  async adminBucketRemove(adminKey: string, name: string): Promise<void> {
+    await this.run('admin_bucket_remove', { apiKey: adminKey, name });
+  }
+
+  /** quilt3.admin.buckets.list, logged in with an admin's key. */
+  async adminBuckets(adminKey: string): Promise<Quilt3Bucket[]> {
+    const r = await this.run('admin_buckets', { apiKey: adminKey }) as { buckets?: unknown };
+    if (!Array.isArray(r?.buckets)) throw new Quilt3ClientError('BadAnswer', `quilt3.admin.buckets.list answered ${JSON.stringify(r)}`);
+    return r.buckets as Quilt3Bucket[];
   }
 
   private async run(op: string, args: Record<string, unknown>): Promise<unknown> {

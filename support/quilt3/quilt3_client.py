@@ -43,6 +43,8 @@ sys.stdout = sys.stderr
 import botocore.exceptions  # noqa: E402
 import quilt3  # noqa: E402
 import quilt3.admin.api_keys  # noqa: E402
+import quilt3.admin.buckets  # noqa: E402
+import quilt3.admin.exceptions  # noqa: E402
 from quilt3.util import QuiltException  # noqa: E402
 
 
@@ -131,7 +133,30 @@ def op_admin_revoke_keys(args):
     return {"revoked": [key.id for key in keys]}
 
 
-OPS = {"push": op_push, "read": op_read, "credentials": op_credentials, "admin_revoke_keys": op_admin_revoke_keys}
+def _bucket(b):
+    return {"name": b.name, "title": b.title, "description": b.description, "prefixes": list(b.prefixes)}
+
+
+def op_admin_bucket_add(args):
+    _login(args)
+    return _bucket(quilt3.admin.buckets.add(_arg(args, "name"), _arg(args, "title"), description=args.get("description")))
+
+
+def op_admin_bucket_remove(args):
+    _login(args)
+    quilt3.admin.buckets.remove(_arg(args, "name"))
+    return {"removed": args["name"]}
+
+
+def op_admin_buckets(args):
+    _login(args)
+    return {"buckets": [_bucket(b) for b in quilt3.admin.buckets.list()]}
+
+
+OPS = {
+    "push": op_push, "read": op_read, "credentials": op_credentials, "admin_revoke_keys": op_admin_revoke_keys,
+    "admin_bucket_add": op_admin_bucket_add, "admin_bucket_remove": op_admin_bucket_remove, "admin_buckets": op_admin_buckets,
+}
 
 
 def _status(e):
@@ -142,6 +167,8 @@ def _status(e):
 def _classify(e):
     if isinstance(e, ClientError):
         return e.type, e.message
+    if isinstance(e, quilt3.admin.exceptions.Quilt3AdminError):
+        return "AdminError", f"quilt3.admin raised {type(e).__name__}: {e.details}"
     if _status(e) in (401, 403):
         return "Unauthorized", f"the catalog refused the API key (HTTP {_status(e)}): {e}"
     if isinstance(e, botocore.exceptions.ClientError):

@@ -34,9 +34,14 @@ function removeUserAfter(world: QuiltWorld, name: string): void {
 
 /** A policy granting READ_WRITE on the test bucket and a managed role built from it, both removed after the scenario. */
 export async function makeWriterRole(world: QuiltWorld, role: string): Promise<void> {
+  await makeRole(world, role, world.bucket, 'READ_WRITE');
+}
+
+/** A policy granting `level` on `bucket` and a managed role built from it, both removed after the scenario. */
+export async function makeRole(world: QuiltWorld, role: string, bucket: string, level: 'READ' | 'READ_WRITE'): Promise<void> {
   const name = real(world, role);
   const policy = await mutate<{ id: string }>(world, 'mutation($i: ManagedPolicyInput!) { policyCreateManaged(input: $i) { __typename ... on Policy { id } ... on InvalidInput { errors { path message } } ... on OperationError { message } } }',
-    { i: { title: `read-write on ${world.bucket} for ${name}`, permissions: [{ bucket: world.bucket, level: 'READ_WRITE' }], roles: [] } }, 'policyCreateManaged', 'Policy');
+    { i: { title: `${level.toLowerCase().replace('_', '-')} on ${bucket} for ${name}`, permissions: [{ bucket, level }], roles: [] } }, 'policyCreateManaged', 'Policy');
   world.ledger.register(`policy ${policy.id}`, async () => { await admin(world).graphql(`mutation { policyDelete(id: "${policy.id}") { __typename } }`); });
   const created = await mutate<{ role: { id: string } }>(world, 'mutation($i: ManagedRoleInput!) { roleCreateManaged(input: $i) { __typename ... on RoleCreateSuccess { role { ... on ManagedRole { id } } } } }',
     { i: { name, policies: [policy.id] } }, 'roleCreateManaged', 'RoleCreateSuccess');

@@ -13,7 +13,8 @@ import type { QuiltWorld } from '../../world/quilt-world.js';
 import { admin, asUser, emailOf, real } from './admin.js';
 import { ownPackage } from './packages.js';
 
-async function makeKey(world: QuiltWorld, client: CatalogClient, keyName: string, owner: string): Promise<{ id: string; secret: string; user: string }> {
+/** A key the scenario makes for `owner` through `client` (apiKeyCreate); revoked after the scenario. */
+export async function makeKey(world: QuiltWorld, client: CatalogClient, keyName: string, owner: string): Promise<{ id: string; secret: string; user: string }> {
   const r = await client.graphql<{ apiKeyCreate: { __typename: string; secret?: string; apiKey?: { id: string } } }>(
     'mutation($i: APIKeyCreateInput!) { apiKeyCreate(input: $i) { __typename ... on APIKeyCreated { secret apiKey { id } } ... on InvalidInput { errors { path message } } } }',
     { i: { name: keyName, expiresInDays: 1 } });
