@@ -28,6 +28,8 @@ export const DEFAULT_PORTS = {
   mcp: 8765,
   /** RGW with S3's flexible checksums (the S3 front) — QUILT_E2E_S3_FRONT_PORT */
   s3Front: 7481,
+  /** Quilt's own web catalog app (the PyPI bundle), its registry and S3 proxies — QUILT_E2E_CATALOG_UI_PORT */
+  catalogUi: 3001,
 } as const;
 
 /** The environment variable that overrides each port. */
@@ -41,12 +43,15 @@ export const PORT_VARIABLES = {
   athena: 'QUILT_E2E_ATHENA_PORT',
   mcp: 'QUILT_E2E_MCP_PORT',
   s3Front: 'QUILT_E2E_S3_FRONT_PORT',
+  catalogUi: 'QUILT_E2E_CATALOG_UI_PORT',
 } as const;
 
 export const LOOPBACK = '127.0.0.1';
 export const REGION = 'us-east-1';
 /** The bucket the suite tests against on the local stack (QUILT_E2E_LOCAL_BUCKET). */
 export const DEFAULT_TEST_BUCKET = 'quilt-e2e';
+/** Quilt's web catalog app as the local stack serves it: the built bundle inside this PyPI wheel. */
+export const CATALOG_UI_WHEEL = { name: 'quilt3-local', version: '2.0.0' } as const;
 /** Where the stack keeps downloads, data and logs, below the user's home (QUILT_E2E_HOME). */
 export const DEFAULT_HOME_PARTS = ['.cache', 'quilt-e2e'] as const;
 /** Folders below the stack's home. */

@@ -55,6 +55,11 @@ function canonicalPath(path: string): string {
   return path.split('/').map((seg) => uriEncode(uriEncode(decodeURIComponent(seg)))).join('/') || '/';
 }
 
+/** S3: the path URI-encoded once (as sent), each segment normalised to SigV4's encoding. */
+function s3CanonicalPath(path: string): string {
+  return path.split('/').map((seg) => uriEncode(decodeURIComponent(seg))).join('/') || '/';
+}
+
 function headerValue(h: SigV4Request['headers'], name: string): string | undefined {
   const v = h[name];
   if (v === undefined) return undefined;
@@ -67,7 +72,7 @@ const AUTH = /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]
  * Verifies the request's SigV4 Authorization header; returns who signed it. `secretOf` gives the
  * secret of a known access key id (undefined: unknown key). Throws SigV4Error otherwise.
  */
-export function verifySigV4(req: SigV4Request, secretOf: (accessKeyId: string) => string | undefined, now = Date.now()): SigV4Caller {
+export function verifySigV4(req: SigV4Request, secretOf: (accessKeyId: string) => string | undefined, now = Date.now(), options: { s3?: boolean } = {}): SigV4Caller {
   const auth = headerValue(req.headers, 'authorization');
   if (!auth) throw new SigV4Error('MissingAuthenticationTokenException', 'Missing Authentication Token: the request has no Authorization header; sign it with AWS Signature Version 4 (any AWS SDK does)');
   const m = AUTH.exec(auth);
@@ -94,7 +99,7 @@ export function verifySigV4(req: SigV4Request, secretOf: (accessKeyId: string) =
     throw new SigV4Error('InvalidSignatureException', 'the body is not the one X-Amz-Content-SHA256 names');
   }
   const canonical = [
-    req.method.toUpperCase(), canonicalPath(path), canonicalQuery(query),
+    req.method.toUpperCase(), options.s3 ? s3CanonicalPath(path) : canonicalPath(path), canonicalQuery(query),
     signed.map((h) => `${h}:${headerValue(req.headers, h)}\n`).join(''), signedHeaderList, payloadHash,
   ].join('\n');
   const scope = `${day}/${region}/${service}/aws4_request`;

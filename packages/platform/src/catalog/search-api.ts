@@ -2,6 +2,9 @@
  * GET /api/search — the registry's search endpoint (shared reference quilt-formats.md §5):
  *   ?index=<comma list>&action=search&query=<query_string>[&size=&from=]
  *   ?index=<comma list>&action=freeform&body=<JSON query DSL>[&size=&from=]
+ *   ?index=<bucket>_packages&action=packages[&query=|&body=]   packages (package indexes only)
+ *   ?index=<bucket>&action=stats | images | sample   what the catalog app's bucket overview shows:
+ *     totals by extension, the newest images, the newest previewable files (deleted ones left out)
  * optional `_source` and `filter_path`. Answers the raw OpenSearch response. Every index must
  * belong to a bucket the user may read (asked of RGW); `*` means every served bucket the user may read.
  */
@@ -38,6 +41,35 @@ export const SEARCH_FIELDS = [
   'ptr_name^2', 'ptr_name.text^2', 'mnfst_message', 'mnfst_metadata^2', 'mnfst_hash', 'entry_lk', 'entry_lk.text', 'entry_metadata',
 ];
 
+/** The bucket overview's samples (the catalog app's Overview tab), as Quilt's search endpoint answers them. */
+const IMAGE_EXTS = '.*\\.(bmp|gif|jpg|jpeg|png|tif|tiff|webp)';
+const SAMPLE_EXTS = '.*\\.(csv|ipynb|json|md|parquet|pdf|rmd|tsv|txt|vcf|xls|xlsx)(.gz)?';
+const README_KEYS = ['README.md', 'README.txt', 'README.ipynb'];
+const SUMMARIZE_KEY = 'quilt_summarize.json';
+
+/** The newest `n` keys among the matching documents whose latest document is not a delete marker, with that document's key and version. */
+function newestKeys(n: number): Record<string, unknown> {
+  return {
+    terms: { field: 'key', order: [{ modified: 'desc' }], size: 100_000 },
+    aggs: {
+      modified: { max: { field: 'last_modified' } },
+      deleted: {
+        scripted_metric: {
+          init_script: 'state.t = 0L; state.d = false;',
+          map_script: "long t = doc['last_modified'].value.toInstant().toEpochMilli(); if (t >= state.t) { state.t = t; state.d = doc['delete_marker'].size() > 0 && doc['delete_marker'].value; }",
+          combine_script: 'return state;',
+          reduce_script: 'long t = 0L; boolean d = false; for (s in states) { if (s != null && s.t >= t) { t = s.t; d = s.d; } } return d ? 1 : 0;',
+        },
+      },
+      latest: { top_hits: { _source: ['key', 'version_id'], sort: [{ last_modified: 'desc' }], size: 1 } },
+      drop_deleted: { bucket_selector: { buckets_path: { deleted: 'deleted.value' }, script: 'params.deleted == 0' } },
+      sort: { bucket_sort: { size: n } },
+    },
+  };
+}
+
+const SAMPLE_FILTER = ['took', 'timed_out', 'hits.total', 'aggregations.objects.buckets.latest.hits.hits._source'];
+
 const INDEX_RE = /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(_packages)?$/;
 export const MAX_RESULT_WINDOW = 10_000;
 
@@ -65,6 +97,20 @@ export async function resolveIndexes(raw: string | null, user: string, authz: Au
   return [...new Set(out)];
 }
 
+/**
+ * Elasticsearch 6 (the engine Quilt's catalog app was written against) ran a scripted_metric
+ * without a combine_script by passing each shard's state on; OpenSearch requires one. A body from
+ * such a client gets the same behaviour: `return state`.
+ */
+export function withDefaultCombineScripts(value: unknown): void {
+  if (Array.isArray(value)) { for (const v of value) withDefaultCombineScripts(v); return; }
+  if (typeof value !== 'object' || value === null) return;
+  const o = value as Record<string, unknown>;
+  const metric = o.scripted_metric as Record<string, unknown> | undefined;
+  if (metric && typeof metric === 'object' && metric.combine_script === undefined) metric.combine_script = 'return state;';
+  for (const v of Object.values(o)) withDefaultCombineScripts(v);
+}
+
 /** The path of the first "index"/"_index" key in a query body (a terms lookup, more_like_this...), if any. */
 export function crossIndexReference(value: unknown, path = 'body'): string | undefined {
   if (Array.isArray(value)) {
@@ -87,7 +133,37 @@ export async function search(params: URLSearchParams, user: string, authz: Autho
   const from = intParam(params.get('from'), 'from', 0, MAX_RESULT_WINDOW);
   if ((size ?? 10) + (from ?? 0) > MAX_RESULT_WINDOW) throw new HttpError(400, 'BadRequest', `"from" + "size" must not exceed ${MAX_RESULT_WINDOW}`);
   let body: Record<string, unknown>;
-  if (action === 'search') {
+  let fixed: { size?: number; source?: false; filterPath?: string[] } = {};
+  if (['stats', 'images', 'sample'].includes(action) && indexes.some((i) => i.endsWith('_packages'))) {
+    throw new HttpError(400, 'BadRequest', `action=${action} summarises a bucket's objects: name object indexes only ("<bucket>"), not ${indexes.filter((i) => i.endsWith('_packages')).join(', ')}`);
+  }
+  if (action === 'stats') {
+    body = { query: { term: { delete_marker: false } }, aggs: { totalBytes: { sum: { field: 'size' } }, exts: { terms: { field: 'ext' }, aggs: { size: { sum: { field: 'size' } } } } } };
+    fixed = { size: 0, source: false };
+  } else if (action === 'images') {
+    body = { query: { regexp: { ext: IMAGE_EXTS } }, aggs: { objects: newestKeys(100) } };
+    fixed = { size: 0, source: false, filterPath: SAMPLE_FILTER };
+  } else if (action === 'sample') {
+    body = {
+      query: { bool: { must: [{ regexp: { ext: SAMPLE_EXTS } }], must_not: [{ terms: { key: [...README_KEYS, SUMMARIZE_KEY] } }, { wildcard: { key: `*/${SUMMARIZE_KEY}` } }] } },
+      aggs: { objects: newestKeys(20) },
+    };
+    fixed = { size: 0, source: false, filterPath: SAMPLE_FILTER };
+  } else if (action === 'packages') {
+    if (!indexes.every((i) => i.endsWith('_packages'))) throw new HttpError(400, 'BadRequest', 'action=packages searches package indexes only: name "<bucket>_packages"');
+    const raw = params.get('body');
+    if (raw !== null) {
+      let parsed: unknown;
+      try { parsed = JSON.parse(raw); } catch (e) { throw new HttpError(400, 'BadRequest', `"body" is not JSON: ${(e as Error).message}`); }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new HttpError(400, 'BadRequest', '"body" must be a JSON object (an OpenSearch search request)');
+      body = parsed as Record<string, unknown>;
+      const ref = crossIndexReference(body);
+      if (ref) throw new HttpError(400, 'BadRequest', `the search body may not name other indexes (${ref})`);
+      withDefaultCombineScripts(body);
+    } else {
+      body = { query: { query_string: { query: params.get('query') || '*', analyze_wildcard: true, lenient: true, fields: ['ptr_name^2', 'ptr_name.text^2', 'mnfst_message', 'mnfst_metadata'] } } };
+    }
+  } else if (action === 'search') {
     const query = params.get('query');
     if (query === null || query.trim() === '') throw new HttpError(400, 'BadRequest', 'action=search needs a "query" (query_string syntax), for example query=sales AND 2024');
     body = { query: { query_string: { query, default_operator: 'AND', analyze_wildcard: true, lenient: true, fields: SEARCH_FIELDS } } };
@@ -100,8 +176,9 @@ export async function search(params: URLSearchParams, user: string, authz: Autho
     body = parsed as Record<string, unknown>;
     const ref = crossIndexReference(body);
     if (ref) throw new HttpError(400, 'BadRequest', `the search body may not name other indexes (${ref}): terms lookups and the like would read indexes outside the request's buckets`);
+    withDefaultCombineScripts(body);
   } else {
-    throw new HttpError(400, 'BadRequest', `unknown action ${JSON.stringify(action)}: use "search" or "freeform"`);
+    throw new HttpError(400, 'BadRequest', `unknown action ${JSON.stringify(action)}: use "search", "freeform", "packages", "stats", "images" or "sample"`);
   }
   const source = params.get('_source');
   const filterPath = params.get('filter_path');
@@ -109,10 +186,10 @@ export async function search(params: URLSearchParams, user: string, authz: Autho
     const r = await os.search({
       index: indexes.join(','),
       body: body as never,
-      ...(size !== undefined ? { size } : {}),
+      ...(fixed.size !== undefined ? { size: fixed.size } : size !== undefined ? { size } : {}),
       ...(from !== undefined ? { from } : {}),
-      ...(source !== null ? { _source: source.split(',') } : {}),
-      ...(filterPath !== null ? { filter_path: filterPath.split(',') } : {}),
+      ...(fixed.source === false ? { _source: false } : source !== null ? { _source: source.split(',') } : {}),
+      ...(fixed.filterPath ? { filter_path: fixed.filterPath } : filterPath !== null ? { filter_path: filterPath.split(',') } : {}),
       ignore_unavailable: true,
       allow_no_indices: true,
     });

@@ -46,8 +46,30 @@ export const adminTypeDefs = /* GraphQL */ `
     apiKeys: APIKeyAdminQueries!
   }
 
+  type ContentIndexingSettings { extensions: [String!]! bytesDefault: Int! bytesMin: Int! bytesMax: Int! }
+  type Config { contentIndexingSettings: ContentIndexingSettings! }
+  scalar S3ObjectLocation
+  type Canary { name: String! region: String! group: String! title: String! description: String! schedule: String! ok: Boolean lastRun: Datetime }
+  type TestStats { passed: Int! failed: Int! running: Int! }
+  type TestStatsTimeSeries { datetimes: [Datetime!]! passed: [Int!]! failed: [Int!]! }
+  type StatusReport { timestamp: Datetime! renderedReportLocation: S3ObjectLocation! }
+  enum StatusReportListOrder { NEW_FIRST OLD_FIRST }
+  type StatusReportList { total: Int! page(number: Int! = 1, perPage: Int! = 25, order: StatusReportListOrder! = NEW_FIRST): [StatusReport!]! }
+  input StatusReportListFilter { timestampFrom: Datetime timestampTo: Datetime }
+  type Status {
+    canaries: [Canary!]!
+    latestStats: TestStats!
+    stats(window: Int = 30): TestStatsTimeSeries!
+    reports(filter: StatusReportListFilter): StatusReportList!
+    reportsBucket: String!
+  }
+  type Unavailable { _: Boolean }
+  union StatusResult = Status | Unavailable
+
   extend type Query {
     admin: AdminQueries!
+    config: Config!
+    status: StatusResult!
     policies: [Policy!]!
     policy(id: ID!): Policy
     roles: [Role!]!

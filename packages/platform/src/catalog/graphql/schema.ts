@@ -17,6 +17,8 @@ export const typeDefs = /* GraphQL */ `
     "The served buckets the user may read."
     bucketConfigs: [BucketConfig!]!
     bucketConfig(name: String!): BucketConfig
+    "The users one may share a bucket with: every active user."
+    potentialCollaborators: [Collaborator!]!
     packages(bucket: String!, filter: String): PackageList
     package(bucket: String!, name: String!): Package
     searchObjects(buckets: [String!], searchString: String, filter: ObjectsSearchFilter): ObjectsSearchResult!
@@ -57,7 +59,12 @@ export const typeDefs = /* GraphQL */ `
     associatedPolicies: [PolicyBucketPermission!]!
     associatedRoles: [RoleBucketPermission!]!
     tabulatorTables: [TabulatorTable!]!
+    "Who may work in the bucket (the catalog app's navigation bar asks it; Quilt's current schema has it on Bucket)."
+    collaborators: [CollaboratorBucketConnection!]!
   }
+
+  type Collaborator { email: String! username: String! }
+  type CollaboratorBucketConnection { collaborator: Collaborator! permissionLevel: BucketPermissionLevel! }
 
   type TabulatorTable { name: String! config: String! }
 
@@ -74,7 +81,11 @@ export const typeDefs = /* GraphQL */ `
     modified: Datetime!
     revisions: PackageRevisionList!
     revision(hashOrTag: String = "latest"): PackageRevision
+    accessCounts(window: Int = 30): AccessCounts
   }
+
+  type AccessCountForDate { date: Datetime! value: Int! }
+  type AccessCounts { total: Int! counts: [AccessCountForDate!]! }
 
   type PackageRevisionList {
     total: Int!
@@ -95,6 +106,7 @@ export const typeDefs = /* GraphQL */ `
     dir(path: String! = ""): PackageDir
     file(path: String!): PackageFile
     contentsFlatMap(max: Int = 1000): PackageContentsFlatMap
+    accessCounts(window: Int = 30): AccessCounts
   }
 
   type PackageDir {

@@ -21,8 +21,11 @@ export interface BulkOp { action: Record<string, unknown>; doc?: Record<string, 
 
 const COMPACT_JSON = { ensureAscii: false, sortKeys: false, compact: true, allowNan: true } as const;
 const CONTENT_MAX_BYTES = 100_000;
-const TEXT_EXTS = new Set(['.txt', '.md', '.markdown', '.rst', '.csv', '.tsv', '.json', '.jsonl', '.ndjson', '.yaml', '.yml', '.xml', '.html', '.htm',
+export const TEXT_EXTS = new Set(['.txt', '.md', '.markdown', '.rst', '.csv', '.tsv', '.json', '.jsonl', '.ndjson', '.yaml', '.yml', '.xml', '.html', '.htm',
   '.py', '.r', '.js', '.ts', '.sh', '.log', '.ini', '.cfg', '.toml', '.sql', '.tex', '.ipynb']);
+
+/** Quilt's content-indexing settings as this indexer applies them (Query.config.contentIndexingSettings; bucketAdd's bounds). */
+export const CONTENT_INDEXING = { extensions: [...TEXT_EXTS], bytesDefault: CONTENT_MAX_BYTES, bytesMin: 0, bytesMax: 1_048_576 } as const;
 
 /** Operations per bulk request. */
 const BULK_OPS = 2000;

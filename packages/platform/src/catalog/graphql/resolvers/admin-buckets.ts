@@ -9,6 +9,7 @@
 import type { BucketRecord } from '../../access/store.js';
 import { bucketRecord } from '../../access/store.js';
 import { s3ErrorStatus } from '../../authz.js';
+import { CONTENT_INDEXING } from '../../indexer/reconcilers.js';
 import { packagesIndex } from '../../search-index.js';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { applyRoles } from './admin-roles.js';
@@ -20,8 +21,6 @@ import type { Args, GqlContext } from './common.js';
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** A file extension as Quilt's indexer takes them: a dot and a suffix, e.g. ".csv" or ".tar.gz". */
 const EXTENSION = /^\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
-/** The most bytes of a file's content the indexer may keep (Quilt's admin page: 0 to 1,048,576). */
-const MAX_CONTENT_BYTES = 1_048_576;
 
 type Settings = Partial<Omit<BucketRecord, 'name' | 'addedAt'>> & { title: string };
 const union = (name: string) => ({ __typename: name, _: null });
@@ -30,7 +29,7 @@ const union = (name: string) => ({ __typename: name, _: null });
 function settingsProblem(input: Settings): Record<string, unknown> | null {
   if (input.fileExtensionsToIndex?.some((e) => !EXTENSION.test(e))) return union('BucketFileExtensionsToIndexInvalid');
   const bytes = input.indexContentBytes;
-  if (bytes !== undefined && bytes !== null && (!Number.isInteger(bytes) || bytes < 0 || bytes > MAX_CONTENT_BYTES)) return union('BucketIndexContentBytesInvalid');
+  if (bytes !== undefined && bytes !== null && (!Number.isInteger(bytes) || bytes < CONTENT_INDEXING.bytesMin || bytes > CONTENT_INDEXING.bytesMax)) return union('BucketIndexContentBytesInvalid');
   const sns = input.snsNotificationArn;
   if (sns !== undefined && sns !== null) {
     if (!/^arn:aws:sns:[a-z0-9-]*:\d*:[\w-]{1,256}$/.test(sns)) return union('SnsInvalid');

@@ -62,5 +62,22 @@ export function bucketConfig(g: GqlContext, name: string): View {
     associatedRoles: admin('associatedRoles', () => g.ctx.access.snapshot.roles.flatMap((r) => g.ctx.access.permissionsOf(r).filter((x) => x.bucket === name)
       .map((x) => ({ __typename: 'RoleBucketPermission', role: roleView(g, r), bucket: bucketConfig(g, name), level: x.level })))),
     tabulatorTables: () => tabulatorTables(g, name),
+    collaborators: () => collaborators(g, name),
   };
+}
+
+/** The active users whose roles grant the bucket, each with the highest level their roles grant. */
+function collaborators(g: GqlContext, bucket: string): View[] {
+  const a = g.ctx.access;
+  const out: View[] = [];
+  for (const u of a.snapshot.users) {
+    if (!u.isActive) continue;
+    const levels = [u.role, ...u.extraRoles].flatMap((r) => {
+      const role = r === null ? undefined : a.role(r);
+      return role ? a.permissionsOf(role).filter((p) => p.bucket === bucket).map((p) => p.level) : [];
+    });
+    if (!levels.length) continue;
+    out.push({ __typename: 'CollaboratorBucketConnection', collaborator: { email: u.email, username: u.name }, permissionLevel: levels.includes('READ_WRITE') ? 'READ_WRITE' : 'READ' });
+  }
+  return out;
 }

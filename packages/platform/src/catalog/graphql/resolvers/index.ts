@@ -12,6 +12,7 @@
  *   admin-roles.ts  policies, roles and their mutations (@admin)
  *   admin-users.ts  admin.user.list/get/create/mutate (@admin); admin-views.ts: their objects
  *   admin-buckets.ts  bucketAdd, bucketUpdate, bucketRemove (@admin)
+ *   stack-info.ts  config, status (@admin), potentialCollaborators
  */
 import { accountResolvers } from './account.js';
 import { adminBucketResolvers } from './admin-buckets.js';
@@ -22,6 +23,7 @@ import { bucketResolvers } from './buckets.js';
 import { packageResolvers } from './packages.js';
 import { pushResolvers } from './push.js';
 import { searchResolvers } from './search.js';
+import { stackInfoResolvers } from './stack-info.js';
 import { tabulatorResolvers } from './tabulator.js';
 
 export const rootValue = {
@@ -35,4 +37,5 @@ export const rootValue = {
   ...adminRoleResolvers,
   ...adminUserResolvers,
   ...adminBucketResolvers,
+  ...stackInfoResolvers,
 };

@@ -1,0 +1,120 @@
+/**
+ * The catalog app's S3 proxy, as Quilt's s3-proxy is for AWS: the app signs each S3 request
+ * (AWS SDK v2, SigV4) for S3's own host with the credentials get_credentials gave its user, then
+ * sends it to `<s3Proxy>/<region>/<bucket>/<key>`. Quilt's nginx passes it to
+ * `<bucket>.s3.<region>.amazonaws.com`, where the signature is valid. Here the proxy checks the
+ * signature itself — against the hosts the app may have signed for, with the secret of the key
+ * (temporary credentials the catalog issued, their session token and expiry included, or a stack
+ * user's keys) — and sends the same request to the stack's S3 (the S3 front) signed anew with the
+ * same credentials, so RGW judges it as the user's own. Anything not signed by a known key is
+ * refused as S3 refuses it (403, S3's XML error), and nothing reaches S3.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { SigV4Error, verifySigV4 } from '../athena/sigv4.js';
+import { Sha256 } from '../catalog/rgw-admin.js';
+
+export interface ProxyCredentials { secretAccessKey: string; sessionToken?: string; expiration?: string }
+
+export interface S3ProxyOptions {
+  /** The stack's S3 endpoint the requests go to, e.g. the S3 front http://127.0.0.1:7481. */
+  upstream: string;
+  /** The secret (and session token, expiry) of an access key the stack knows, or undefined. */
+  credentialsOf(accessKeyId: string): ProxyCredentials | undefined;
+  maxBodyBytes: number;
+  upstreamTimeoutMs: number;
+  log: (line: string) => void;
+}
+
+/** Request headers passed on to S3 (and signed anew); the rest (cookies, the browser's own) stay here. */
+const PASSED = /^(content-type|content-md5|content-encoding|content-disposition|content-language|cache-control|expires|range|if-match|if-none-match|if-modified-since|if-unmodified-since|x-amz-(?!date$|security-token$|content-sha256$)[a-z0-9-]+)$/;
+/** Answer headers passed back to the app. */
+const ANSWERED = /^(content-type|content-length|content-range|content-encoding|content-disposition|content-language|cache-control|expires|etag|last-modified|accept-ranges|x-amz-[a-z0-9-]+)$/;
+
+const xmlError = (reply: FastifyReply, status: number, code: string, message: string): FastifyReply =>
+  reply.code(status).type('application/xml').send(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</Message></Error>`);
+
+/** The hosts and paths the app may have signed a request to <region>/<bucket><path> for (virtual-hosted and path style, regional and global). */
+function signedForms(region: string, bucket: string, path: string): Array<{ host: string; path: string }> {
+  return [
+    { host: `${bucket}.s3.${region}.amazonaws.com`, path },
+    { host: `${bucket}.s3.amazonaws.com`, path },
+    { host: `s3.${region}.amazonaws.com`, path: `/${bucket}${path}` },
+    { host: 's3.amazonaws.com', path: `/${bucket}${path}` },
+  ];
+}
+
+export const s3ProxyRoute: FastifyPluginAsync<S3ProxyOptions> = async (app, o) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: o.maxBodyBytes }, (_req, body, done) => done(null, body));
+
+  app.route({
+    method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'],
+    url: '/*',
+    handler: async (req: FastifyRequest, reply: FastifyReply) => {
+      const raw = req.url.slice(req.url.indexOf('/__s3proxy') + '/__s3proxy'.length);
+      const q = raw.indexOf('?');
+      const pathPart = q < 0 ? raw : raw.slice(0, q);
+      const query = q < 0 ? '' : raw.slice(q);
+      const m = /^\/([^/]+)\/([^/]+)(\/.*)?$/.exec(pathPart);
+      if (!m) return xmlError(reply, 400, 'InvalidURI', `the S3 proxy takes /<region>/<bucket>/<key>; got ${pathPart.slice(0, 100)}`);
+      const [, region, bucket, rest] = m as unknown as [string, string, string, string | undefined];
+      const path = rest ?? '/';
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+
+      // Which access key signed it, for which of S3's hosts: the signature must hold for one of them.
+      let accessKeyId: string | undefined;
+      let lastError: SigV4Error | undefined;
+      for (const form of signedForms(region, bucket, path)) {
+        try {
+          accessKeyId = verifySigV4({ method: req.method, url: `${form.path}${query}`, headers: { ...req.headers, host: form.host }, body }, (k) => o.credentialsOf(k)?.secretAccessKey, Date.now(), { s3: true }).accessKeyId;
+          break;
+        } catch (e) {
+          if (!(e instanceof SigV4Error)) throw e;
+          lastError = e;
+          if (e.code !== 'InvalidSignatureException' || !/does not match/.test(e.message)) break;
+        }
+      }
+      if (!accessKeyId) {
+        const code = lastError?.code === 'UnrecognizedClientException' ? 'InvalidAccessKeyId' : lastError?.code === 'MissingAuthenticationTokenException' ? 'AccessDenied' : 'SignatureDoesNotMatch';
+        return xmlError(reply, 403, code, lastError?.message ?? 'the request is not signed');
+      }
+      const creds = o.credentialsOf(accessKeyId)!;
+      if (creds.sessionToken !== undefined) {
+        if (req.headers['x-amz-security-token'] !== creds.sessionToken) return xmlError(reply, 403, 'InvalidToken', 'the session token of these temporary credentials is missing or not theirs');
+        if (Date.parse(creds.expiration ?? '') <= Date.now()) return xmlError(reply, 400, 'ExpiredToken', 'The provided token has expired: the app gets new credentials from get_credentials');
+      }
+
+      // The same request to the stack's S3, signed anew with the same credentials.
+      const upstream = new URL(o.upstream);
+      const headers: Record<string, string> = { host: upstream.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && PASSED.test(k)) headers[k] = Array.isArray(v) ? v.join(',') : v;
+      const queryParams: Record<string, string | string[]> = {};
+      for (const [k, v] of new URLSearchParams(query.slice(1))) {
+        const had = queryParams[k];
+        queryParams[k] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
+      }
+      const signer = new SignatureV4({
+        service: 's3', region, sha256: Sha256, uriEscapePath: false, applyChecksum: false,
+        credentials: { accessKeyId, secretAccessKey: creds.secretAccessKey, ...(creds.sessionToken !== undefined ? { sessionToken: creds.sessionToken } : {}) },
+      });
+      const signed = await signer.sign({
+        method: req.method, protocol: upstream.protocol, hostname: upstream.hostname, port: Number(upstream.port), path: `/${bucket}${path}`, query: queryParams, headers,
+        ...(body.length ? { body } : {}),
+      });
+      let answer: Response;
+      try {
+        answer = await fetch(`${o.upstream}/${bucket}${path}${query}`, {
+          method: req.method, headers: signed.headers, ...(body.length || req.method === 'PUT' || req.method === 'POST' ? { body } : {}),
+          signal: AbortSignal.timeout(o.upstreamTimeoutMs),
+        });
+      } catch (e) {
+        o.log(`s3 proxy: ${req.method} ${bucket}${path}: ${(e as Error).message}`);
+        return xmlError(reply, 502, 'BadGateway', `the stack's S3 at ${o.upstream} did not answer: ${(e as Error).message}`);
+      }
+      reply.code(answer.status);
+      answer.headers.forEach((v, k) => { if (ANSWERED.test(k)) reply.header(k, v); });
+      return reply.send(req.method === 'HEAD' ? undefined : Buffer.from(await answer.arrayBuffer()));
+    },
+  });
+};

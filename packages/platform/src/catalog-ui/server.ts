@@ -1,0 +1,117 @@
+/**
+ * Quilt's own web catalog on the local stack: the app's built bundle (from the PyPI wheel pinned
+ * in CATALOG_UI_WHEEL), served as a Quilt stack serves it, on one loopback origin:
+ *   /config.json           the app's configuration for a multi-user stack (mode PRODUCT, password
+ *                          sign-in, the registry and the S3 proxy below)
+ *   /__reg/*               the registry (GraphQL, REST), passed through unchanged
+ *   /__s3proxy/<region>/<bucket>/<key>
+ *                          the app's S3 requests (s3-proxy.ts)
+ *   /__fonts/*, /__fonts.css
+ *                          Roboto, Roboto Mono and Material Icons from npm (@fontsource), so that
+ *                          a page makes no request off this machine
+ *   everything else        the bundle's files; any other path is the app (index.html, with the
+ *                          internet's fonts and polyfill script replaced by the local fonts)
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import fastifyHttpProxy from '@fastify/http-proxy';
+import { s3ProxyRoute, type S3ProxyOptions } from './s3-proxy.js';
+
+export interface CatalogUiOptions {
+  /** The unpacked bundle: the folder holding index.html. */
+  bundleDir: string;
+  /** The registry the app talks to (GraphQL, REST), e.g. http://127.0.0.1:3000. */
+  registryUrl: string;
+  region: string;
+  /** A bucket for the app's own settings (catalog/settings.json). */
+  serviceBucket: string;
+  s3: S3ProxyOptions;
+  log: (line: string) => void;
+}
+
+const require = createRequire(import.meta.url);
+const FONT_PACKAGES = { roboto: '@fontsource/roboto', 'roboto-mono': '@fontsource/roboto-mono', 'material-icons': '@fontsource/material-icons' } as const;
+const fontDir = (pkg: string): string => dirname(require.resolve(`${pkg}/package.json`));
+
+/** The fonts index.html asked Google for (Roboto 300/400/500, Roboto Mono 400/700, Material Icons), and the icon class Google's CSS defines. */
+const FONTS_CSS = [
+  ...['300', '400', '500'].map((w) => `@import url("/__fonts/roboto/${w}.css");`),
+  ...['400', '700'].map((w) => `@import url("/__fonts/roboto-mono/${w}.css");`),
+  '@import url("/__fonts/material-icons/400.css");',
+  `.material-icons { font-family: 'Material Icons'; font-weight: normal; font-style: normal; font-size: 24px; line-height: 1; letter-spacing: normal;
+  text-transform: none; display: inline-block; white-space: nowrap; word-wrap: normal; direction: ltr; -webkit-font-feature-settings: 'liga';
+  font-feature-settings: 'liga'; -webkit-font-smoothing: antialiased; }`,
+].join('\n');
+
+/** index.html without requests off this machine: Google's font stylesheets become the local one; the polyfill.io script goes. */
+export function localIndexHtml(html: string): string {
+  const out = html
+    .replace(/<link href="https:\/\/fonts\.googleapis\.com\/css\?[^"]*" rel="stylesheet"\/?>/, '<link href="/__fonts.css" rel="stylesheet"/>')
+    .replace(/<link href="https:\/\/fonts\.googleapis\.com\/icon\?[^"]*" rel="stylesheet"\/?>/, '')
+    .replace(/<script src="https:\/\/polyfill\.io\/[^"]*"><\/script>/, '');
+  // What the page loads: scripts, stylesheets, images (links a person may follow, comments and meta tags load nothing).
+  const external = /(?:<script[^>]*\ssrc|<link[^>]*\shref|<img[^>]*\ssrc)="(https?:\/\/[^"]+)"/.exec(out.replace(/<!--[\s\S]*?-->/g, ''));
+  if (external) throw new Error(`index.html of the catalog bundle still loads ${external[1]} from the internet: the bundle changed; teach localIndexHtml about it`);
+  return out;
+}
+
+/** The app's /config.json for a multi-user stack, with URLs on the origin the browser used. */
+export function catalogConfig(origin: string, o: Pick<CatalogUiOptions, 'region' | 'serviceBucket'>): Record<string, unknown> {
+  return {
+    mode: 'PRODUCT',
+    alwaysRequiresAuth: true,
+    passwordAuth: 'SIGN_IN_ONLY',
+    ssoAuth: 'DISABLED',
+    ssoProviders: '',
+    registryUrl: `${origin}/__reg`,
+    s3Proxy: `${origin}/__s3proxy`,
+    apiGatewayEndpoint: '',
+    binaryApiGatewayEndpoint: '',
+    serviceBucket: o.serviceBucket,
+    region: o.region,
+    analyticsBucket: '',
+    mixpanelToken: '',
+    sentryDSN: '',
+    googleClientId: '',
+    oktaBaseUrl: '',
+    oktaClientId: '',
+    oneLoginBaseUrl: '',
+    oneLoginClientId: '',
+    noDownload: false,
+    signInRedirect: '/',
+    signOutRedirect: '/',
+  };
+}
+
+export async function createCatalogUi(o: CatalogUiOptions): Promise<FastifyInstance> {
+  const index = localIndexHtml(readFileSync(join(o.bundleDir, 'index.html'), 'utf8'));
+  const app = Fastify({ logger: false, bodyLimit: o.s3.maxBodyBytes });
+  app.addHook('onResponse', async (req, reply) => {
+    if (reply.statusCode >= 400) o.log(`${req.method} ${req.url.slice(0, 200)} -> ${reply.statusCode}`);
+  });
+
+  app.get('/config.json', async (req, reply) => {
+    const origin = `${req.protocol}://${req.headers.host ?? req.hostname}`;
+    return reply.header('cache-control', 'no-store').send(catalogConfig(origin, o));
+  });
+  app.get('/__fonts.css', async (_req, reply) => reply.type('text/css').send(FONTS_CSS));
+  for (const [name, pkg] of Object.entries(FONT_PACKAGES)) {
+    await app.register(fastifyStatic, { root: fontDir(pkg), prefix: `/__fonts/${name}/`, decorateReply: false, index: false });
+  }
+  await app.register(fastifyHttpProxy, { upstream: o.registryUrl, prefix: '/__reg', rewritePrefix: '', http: { requestOptions: { timeout: 120_000 } } });
+  await app.register(s3ProxyRoute, { ...o.s3, prefix: '/__s3proxy' });
+
+  const sendIndex = (reply: import('fastify').FastifyReply) => reply.type('text/html').header('cache-control', 'no-store').send(index);
+  app.get('/', async (_req, reply) => sendIndex(reply));
+  app.get('/index.html', async (_req, reply) => sendIndex(reply));
+  await app.register(fastifyStatic, { root: o.bundleDir, prefix: '/', index: false, preCompressed: true });
+  // Every other path is a page of the app (it routes in the browser).
+  app.setNotFoundHandler(async (req, reply) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(404).send({ message: `no ${req.method} ${req.url} here` });
+    return sendIndex(reply);
+  });
+  return app;
+}

@@ -1,0 +1,27 @@
+/**
+ * What Quilt's web catalog asks of a stack besides its data: the content-indexing settings
+ * (`config`, @admin), the stack's canary status (`status`, @admin: Quilt's `Unavailable` — no
+ * canaries run on this stack) and the users one may share a bucket with (`potentialCollaborators`).
+ */
+import { CONTENT_INDEXING } from '../../indexer/reconcilers.js';
+import { requireAdmin } from './admin-views.js';
+import type { Args, GqlContext } from './common.js';
+
+export const stackInfoResolvers = {
+  config: (_a: Args, g: GqlContext) => ({
+    __typename: 'Config',
+    contentIndexingSettings: () => {
+      requireAdmin(g, 'Config.contentIndexingSettings');
+      return { ...CONTENT_INDEXING, extensions: [...CONTENT_INDEXING.extensions] };
+    },
+  }),
+
+  status: (_a: Args, g: GqlContext) => {
+    requireAdmin(g, 'status');
+    return { __typename: 'Unavailable', _: null };
+  },
+
+  potentialCollaborators: (_a: Args, g: GqlContext) => g.ctx.access.snapshot.users
+    .filter((u) => u.isActive)
+    .map((u) => ({ __typename: 'Collaborator', email: u.email, username: u.name })),
+};
