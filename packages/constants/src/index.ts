@@ -50,6 +50,13 @@ export const LOOPBACK = '127.0.0.1';
 export const REGION = 'us-east-1';
 /** The bucket the suite tests against on the local stack (QUILT_E2E_LOCAL_BUCKET). */
 export const DEFAULT_TEST_BUCKET = 'quilt-e2e';
+/** The personas' passwords for signing in to the local stack's web catalog (loopback only; set through the admin's reset link at `up`). */
+export const LOCAL_PASSWORDS = {
+  admin: 'dana-signs-in-locally',
+  reader: 'rita-signs-in-locally',
+  outsider: 'otto-signs-in-locally',
+} as const;
+
 /** Quilt's web catalog app as the local stack serves it: the built bundle inside this PyPI wheel. */
 export const CATALOG_UI_WHEEL = { name: 'quilt3-local', version: '2.0.0' } as const;
 /** Where the stack keeps downloads, data and logs, below the user's home (QUILT_E2E_HOME). */

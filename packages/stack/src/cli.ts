@@ -16,8 +16,8 @@ commands:
   reset     stop the whole stack and delete its data folder (a new, empty stack at the next up);
             downloads ($QUILT_E2E_HOME/dist), the Maven cache and the Python venvs are kept
 
-servers: ceph, s3-front, opensearch, trino, catalog, athena, mcp (default: all)
-environment: QUILT_E2E_HOME, QUILT_E2E_<S3|S3_FRONT|CEPH_MON|OPENSEARCH|OPENSEARCH_TRANSPORT|TRINO|CATALOG|ATHENA|MCP>_PORT, QUILT_E2E_HEALTH_DEADLINE (seconds)`;
+servers: ceph, s3-front, opensearch, trino, catalog, catalog-ui, athena, mcp (default: all)
+environment: QUILT_E2E_HOME, QUILT_E2E_<S3|S3_FRONT|CEPH_MON|OPENSEARCH|OPENSEARCH_TRANSPORT|TRINO|CATALOG|CATALOG_UI|ATHENA|MCP>_PORT, QUILT_E2E_HEALTH_DEADLINE (seconds)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -27,6 +27,8 @@ export interface StackPorts {
   mcp: number;
   /** RGW behind the S3 front that answers S3's flexible checksums (quilt3's uploads need them). */
   s3Front: number;
+  /** Quilt's own web catalog app (its registry and S3 proxies on the same origin). */
+  catalogUi: number;
 }
 
 export interface StackConfig {

@@ -17,4 +17,5 @@ export { opensearch } from './servers/opensearch.js';
 export { trino, trinoClient, trinoUrl } from './servers/trino.js';
 export { installedMcpVersion, mcpClient, mcpUrl, startExtraQuiltMcp, type ExtraQuiltMcp } from './servers/mcp.js';
 export { testBucketPolicy } from './servers/ceph.js';
+export { catalogBundleDir } from './servers/catalog-ui.js';
 export { provisionPersonas, type PersonaUsers } from './personas.js';

@@ -37,6 +37,8 @@ export interface CatalogConfig {
   jwt: { secret: string; issuer: string; audience: string };
   /** The catalog's durable state: the event queue. */
   dataDir: string;
+  /** Quilt's web catalog app of this stack: the links the catalog sends (password resets) open there. */
+  webAppUrl: string;
   logFile: string;
   /** Requests with a larger body are refused with 413. */
   maxBodyBytes: number;
@@ -105,6 +107,7 @@ export function loadCatalogConfig(env: NodeJS.ProcessEnv = process.env, stack: P
     host: '127.0.0.1',
     port,
     url: `http://127.0.0.1:${port}`,
+    webAppUrl: (env.QUILT_E2E_CATALOG_WEB_APP_URL ?? `http://127.0.0.1:${stack.ports.catalogUi}`).replace(/\/$/, ''),
     s3Endpoint: stack.s3Endpoint,
     region: stack.region,
     opensearchUrl: `http://127.0.0.1:${stack.ports.opensearch}`,

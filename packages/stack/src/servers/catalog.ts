@@ -9,8 +9,8 @@ import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { StackConfig } from '../config.js';
 import { httpGet, spawnDetached } from '../lib/proc.js';
-import { provisionPersonas } from '../personas.js';
-import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET } from '@quilt-e2e/constants';
+import { provisionPasswords, provisionPersonas } from '../personas.js';
+import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET, LOCAL_PASSWORDS } from '@quilt-e2e/constants';
 import type { ManagedServer, Reporter, StartedProcess } from '../server.js';
 
 const require = createRequire(import.meta.url);
@@ -98,5 +98,6 @@ async function personas(c: StackConfig, out: Reporter): Promise<void> {
     audience: process.env.QUILT_E2E_JWT_AUDIENCE ?? DEFAULT_JWT_AUDIENCE, expiresInSeconds: 300,
   });
   const done = await provisionPersonas(`http://127.0.0.1:${c.ports.catalog}`, token, c.s3Users);
+  done.push(...await provisionPasswords(`http://127.0.0.1:${c.ports.catalog}`, token, c.s3Users, LOCAL_PASSWORDS, join(c.dataDir, 'catalog', 'outbox', 'mail.jsonl')));
   if (done.length) out.info(`catalog: personas through the admin API: ${done.join('; ')}`);
 }

@@ -7,5 +7,6 @@ import { catalog } from './catalog.js';
 import { athena } from './athena.js';
 import { mcp } from './mcp.js';
 import { s3Front } from './s3-front.js';
+import { catalogUi } from './catalog-ui.js';
 
-export const servers: ManagedServer[] = [ceph, s3Front, opensearch, trino, catalog, athena, mcp];
+export const servers: ManagedServer[] = [ceph, s3Front, opensearch, trino, catalog, catalogUi, athena, mcp];

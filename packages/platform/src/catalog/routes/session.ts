@@ -44,7 +44,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: CatalogContext): void {
   only(app, '/api/reset_password', ['POST'], 'ask for a reset link with POST {"email"}', async (req, reply) => {
     const { email } = jsonStrings(req.body, { email: 'rita@example.com' });
     const u = ctx.access.snapshot.users.find((x) => x.email.toLowerCase() === email.toLowerCase());
-    if (u) sendResetLink(ctx.access, ctx.config.dataDir, ctx.config.url, u.name);
+    if (u) sendResetLink(ctx.access, ctx.config.dataDir, ctx.config.webAppUrl, u.name);
     return sendJson(reply, 200, {});
   });
 

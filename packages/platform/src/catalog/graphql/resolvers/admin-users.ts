@@ -88,7 +88,7 @@ function mutateUser(g: GqlContext, name: string) {
     setAdmin: (a: Args) => changeUser(g, name, (u) => { u.isAdmin = a.admin === true; }),
     setActive: (a: Args) => changeUser(g, name, (u) => { u.isActive = a.active === true; }),
     // A reset link to the user's outbox (<catalog data>/outbox/mail.jsonl: this stack sends no email).
-    resetPassword: () => { sendResetLink(g.ctx.access, g.ctx.config.dataDir, g.ctx.config.url, name); return { __typename: 'Ok', _: true }; },
+    resetPassword: () => { sendResetLink(g.ctx.access, g.ctx.config.dataDir, g.ctx.config.webAppUrl, name); return { __typename: 'Ok', _: true }; },
   };
 }
 
