@@ -21,7 +21,8 @@ export function quiltTargetEnv(c: StackConfig = loadStackConfig(), env: NodeJS.P
   return {
     QUILT_E2E_TARGET: 'quilt',
     QUILT_TEST_BUCKET: c.s3.testBucket,
-    QUILT_CATALOG_URL: url,
+    // Quilt's web catalog app and the registry behind it; no passwords: the browser gets each persona's token.
+    QUILT_CATALOG_URL: `http://127.0.0.1:${c.ports.catalogUi}`,
     QUILT_REGISTRY_URL: url,
     AWS_REGION: c.s3.region,
     AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${c.ports.s3Front}`,

@@ -62,6 +62,6 @@ When('{persona} opens the catalog URLs of {string}', async function (this: Quilt
   await packages.openCatalogUrls(this, persona, name);
 });
 
-Then('the package page, the revision page, a file page and the revisions page all open and show the revision of {string}', function (this: QuiltWorld, name: string) {
-  packages.expectPagesShowRevision(this, name);
+Then('the package page, the revision page, a file page and the revisions page all open and show the revision of {string}', async function (this: QuiltWorld, name: string) {
+  await packages.expectPagesShowRevision(this, name);
 });

@@ -10,12 +10,13 @@ import { createS3Client } from '@quilt-e2e/quilt-js';
 import { executeSweep, markTestBucket, parseAge, planSweep } from './sweeper.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
 import { closeQuilt3Oracles } from './oracles/quilt3.js';
+import { closeCatalogBrowser } from './adapters/catalog-app.js';
 import { formatDoctor, runDoctor } from './doctor.js';
 import { DRIVER_CANNOT } from './drivers/driver.js';
 import { MCP_CALLS_MEDIA_TYPE } from './drivers/mcp.js';
 
 /** The quilt3 oracle (one Python process per worker) ends with the run. */
-AfterAll(async () => { await closeQuilt3Oracles(); });
+AfterAll(async () => { await closeQuilt3Oracles(); await closeCatalogBrowser(); });
 
 setDefaultTimeout(60_000);
 

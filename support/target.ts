@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET } from '@quilt-e2e/constants';
+import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET, LOCAL_PASSWORDS } from '@quilt-e2e/constants';
 import { loadStackConfig, type StackConfig } from '@quilt-e2e/stack';
 import type { S3Credentials } from '@quilt-e2e/quilt-js';
 
@@ -17,6 +17,8 @@ export interface PersonaAccess {
   credentials?: S3Credentials;
   /** The persona's catalog identity (a JWT bearer token), when the target has a catalog. */
   token?: string;
+  /** How the persona signs in to the web catalog's form, when the target gives a password (else the browser is handed the token). */
+  signIn?: { username: string; password: string };
 }
 
 /** How to make tokens for the catalog (needed for expired/forged-token scenarios). */
@@ -77,6 +79,7 @@ export function loadTarget(env: NodeJS.ProcessEnv = process.env): TargetConfig {
     const persona = (role: PersonaRole): PersonaAccess => ({
       credentials: { accessKeyId: stack.s3Users[role].accessKeyId, secretAccessKey: stack.s3Users[role].secretAccessKey },
       token: minting.mint(minting.users[role]),
+      signIn: { username: stack.s3Users[role].uid, password: LOCAL_PASSWORDS[role] },
     });
     const url = `http://127.0.0.1:${stack.ports.catalog}`;
     return {
@@ -87,7 +90,8 @@ export function loadTarget(env: NodeJS.ProcessEnv = process.env): TargetConfig {
       // The stack's AWS API port speaks STS: GetCallerIdentity there, the rest passed to RGW's STS.
       sts: { endpoint: `http://127.0.0.1:${stack.ports.athena}` },
       personas: { admin: persona('admin'), reader: persona('reader'), outsider: persona('outsider') },
-      catalog: { registryUrl: url, catalogUrl: url },
+      // The registry, and Quilt's own web catalog app in front of it (as on a real stack, two URLs).
+      catalog: { registryUrl: url, catalogUrl: `http://127.0.0.1:${stack.ports.catalogUi}` },
       minting,
       stack,
     };
@@ -101,11 +105,20 @@ export function loadTarget(env: NodeJS.ProcessEnv = process.env): TargetConfig {
       users: { admin: env.QUILT_E2E_ADMIN_USER ?? 'admin', reader: env.QUILT_E2E_READER_USER ?? 'reader', outsider: env.QUILT_E2E_OUTSIDER_USER ?? 'outsider' },
     } : undefined;
     const tokenOf = (role: PersonaRole, given: string | undefined): string | undefined => given ?? minting?.mint(minting.users[role]);
-    const withToken = (access: PersonaAccess | undefined, token: string | undefined): PersonaAccess | undefined =>
-      access || token ? { ...(access ?? {}), ...(token ? { token } : {}) } : undefined;
-    const admin = withToken(keysFromEnv(env, 'QUILT_E2E_ADMIN') ?? {}, tokenOf('admin', env.PLATFORM_TEST_JWT_TOKEN ?? env.QUILT_E2E_ADMIN_JWT));
-    const reader = withToken(keysFromEnv(env, 'QUILT_E2E_READER'), tokenOf('reader', env.QUILT_E2E_READER_JWT));
-    const outsider = withToken(keysFromEnv(env, 'QUILT_E2E_OUTSIDER'), tokenOf('outsider', env.QUILT_E2E_OUTSIDER_JWT));
+    // A password (QUILT_E2E_<ROLE>_PASSWORD, with QUILT_E2E_<ROLE>_USER) signs the persona in with the web catalog's form.
+    const signInOf = (role: PersonaRole): PersonaAccess['signIn'] => {
+      const prefix = `QUILT_E2E_${role.toUpperCase()}`;
+      const password = env[`${prefix}_PASSWORD`];
+      const username = env[`${prefix}_USER`] ?? minting?.users[role];
+      return password && username ? { username, password } : undefined;
+    };
+    const withToken = (role: PersonaRole, access: PersonaAccess | undefined, token: string | undefined): PersonaAccess | undefined => {
+      const signIn = signInOf(role);
+      return access || token || signIn ? { ...(access ?? {}), ...(token ? { token } : {}), ...(signIn ? { signIn } : {}) } : undefined;
+    };
+    const admin = withToken('admin', keysFromEnv(env, 'QUILT_E2E_ADMIN') ?? {}, tokenOf('admin', env.PLATFORM_TEST_JWT_TOKEN ?? env.QUILT_E2E_ADMIN_JWT));
+    const reader = withToken('reader', keysFromEnv(env, 'QUILT_E2E_READER'), tokenOf('reader', env.QUILT_E2E_READER_JWT));
+    const outsider = withToken('outsider', keysFromEnv(env, 'QUILT_E2E_OUTSIDER'), tokenOf('outsider', env.QUILT_E2E_OUTSIDER_JWT));
     const registryUrl = env.QUILT_REGISTRY_URL;
     const catalogUrl = env.QUILT_CATALOG_URL;
     if ((registryUrl === undefined) !== (catalogUrl === undefined)) {

@@ -19,7 +19,7 @@ import type { Quilt3Bucket } from '../support/quilt3/client.js';
 import type { Chart } from '../support/domain/charts.js';
 import type { Listing, ObjectInfo, ObjectLink, ObjectText } from '../support/domain/objects.js';
 import type { SearchAnswer as CatalogSearchAnswer, SearchRequest, SearchResult } from '../support/domain/search.js';
-import type { ConstructAnswer, PageAnswer, S3CredentialsAnswer } from '../support/adapters/catalog.js';
+import type { ConstructAnswer, S3CredentialsAnswer } from '../support/adapters/catalog.js';
 import type { SearchAnswer } from '../support/adapters/search-engine.js';
 import type { Quilt3Read } from '../support/quilt3/client.js';
 import type { PersonaRole } from '../support/target.js';
@@ -79,7 +79,8 @@ export interface ScenarioNotes {
   policyAnswer: { __typename: string; id?: string; errors?: Array<{ path: string; name: string; message: string }>; bucket?: string };
   searchRequest: { persona: PersonaRole; request: SearchRequest };
   searchResults: SearchResult[];
-  pages: PageAnswer[];
+  /** The catalog URLs a persona was given for a revision. */
+  pages: { persona: PersonaRole; urls: string[] };
   searchTotal: number;
   parallelAnswers: CatalogSearchAnswer[];
   elapsedMs: number;

@@ -13,6 +13,7 @@ import { ResourceLedger } from './ledger.js';
 import { scenarioMemory, type ScenarioMemory } from './memory.js';
 import { personaS3Credentials } from '../support/persona-credentials.js';
 import { CatalogClient } from '../support/adapters/catalog.js';
+import { CatalogApp } from '../support/adapters/catalog-app.js';
 import { SearchEngine } from '../support/adapters/search-engine.js';
 import type { TrinoClient } from '@quilt-e2e/trino-rest';
 import { trinoClient, deadProcesses, explainDead, mcpUrl } from '@quilt-e2e/stack';
@@ -183,6 +184,15 @@ export class QuiltWorld extends World {
   catalog(persona: PersonaRole, token?: string): CatalogClient {
     if (!this.target.catalog) throw new Error(`the ${this.target.kind} target has no catalog configured (set QUILT_CATALOG_URL and QUILT_REGISTRY_URL)`);
     return new CatalogClient(this.target.catalog, token ?? this.target.personas[persona]?.token);
+  }
+
+  /** Quilt's web catalog in a real browser, signed in as the persona (its form with a password, else its token). */
+  app(persona: PersonaRole): CatalogApp {
+    if (!this.target.catalog) throw new Error(`the ${this.target.kind} target has no catalog configured (set QUILT_CATALOG_URL and QUILT_REGISTRY_URL)`);
+    const access = this.target.personas[persona];
+    const signIn = access?.signIn ?? (access?.token ? { token: access.token } : undefined);
+    if (!signIn) throw new Error(`the ${this.target.kind} target gives ${persona} no way to sign in to the catalog: set QUILT_E2E_${persona.toUpperCase()}_PASSWORD (with _USER) or a token (PLATFORM_TEST_JWT_SECRET, QUILT_E2E_${persona.toUpperCase()}_JWT)`);
+    return new CatalogApp(this.target.catalog, signIn);
   }
 
   /** SQL as users reach it on this target: the query engine (Trino locally, Athena on AWS) and table names. */

@@ -30,7 +30,6 @@ export interface RawSearchResponse {
   hits: { total: number | { value: number; relation?: string }; hits: { _index: string; _id: string; _score: number | null; _source?: Record<string, unknown> }[] };
 }
 
-export interface PageAnswer { status: number; html: string; url: string }
 
 export interface ConstructEntryInput { logicalKey: string; physicalKey: string; hash?: { type: string; value: string }; size?: number; meta?: Record<string, unknown> }
 export interface ConstructAnswer {
@@ -137,14 +136,6 @@ export class CatalogClient {
     let r;
     try { r = await this.http.put(`${this.endpoints.registryUrl}/internal/credentials-ttl`, { user, seconds }); } catch (e) { throw timeoutOr(e, 'credentials-ttl', this.timeoutMs); }
     if (r.status !== 200) throw new CatalogError(r.status, (r.data as { error?: string })?.error ?? 'Error', (r.data as { message?: string })?.message ?? String(r.data).slice(0, 300), 'credentials-ttl');
-  }
-
-  /** Opens a catalog page as a browser would (any status is returned, not thrown). */
-  async page(url: string): Promise<PageAnswer> {
-    try {
-      const r = await this.http.get<string>(url, { responseType: 'text', headers: { accept: 'text/html' } });
-      return { status: r.status, html: typeof r.data === 'string' ? r.data : JSON.stringify(r.data), url };
-    } catch (e) { throw timeoutOr(e, `page ${url}`, this.timeoutMs); }
   }
 
   private async getJson<T>(url: string, endpoint: string, params: Record<string, string> = {}, signal?: AbortSignal): Promise<T> {

@@ -68,20 +68,6 @@ export async function pointersInSearch(client: CatalogClient, bucket: string, na
   return (r.hits.hits as SearchDoc[]).map((h) => String(h._source?.ptr_tag)).sort();
 }
 
-/** The revision as the server-rendered catalog page shows it (local catalog: machine-readable markers in the HTML). */
-export function viewOfPage(html: string): Pick<PackageView, 'hash' | 'totalBytes'> & { files: Record<string, number> } {
-  const hash = /<dd class="hash"><code>([0-9a-f]{64})<\/code>/.exec(html)?.[1] ?? '';
-  const totalBytes = Number(/<dd class="total-bytes" data-bytes="(\d+)"/.exec(html)?.[1] ?? NaN);
-  const files: Record<string, number> = {};
-  const table = /<table class="files">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
-  for (const m of table.matchAll(/<a href="[^"]*">([^<]+)<\/a><\/td><td class="size" data-bytes="(\d+)"/g)) files[unescape(m[1]!)] = Number(m[2]);
-  return { hash, totalBytes, files };
-}
-
-function unescape(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-}
-
 /** The revision as the SQL package tables show it (Athena's on AWS, Trino's locally): tag → manifest → entries. */
 export async function viewThroughSql(engine: QueryEngine, tables: { tag: string; manifest: string; entry: string }, name: string): Promise<PackageView | undefined> {
   const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;

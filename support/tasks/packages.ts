@@ -4,6 +4,7 @@
  * scenario pushes is registered for removal — pointers and copied data at once, manifests by the
  * sweeper later (see ownPackage).
  */
+import { expectPageOfRevision } from './catalog-pages.js';
 import { expect } from 'chai';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
@@ -162,27 +163,20 @@ export async function expectPackageMirrorsFolder(world: QuiltWorld, featureName:
   expect(new Set(rev.entries.map((e) => e.logicalKey.split('/')[0])).size, 'run folders kept').to.be.greaterThan(1);
 }
 
-/** Opens every catalog URL of the package's latest revision; each must open and (local catalog) show the revision's hash. */
+/** The catalog URLs of the package's latest revision, as the run's driver gives them (the engine: Quilt's URL scheme; quilt-mcp: catalog_url). */
 export async function openCatalogUrls(world: QuiltWorld, persona: PersonaRole, featureName: string): Promise<void> {
   const name = world.packageName(featureName);
   const push = world.memory.pushes.filter((p) => p.name === name).at(-1)!;
-  const urls = await world.packageOps(persona).catalogUrls(name, { hash: push.hash, timestamp: push.timestamp, firstFile: push.revision.entries[0]!.logicalKey });
-  world.memory.pages = [];
-  for (const url of urls) {
-    try {
-      world.memory.pages.push(await world.catalog(persona).page(url));
-    } catch (e) {
-      throw new Error(`opening the catalog URL ${url}: ${(e as Error).message}`, { cause: e });
-    }
-  }
+  world.memory.pages = { persona, urls: await world.packageOps(persona).catalogUrls(name, { hash: push.hash, timestamp: push.timestamp, firstFile: push.revision.entries[0]!.logicalKey }) };
 }
 
-export function expectPagesShowRevision(world: QuiltWorld, featureName: string): void {
-  const hash = world.memory.pushes.filter((p) => p.name === world.packageName(featureName)).at(-1)!.hash;
-  for (const p of world.memory.pages) {
-    expect(p.status, `HTTP status of ${p.url}`).to.equal(200);
-    if (world.target.kind === 'local') expect(p.html, `${p.url} shows the revision ${hash.slice(0, 10)}`).to.include(hash);
-  }
+/** Each URL opens, in the browser, a page of exactly that revision (by its hash, its timestamp, latest, or the revisions list with its hash). */
+export async function expectPagesShowRevision(world: QuiltWorld, featureName: string): Promise<void> {
+  const name = world.packageName(featureName);
+  const push = world.memory.pushes.filter((p) => p.name === name).at(-1)!;
+  const { persona, urls } = world.memory.pages;
+  const firstTop = push.revision.entries[0]!.logicalKey.split('/')[0]!;
+  for (const url of urls) await expectPageOfRevision(world, persona, url, name, { hash: push.hash, timestamp: push.timestamp, firstTop });
   // The engine opens the package, revision (by hash, by timestamp with a file) and revisions pages; quilt-mcp's catalog_url gives the package and a file page.
-  expect(world.memory.pages.length, 'catalog pages opened').to.equal(world.driver === 'mcp' ? 2 : 4);
+  expect(urls.length, 'catalog pages opened').to.equal(world.driver === 'mcp' ? 2 : 4);
 }

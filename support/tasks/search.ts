@@ -4,13 +4,13 @@
  * page, the package it names. Searches are retried within a deadline while the indexer catches up.
  */
 import { expect } from 'chai';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import type { SearchRequest, SearchResult } from '../domain/search.js';
 import { quilt3Oracle } from '../oracles/quilt3.js';
 import { eventually } from '@quilt-e2e/test-kit';
-import { catalogObjectUrl, catalogPackageUrl, catalogRevisionUrl } from '@quilt-e2e/quilt-js';
+import { catalogObjectUrl } from '@quilt-e2e/quilt-js';
+import { expectObjectPage, expectRevisionPage } from './catalog-pages.js';
 import { checkBucketAccess } from '../domain/access.js';
 
 /** How long the indexer may take to make a change searchable (the local budget is p95 ≤ 2 s). */
@@ -56,37 +56,18 @@ export async function expectResultsAreRealObjects(world: QuiltWorld, persona: Pe
 /** What a catalog page names: a file of a bucket, or a revision of a package. */
 type PageSubject = { bucket: string; key: string } | { bucket: string; name: string; hash: string };
 
-/**
- * Every page opens (HTTP 200) and shows what it names. The local catalog renders the page on the
- * server, so its HTML must hold `mustShow`. A real catalog is a single-page app that fills the page in
- * the browser from what the persona may read: there, what the page would show is asked where the app
- * asks it, as the persona — the file's object in S3, the revision through the registry's GraphQL.
- */
-async function expectPageShows(world: QuiltWorld, persona: PersonaRole, url: string, mustShow: string, subject: PageSubject): Promise<void> {
-  const page = await world.catalog(persona).page(url);
-  expect(page.status, `HTTP status of ${url}`).to.equal(200);
-  if (world.target.kind === 'local') {
-    expect(page.html, `${url} shows ${mustShow}`).to.include(mustShow);
-  } else if ('key' in subject) {
-    const head = await world.s3(persona).send(new HeadObjectCommand({ Bucket: subject.bucket, Key: subject.key }));
-    expect(head.ETag, `${url}: the object the page shows, read as ${persona}`).to.be.a('string').and.not.equal('');
-  } else {
-    const r = await world.catalog(persona).graphql<{ package: { revision: { hash: string } | null } | null }>(
-      'query($bucket: String!, $name: String!, $hash: String!) { package(bucket: $bucket, name: $name) { revision(hashOrTag: $hash) { hash } } }',
-      { bucket: subject.bucket, name: subject.name, hash: subject.hash });
-    expect(r.package?.revision?.hash, `${url}: the revision the page shows, as the registry answers the app`).to.equal(subject.hash);
-  }
+/** The page of a file or a revision opens in Quilt's catalog, in the browser, and shows what it names. */
+async function expectPageShows(world: QuiltWorld, persona: PersonaRole, subject: PageSubject): Promise<void> {
+  if ('key' in subject) await expectObjectPage(world, persona, subject.bucket, subject.key);
+  else await expectRevisionPage(world, persona, subject.bucket, subject.name, subject.hash);
 }
 
 export async function expectResultPagesOpen(world: QuiltWorld, persona: PersonaRole): Promise<void> {
-  const base = world.target.catalog!.catalogUrl;
   for (const r of world.memory.searchResults) {
-    if (r.type === 'file') await expectPageShows(world, persona, catalogObjectUrl(base, r.bucket, r.key!), escapeHtml(r.key!), { bucket: r.bucket, key: r.key! });
-    else await expectPageShows(world, persona, catalogPackageUrl(base, r.bucket, r.packageName!), r.hash!, { bucket: r.bucket, name: r.packageName!, hash: r.hash! });
+    if (r.type === 'file') await expectPageShows(world, persona, { bucket: r.bucket, key: r.key! });
+    else await expectPageShows(world, persona, { bucket: r.bucket, name: r.packageName!, hash: r.hash! });
   }
 }
-
-const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export async function expectPackageFound(world: QuiltWorld, featureName: string): Promise<void> {
   const name = world.packageName(featureName);
@@ -106,7 +87,7 @@ export async function expectFoundPackageBrowses(world: QuiltWorld, persona: Pers
   const rev = await world.registry(persona).browse(hit.packageName!, hit.hash!);
   const pushed = await quilt3Oracle(world.target).browse(name, world.memory.pushes.filter((p) => p.name === name).at(-1)!.hash);
   expect(rev.entries.map((e) => [e.logicalKey, e.size]).sort(), 'the revision found vs the one published, as quilt3 reads it').to.deep.equal(pushed.entries.map((e) => [e.logicalKey, e.size]).sort());
-  await expectPageShows(world, persona, catalogRevisionUrl(world.target.catalog!.catalogUrl, hit.bucket, name, hit.hash!), hit.hash!, { bucket: hit.bucket, name, hash: hit.hash! });
+  await expectPageShows(world, persona, { bucket: hit.bucket, name, hash: hit.hash! });
 }
 
 /** Workflow §2.1: the persona may read every bucket the results come from — measured, not inferred. */
@@ -140,7 +121,7 @@ export async function expectLinkReport(world: QuiltWorld, persona: PersonaRole):
   const base = world.target.catalog!.catalogUrl;
   const links = world.memory.searchResults.map((r) => catalogObjectUrl(base, r.bucket, r.key!));
   world.attach(links.join('\n'), 'text/uri-list');
-  for (const [i, r] of world.memory.searchResults.entries()) await expectPageShows(world, persona, links[i]!, escapeHtml(r.key!.slice(r.key!.lastIndexOf('/') + 1)), { bucket: r.bucket, key: r.key! });
+  for (const r of world.memory.searchResults) await expectPageShows(world, persona, { bucket: r.bucket, key: r.key! });
 }
 
 export type { SearchRequest };

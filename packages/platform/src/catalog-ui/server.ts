@@ -107,7 +107,8 @@ export async function createCatalogUi(o: CatalogUiOptions): Promise<FastifyInsta
   const sendIndex = (reply: import('fastify').FastifyReply) => reply.type('text/html').header('cache-control', 'no-store').send(index);
   app.get('/', async (_req, reply) => sendIndex(reply));
   app.get('/index.html', async (_req, reply) => sendIndex(reply));
-  await app.register(fastifyStatic, { root: o.bundleDir, prefix: '/', index: false, preCompressed: true });
+  // The bundle is one flat folder: only a single-segment path can be one of its files; every other path is a page of the app.
+  await app.register(fastifyStatic, { root: o.bundleDir, prefix: '/', index: false, preCompressed: true, allowedPath: (p) => /^\/[^/]+$/.test(p) });
   // Every other path is a page of the app (it routes in the browser).
   app.setNotFoundHandler(async (req, reply) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(404).send({ message: `no ${req.method} ${req.url} here` });

@@ -79,7 +79,7 @@ export async function mcpClient(url: string, token?: string, name = 'quilt-e2e')
 
 export const mcp: ManagedServer = {
   name: 'mcp',
-  startAfter: ['ceph', 's3-front', 'catalog', 'athena'],
+  startAfter: ['ceph', 's3-front', 'catalog', 'catalog-ui', 'athena'],
   get version() {
     try { return `${mcpSpec()} (PyPI; platform/JWT mode, streamable HTTP)`; } catch (e) { return `invalid QUILT_E2E_MCP_SPEC: ${(e as Error).message}`; }
   },
@@ -153,7 +153,7 @@ export function startQuiltMcp(c: StackConfig, spec: string, port: number, log: s
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH, HOME: home, LANG: process.env.LANG ?? 'C.UTF-8',
     FASTMCP_HOST: '127.0.0.1', FASTMCP_PORT: String(port),
-    QUILT_DEPLOYMENT: 'remote', QUILT_CATALOG_URL: catalog, QUILT_REGISTRY_URL: catalog,
+    QUILT_DEPLOYMENT: 'remote', QUILT_CATALOG_URL: `http://127.0.0.1:${c.ports.catalogUi}`, QUILT_REGISTRY_URL: catalog,
     AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
     AWS_REGION: c.s3.region, AWS_DEFAULT_REGION: c.s3.region,
     AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${c.ports.s3Front}`, AWS_ENDPOINT_URL_ATHENA: sql, AWS_ENDPOINT_URL_GLUE: sql, AWS_ENDPOINT_URL_STS: sql,

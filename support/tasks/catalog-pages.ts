@@ -1,0 +1,80 @@
+/**
+ * What a person sees in Quilt's web catalog, read in a real browser (adapters/catalog-app.ts):
+ * the revision a package page shows and its files, the revisions list, a file's page, and Quilt's
+ * own not-found page for a package that is gone. Pages are read by their text, as a person reads
+ * them. Every page opened is attached to the report as a screenshot; on the local stack no page may
+ * make a request off this machine.
+ */
+import { expect } from 'chai';
+import { catalogObjectUrl, catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl } from '@quilt-e2e/quilt-js';
+import type { Outcome, PageView } from '../adapters/catalog-app.js';
+import type { PersonaRole } from '../target.js';
+import type { QuiltWorld } from '../../world/quilt-world.js';
+
+/** What Quilt's catalog shows for a package (or revision) it cannot find. */
+const NO_SUCH_PACKAGE = 'No Such Package';
+const NO_SUCH_REVISION = /No Such (Revision|Package)/;
+const HEX64 = /\b[0-9a-f]{64}\b/g;
+
+const base = (world: QuiltWorld): string => world.target.catalog!.catalogUrl;
+
+/** Opens a page as the persona, waiting for one of `anyOf`; attaches its screenshot; answers what it shows. */
+export async function viewPage(world: QuiltWorld, persona: PersonaRole, url: string, outcomes: Outcome[]): Promise<PageView> {
+  const view = await world.app(persona).open(url, outcomes);
+  world.attach(view.screenshot, 'image/png');
+  world.log(`catalog page ${url} as ${persona}: ${view.matched === undefined ? 'showed none of the awaited texts' : `showed ${String(view.matched)}`}`);
+  if (world.target.kind === 'local') expect(view.offsite, `requests of ${url} that left this machine`).to.deep.equal([]);
+  return view;
+}
+
+const shown = (v: PageView): string => `the page ${v.url} shows: ${v.text.replace(/\s+/g, ' ').slice(0, 600)}`;
+
+/** The revision page (by hash) names the package at that hash and lists its top-level files and folders. */
+export async function expectRevisionPage(world: QuiltWorld, persona: PersonaRole, bucket: string, name: string, hash: string, topLevel: string[] = []): Promise<void> {
+  const v = await viewPage(world, persona, catalogRevisionUrl(base(world), bucket, name, hash), [{ shows: `${name} @ ${hash.slice(0, 10)}`, withIt: topLevel }, { shows: NO_SUCH_REVISION }]);
+  expect(v.matched, shown(v)).to.equal(`${name} @ ${hash.slice(0, 10)}`);
+  for (const entry of topLevel) expect(v.text, `${shown(v)} — it lists ${entry}`).to.include(entry);
+}
+
+/** The revisions page lists the revisions newest first: their hashes, in that order. */
+export async function revisionsShown(world: QuiltWorld, persona: PersonaRole, bucket: string, name: string, newest: string): Promise<string[]> {
+  const v = await viewPage(world, persona, catalogRevisionsUrl(base(world), bucket, name), [{ shows: newest }, { shows: NO_SUCH_PACKAGE }]);
+  expect(v.matched, shown(v)).to.equal(newest);
+  return [...v.text.matchAll(HEX64)].map((m) => m[0]);
+}
+
+/** The package page (its latest revision) shows the package and its top-level files and folders. */
+export async function expectPackagePage(world: QuiltWorld, persona: PersonaRole, bucket: string, name: string, topLevel: string[]): Promise<void> {
+  const v = await viewPage(world, persona, catalogPackageUrl(base(world), bucket, name), [{ shows: `${name} @ latest`, withIt: topLevel }, { shows: NO_SUCH_PACKAGE }]);
+  expect(v.matched, shown(v)).to.equal(`${name} @ latest`);
+  for (const entry of topLevel) expect(v.text, `${shown(v)} — it lists ${entry}`).to.include(entry);
+}
+
+/** The package page shows Quilt's not-found: the package is gone for the person too. */
+export async function expectNoSuchPackagePage(world: QuiltWorld, persona: PersonaRole, bucket: string, name: string): Promise<void> {
+  const v = await viewPage(world, persona, catalogPackageUrl(base(world), bucket, name), [{ shows: NO_SUCH_PACKAGE }, { shows: `${name} @ latest` }]);
+  expect(v.matched, `after the delete, ${shown(v)}`).to.equal(NO_SUCH_PACKAGE);
+}
+
+/** A file's page in the bucket shows its path. */
+export async function expectObjectPage(world: QuiltWorld, persona: PersonaRole, bucket: string, key: string): Promise<void> {
+  const file = key.slice(key.lastIndexOf('/') + 1);
+  const v = await viewPage(world, persona, catalogObjectUrl(base(world), bucket, key), [{ shows: file, withIt: key.split('/').slice(0, -1) }, { shows: 'Access Denied' }, { shows: /No Such (Object|File)/i }]);
+  expect(v.matched, shown(v)).to.equal(file);
+  for (const part of key.split('/').slice(0, -1)) expect(v.text, `${shown(v)} — its path shows ${part}`).to.include(part);
+}
+
+/**
+ * A page of the revision: the package at its hash, its timestamp or latest, listing its first
+ * top-level entry — or the revisions list, holding its whole hash.
+ */
+export async function expectPageOfRevision(world: QuiltWorld, persona: PersonaRole, url: string, name: string, rev: { hash: string; timestamp: string; firstTop: string }): Promise<void> {
+  const at = [`${name} @ ${rev.hash.slice(0, 10)}`, `${name} @ ${rev.timestamp}`, `${name} @ latest`];
+  const v = await viewPage(world, persona, url, [...at.map((shows) => ({ shows, withIt: [rev.firstTop] })), { shows: `${name} revisions`, withIt: [rev.hash] }, { shows: NO_SUCH_REVISION }]);
+  if (v.matched === `${name} revisions`) {
+    expect(v.text, `${shown(v)} — it lists the revision ${rev.hash}`).to.include(rev.hash);
+    return;
+  }
+  expect(at, shown(v)).to.include(v.matched);
+  expect(v.text, `${shown(v)} — it shows ${rev.firstTop}`).to.include(rev.firstTop);
+}
