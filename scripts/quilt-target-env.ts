@@ -24,6 +24,8 @@ export function quiltTargetEnv(c: StackConfig = loadStackConfig(), env: NodeJS.P
     // Quilt's web catalog app and the registry behind it; no passwords: the browser gets each persona's token.
     QUILT_CATALOG_URL: `http://127.0.0.1:${c.ports.catalogUi}`,
     QUILT_REGISTRY_URL: url,
+    // The stack's S3 is not AWS: the browser's requests to S3's AWS hosts (download links) go to its S3 proxy.
+    QUILT_E2E_BROWSER_S3_PROXY: `http://127.0.0.1:${c.ports.catalogUi}/__s3proxy`,
     AWS_REGION: c.s3.region,
     AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${c.ports.s3Front}`,
     AWS_ENDPOINT_URL_ATHENA: sql,

@@ -37,7 +37,12 @@ export interface TargetConfig {
   /** The credentials each persona uses; a missing persona makes the scenarios that need it skip, with the reason. */
   personas: Partial<Record<PersonaRole, PersonaAccess>>;
   /** The catalog and registry API; absent when the target has none configured. */
-  catalog?: { registryUrl: string; catalogUrl: string };
+  catalog?: {
+    registryUrl: string;
+    catalogUrl: string;
+    /** Where the browser's requests to S3's AWS hosts go when the stack's S3 is not AWS (QUILT_E2E_BROWSER_S3_PROXY): an S3 proxy's <url>/<region>/<bucket>/<key>. */
+    browserS3Proxy?: string;
+  };
   /** Present when the suite may mint tokens itself (local target, or a quilt target with PLATFORM_TEST_JWT_SECRET). */
   minting?: TokenMinting;
   /** Present only for the local target. */
@@ -91,7 +96,7 @@ export function loadTarget(env: NodeJS.ProcessEnv = process.env): TargetConfig {
       sts: { endpoint: `http://127.0.0.1:${stack.ports.athena}` },
       personas: { admin: persona('admin'), reader: persona('reader'), outsider: persona('outsider') },
       // The registry, and Quilt's own web catalog app in front of it (as on a real stack, two URLs).
-      catalog: { registryUrl: url, catalogUrl: `http://127.0.0.1:${stack.ports.catalogUi}` },
+      catalog: { registryUrl: url, catalogUrl: `http://127.0.0.1:${stack.ports.catalogUi}`, browserS3Proxy: `http://127.0.0.1:${stack.ports.catalogUi}/__s3proxy` },
       minting,
       stack,
     };
@@ -132,7 +137,12 @@ export function loadTarget(env: NodeJS.ProcessEnv = process.env): TargetConfig {
       ...(env.AWS_ENDPOINT_URL_STS ? { sts: { endpoint: env.AWS_ENDPOINT_URL_STS } } : {}),
       personas: { ...(admin ? { admin } : {}), ...(reader ? { reader } : {}), ...(outsider ? { outsider } : {}) },
       ...(minting ? { minting } : {}),
-      ...(registryUrl && catalogUrl ? { catalog: { registryUrl: registryUrl.replace(/\/$/, ''), catalogUrl: catalogUrl.replace(/\/$/, '') } } : {}),
+      ...(registryUrl && catalogUrl ? {
+        catalog: {
+          registryUrl: registryUrl.replace(/\/$/, ''), catalogUrl: catalogUrl.replace(/\/$/, ''),
+          ...(env.QUILT_E2E_BROWSER_S3_PROXY ? { browserS3Proxy: env.QUILT_E2E_BROWSER_S3_PROXY.replace(/\/$/, '') } : {}),
+        },
+      } : {}),
     };
   }
   throw new ConfigurationError(`QUILT_E2E_TARGET=${JSON.stringify(env.QUILT_E2E_TARGET)} is not a target: use "local" (the embedded stack, the default) or "quilt" (a real deployment named by QUILT_TEST_BUCKET, QUILT_CATALOG_URL, QUILT_REGISTRY_URL, ...)`);

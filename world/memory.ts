@@ -16,6 +16,7 @@ import type { PackageDiff, PackageRevision, TreeNode } from '@quilt-e2e/quilt-js
 import type { TrinoResult } from '@quilt-e2e/trino-rest';
 import type { AccessReport, PermissionDiscovery } from '../support/domain/access.js';
 import type { Quilt3Bucket } from '../support/quilt3/client.js';
+import type { PageView } from '../support/adapters/catalog-app.js';
 import type { Chart } from '../support/domain/charts.js';
 import type { Listing, ObjectInfo, ObjectLink, ObjectText } from '../support/domain/objects.js';
 import type { SearchAnswer as CatalogSearchAnswer, SearchRequest, SearchResult } from '../support/domain/search.js';
@@ -98,6 +99,10 @@ export interface ScenarioNotes {
   constructRequest: Record<string, string>;
   node: TreeNode;
   access: AccessReport;
+  /** The last catalog page a persona viewed in the browser. */
+  pageView: PageView;
+  /** The bytes a persona downloaded through the catalog. */
+  downloaded: Buffer;
   /** The bucket the scenario made (Dana's, on the local stack). */
   newBucket: string;
   /** What quilt3.admin.buckets.add answered. */
@@ -149,6 +154,8 @@ const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
   constructRequest: ['what was published through the catalog', 'When Dana publishes the package "test/catalog" through the catalog from "data/file1.csv"'],
   node: ['the folder it browsed', 'When Rita browses the deepest folder of "test/deep", 12 levels down'],
   access: ['the access report', 'When Rita checks what she may do in the test bucket'],
+  pageView: ['the catalog page viewed', 'When Rita opens the test bucket in the catalog'],
+  downloaded: ['the bytes downloaded through the catalog', 'When Rita downloads "notes.txt" of the first revision of "canary/pinned" in the catalog, from its Quilt+ URI'],
   newBucket: ['the new bucket', 'Given Dana has made a new bucket holding the file "notes/day-one.txt"'],
   quilt3Bucket: ['quilt3\'s answer to adding a bucket', 'When Dana adds the new bucket to the catalog with quilt3, titled "Field notes"'],
   discovery: ['the permission discovery', 'When Rita discovers her permissions on the test bucket'],

@@ -62,10 +62,26 @@ const textOf = (page: Page): Promise<string> => page.evaluate<string>('document.
 
 export class CatalogApp {
   constructor(
-    private readonly endpoints: { catalogUrl: string; registryUrl: string },
+    private readonly endpoints: { catalogUrl: string; registryUrl: string; browserS3Proxy?: string },
     private readonly signIn: SignIn,
     private readonly timeoutMs = 20_000,
   ) {}
+
+  /**
+   * A stack whose S3 is not AWS: the links the app signs for S3's AWS hosts (its download links)
+   * go to the stack's S3 proxy instead, as AWS_ENDPOINT_URL_S3 sends a program's requests — the
+   * proxy checks their signatures as S3 would.
+   */
+  private async routeS3(context: BrowserContext): Promise<void> {
+    const proxy = this.endpoints.browserS3Proxy;
+    if (!proxy) return;
+    await context.route(/^https:\/\/([^/]+\.)?s3(\.[a-z0-9-]+)?\.amazonaws\.com\//, async (route) => {
+      const target = s3ProxyUrl(route.request().url(), proxy);
+      if (!target) return route.abort();
+      const response = await route.fetch({ url: target, timeout: this.timeoutMs });
+      return route.fulfill({ response });
+    });
+  }
 
   /** The persona's signed-in browser state, made once per worker. */
   private session(): Promise<StorageState> {
@@ -113,13 +129,16 @@ export class CatalogApp {
    * Opens `url` signed in, and waits until the page shows one of the outcomes — its text and
    * everything `withIt` names (pages fill in part by part) — or the deadline passes; answers what
    * it shows. A page that shows none of them is answered too: the caller says what it expected.
+   * `then` runs on the page once an outcome showed (e.g. a download), before the page is closed.
    */
-  async open(url: string, outcomes: Outcome[]): Promise<PageView> {
-    const context = await (await theBrowser()).newContext({ storageState: await this.session() });
+  async open<T = undefined>(url: string, outcomes: Outcome[], then?: (page: Page) => Promise<T>): Promise<PageView & { then?: T }> {
+    const context = await (await theBrowser()).newContext({ storageState: await this.session(), acceptDownloads: true });
+    await this.routeS3(context);
     const offsite: string[] = [];
     try {
       const page = await context.newPage();
-      page.on('request', (r) => { if (!/^(https?:\/\/127\.0\.0\.1[:/]|data:|blob:)/.test(r.url())) offsite.push(r.url()); });
+      // Requests answered by the stack's S3 proxy (routeS3) stay on this machine.
+      page.on('request', (r) => { if (!/^(https?:\/\/127\.0\.0\.1[:/]|data:|blob:)/.test(r.url()) && !(this.endpoints.browserS3Proxy && s3ProxyUrl(r.url(), this.endpoints.browserS3Proxy))) offsite.push(r.url()); });
       await page.goto(url, { timeout: this.timeoutMs });
       let matched: string | RegExp | undefined;
       let text = '';
@@ -134,9 +153,43 @@ export class CatalogApp {
       await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
       text = await textOf(page);
       const screenshot = await page.screenshot({ fullPage: true });
-      return { url, text, matched, screenshot, offsite };
+      const after = matched !== undefined && then ? await then(page) : undefined;
+      return { url: page.url(), text, matched, screenshot, offsite, ...(after !== undefined ? { then: after } : {}) };
     } finally {
       await context.close();
     }
   }
+}
+
+/** `<proxy>/<region>/<bucket>/<key>?<query>` for a URL of one of S3's AWS hosts, or undefined. */
+export function s3ProxyUrl(url: string, proxy: string): string | undefined {
+  const u = new URL(url);
+  const virtual = /^(.+)\.s3(?:\.([a-z0-9-]+))?\.amazonaws\.com$/.exec(u.hostname);
+  const pathStyle = /^s3(?:\.([a-z0-9-]+))?\.amazonaws\.com$/.exec(u.hostname);
+  if (virtual) return `${proxy}/${virtual[2] ?? 'us-east-1'}/${virtual[1]}${u.pathname}${u.search}`;
+  if (pathStyle) return `${proxy}/${pathStyle[1] ?? 'us-east-1'}${u.pathname}${u.search}`;
+  return undefined;
+}
+
+/**
+ * Follows the link named `name` (the app's download link: a presigned S3 URL) as the browser does,
+ * and answers the bytes it gave — as a download, or as the page the browser opened.
+ */
+export function downloadVia(name: string | RegExp, timeoutMs = 20_000): (page: Page) => Promise<Buffer> {
+  return async (page) => {
+    const link = page.getByRole('link', { name }).first();
+    const href = await link.getAttribute('href', { timeout: timeoutMs });
+    if (!href) throw new Error(`the link ${String(name)} has no address`);
+    const asDownload = page.waitForEvent('download', { timeout: timeoutMs }).then(async (d) => {
+      const chunks: Buffer[] = [];
+      for await (const c of await d.createReadStream()) chunks.push(c as Buffer);
+      return Buffer.concat(chunks);
+    });
+    const asPage = page.waitForResponse((r) => r.url() === href, { timeout: timeoutMs }).then(async (r) => {
+      if (r.status() !== 200) throw new Error(`the download link answered HTTP ${r.status()}: ${(await r.text()).slice(0, 300)}`);
+      return r.body();
+    });
+    await link.click({ timeout: timeoutMs });
+    return Promise.any([asDownload, asPage]).catch((e: AggregateError) => { throw e.errors.find((x: Error) => !/Timeout/.test(x.message)) ?? e.errors[0]; });
+  };
 }

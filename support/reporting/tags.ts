@@ -23,6 +23,7 @@ export const TAGS: readonly TagInfo[] = [
   { tag: '@sql', kind: 'capability', meaning: 'Querying packages and objects with SQL (Athena; Trino on the local stack).' },
   { tag: '@tabulator', kind: 'capability', meaning: 'Tabulator: tabular files inside packages queried as SQL tables.' },
   { tag: '@catalog', kind: 'capability', meaning: 'The Quilt catalog: the web application and the API behind it.' },
+  { tag: '@browser', kind: 'capability', meaning: "Reads Quilt's web catalog in a real browser (Chromium), as a person sees it; each page's screenshot is in the report." },
   { tag: '@auth', kind: 'capability', meaning: 'Who may do what: sign-in, roles, and access being refused.' },
   { tag: '@admin', kind: 'capability', meaning: "Administering access: policies, roles and users, through Quilt's admin API." },
   { tag: '@integration', kind: 'category', meaning: 'Several services working together on one behaviour.' },

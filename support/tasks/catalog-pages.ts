@@ -7,6 +7,7 @@
  */
 import { expect } from 'chai';
 import { catalogObjectUrl, catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl } from '@quilt-e2e/quilt-js';
+import type { Page } from 'playwright-core';
 import type { Outcome, PageView } from '../adapters/catalog-app.js';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
@@ -19,8 +20,8 @@ const HEX64 = /\b[0-9a-f]{64}\b/g;
 const base = (world: QuiltWorld): string => world.target.catalog!.catalogUrl;
 
 /** Opens a page as the persona, waiting for one of `anyOf`; attaches its screenshot; answers what it shows. */
-export async function viewPage(world: QuiltWorld, persona: PersonaRole, url: string, outcomes: Outcome[]): Promise<PageView> {
-  const view = await world.app(persona).open(url, outcomes);
+export async function viewPage<T = undefined>(world: QuiltWorld, persona: PersonaRole, url: string, outcomes: Outcome[], then?: (page: Page) => Promise<T>): Promise<PageView & { then?: T }> {
+  const view = await world.app(persona).open(url, outcomes, then);
   world.attach(view.screenshot, 'image/png');
   world.log(`catalog page ${url} as ${persona}: ${view.matched === undefined ? 'showed none of the awaited texts' : `showed ${String(view.matched)}`}`);
   if (world.target.kind === 'local') expect(view.offsite, `requests of ${url} that left this machine`).to.deep.equal([]);

@@ -52,10 +52,11 @@ export async function createFromFiles(world: QuiltWorld, persona: PersonaRole, f
   }), Object.fromEntries(paths.map((p) => [basename(p), world.key(p)])));
 }
 
-export async function addFiles(world: QuiltWorld, persona: PersonaRole, featureName: string, paths: string[]): Promise<void> {
+/** Adds files to the package (a When-step: the run's driver; a Given, `setUp`: the suite's engine). */
+export async function addFiles(world: QuiltWorld, persona: PersonaRole, featureName: string, paths: string[], setUp = false): Promise<void> {
   const name = world.packageName(featureName);
   const before = world.memory.pushes.filter((p) => p.name === name).at(-1)?.request;
-  remember(world, await world.packageOps(persona).update(name, { set: paths.map((p) => ({ logicalKey: basename(p), source: world.uri(p) })), message: `added ${paths.map(basename).join(', ')} (scenario ${world.scenarioId})` }),
+  remember(world, await (setUp ? world.registry(persona) : world.packageOps(persona)).update(name, { set: paths.map((p) => ({ logicalKey: basename(p), source: world.uri(p) })), message: `added ${paths.map(basename).join(', ')} (scenario ${world.scenarioId})` }),
     before ? { ...before, ...Object.fromEntries(paths.map((p) => [basename(p), world.key(p)])) } : undefined);
 }
 

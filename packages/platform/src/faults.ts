@@ -15,7 +15,7 @@ export const FAULTS = {
   'wrong-hit-total': 'the search API reports one hit more in hits.total than it found',
   'wrong-entry-size': 'GraphQL reports every package entry one byte larger than it is',
   'altered-sql-row': 'Tabulator views add 1 to every whole-number column of every row',
-  'page-for-deleted-package': 'a catalog page of a package that does not exist answers 200 (an empty package page)',
+  'page-for-deleted-package': "the web catalog's own queries (operations containers_*) get a package that does not exist: its page shows a package instead of Quilt's not-found",
   'foreign-credentials': "get_credentials hands every user the bucket owner's (admin's) S3 keys",
   'lost-delete-event': 'the indexer ignores delete events of the change feed',
   'wrong-etag': 'the indexer stores a wrong ETag in every object document',

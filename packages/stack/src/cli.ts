@@ -1,7 +1,8 @@
 /**
- * The embedded stack's command:  npm run stack -- <install|up|down|status|logs> [server ...]
+ * The embedded stack's command:  npm run stack -- <install|up|down|status|logs|reset|open> [server ...]
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { LOCAL_PASSWORDS, PERSONA_ROLES } from '@quilt-e2e/constants';
 import { loadStackConfig } from './config.js';
 import { consoleReporter, down, install, selectServers, status, up, StackError } from './stack.js';
 
@@ -15,6 +16,7 @@ commands:
   logs      the log files of each server and their last lines (logs -n 100 for more)
   reset     stop the whole stack and delete its data folder (a new, empty stack at the next up);
             downloads ($QUILT_E2E_HOME/dist), the Maven cache and the Python venvs are kept
+  open      where to look at what a run left behind: Quilt's web catalog and each persona's sign-in
 
 servers: ceph, s3-front, opensearch, trino, catalog, catalog-ui, athena, mcp (default: all)
 environment: QUILT_E2E_HOME, QUILT_E2E_<S3|S3_FRONT|CEPH_MON|OPENSEARCH|OPENSEARCH_TRANSPORT|TRINO|CATALOG|CATALOG_UI|ATHENA|MCP>_PORT, QUILT_E2E_HEALTH_DEADLINE (seconds)`;
@@ -62,8 +64,19 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'open': {
+      const ui = (await status(config, selectServers(['catalog-ui'])))[0];
+      console.log(`Quilt's web catalog: http://127.0.0.1:${config.ports.catalogUi}/b/${config.s3.testBucket}${ui?.healthy ? '' : '   (not running: npm run stack -- up)'}`);
+      console.log(`the registry (GraphQL, REST): http://127.0.0.1:${config.ports.catalog}`);
+      console.log('sign in as (loopback only):');
+      for (const persona of ['admin', 'reader', 'outsider'] as const) {
+        const role = persona === 'admin' ? 'admin' : PERSONA_ROLES[persona];
+        console.log(`  ${persona.padEnd(9)} username ${config.s3Users[persona].uid.padEnd(20)} password ${LOCAL_PASSWORDS[persona].padEnd(24)} (${role})`);
+      }
+      return ui?.healthy ? 0 : 3;
+    }
     default:
-      throw new StackError(`unknown command ${JSON.stringify(command)}: use install, up, down, reset, status or logs (npm run stack -- --help)`);
+      throw new StackError(`unknown command ${JSON.stringify(command)}: use install, up, down, reset, status, logs or open (npm run stack -- --help)`);
   }
 }
 

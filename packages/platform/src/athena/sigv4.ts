@@ -112,3 +112,53 @@ export function verifySigV4(req: SigV4Request, secretOf: (accessKeyId: string) =
   }
   return { accessKeyId, region, service };
 }
+
+/** The parameters of a presigned URL's query (X-Amz-*), or undefined when the query signs nothing. */
+export function presignedParams(query: string): URLSearchParams | undefined {
+  const p = new URLSearchParams(query);
+  return p.has('X-Amz-Signature') ? p : undefined;
+}
+
+/**
+ * Verifies an S3 presigned URL (SigV4 in the query: X-Amz-Algorithm, -Credential, -Date, -Expires,
+ * -SignedHeaders, -Signature, and -Security-Token for temporary credentials): the signature over the
+ * request as signed (host and path as given in `req`), unexpired. Returns who signed it and their
+ * session token, if any. Throws SigV4Error otherwise.
+ */
+export function verifyPresigned(req: SigV4Request, secretOf: (accessKeyId: string) => string | undefined, now = Date.now()): SigV4Caller & { sessionToken?: string } {
+  const q = req.url.indexOf('?');
+  const path = q < 0 ? req.url : req.url.slice(0, q);
+  const query = q < 0 ? '' : req.url.slice(q + 1);
+  const p = new URLSearchParams(query);
+  if (p.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') throw new SigV4Error('IncompleteSignatureException', 'a presigned URL needs X-Amz-Algorithm=AWS4-HMAC-SHA256');
+  const cred = /^([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request$/.exec(p.get('X-Amz-Credential') ?? '');
+  if (!cred) throw new SigV4Error('IncompleteSignatureException', 'X-Amz-Credential is not <key>/<yyyymmdd>/<region>/<service>/aws4_request');
+  const [, accessKeyId, day, region, service] = cred as unknown as [string, string, string, string, string];
+  const amzDate = p.get('X-Amz-Date') ?? '';
+  if (!/^\d{8}T\d{6}Z$/.test(amzDate) || !amzDate.startsWith(day)) throw new SigV4Error('IncompleteSignatureException', 'X-Amz-Date must be yyyymmddThhmmssZ of the credential\'s day');
+  const expires = Number(p.get('X-Amz-Expires'));
+  if (!Number.isInteger(expires) || expires < 1 || expires > 604_800) throw new SigV4Error('IncompleteSignatureException', 'X-Amz-Expires must be 1 to 604800 seconds');
+  const signedAt = Date.UTC(Number(amzDate.slice(0, 4)), Number(amzDate.slice(4, 6)) - 1, Number(amzDate.slice(6, 8)), Number(amzDate.slice(9, 11)), Number(amzDate.slice(11, 13)), Number(amzDate.slice(13, 15)));
+  if (now > signedAt + expires * 1000) throw new SigV4Error('InvalidSignatureException', `Request has expired: the presigned URL was good until ${new Date(signedAt + expires * 1000).toISOString()}`);
+  const secret = secretOf(accessKeyId);
+  if (secret === undefined) throw new SigV4Error('UnrecognizedClientException', `The AWS Access Key Id you provided does not exist in our records: ${accessKeyId} is not known to this stack`);
+  const signedHeaderList = p.get('X-Amz-SignedHeaders') ?? '';
+  const signed = signedHeaderList.split(';');
+  if (!signed.includes('host')) throw new SigV4Error('InvalidSignatureException', 'the signed headers must include "host"');
+  const signature = p.get('X-Amz-Signature') ?? '';
+  const rest = query.split('&').filter((pair) => pair && !pair.startsWith('X-Amz-Signature=')).join('&');
+  const canonical = [
+    req.method.toUpperCase(), s3CanonicalPath(path), canonicalQuery(rest),
+    signed.map((h) => `${h}:${headerValue(req.headers, h) ?? ''}\n`).join(''), signedHeaderList, 'UNSIGNED-PAYLOAD',
+  ].join('\n');
+  const scope = `${day}/${region}/${service}/aws4_request`;
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonical)].join('\n');
+  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), 'aws4_request');
+  const expected = hmac(key, toSign);
+  const given = Buffer.from(/^[0-9a-f]{64}$/.test(signature) ? signature : '', 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new SigV4Error('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
+  }
+  const sessionToken = p.get('X-Amz-Security-Token') ?? undefined;
+  return { accessKeyId, region, service, ...(sessionToken !== undefined ? { sessionToken } : {}) };
+}

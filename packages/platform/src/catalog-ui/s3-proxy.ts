@@ -6,12 +6,13 @@
  * signature itself — against the hosts the app may have signed for, with the secret of the key
  * (temporary credentials the catalog issued, their session token and expiry included, or a stack
  * user's keys) — and sends the same request to the stack's S3 (the S3 front) signed anew with the
- * same credentials, so RGW judges it as the user's own. Anything not signed by a known key is
+ * same credentials, so RGW judges it as the user's own. Presigned URLs (the app's download links,
+ * signed in their query) are checked the same way, their expiry included. Anything not signed by a known key is
  * refused as S3 refuses it (403, S3's XML error), and nothing reaches S3.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { SigV4Error, verifySigV4 } from '../athena/sigv4.js';
+import { presignedParams, SigV4Error, verifyPresigned, verifySigV4 } from '../athena/sigv4.js';
 import { Sha256 } from '../catalog/rgw-admin.js';
 
 export interface ProxyCredentials { secretAccessKey: string; sessionToken?: string; expiration?: string }
@@ -62,12 +63,21 @@ export const s3ProxyRoute: FastifyPluginAsync<S3ProxyOptions> = async (app, o) =
       const path = rest ?? '/';
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
 
-      // Which access key signed it, for which of S3's hosts: the signature must hold for one of them.
+      // Which access key signed it (in its Authorization header, or a presigned URL's query), for which of S3's hosts.
+      const presigned = presignedParams(query.slice(1)) !== undefined;
       let accessKeyId: string | undefined;
+      let tokenGiven = req.headers['x-amz-security-token'] as string | undefined;
       let lastError: SigV4Error | undefined;
       for (const form of signedForms(region, bucket, path)) {
+        const asSigned = { method: req.method, url: `${form.path}${query}`, headers: { ...req.headers, host: form.host }, body };
         try {
-          accessKeyId = verifySigV4({ method: req.method, url: `${form.path}${query}`, headers: { ...req.headers, host: form.host }, body }, (k) => o.credentialsOf(k)?.secretAccessKey, Date.now(), { s3: true }).accessKeyId;
+          if (presigned) {
+            const who = verifyPresigned(asSigned, (k) => o.credentialsOf(k)?.secretAccessKey);
+            accessKeyId = who.accessKeyId;
+            tokenGiven = who.sessionToken;
+          } else {
+            accessKeyId = verifySigV4(asSigned, (k) => o.credentialsOf(k)?.secretAccessKey, Date.now(), { s3: true }).accessKeyId;
+          }
           break;
         } catch (e) {
           if (!(e instanceof SigV4Error)) throw e;
@@ -76,12 +86,12 @@ export const s3ProxyRoute: FastifyPluginAsync<S3ProxyOptions> = async (app, o) =
         }
       }
       if (!accessKeyId) {
-        const code = lastError?.code === 'UnrecognizedClientException' ? 'InvalidAccessKeyId' : lastError?.code === 'MissingAuthenticationTokenException' ? 'AccessDenied' : 'SignatureDoesNotMatch';
+        const code = lastError?.code === 'UnrecognizedClientException' ? 'InvalidAccessKeyId' : lastError?.code === 'MissingAuthenticationTokenException' ? 'AccessDenied' : /expired/.test(lastError?.message ?? '') ? 'AccessDenied' : 'SignatureDoesNotMatch';
         return xmlError(reply, 403, code, lastError?.message ?? 'the request is not signed');
       }
       const creds = o.credentialsOf(accessKeyId)!;
       if (creds.sessionToken !== undefined) {
-        if (req.headers['x-amz-security-token'] !== creds.sessionToken) return xmlError(reply, 403, 'InvalidToken', 'the session token of these temporary credentials is missing or not theirs');
+        if (tokenGiven !== creds.sessionToken) return xmlError(reply, 403, 'InvalidToken', 'the session token of these temporary credentials is missing or not theirs');
         if (Date.parse(creds.expiration ?? '') <= Date.now()) return xmlError(reply, 400, 'ExpiredToken', 'The provided token has expired: the app gets new credentials from get_credentials');
       }
 
@@ -89,8 +99,10 @@ export const s3ProxyRoute: FastifyPluginAsync<S3ProxyOptions> = async (app, o) =
       const upstream = new URL(o.upstream);
       const headers: Record<string, string> = { host: upstream.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && PASSED.test(k)) headers[k] = Array.isArray(v) ? v.join(',') : v;
+      // A presigned URL's own parameters stay here; the rest of its query (e.g. versionId) goes on.
+      const forwarded = presigned ? query.slice(1).split('&').filter((pair) => pair && !/^X-Amz-/i.test(pair)).join('&') : query.slice(1);
       const queryParams: Record<string, string | string[]> = {};
-      for (const [k, v] of new URLSearchParams(query.slice(1))) {
+      for (const [k, v] of new URLSearchParams(forwarded)) {
         const had = queryParams[k];
         queryParams[k] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
       }
@@ -104,7 +116,7 @@ export const s3ProxyRoute: FastifyPluginAsync<S3ProxyOptions> = async (app, o) =
       });
       let answer: Response;
       try {
-        answer = await fetch(`${o.upstream}/${bucket}${path}${query}`, {
+        answer = await fetch(`${o.upstream}/${bucket}${path}${forwarded ? `?${forwarded}` : ''}`, {
           method: req.method, headers: signed.headers, ...(body.length || req.method === 'PUT' || req.method === 'POST' ? { body } : {}),
           signal: AbortSignal.timeout(o.upstreamTimeoutMs),
         });

@@ -14,16 +14,6 @@ export function sendJson(reply: FastifyReply, status: number, body: unknown, hea
   return reply.code(status).headers({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }).send(JSON.stringify(body));
 }
 
-export function sendHtml(reply: FastifyReply, status: number, html: string): FastifyReply {
-  if (reply.sent) return reply;
-  return reply.code(status).headers({
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-    'x-content-type-options': 'nosniff',
-  }).send(html);
-}
-
 export function sendError(reply: FastifyReply, e: HttpError): FastifyReply {
   return sendJson(reply, e.status, { error: e.code, message: e.message, ...e.extra });
 }

@@ -5,7 +5,8 @@
  *   ?index=<bucket>_packages&action=packages[&query=|&body=]   packages (package indexes only)
  *   ?index=<bucket>&action=stats | images | sample   what the catalog app's bucket overview shows:
  *     totals by extension, the newest images, the newest previewable files (deleted ones left out)
- * optional `_source` and `filter_path`. Answers the raw OpenSearch response. Every index must
+ * optional `_source` and `filter_path`. Answers the raw OpenSearch response, hits.total a number
+ * (as Quilt's endpoint answers it: its web catalog renders the number). Every index must
  * belong to a bucket the user may read (asked of RGW); `*` means every served bucket the user may read.
  */
 import type { Client } from '@opensearch-project/opensearch';
@@ -192,6 +193,8 @@ export async function search(params: URLSearchParams, user: string, authz: Autho
       ...(fixed.filterPath ? { filter_path: fixed.filterPath } : filterPath !== null ? { filter_path: filterPath.split(',') } : {}),
       ignore_unavailable: true,
       allow_no_indices: true,
+      // hits.total as a number, as Quilt's search endpoint answers it (its web catalog renders it as is).
+      rest_total_hits_as_int: true,
     });
     return withFault(r.body);
   } catch (e) {

@@ -3,23 +3,23 @@
  *   routes/service.ts   GET /health, /internal/indexer, /config.json          (no token)
  *   routes/api.ts       GET /api/auth/get_credentials, /api/search            (token)
  *   routes/graphql.ts   POST /graphql                                         (token)
- *   routes/pages.ts     GET /, /b/<bucket>/... (pages), /browse/<session>/... (token or anonymous user)
+ *   routes/browse.ts    GET /browse/<session>/...                              (a browsing session's files)
+ * (The pages people see are Quilt's own web catalog app, served by ../catalog-ui/ in front of this.)
  * A token is `Authorization: Bearer <jwt>` or the bare `<jwt>`, as Quilt's registry takes it.
  * Every request gets one access-log line (method, path, status, ms, user) and a deadline
  * (QUILT_E2E_CATALOG_DEADLINE_MS): past it the answer is 503 DeadlineExceeded and the work done for
- * it stops at its next S3 check. Errors are JSON {error, message} (HTML pages on page paths).
+ * it stops at its next S3 check. Errors are JSON {error, message}.
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AuthError } from './auth.js';
 import type { CatalogContext } from './context.js';
-import { HttpError, sendError, sendHtml } from './http.js';
-import { errorPage } from './pages.js';
+import { HttpError, sendError } from './http.js';
 import { apiRoutes } from './routes/api.js';
 import { graphqlRoutes } from './routes/graphql.js';
 import { internalRoutes } from './routes/internal.js';
 import { sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
-import { isPagePath, pageRoutes } from './routes/pages.js';
+import { browseRoutes } from './routes/browse.js';
 import './routes/request.js';
 import { serviceRoutes } from './routes/service.js';
 
@@ -41,7 +41,7 @@ function answerError(ctx: CatalogContext, e: unknown, req: FastifyRequest, reply
   const err = asHttpError(ctx, e, req);
   if (reply.sent) return reply;
   if (err.status === 401) reply.header('www-authenticate', 'Bearer');
-  return isPagePath(req.url.split('?')[0]!) ? sendHtml(reply, err.status, errorPage(err.status, err.message)) : sendError(reply, err);
+  return sendError(reply, err);
 }
 
 export function createCatalogServer(ctx: CatalogContext): FastifyInstance {
@@ -86,6 +86,6 @@ export function createCatalogServer(ctx: CatalogContext): FastifyInstance {
   internalRoutes(app, ctx);
   sessionRoutes(app, ctx);
   userRoutes(app, ctx);
-  pageRoutes(app, ctx);
+  browseRoutes(app, ctx);
   return app;
 }

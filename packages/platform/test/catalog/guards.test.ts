@@ -109,7 +109,7 @@ describe('HTTP framing', () => {
   });
 
   test('a malformed address is the caller\'s error, answered in the catalog\'s words', async () => {
-    const r = await cat.get('/b/%E0%A4%A', 'reader');
+    const r = await cat.get('/browse/%E0%A4%A', 'reader');
     assert.equal(r.status, 400, r.text.slice(0, 200));
   });
 });

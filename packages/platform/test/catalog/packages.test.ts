@@ -172,26 +172,7 @@ describe('a package pushed with packageConstruct', () => {
     assert.deepEqual([hit.hash, hit.pointer, hit.comment, hit.totalEntriesCount], [hash, 'latest', `first revision of ${run}`, 2]);
   });
 
-  test('has catalog pages: the package, a file of the revision, the object behind it', async () => {
-    const page = await cat.get(`/b/${cat.bucket}/packages/${name}`);
-    assert.equal(page.status, 200);
-    assert.match(page.text, new RegExp(hash));
-    assert.match(page.text, /README\.md/);
-    assert.match(page.text, new RegExp(`data-bytes="${files['README.md'].length}"`));
-    assert.match(page.text, /&quot;team&quot;: &quot;catalog&quot;/, 'metadata shown, escaped');
-    const filePage = await cat.get(`/b/${cat.bucket}/packages/${name}/tree/${hash}/README.md`);
-    assert.equal(filePage.status, 200);
-    assert.match(filePage.text, /class="physical-key"/);
-    const dirPage = await cat.get(`/b/${cat.bucket}/packages/${name}/tree/latest/data/`);
-    assert.equal(dirPage.status, 200);
-    assert.match(dirPage.text, /table\.csv/);
-    const obj = await cat.get(`/b/${cat.bucket}/tree/src/${run}/README.md`);
-    assert.equal(obj.status, 200);
-    assert.match(obj.text, /&lt;b&gt;bold &amp; &quot;quoted&quot;&lt;\/b&gt;/, 'the preview is escaped');
-    assert.doesNotMatch(obj.text, /<b>bold/);
-  });
-
-  test('packageRevisionDelete: the reader is refused; the admin deletes it from GraphQL, search and pages', async () => {
+  test('packageRevisionDelete: the reader is refused; the admin deletes it from GraphQL and search', async () => {
     const denied = await cat.gql('reader').request<{ packageRevisionDelete: { __typename: string; name?: string } }>(DELETE, { bucket: cat.bucket, name, hash });
     assert.equal(denied.packageRevisionDelete.__typename, 'OperationError');
     assert.equal(denied.packageRevisionDelete.name, 'AccessDenied');
@@ -207,9 +188,6 @@ describe('a package pushed with packageConstruct', () => {
     const sp = await cat.gql('reader').request<{ searchPackages: { total: number } }>(
       gql`query($s: String) { searchPackages(searchString: $s) { ... on PackagesSearchResultSet { total } ... on EmptySearchResultSet { _ } } }`, { s: `pkg-${run}` });
     assert.equal(sp.searchPackages.total, 0);
-    const page = await cat.get(`/b/${cat.bucket}/packages/${name}`);
-    assert.equal(page.status, 404);
-    assert.match(page.text, /does not exist/);
     const again = await cat.gql('admin').request<{ packageRevisionDelete: { __typename: string; name?: string } }>(DELETE, { bucket: cat.bucket, name, hash });
     assert.equal(again.packageRevisionDelete.__typename, 'OperationError');
     assert.equal(again.packageRevisionDelete.name, 'NotFound');
@@ -277,29 +255,6 @@ describe('tabulator tables', () => {
 
     const removed = await cat.gql('admin').request<SetResult>(SET, { b: cat.bucket, t: table, c: null });
     assert.deepEqual(removed.bucketSetTabulatorTable.tabulatorTables, []);
-  });
-});
-
-describe('pages', () => {
-  test('unknown objects and packages are 404 pages; a key with markup is escaped; tokens are optional but checked', async () => {
-    const evil = `pages/${run}/<script>alert(1)</script>.txt`;
-    await cat.s3('admin').send(new PutObjectCommand({ Bucket: cat.bucket, Key: evil, Body: '<img src=x onerror=alert(1)>' }));
-    const p = await cat.get(`/b/${cat.bucket}/tree/${evil.split('/').map(encodeURIComponent).join('/')}`);
-    assert.equal(p.status, 200);
-    assert.doesNotMatch(p.text, /<script>alert|<img src=x/);
-    assert.match(p.text, /&lt;script&gt;alert\(1\)&lt;\/script&gt;\.txt/);
-    assert.match(p.text, /class="versions"/);
-
-    for (const path of [`/b/${cat.bucket}/tree/pages/${run}/nope.txt`, `/b/${cat.bucket}/packages/cattest/nope-${run}`, `/b/${cat.bucket}/packages/cattest/nope-${run}/tree/latest/`, `/b/${cat.bucket}/nothing`]) {
-      const r = await cat.get(path);
-      assert.equal(r.status, 404, path);
-      assert.match(r.text, /<!doctype html>/);
-    }
-    const folder = await cat.get(`/b/${cat.bucket}/tree/pages/${run}/`);
-    assert.equal(folder.status, 200);
-    assert.equal((await cat.get(`/b/${cat.bucket}/tree/src/${run}/README.md`, 'outsider')).status, 403, 'the outsider\'s token applies its permissions');
-    assert.equal((await cat.get(`/b/${cat.bucket}/tree/src/${run}/README.md`, null, { authorization: 'Bearer nonsense' })).status, 401);
-    assert.equal((await cat.get(`/b/${cat.bucket}/tree/%E0%A4%A`)).status, 400);
   });
 });
 

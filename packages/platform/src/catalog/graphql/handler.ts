@@ -69,7 +69,8 @@ export async function executeGraphql(ctx: CatalogContext, user: string, raw: Buf
   const tooMuch = checkLimits(document, request.operationName, request.variables ?? {}, limits);
   if (tooMuch.length > 0) return refused('QueryTooComplex', tooMuch, 'QUERY_TOO_COMPLEX');
 
-  const contextValue: GqlContext = { ctx, user, deadline };
+  const operation = request.operationName ?? document.definitions.find((d) => d.kind === 'OperationDefinition')?.name?.value;
+  const contextValue: GqlContext = { ctx, user, deadline, ...(operation ? { operation } : {}) };
   const result = await execute({ schema, document, rootValue, contextValue, variableValues: request.variables ?? undefined, operationName: request.operationName ?? undefined });
   const errors = result.errors?.map((e) => formatError(e, ctx.log));
   const origins = (result.errors ?? []).map((e) => e.originalError);

@@ -8,7 +8,13 @@ import type { CatalogContext } from '../../context.js';
 import { HttpError } from '../../http.js';
 
 /** What graphql-js hands every resolver: the catalog, the token's user and the request's deadline. */
-export interface GqlContext { ctx: CatalogContext; user: string; deadline: AbortSignal }
+export interface GqlContext {
+  ctx: CatalogContext;
+  user: string;
+  deadline: AbortSignal;
+  /** The operation's name, when it has one (Quilt's web catalog names each: containers_..., utils_...). */
+  operation?: string;
+}
 
 export type Args = Record<string, unknown>;
 

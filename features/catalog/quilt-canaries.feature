@@ -1,0 +1,32 @@
+@catalog @browser
+Feature: Quilt's canaries pass in its web catalog
+  Quilt watches its stacks with canaries: bucket access control, immutable URIs, package push in
+  the web catalog, and search. Here a person runs them in Quilt's own web catalog, in a real
+  browser, and the storage and the registry confirm what the page showed.
+
+  Scenario: Rita sees the test bucket's overview in the catalog
+    When Rita opens the test bucket in the catalog
+    Then the catalog shows her the bucket's overview
+
+  Scenario: Otto gets the catalog's access-denied page for the test bucket
+    When Otto opens the test bucket in the catalog
+    Then the catalog shows him its access-denied page
+
+  Scenario: A pinned Quilt+ URI gives the same bytes after a newer revision is pushed
+    Given Dana has uploaded these files to the folder "v1/":
+      | name      | content                    |
+      | notes.txt | first words of the notes   |
+    And Dana has created the package "canary/pinned" from "v1/notes.txt"
+    And Dana has uploaded these files to the folder "v2/":
+      | name      | content                    |
+      | notes.txt | second thoughts, new words |
+    And Dana has pushed "v2/notes.txt" to the package "canary/pinned" as a newer revision
+    When Rita downloads "notes.txt" of the first revision of "canary/pinned" in the catalog, from its Quilt+ URI
+    Then the catalog gave her the first revision's "notes.txt" of "canary/pinned", byte for byte as S3 holds it
+
+  Scenario: A search in the catalog finds a new file within the index deadline
+    Given Dana has uploaded these files to the folder "canary-search/":
+      | name                  | content                        |
+      | zebrafish-assay.csv   | well,signal\nA1,0.42\n         |
+    When Rita searches the catalog for "zebrafish-assay" in the test bucket
+    Then the catalog's results list "canary-search/zebrafish-assay.csv"

@@ -1,0 +1,36 @@
+import { Given, When, Then } from '@cucumber/cucumber';
+import type { PersonaRole } from '../support/target.js';
+import type { QuiltWorld } from '../world/quilt-world.js';
+import * as canaries from '../support/tasks/canaries.js';
+
+When('{persona} opens the test bucket in the catalog', async function (this: QuiltWorld, persona: PersonaRole) {
+  await canaries.openBucket(this, persona);
+});
+
+Then('the catalog shows her/him the bucket\'s overview', function (this: QuiltWorld) {
+  canaries.expectOverview(this);
+});
+
+Then('the catalog shows her/him its access-denied page', function (this: QuiltWorld) {
+  canaries.expectAccessDenied(this);
+});
+
+Given('Dana has pushed {string} to the package {string} as a newer revision', async function (this: QuiltWorld, path: string, name: string) {
+  await canaries.pushNewerRevision(this, path, name);
+});
+
+When('{persona} downloads {string} of the first revision of {string} in the catalog, from its Quilt+ URI', async function (this: QuiltWorld, persona: PersonaRole, file: string, name: string) {
+  await canaries.downloadPinned(this, persona, file, name);
+});
+
+Then('the catalog gave her/him the first revision\'s {string} of {string}, byte for byte as S3 holds it', async function (this: QuiltWorld, file: string, name: string) {
+  await canaries.expectPinnedBytes(this, file, name);
+});
+
+When('{persona} searches the catalog for {string} in the test bucket', async function (this: QuiltWorld, persona: PersonaRole, query: string) {
+  await canaries.searchInCatalog(this, persona, query);
+});
+
+Then('the catalog\'s results list {string}', function (this: QuiltWorld, path: string) {
+  canaries.expectResultListed(this, path);
+});
