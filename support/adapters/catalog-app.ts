@@ -30,6 +30,25 @@ export interface PageView {
   offsite: string[];
 }
 
+/** What the stack's S3 answered the browser's requests to S3's AWS hosts (routeS3), by the URL the browser asked. */
+export class S3Answers {
+  private readonly seen = new Map<string, { status: number; body: Buffer }>();
+  private readonly waiting = new Map<string, (a: { status: number; body: Buffer }) => void>();
+  record(url: string, status: number, body: Buffer): void {
+    this.seen.set(url, { status, body });
+    this.waiting.get(url)?.({ status, body });
+  }
+  /** The answer to `url`, once the browser has asked for it (undefined after `timeoutMs`). */
+  answerTo(url: string, timeoutMs: number): Promise<{ status: number; body: Buffer } | undefined> {
+    const had = this.seen.get(url);
+    if (had) return Promise.resolve(had);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => resolve(undefined), timeoutMs);
+      this.waiting.set(url, (a) => { clearTimeout(t); resolve(a); });
+    });
+  }
+}
+
 /** A page the caller awaits: showing this text, with these others. */
 export interface Outcome { shows: string | RegExp; withIt?: string[] }
 
@@ -72,13 +91,14 @@ export class CatalogApp {
    * go to the stack's S3 proxy instead, as AWS_ENDPOINT_URL_S3 sends a program's requests — the
    * proxy checks their signatures as S3 would.
    */
-  private async routeS3(context: BrowserContext): Promise<void> {
+  private async routeS3(context: BrowserContext, answered: S3Answers): Promise<void> {
     const proxy = this.endpoints.browserS3Proxy;
     if (!proxy) return;
     await context.route(/^https:\/\/([^/]+\.)?s3(\.[a-z0-9-]+)?\.amazonaws\.com\//, async (route) => {
       const target = s3ProxyUrl(route.request().url(), proxy);
       if (!target) return route.abort();
       const response = await route.fetch({ url: target, timeout: this.timeoutMs });
+      answered.record(route.request().url(), response.status(), await response.body());
       return route.fulfill({ response });
     });
   }
@@ -131,9 +151,10 @@ export class CatalogApp {
    * it shows. A page that shows none of them is answered too: the caller says what it expected.
    * `then` runs on the page once an outcome showed (e.g. a download), before the page is closed.
    */
-  async open<T = undefined>(url: string, outcomes: Outcome[], then?: (page: Page) => Promise<T>): Promise<PageView & { then?: T }> {
+  async open<T = undefined>(url: string, outcomes: Outcome[], then?: (page: Page, s3: S3Answers) => Promise<T>): Promise<PageView & { then?: T }> {
     const context = await (await theBrowser()).newContext({ storageState: await this.session(), acceptDownloads: true });
-    await this.routeS3(context);
+    const answered = new S3Answers();
+    await this.routeS3(context, answered);
     const offsite: string[] = [];
     try {
       const page = await context.newPage();
@@ -153,7 +174,7 @@ export class CatalogApp {
       await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
       text = await textOf(page);
       const screenshot = await page.screenshot({ fullPage: true });
-      const after = matched !== undefined && then ? await then(page) : undefined;
+      const after = matched !== undefined && then ? await then(page, answered) : undefined;
       return { url: page.url(), text, matched, screenshot, offsite, ...(after !== undefined ? { then: after } : {}) };
     } finally {
       await context.close();
@@ -173,23 +194,25 @@ export function s3ProxyUrl(url: string, proxy: string): string | undefined {
 
 /**
  * Follows the link named `name` (the app's download link: a presigned S3 URL) as the browser does,
- * and answers the bytes it gave — as a download, or as the page the browser opened.
+ * and answers the bytes it gave: as S3 answered the browser (a stack whose S3 is not AWS), else as
+ * the download or the page the browser opened.
  */
-export function downloadVia(name: string | RegExp, timeoutMs = 20_000): (page: Page) => Promise<Buffer> {
-  return async (page) => {
+export function downloadVia(name: string | RegExp, timeoutMs = 20_000): (page: Page, s3: S3Answers) => Promise<Buffer> {
+  return async (page, s3) => {
     const link = page.getByRole('link', { name }).first();
     const href = await link.getAttribute('href', { timeout: timeoutMs });
     if (!href) throw new Error(`the link ${String(name)} has no address`);
+    const viaProxy = s3.answerTo(href, timeoutMs);
     const asDownload = page.waitForEvent('download', { timeout: timeoutMs }).then(async (d) => {
       const chunks: Buffer[] = [];
       for await (const c of await d.createReadStream()) chunks.push(c as Buffer);
       return Buffer.concat(chunks);
     });
-    const asPage = page.waitForResponse((r) => r.url() === href, { timeout: timeoutMs }).then(async (r) => {
-      if (r.status() !== 200) throw new Error(`the download link answered HTTP ${r.status()}: ${(await r.text()).slice(0, 300)}`);
-      return r.body();
-    });
+    asDownload.catch(() => undefined);
     await link.click({ timeout: timeoutMs });
-    return Promise.any([asDownload, asPage]).catch((e: AggregateError) => { throw e.errors.find((x: Error) => !/Timeout/.test(x.message)) ?? e.errors[0]; });
+    const answered = await Promise.race([viaProxy, asDownload.then((body) => ({ status: 200, body }))]).catch(() => undefined);
+    if (!answered) throw new Error(`following the link ${String(name)} (${href.slice(0, 120)}...) gave nothing within ${timeoutMs} ms`);
+    if (answered.status !== 200) throw new Error(`the download link answered HTTP ${answered.status}: ${answered.body.toString('utf8').slice(0, 300)}`);
+    return answered.body;
   };
 }

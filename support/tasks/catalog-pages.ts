@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { catalogObjectUrl, catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl } from '@quilt-e2e/quilt-js';
 import type { Page } from 'playwright-core';
-import type { Outcome, PageView } from '../adapters/catalog-app.js';
+import type { Outcome, PageView, S3Answers } from '../adapters/catalog-app.js';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 
@@ -20,7 +20,7 @@ const HEX64 = /\b[0-9a-f]{64}\b/g;
 const base = (world: QuiltWorld): string => world.target.catalog!.catalogUrl;
 
 /** Opens a page as the persona, waiting for one of `anyOf`; attaches its screenshot; answers what it shows. */
-export async function viewPage<T = undefined>(world: QuiltWorld, persona: PersonaRole, url: string, outcomes: Outcome[], then?: (page: Page) => Promise<T>): Promise<PageView & { then?: T }> {
+export async function viewPage<T = undefined>(world: QuiltWorld, persona: PersonaRole, url: string, outcomes: Outcome[], then?: (page: Page, s3: S3Answers) => Promise<T>): Promise<PageView & { then?: T }> {
   const view = await world.app(persona).open(url, outcomes, then);
   world.attach(view.screenshot, 'image/png');
   world.log(`catalog page ${url} as ${persona}: ${view.matched === undefined ? 'showed none of the awaited texts' : `showed ${String(view.matched)}`}`);
