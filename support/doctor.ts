@@ -9,6 +9,7 @@
  * the scenarios that need it skip or fail naming the variable. On the quilt target the suite runs
  * the doctor once at start (support/hooks.ts) and stops early with the table when it says stop.
  */
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { personaS3Credentials } from './persona-credentials.js';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -124,6 +125,26 @@ async function catalogEndpoint(t: TargetConfig): Promise<Check> {
   }
 }
 
+/** The web catalog answers its /config.json (a Quilt catalog app's own configuration) and Chromium is there to read its pages. */
+async function webCatalog(t: TargetConfig, env: NodeJS.ProcessEnv): Promise<Check[]> {
+  if (!t.catalog) return [];
+  const out: Check[] = [];
+  try {
+    const r = await bounded(fetch(`${t.catalog.catalogUrl}/config.json`));
+    const config = await r.json().catch(() => ({})) as { registryUrl?: unknown; mode?: unknown };
+    out.push(r.status === 200 && typeof config.registryUrl === 'string'
+      ? { area: 'endpoint', what: 'web catalog', status: 'ok', detail: `${t.catalog.catalogUrl} (mode ${String(config.mode)}, its registry ${config.registryUrl})` }
+      : { area: 'endpoint', what: 'web catalog', status: 'fail', detail: `${t.catalog.catalogUrl}/config.json answered HTTP ${r.status} without a registryUrl: not a Quilt catalog app`, variable: 'QUILT_CATALOG_URL' });
+  } catch (e) {
+    out.push({ area: 'endpoint', what: 'web catalog', status: 'fail', detail: `${t.catalog.catalogUrl} does not answer: ${msg(e)}`, variable: 'QUILT_CATALOG_URL' });
+  }
+  const chromium = env.QUILT_E2E_CHROMIUM ?? '/usr/bin/chromium';
+  out.push(existsSync(chromium)
+    ? { area: 'endpoint', what: 'browser for the catalog checks', status: 'ok', detail: chromium }
+    : { area: 'endpoint', what: 'browser for the catalog checks', status: 'fail', detail: `no Chromium at ${chromium}: the @browser checks cannot run (apt-get install chromium)`, variable: 'QUILT_E2E_CHROMIUM' });
+  return out;
+}
+
 async function sqlChecks(t: TargetConfig, env: NodeJS.ProcessEnv): Promise<Check[]> {
   const out: Check[] = [];
   let sql;
@@ -208,6 +229,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<D
     Promise.resolve([{ area: 'target', what: 'bucket', status: 'ok' as const, detail: `s3://${t.bucket}${t.s3.endpoint ? ` at ${t.s3.endpoint} (path-style)` : ' on AWS S3'}, region ${t.s3.region}` }]),
     Promise.all(roles.map((r) => personaS3(t, r))),
     catalogEndpoint(t).then((c) => [c]),
+    webCatalog(t, env),
     Promise.all(roles.map((r) => personaCatalog(t, r))),
     minting(t).then((c) => [c]),
     sqlChecks(t, env),
