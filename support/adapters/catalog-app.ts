@@ -24,7 +24,7 @@ export interface PageView {
   text: string;
   /** Which of the awaited texts showed (undefined: none within the deadline). */
   matched: string | RegExp | undefined;
-  /** A PNG of the whole page, for the report. */
+  /** A JPEG of the whole page, for the report. */
   screenshot: Buffer;
   /** Requests of the page that left 127.0.0.1 (a local stack's pages make none). */
   offsite: string[];
@@ -173,7 +173,8 @@ export class CatalogApp {
       // What the page shows once it has settled: pages keep filling in after their first text.
       await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
       text = await textOf(page);
-      const screenshot = await page.screenshot({ fullPage: true });
+      // JPEG: a page's picture for the report at a fraction of a PNG's size.
+      const screenshot = await page.screenshot({ fullPage: true, type: 'jpeg', quality: 60 });
       const after = matched !== undefined && then ? await then(page, answered) : undefined;
       return { url: page.url(), text, matched, screenshot, offsite, ...(after !== undefined ? { then: after } : {}) };
     } finally {

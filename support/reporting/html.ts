@@ -73,6 +73,7 @@ summary { cursor: pointer; }
 .steps table { width: auto; margin: 4px 0 4px 24px; background: #fff; }
 .steps table td { padding: 2px 8px; border: 1px solid var(--line); font-family: ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 12px; }
 .error { color: var(--fail); background: var(--fail-bg); border-left: 4px solid var(--fail); }
+.shot img { max-width: 100%; border: 1px solid #ccc; margin-top: .4em; }
 .bar { position: relative; height: 10px; min-width: 120px; background: var(--none-bg); border-radius: 5px; overflow: hidden; }
 .bar > span { position: absolute; left: 0; top: 0; bottom: 0; background: var(--pass); }
 .bar.over > span { background: var(--fail); }

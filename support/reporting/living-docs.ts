@@ -2,7 +2,8 @@
  * The living documentation page (reports/index.html): the feature files as written — grouped by
  * capability folder, with each feature's narrative and each scenario's steps — joined with the
  * last run's record (status, duration, errors, performance figures). One self-contained HTML
- * file: inline CSS, no script, no font or image fetched, every text escaped.
+ * file: inline CSS, no script, no font or image fetched (a scenario's screenshot of the catalog is
+ * inline), every text escaped.
  */
 import type * as Messages from '@cucumber/messages';
 import { backgroundsOf, capabilityOf, dedent, scenariosOf, type FeatureFile, type ScenarioNode } from './feature-files.js';
@@ -164,6 +165,7 @@ function scenarioBlock(v: ScenarioView, doc: Messages.GherkinDocument, link: Rep
     for (const e of r.errors) out.push(`<pre class="error">${esc(e)}</pre>`);
     for (const p of r.measurementProblems) out.push(`<p class="small error">${esc(p)}</p>`);
     if (r.attempts > 1) out.push(`<p class="small muted">run ${r.attempts} times (retried)</p>`);
+    if (r.screenshot) out.push(`<details class="shot"><summary class="small">what the catalog showed (last page, ${esc(r.name)})</summary><img alt="${esc(`the last catalog page of: ${r.name}`)}" src="data:${esc(r.screenshot.mediaType)};base64,${esc(r.screenshot.base64)}"></details>`);
   }
   const ms = v.results.flatMap((scenario) => scenario.measurements.map((measurement) => ({ scenario, measurement })));
   if (ms.length) out.push(`<table><thead><tr><th>measurement</th><th class="num">value</th><th class="num">budget</th><th></th><th>verdict</th><th>target</th></tr></thead><tbody>${measurementRows(ms, link)}</tbody></table>`);

@@ -23,6 +23,8 @@ export interface ScenarioResult {
   errors: string[];
   /** The quilt-mcp tools the scenario called (the mcp driver's attachment), each once. */
   mcpTools: string[];
+  /** The last screenshot the scenario attached (a catalog page, base64 JPEG or PNG), if any. */
+  screenshot?: { mediaType: string; base64: string };
 }
 export interface Counts { passed: number; failed: number; skipped: number }
 export interface RunSummary {
@@ -74,6 +76,12 @@ export function firstLines(message: string, maxLines = 16, maxChars = 1500): str
 
 /** Media type of the mcp driver's attachment (support/drivers/mcp.ts MCP_CALLS_MEDIA_TYPE). */
 const MCP_CALLS = 'application/x.quilt-e2e.mcp-calls+json';
+
+/** The scenario's last image attachment (cucumber keeps binary attachments base64-encoded). */
+function screenshotOf(attachments: readonly AttachmentLike[]): { screenshot?: { mediaType: string; base64: string } } {
+  const last = attachments.filter((a) => /^image\/(jpeg|png)$/.test(a.mediaType) && a.contentEncoding === 'BASE64').at(-1);
+  return last ? { screenshot: { mediaType: last.mediaType, base64: last.body } } : {};
+}
 
 function mcpToolsOf(attachments: readonly AttachmentLike[]): string[] {
   const tools = new Set<string>();
@@ -150,6 +158,7 @@ export function summarizeRun(ndjson: string): RunSummary {
         measurementProblems: found.problems,
         errors: st.errors,
         mcpTools: mcpToolsOf(st.attachments),
+        ...screenshotOf(st.attachments),
       });
     }
   }

@@ -22,7 +22,7 @@ const base = (world: QuiltWorld): string => world.target.catalog!.catalogUrl;
 /** Opens a page as the persona, waiting for one of `anyOf`; attaches its screenshot; answers what it shows. */
 export async function viewPage<T = undefined>(world: QuiltWorld, persona: PersonaRole, url: string, outcomes: Outcome[], then?: (page: Page, s3: S3Answers) => Promise<T>): Promise<PageView & { then?: T }> {
   const view = await world.app(persona).open(url, outcomes, then);
-  world.attach(view.screenshot, 'image/png');
+  world.attach(view.screenshot, 'image/jpeg');
   world.log(`catalog page ${url} as ${persona}: ${view.matched === undefined ? 'showed none of the awaited texts' : `showed ${String(view.matched)}`}`);
   if (world.target.kind === 'local') expect(view.offsite, `requests of ${url} that left this machine`).to.deep.equal([]);
   return view;

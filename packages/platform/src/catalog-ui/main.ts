@@ -2,11 +2,10 @@
  * Quilt's web catalog app as a process of the stack (packages/stack/src/servers/catalog-ui.ts):
  *   QUILT_E2E_CATALOG_UI_BUNDLE  the unpacked bundle (the folder holding index.html); required
  *   QUILT_E2E_CATALOG_UI_PORT (3001), QUILT_E2E_CATALOG_PORT (the registry, 3000),
- *   QUILT_E2E_S3_FRONT_PORT (the stack's S3, 7481), QUILT_E2E_SCRATCH_BUCKET (the app's service bucket).
+ *   QUILT_E2E_S3_FRONT_PORT (the stack's S3, 7481).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SCRATCH_BUCKET, REGION } from '@quilt-e2e/constants';
 import { loadPorts } from '@quilt-e2e/env';
 import { loadCatalogConfig } from '../catalog/config.js';
 import { IssuedCredentialsStore } from '../sts/issued.js';
@@ -24,8 +23,6 @@ const users = Object.values(catalog.users);
 const app = await createCatalogUi({
   bundleDir,
   registryUrl: `http://127.0.0.1:${ports.catalog}`,
-  region: REGION,
-  serviceBucket: process.env.QUILT_E2E_SCRATCH_BUCKET ?? DEFAULT_SCRATCH_BUCKET,
   s3: {
     upstream: `http://127.0.0.1:${ports.s3Front}`,
     credentialsOf: (k) => {

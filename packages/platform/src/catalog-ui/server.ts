@@ -3,7 +3,6 @@
  * in CATALOG_UI_WHEEL), served as a Quilt stack serves it, on one loopback origin:
  *   /config.json           the app's configuration for a multi-user stack (mode PRODUCT, password
  *                          sign-in, the registry and the S3 proxy below)
- *   /__reg/*               the registry (GraphQL, REST), passed through unchanged
  *   /__s3proxy/<region>/<bucket>/<key>
  *                          the app's S3 requests (s3-proxy.ts)
  *   /__fonts/*, /__fonts.css
@@ -17,17 +16,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import fastifyHttpProxy from '@fastify/http-proxy';
 import { s3ProxyRoute, type S3ProxyOptions } from './s3-proxy.js';
 
 export interface CatalogUiOptions {
   /** The unpacked bundle: the folder holding index.html. */
   bundleDir: string;
-  /** The registry the app talks to (GraphQL, REST), e.g. http://127.0.0.1:3000. */
+  /** The registry the app talks to (GraphQL, REST), e.g. http://127.0.0.1:3000: its /config.json is the stack's. */
   registryUrl: string;
-  region: string;
-  /** A bucket for the app's own settings (catalog/settings.json). */
-  serviceBucket: string;
   s3: S3ProxyOptions;
   log: (line: string) => void;
 }
@@ -58,29 +53,21 @@ export function localIndexHtml(html: string): string {
   return out;
 }
 
-/** The app's /config.json for a multi-user stack, with URLs on the origin the browser used. */
-export function catalogConfig(origin: string, o: Pick<CatalogUiOptions, 'region' | 'serviceBucket'>): Record<string, unknown> {
+/**
+ * The app's /config.json: the stack's own configuration as its registry publishes it (the keys of
+ * Quilt's catalog/config.json.tmpl, which quilt3 and quilt-mcp read too; the registry on its own
+ * origin, as on a real stack, answering this origin with CORS), with what the app of a multi-user
+ * stack needs besides: password sign-in, and the S3 proxy on the origin the browser used.
+ */
+export async function catalogConfig(origin: string, registryUrl: string): Promise<Record<string, unknown>> {
+  const r = await fetch(`${registryUrl}/config.json`, { signal: AbortSignal.timeout(10_000) });
+  if (r.status !== 200) throw new Error(`the registry's ${registryUrl}/config.json answered HTTP ${r.status}`);
+  const stack = await r.json() as Record<string, unknown>;
   return {
-    mode: 'PRODUCT',
-    alwaysRequiresAuth: true,
+    binaryApiGatewayEndpoint: '', googleClientId: '', oktaBaseUrl: '', oktaClientId: '', oneLoginBaseUrl: '', oneLoginClientId: '',
+    ...stack,
     passwordAuth: 'SIGN_IN_ONLY',
-    ssoAuth: 'DISABLED',
-    ssoProviders: '',
-    registryUrl: `${origin}/__reg`,
     s3Proxy: `${origin}/__s3proxy`,
-    apiGatewayEndpoint: '',
-    binaryApiGatewayEndpoint: '',
-    serviceBucket: o.serviceBucket,
-    region: o.region,
-    analyticsBucket: '',
-    mixpanelToken: '',
-    sentryDSN: '',
-    googleClientId: '',
-    oktaBaseUrl: '',
-    oktaClientId: '',
-    oneLoginBaseUrl: '',
-    oneLoginClientId: '',
-    noDownload: false,
     signInRedirect: '/',
     signOutRedirect: '/',
   };
@@ -95,13 +82,12 @@ export async function createCatalogUi(o: CatalogUiOptions): Promise<FastifyInsta
 
   app.get('/config.json', async (req, reply) => {
     const origin = `${req.protocol}://${req.headers.host ?? req.hostname}`;
-    return reply.header('cache-control', 'no-store').send(catalogConfig(origin, o));
+    return reply.header('cache-control', 'no-store').send(await catalogConfig(origin, o.registryUrl));
   });
   app.get('/__fonts.css', async (_req, reply) => reply.type('text/css').send(FONTS_CSS));
   for (const [name, pkg] of Object.entries(FONT_PACKAGES)) {
     await app.register(fastifyStatic, { root: fontDir(pkg), prefix: `/__fonts/${name}/`, decorateReply: false, index: false });
   }
-  await app.register(fastifyHttpProxy, { upstream: o.registryUrl, prefix: '/__reg', rewritePrefix: '', http: { requestOptions: { timeout: 120_000 } } });
   await app.register(s3ProxyRoute, { ...o.s3, prefix: '/__s3proxy' });
 
   const sendIndex = (reply: import('fastify').FastifyReply) => reply.type('text/html').header('cache-control', 'no-store').send(index);

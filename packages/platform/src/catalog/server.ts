@@ -10,6 +10,7 @@
  * (QUILT_E2E_CATALOG_DEADLINE_MS): past it the answer is 503 DeadlineExceeded and the work done for
  * it stops at its next S3 check. Errors are JSON {error, message}.
  */
+import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AuthError } from './auth.js';
 import type { CatalogContext } from './context.js';
@@ -76,6 +77,13 @@ export function createCatalogServer(ctx: CatalogContext): FastifyInstance {
     const ms = Math.round(reply.elapsedTime);
     const path = req.url.split('?')[0]!.slice(0, 200);
     ctx.log(`${ms > SLOW_MS ? 'slow' : 'access'}: ${req.method} ${path} ${reply.statusCode} ${ms} ms ${req.user ?? '-'}`);
+  });
+  // Quilt's web catalog calls the registry from its own origin (as on a real stack): CORS for that origin only.
+  const app0 = new URL(ctx.config.webAppUrl);
+  void app.register(cors, {
+    origin: [app0.origin, `${app0.protocol}//${app0.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1'}:${app0.port}`],
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+    maxAge: 600,
   });
   app.setErrorHandler((e, req, reply) => answerError(ctx, e, req, reply));
   app.setNotFoundHandler((req, reply) => answerError(ctx, new HttpError(404, 'NotFound', `no such endpoint: ${req.method} ${req.url.split('?')[0]}`), req, reply));

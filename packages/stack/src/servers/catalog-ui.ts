@@ -2,7 +2,8 @@
  * Quilt's own web catalog app (packages/platform/src/catalog-ui/main.ts), on
  * 127.0.0.1:<ports.catalogUi>: the built app from the PyPI wheel CATALOG_UI_WHEEL (downloaded once
  * with pip into the stack's download cache, its bundle unpacked beside it), with its /config.json,
- * the registry at /__reg and the S3 proxy at /__s3proxy. Starts after the catalog and the S3 front.
+ * and the S3 proxy at /__s3proxy (the registry answers the app on its own port, with CORS). Starts
+ * after the catalog and the S3 front.
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';

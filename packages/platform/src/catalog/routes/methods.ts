@@ -2,7 +2,8 @@
 import type { FastifyInstance, HTTPMethods, RouteHandlerMethod } from 'fastify';
 import { methodNotAllowed } from '../http.js';
 
-const ALL: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+/** OPTIONS is left to CORS (server.ts): a browser's preflight from Quilt's web catalog. */
+const ALL: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH'];
 
 /** Registers `handler` for `methods` at `url` (GET brings HEAD) and a 405 `why` for the rest. */
 export function only(app: FastifyInstance, url: string, methods: HTTPMethods[], why: string, handler: RouteHandlerMethod): void {
