@@ -108,3 +108,11 @@ Then('with those credentials quilt3 pushes the package {string}, and the registr
   await keys.pushWithExchangedCredentials(this, pkg);
   await keys.expectPushedPackage(this, pkg);
 });
+
+Then('the web catalog signs {string} out: no bucket is shown', async function (this: QuiltWorld, user: string) {
+  await admin.expectWebCatalogFor(this, user, 'signed out');
+});
+
+Then('the web catalog shows {string} the test bucket\'s overview', async function (this: QuiltWorld, user: string) {
+  await admin.expectWebCatalogFor(this, user, 'overview');
+});

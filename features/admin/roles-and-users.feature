@@ -34,17 +34,20 @@ Feature: Admins grant and take away access through roles
     Given Dana has created the user "paused" with the role "ReadQuiltBucket"
     When Dana deactivates "paused"
     Then GraphQL, the search API, the session endpoint and the credentials endpoint all refuse "paused" with 401
+    And the web catalog signs "paused" out: no bucket is shown
 
   Scenario: A user activated again may work again
     Given Dana has created the user "returning" with the role "ReadQuiltBucket"
     And Dana has deactivated "returning"
     When Dana activates "returning" again
     Then the credentials "returning" gets from the catalog read the test bucket but may not write to it
+    And the web catalog shows "returning" the test bucket's overview
 
   Scenario: A deleted user's token is refused
     Given Dana has created the user "leaver" with the role "ReadQuiltBucket"
     When Dana deletes the user "leaver"
     Then GraphQL, the search API, the session endpoint and the credentials endpoint all refuse "leaver" with 401
+    And the web catalog signs "leaver" out: no bucket is shown
 
   @errors @mcp-admin-tools-not-driven
   Scenario: A policy for a bucket the stack does not serve is refused, and nothing is written

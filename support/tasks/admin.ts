@@ -14,6 +14,7 @@ import type { QuiltWorld } from '../../world/quilt-world.js';
 import { CatalogError, type CatalogClient, type S3CredentialsAnswer } from '../adapters/catalog.js';
 import { ObjectStore } from '../domain/objects.js';
 import { ENTRY_POINTS, outcomesAtEntryPoints } from './auth.js';
+import { expectAppFor } from './catalog-pages.js';
 
 /** The real (scenario-unique) name of a user or role the feature names. */
 export function real(world: QuiltWorld, name: string): string {
@@ -235,4 +236,11 @@ export function expectAdminRefusal(world: QuiltWorld, typename: string, field: s
 
 export async function expectAccessUnchanged(world: QuiltWorld): Promise<void> {
   expect(await accessOf(world, world.memory.accessAbout), 'the roles and users the request was about are as before').to.equal(world.memory.accessBefore);
+}
+
+/** In Quilt's web catalog (a real browser, the user's token as the app's session): the bucket's overview, or a signed-out page. */
+export async function expectWebCatalogFor(world: QuiltWorld, user: string, shows: 'overview' | 'signed out'): Promise<void> {
+  const minting = world.target.minting;
+  if (!minting) throw new Error('this target cannot mint a token for a user an admin just made: set PLATFORM_TEST_JWT_SECRET (the catalog\'s JWT secret)');
+  await expectAppFor(world, { user: real(world, user), token: minting.mint(real(world, user)) }, shows);
 }

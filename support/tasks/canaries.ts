@@ -10,12 +10,9 @@ import { eventually } from '@quilt-e2e/test-kit';
 import { downloadVia } from '../adapters/catalog-app.js';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
-import { viewPage } from './catalog-pages.js';
+import { ACCESS_DENIED, OVERVIEW, viewPage } from './catalog-pages.js';
 import { addFiles } from './packages.js';
 
-/** What Quilt's catalog shows on a bucket's overview, and for a bucket the user may not read. */
-const OVERVIEW = 'Objects by File Extension';
-const ACCESS_DENIED = 'Access Denied';
 /** How long the indexer may take to make a new file searchable (as the search scenarios allow). */
 const INDEX_DEADLINE_MS = Number(process.env.QUILT_E2E_INDEX_DEADLINE_MS ?? 20_000);
 

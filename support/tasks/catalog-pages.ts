@@ -6,9 +6,9 @@
  * make a request off this machine.
  */
 import { expect } from 'chai';
-import { catalogObjectUrl, catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl } from '@quilt-e2e/quilt-js';
+import { catalogBucketUrl, catalogObjectUrl, catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl } from '@quilt-e2e/quilt-js';
 import type { Page } from 'playwright-core';
-import type { Outcome, PageView, S3Answers } from '../adapters/catalog-app.js';
+import { CatalogApp, type Outcome, type PageView, type S3Answers } from '../adapters/catalog-app.js';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 
@@ -19,11 +19,17 @@ const HEX64 = /\b[0-9a-f]{64}\b/g;
 
 const base = (world: QuiltWorld): string => world.target.catalog!.catalogUrl;
 
-/** Opens a page as the persona, waiting for one of `anyOf`; attaches its screenshot; answers what it shows. */
-export async function viewPage<T = undefined>(world: QuiltWorld, persona: PersonaRole, url: string, outcomes: Outcome[], then?: (page: Page, s3: S3Answers) => Promise<T>): Promise<PageView & { then?: T }> {
-  const view = await world.app(persona).open(url, outcomes, then);
+/** Opens a page as the persona (or as a user the scenario made, by their token), waiting for one of the outcomes; attaches its screenshot; answers what it shows. */
+export async function viewPage<T = undefined>(world: QuiltWorld, who: PersonaRole | { user: string; token: string }, url: string, outcomes: Outcome[], then?: (page: Page, s3: S3Answers) => Promise<T>): Promise<PageView & { then?: T }> {
+  const app = typeof who === 'string' ? world.app(who) : new CatalogApp(world.target.catalog!, { token: who.token });
+  let view: PageView & { then?: T };
+  try {
+    view = await app.open(url, outcomes, then);
+  } catch (e) {
+    throw new Error(`opening the catalog URL ${url}: ${(e as Error).message}`, { cause: e });
+  }
   world.attach(view.screenshot, 'image/jpeg');
-  world.log(`catalog page ${url} as ${persona}: ${view.matched === undefined ? 'showed none of the awaited texts' : `showed ${String(view.matched)}`}`);
+  world.log(`catalog page ${url} as ${typeof who === 'string' ? who : who.user}: ${view.matched === undefined ? 'showed none of the awaited texts' : `showed ${String(view.matched)}`}`);
   if (world.target.kind === 'local') expect(view.offsite, `requests of ${url} that left this machine`).to.deep.equal([]);
   return view;
 }
@@ -78,4 +84,15 @@ export async function expectPageOfRevision(world: QuiltWorld, persona: PersonaRo
   }
   expect(at, shown(v)).to.include(v.matched);
   expect(v.text, `${shown(v)} — it shows ${rev.firstTop}`).to.include(rev.firstTop);
+}
+
+/** What Quilt's catalog shows on a bucket's overview, for a bucket the user may not read, and for a session the registry no longer takes. */
+export const OVERVIEW = 'Objects by File Extension';
+export const ACCESS_DENIED = 'Access Denied';
+const SIGNED_OUT = /Session expired|Sign in/;
+
+/** A user the scenario made opens the test bucket in the catalog with their token: the catalog shows them the bucket's overview, or signs them out. */
+export async function expectAppFor(world: QuiltWorld, user: { user: string; token: string }, shows: 'overview' | 'signed out'): Promise<void> {
+  const v = await viewPage(world, user, catalogBucketUrl(base(world), world.bucket), [{ shows: OVERVIEW, withIt: [world.bucket] }, { shows: SIGNED_OUT }, { shows: ACCESS_DENIED }]);
+  expect(v.matched, `for ${user.user}, ${shown(v)}`).to.equal(shows === 'overview' ? OVERVIEW : SIGNED_OUT);
 }

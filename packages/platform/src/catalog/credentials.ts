@@ -47,6 +47,15 @@ export function rolePolicy(permissions: ReadonlyArray<{ bucket: string; level: '
 
 const POLICY_NAME = 'quilt-bucket-permissions';
 
+/** True when an IAM policy document (as IAM answers it: JSON, maybe URL-encoded) says the same as `json`. */
+function sameJson(doc: string | undefined, json: string): boolean {
+  if (!doc) return false;
+  for (const text of [doc, (() => { try { return decodeURIComponent(doc); } catch { return doc; } })()]) {
+    try { if (JSON.stringify(JSON.parse(text)) === JSON.stringify(JSON.parse(json))) return true; } catch { /* not JSON in this form */ }
+  }
+  return false;
+}
+
 export class CatalogRoles {
   private readonly iam: IAMClient;
   private readonly sts: STSClient;
@@ -95,7 +104,13 @@ export class CatalogRoles {
 
   private async makeRoles(): Promise<void> {
     const managed = this.access.snapshot.roles.filter((r) => r.arn === undefined);
-    for (const role of managed) await this.syncRole(role);
+    // One role RGW will not take does not keep the others' users from their credentials.
+    const failed: string[] = [];
+    for (const role of managed) {
+      await this.syncRole(role).catch((e: unknown) => { failed.push(`${role.name} (${(e as Error).name}: ${(e as Error).message})`); });
+    }
+    if (failed.length === managed.length && failed.length > 0) throw new Error(`RGW took none of the catalog's roles: ${failed.join('; ')}`);
+    if (failed.length) this.log(`credentials: RGW did not take the role(s) ${failed.join('; ')}; their users' get_credentials answers what AssumeRole says`);
     this.log(`credentials: roles ${managed.map((r) => this.rgwName(r.name)).join(', ')} ready in RGW`);
   }
 
@@ -110,12 +125,13 @@ export class CatalogRoles {
       Statement: [{ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam:::user/${this.config.serviceUser.uid}`] }, Action: ['sts:AssumeRole'] }],
     });
     const RoleName = this.rgwName(role.name);
-    const exists = await this.iam.send(new GetRoleCommand({ RoleName })).then(() => true, (e: unknown) => {
-      if (s3ErrorStatus(e).status === 404 || s3ErrorStatus(e).name === 'NoSuchEntity') return false;
+    const existing = await this.iam.send(new GetRoleCommand({ RoleName })).then((r) => r.Role, (e: unknown) => {
+      if (s3ErrorStatus(e).status === 404 || s3ErrorStatus(e).name === 'NoSuchEntity') return undefined;
       throw e;
     });
-    if (exists) await this.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: trust }));
-    else await this.iam.send(new CreateRoleCommand({ RoleName, Path: '/', AssumeRolePolicyDocument: trust, Description: `Quilt catalog role ${role.name}` }));
+    if (!existing) await this.iam.send(new CreateRoleCommand({ RoleName, Path: '/', AssumeRolePolicyDocument: trust, Description: `Quilt catalog role ${role.name}` }));
+    // The trust never changes: it is rewritten only when it differs (a role an older catalog made).
+    else if (!sameJson(existing.AssumeRolePolicyDocument, trust)) await this.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: trust }));
     await this.iam.send(new PutRolePolicyCommand({ RoleName, PolicyName: POLICY_NAME, PolicyDocument: rolePolicy(this.access.permissionsOf(role)) }));
     this.forget(role.name);
   }
