@@ -132,10 +132,11 @@ export class CatalogApp {
           .catch(async () => { throw new Error(`the catalog's sign-in form did not sign ${username} in; the page says: ${(await textOf(page)).slice(0, 300)}`); });
       } else {
         // The app's own session: what it stores after a sign-in (its token and the user /api/me describes).
+        const claims = JSON.parse(Buffer.from(this.signIn.token.split('.')[1] ?? '', 'base64url').toString('utf8') || '{}') as { exp?: number; sub?: string; id?: string };
+        const exp = claims.exp ?? Math.floor(Date.now() / 1000) + 3600;
         const me = await fetch(`${this.endpoints.registryUrl}/api/me`, { headers: { authorization: `Bearer ${this.signIn.token}` }, signal: AbortSignal.timeout(this.timeoutMs) });
-        if (me.status !== 200) throw new Error(`the registry's /api/me refused the persona's token (HTTP ${me.status}): the app could not sign in with it`);
-        const user = await me.json() as Record<string, unknown>;
-        const exp = (JSON.parse(Buffer.from(this.signIn.token.split('.')[1] ?? '', 'base64url').toString('utf8') || '{}') as { exp?: number }).exp ?? Math.floor(Date.now() / 1000) + 3600;
+        // A user the registry no longer takes (deactivated, deleted) still has the session they signed in with: the app is to find out.
+        const user = me.status === 200 ? await me.json() as Record<string, unknown> : { current_user: claims.sub ?? claims.id ?? 'unknown', email: '', is_staff: false, is_active: true };
         await page.goto(`${this.endpoints.catalogUrl}/config.json`, { timeout: this.timeoutMs });
         await page.evaluate(`localStorage.setItem('TOKENS', ${JSON.stringify(JSON.stringify({ token: this.signIn.token, exp }))}); localStorage.setItem('USER', ${JSON.stringify(JSON.stringify(user))});`);
       }
