@@ -99,7 +99,7 @@ test('password sign-in: a reset link to the outbox, the password set with it (on
   const mail = outbox().at(-1)!;
   assert.equal(mail.user, user);
   assert.equal(mail.to, `${user}@users.quilt-e2e.local`);
-  assert.match(mail.link, new RegExp(`^${cat.config.url}/reset_password/[A-Za-z0-9_-]{32}$`));
+  assert.match(mail.link, new RegExp(`^${cat.config.webAppUrl}/reset_password/[A-Za-z0-9_-]{32}$`));
   assert.equal(mail.token, undefined, 'the token is in the link only');
   const token = mail.link.split('/reset_password/')[1]!;
   assert.equal((await login(user, 'correct horse battery')).status, 401, 'no password yet');

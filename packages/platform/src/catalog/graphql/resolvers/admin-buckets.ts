@@ -13,8 +13,8 @@ import { CONTENT_INDEXING } from '../../indexer/reconcilers.js';
 import { packagesIndex } from '../../search-index.js';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { applyRoles } from './admin-roles.js';
-import { requireAdmin } from './admin-views.js';
-import { bucketConfig } from './bucket-view.js';
+import { requireAdmin } from './views.js';
+import { bucketConfig } from './views.js';
 import type { Args, GqlContext } from './common.js';
 
 /** S3's bucket naming rules (3-63 lowercase letters, digits, dots and hyphens; letter or digit at both ends). */

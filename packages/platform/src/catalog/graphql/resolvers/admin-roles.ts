@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Level, Permission, RoleRecord } from '../../access/store.js';
 import { HttpError } from '../../http.js';
-import { requireAdmin, policyView, roleView } from './admin-views.js';
+import { requireAdmin, policyView, roleView } from './views.js';
 import { invalidInput, operationError, type Args, type GqlContext, type InputErrorShape } from './common.js';
 
 const ROLE_NAME = /^[A-Za-z0-9+=,.@_-]{1,64}$/;

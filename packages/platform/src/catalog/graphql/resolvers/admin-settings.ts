@@ -7,7 +7,7 @@
 import { parse as parseYaml } from 'yaml';
 import { filterKeys, revokeApiKey, type ApiKeyStatus } from '../../access/api-keys.js';
 import { apiKeyView } from './account.js';
-import { userView } from './admin-views.js';
+import { userView } from './views.js';
 import { invalidInput, isRecord, type Args, type GqlContext } from './common.js';
 
 function ssoConfigView(g: GqlContext) {

@@ -10,7 +10,7 @@ import { sendResetLink } from '../../access/passwords.js';
 import { applyRoles } from './admin-roles.js';
 import { adminSettingMutations, adminSettingQueries } from './admin-settings.js';
 import { tabulatorResolvers } from './tabulator.js';
-import { requireAdmin, userView } from './admin-views.js';
+import { requireAdmin, userView } from './views.js';
 import { invalidInput, operationError, type Args, type GqlContext, type InputErrorShape } from './common.js';
 
 const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;

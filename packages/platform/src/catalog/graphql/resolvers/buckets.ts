@@ -1,5 +1,5 @@
 /** Which buckets: bucketConfigs, bucketConfig. */
-import { bucketConfig } from './bucket-view.js';
+import { bucketConfig } from './views.js';
 import { requireRead, type Args, type GqlContext } from './common.js';
 
 export const bucketResolvers = {

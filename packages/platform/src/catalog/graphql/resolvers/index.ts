@@ -10,7 +10,7 @@
  *   browsing.ts   browsingSessionCreate / Refresh / Dispose
  *   tabulator.ts  bucketSetTabulatorTable
  *   admin-roles.ts  policies, roles and their mutations (@admin)
- *   admin-users.ts  admin.user.list/get/create/mutate (@admin); admin-views.ts: their objects
+ *   admin-users.ts  admin.user.list/get/create/mutate (@admin); views.ts: the objects (BucketConfig, roles, policies, users)
  *   admin-buckets.ts  bucketAdd, bucketUpdate, bucketRemove (@admin)
  *   stack-info.ts  config, status (@admin), potentialCollaborators
  */

@@ -4,7 +4,7 @@
  * canaries run on this stack) and the users one may share a bucket with (`potentialCollaborators`).
  */
 import { CONTENT_INDEXING } from '../../indexer/reconcilers.js';
-import { requireAdmin } from './admin-views.js';
+import { requireAdmin } from './views.js';
 import type { Args, GqlContext } from './common.js';
 
 export const stackInfoResolvers = {

@@ -6,7 +6,8 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { parseTabulatorConfig, TabulatorConfigError } from '../../../sql/tabulator-config.js';
 import { stackTabulator, TabulatorError } from '../../../sql/tabulator.js';
-import { bucketConfig, TABULATOR_PREFIX } from './bucket-view.js';
+import { TABULATOR_PREFIX } from './bucket-view.js';
+import { bucketConfig } from './views.js';
 import { invalidInput, operationError, requireRead, writeFailure, type Args, type GqlContext } from './common.js';
 
 const TABLE_NAME_RE = /^[a-z0-9_][a-z0-9_-]{0,127}$/;
