@@ -205,14 +205,16 @@ export function downloadVia(name: string | RegExp, timeoutMs = 20_000): (page: P
     const href = await link.getAttribute('href', { timeout: timeoutMs });
     if (!href) throw new Error(`the link ${String(name)} has no address`);
     const viaProxy = s3.answerTo(href, timeoutMs);
-    const asDownload = page.waitForEvent('download', { timeout: timeoutMs }).then(async (d) => {
+    const asDownload: Promise<Buffer> = page.waitForEvent('download', { timeout: timeoutMs }).then(async (d) => {
       const chunks: Buffer[] = [];
       for await (const c of await d.createReadStream()) chunks.push(c as Buffer);
       return Buffer.concat(chunks);
     });
-    asDownload.catch(() => undefined);
+    // Whichever answers first; the other may still settle (or fail when the page closes): it is not waited for.
+    const downloaded = asDownload.then((body) => ({ status: 200, body }));
+    downloaded.catch(() => undefined);
     await link.click({ timeout: timeoutMs });
-    const answered = await Promise.race([viaProxy, asDownload.then((body) => ({ status: 200, body }))]).catch(() => undefined);
+    const answered = await Promise.race([viaProxy, downloaded]).catch(() => undefined);
     if (!answered) throw new Error(`following the link ${String(name)} (${href.slice(0, 120)}...) gave nothing within ${timeoutMs} ms`);
     if (answered.status !== 200) throw new Error(`the download link answered HTTP ${answered.status}: ${answered.body.toString('utf8').slice(0, 300)}`);
     return answered.body;
