@@ -94,5 +94,11 @@ const SIGNED_OUT = /Session expired|Sign in/;
 /** A user the scenario made opens the test bucket in the catalog with their token: the catalog shows them the bucket's overview, or signs them out. */
 export async function expectAppFor(world: QuiltWorld, user: { user: string; token: string }, shows: 'overview' | 'signed out'): Promise<void> {
   const v = await viewPage(world, user, catalogBucketUrl(base(world), world.bucket), [{ shows: OVERVIEW, withIt: [world.bucket] }, { shows: SIGNED_OUT }, { shows: ACCESS_DENIED }]);
-  expect(v.matched, `for ${user.user}, ${shown(v)}`).to.equal(shows === 'overview' ? OVERVIEW : SIGNED_OUT);
+  if (shows === 'overview') {
+    expect(v.matched, `for ${user.user}, ${shown(v)}`).to.equal(OVERVIEW);
+    expect(v.text, `for ${user.user}, a signed-in page`).to.not.match(SIGNED_OUT);
+  } else {
+    expect(v.matched, `for ${user.user}, ${shown(v)}`).to.equal(SIGNED_OUT);
+    expect(v.text, `for ${user.user}, no bucket shown`).to.not.include(OVERVIEW);
+  }
 }
