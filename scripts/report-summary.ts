@@ -6,7 +6,7 @@
  * Usage: npx tsx scripts/report-summary.ts [reports/cucumber-messages.ndjson]
  */
 import { readFileSync } from 'node:fs';
-import { summarizeRun } from '../support/reporting/run-summary.js';
+import { firstLines, summarizeRun } from '../support/reporting/run-summary.js';
 import { formatFigure, verdict } from '../support/reporting/measurements.js';
 
 const file = process.argv[2] ?? 'reports/cucumber-messages.ndjson';
@@ -31,6 +31,10 @@ if (s.measurements.length || problems.length) {
   }
   for (const p of problems) console.log(`  WARNING ${p}`);
 }
-for (const f of s.scenarios.filter((x) => x.status === 'failed')) console.log(`FAILED: ${f.name} (${f.uri}:${f.line})`);
+// Each failure with its cause, where a CI log shows it (the log may be all a reader of a failed run gets).
+for (const f of s.scenarios.filter((x) => x.status === 'failed')) {
+  console.log(`FAILED: ${f.name} (${f.uri}:${f.line})`);
+  for (const e of f.errors) console.log(`  ${firstLines(e, 6, 600).replace(/\n/g, '\n  ')}`);
+}
 console.log(`\nacceptance: ${s.totals.passed} passed, ${s.totals.failed} failed, ${s.totals.skipped} skipped`);
 process.exit(s.totals.failed > 0 ? 1 : 0);

@@ -6,13 +6,14 @@
  * One browser per worker process (launched on first use, closed by closeCatalogBrowser in
  * AfterAll); each persona signs in once per worker — with the app's own form when the target gives
  * a password, else by handing the app the persona's token as its session (localStorage TOKENS and
- * USER, as the app keeps them after a sign-in) — and every view opens in a fresh context from that
- * signed-in state.
+ * USER, as the app keeps them after a sign-in) — and every view opens a new page of that signed-in
+ * browser.
  *
  *   const app = new CatalogApp(endpoints, signIn);
  *   const view = await app.open(url, [{ shows: `${name} @ latest`, withIt: ['README.md'] }, { shows: 'No Such Package' }]);
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** How a persona signs in: the app's form (username, password) or a token handed to the app. */
@@ -24,10 +25,12 @@ export interface PageView {
   text: string;
   /** Which of the awaited texts showed (undefined: none within the deadline). */
   matched: string | RegExp | undefined;
-  /** A JPEG of the whole page, for the report. */
+  /** A JPEG of what the browser window showed (the top of the page), for the report. */
   screenshot: Buffer;
   /** Requests of the page that left 127.0.0.1 (a local stack's pages make none). */
   offsite: string[];
+  /** Milliseconds: until the page loaded, until it showed an outcome, until it settled. */
+  timings: { loaded: number; shown: number; settled: number };
 }
 
 /** What the stack's S3 answered the browser's requests to S3's AWS hosts (routeS3), by the URL the browser asked. */
@@ -52,10 +55,8 @@ export class S3Answers {
 /** A page the caller awaits: showing this text, with these others. */
 export interface Outcome { shows: string | RegExp; withIt?: string[] }
 
-type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
-
 let browser: Promise<Browser> | undefined;
-const sessions = new Map<string, Promise<StorageState>>();
+const contexts = new Map<string, Promise<BrowserContext>>();
 
 /** Debian's Chromium (QUILT_E2E_CHROMIUM to use another). */
 function chromiumPath(): string {
@@ -72,7 +73,7 @@ function theBrowser(): Promise<Browser> {
 export async function closeCatalogBrowser(): Promise<void> {
   const b = browser;
   browser = undefined;
-  sessions.clear();
+  contexts.clear();
   await (await b?.catch(() => undefined))?.close();
 }
 
@@ -91,10 +92,10 @@ export class CatalogApp {
    * go to the stack's S3 proxy instead, as AWS_ENDPOINT_URL_S3 sends a program's requests — the
    * proxy checks their signatures as S3 would.
    */
-  private async routeS3(context: BrowserContext, answered: S3Answers): Promise<void> {
+  private async routeS3(page: Page, answered: S3Answers): Promise<void> {
     const proxy = this.endpoints.browserS3Proxy;
     if (!proxy) return;
-    await context.route(/^https:\/\/([^/]+\.)?s3(\.[a-z0-9-]+)?\.amazonaws\.com\//, async (route) => {
+    await page.route(/^https:\/\/([^/]+\.)?s3(\.[a-z0-9-]+)?\.amazonaws\.com\//, async (route) => {
       const target = s3ProxyUrl(route.request().url(), proxy);
       if (!target) return route.abort();
       const response = await route.fetch({ url: target, timeout: this.timeoutMs });
@@ -103,27 +104,34 @@ export class CatalogApp {
     });
   }
 
-  /** The persona's signed-in browser state, made once per worker. */
-  private session(): Promise<StorageState> {
+  /**
+   * The signed-in browser of this sign-in, made once per worker and kept: its HTTP cache keeps the
+   * app's files between pages, as a person's browser does. Every page starts signed in as the
+   * sign-in left it (the app's session in localStorage is put back before the app runs), so a page
+   * that signed the user out does not carry over to the next one.
+   */
+  private context(): Promise<BrowserContext> {
     const key = `${this.endpoints.catalogUrl}|${'username' in this.signIn ? `form:${this.signIn.username}` : `token:${this.signIn.token}`}`;
-    let s = sessions.get(key);
-    if (!s) {
-      s = this.makeSession();
-      sessions.set(key, s);
-      s.catch(() => sessions.delete(key));
+    let c = contexts.get(key);
+    if (!c) {
+      c = this.makeContext();
+      contexts.set(key, c);
+      c.catch(() => contexts.delete(key));
     }
-    return s;
+    return c;
   }
 
-  private async makeSession(): Promise<StorageState> {
-    const context = await (await theBrowser()).newContext();
+  private async makeContext(): Promise<BrowserContext> {
+    const context = await (await theBrowser()).newContext({ acceptDownloads: true });
     try {
       const page = await context.newPage();
+      // The first page of a worker loads the whole app into a new browser: it may take longer than a page.
+      const firstLoad = Math.max(this.timeoutMs, 60_000);
       if ('username' in this.signIn) {
-        await page.goto(`${this.endpoints.catalogUrl}/signin`, { timeout: this.timeoutMs });
+        await page.goto(`${this.endpoints.catalogUrl}/signin`, { timeout: firstLoad });
         // The app's labels are not tied to their inputs: a field is the input beside its label's text.
         const field = (label: string) => page.locator(`div:has(> label:text-is("${label}")) input`);
-        await field('Username or email').fill(this.signIn.username, { timeout: this.timeoutMs });
+        await field('Username or email').fill(this.signIn.username, { timeout: firstLoad });
         await field('Password').fill(this.signIn.password);
         await page.getByRole('button', { name: 'Sign in' }).click();
         // Signed in: the app keeps the session's token.
@@ -137,12 +145,20 @@ export class CatalogApp {
         const me = await fetch(`${this.endpoints.registryUrl}/api/me`, { headers: { authorization: `Bearer ${this.signIn.token}` }, signal: AbortSignal.timeout(this.timeoutMs) });
         // A user the registry no longer takes (deactivated, deleted) still has the session they signed in with: the app is to find out.
         const user = me.status === 200 ? await me.json() as Record<string, unknown> : { current_user: claims.sub ?? claims.id ?? 'unknown', email: '', is_staff: false, is_active: true };
-        await page.goto(`${this.endpoints.catalogUrl}/config.json`, { timeout: this.timeoutMs });
+        await page.goto(`${this.endpoints.catalogUrl}/config.json`, { timeout: firstLoad });
         await page.evaluate(`localStorage.setItem('TOKENS', ${JSON.stringify(JSON.stringify({ token: this.signIn.token, exp }))}); localStorage.setItem('USER', ${JSON.stringify(JSON.stringify(user))});`);
       }
-      return await context.storageState();
-    } finally {
-      await context.close();
+      const session = await page.evaluate<{ tokens: string | null; user: string | null }>("({ tokens: localStorage.getItem('TOKENS'), user: localStorage.getItem('USER') })");
+      const origin = new URL(this.endpoints.catalogUrl).origin;
+      await context.addInitScript(`if (location.origin === ${JSON.stringify(origin)}) {
+        localStorage.setItem('TOKENS', ${JSON.stringify(session.tokens)});
+        ${session.user === null ? '' : `localStorage.setItem('USER', ${JSON.stringify(session.user)});`}
+      }`);
+      await page.close();
+      return context;
+    } catch (e) {
+      await context.close().catch(() => undefined);
+      throw e;
     }
   }
 
@@ -153,15 +169,18 @@ export class CatalogApp {
    * `then` runs on the page once an outcome showed (e.g. a download), before the page is closed.
    */
   async open<T = undefined>(url: string, outcomes: Outcome[], then?: (page: Page, s3: S3Answers) => Promise<T>): Promise<PageView & { then?: T }> {
-    const context = await (await theBrowser()).newContext({ storageState: await this.session(), acceptDownloads: true });
+    const page = await (await this.context()).newPage();
     const answered = new S3Answers();
-    await this.routeS3(context, answered);
+    // Routing turns the browser's HTTP cache off (Playwright): only a page that follows a link to S3 (`then`) needs it.
+    if (then) await this.routeS3(page, answered);
     const offsite: string[] = [];
     try {
-      const page = await context.newPage();
       // Requests answered by the stack's S3 proxy (routeS3) stay on this machine.
       page.on('request', (r) => { if (!/^(https?:\/\/127\.0\.0\.1[:/]|data:|blob:)/.test(r.url()) && !(this.endpoints.browserS3Proxy && s3ProxyUrl(r.url(), this.endpoints.browserS3Proxy))) offsite.push(r.url()); });
+      const t0 = Date.now();
+      if (process.env.DEBUG_PAGES) page.on('request', (r) => console.error(Date.now() - t0, r.method(), r.url().slice(0, 140)));
       await page.goto(url, { timeout: this.timeoutMs });
+      const loaded = Date.now() - t0;
       let matched: string | RegExp | undefined;
       let text = '';
       const deadline = Date.now() + this.timeoutMs;
@@ -171,15 +190,17 @@ export class CatalogApp {
         matched = outcomes.find((o) => shows(o.shows) && (o.withIt ?? []).every(shows))?.shows;
         if (matched === undefined) await page.waitForTimeout(200);
       }
+      const shown = Date.now() - t0;
       // What the page shows once it has settled: pages keep filling in after their first text.
-      await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+      await page.waitForLoadState('networkidle', { timeout: 750 }).catch(() => undefined);
       text = await textOf(page);
+      const settled = Date.now() - t0;
       // JPEG: a page's picture for the report at a fraction of a PNG's size.
-      const screenshot = await page.screenshot({ fullPage: true, type: 'jpeg', quality: 60 });
+      const screenshot = await page.screenshot({ type: 'jpeg', quality: 60 });
       const after = matched !== undefined && then ? await then(page, answered) : undefined;
-      return { url: page.url(), text, matched, screenshot, offsite, ...(after !== undefined ? { then: after } : {}) };
+      return { url: page.url(), text, matched, screenshot, offsite, timings: { loaded, shown, settled }, ...(after !== undefined ? { then: after } : {}) };
     } finally {
-      await context.close();
+      await page.close();
     }
   }
 }
@@ -205,11 +226,10 @@ export function downloadVia(name: string | RegExp, timeoutMs = 20_000): (page: P
     const href = await link.getAttribute('href', { timeout: timeoutMs });
     if (!href) throw new Error(`the link ${String(name)} has no address`);
     const viaProxy = s3.answerTo(href, timeoutMs);
-    const asDownload: Promise<Buffer> = page.waitForEvent('download', { timeout: timeoutMs }).then(async (d) => {
-      const chunks: Buffer[] = [];
-      for await (const c of await d.createReadStream()) chunks.push(c as Buffer);
-      return Buffer.concat(chunks);
-    });
+    // The saved file, not a stream: a stream still reading when the page closes fails outside any
+    // promise (an 'error' event), while the saved file's promise just rejects.
+    const asDownload: Promise<Buffer> = page.waitForEvent('download', { timeout: timeoutMs })
+      .then(async (d) => readFile(await d.path()));
     // Whichever answers first; the other may still settle (or fail when the page closes): it is not waited for.
     const downloaded = asDownload.then((body) => ({ status: 200, body }));
     downloaded.catch(() => undefined);

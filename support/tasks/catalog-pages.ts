@@ -29,7 +29,7 @@ export async function viewPage<T = undefined>(world: QuiltWorld, who: PersonaRol
     throw new Error(`opening the catalog URL ${url}: ${(e as Error).message}`, { cause: e });
   }
   world.attach(view.screenshot, 'image/jpeg');
-  world.log(`catalog page ${url} as ${typeof who === 'string' ? who : who.user}: ${view.matched === undefined ? 'showed none of the awaited texts' : `showed ${String(view.matched)}`}`);
+  world.log(`catalog page ${url} as ${typeof who === 'string' ? who : who.user}: ${view.matched === undefined ? 'showed none of the awaited texts' : `showed ${String(view.matched)}`} (loaded ${view.timings.loaded} ms, shown ${view.timings.shown} ms, settled ${view.timings.settled} ms)`);
   if (world.target.kind === 'local') expect(view.offsite, `requests of ${url} that left this machine`).to.deep.equal([]);
   return view;
 }

@@ -28,6 +28,8 @@ export interface CatalogUiOptions {
 }
 
 const require = createRequire(import.meta.url);
+/** A bundle file named by its content's hash: app.9c3abd6bf8deaef2f2e8.js, 4593.86ac279e332427dbe9cd.chunk.js, d25ec7fd83c6ef1735a4.wasm, 0108e89c9003e8c14ea3c4e99b09653e.woff. */
+const CONTENT_HASHED = /[./]([0-9a-f]{20}|[0-9a-f]{32})\.(chunk\.)?(js|css|wasm|woff2?|ttf|eot|png|jpe?g|gif|svg)$/;
 const FONT_PACKAGES = { roboto: '@fontsource/roboto', 'roboto-mono': '@fontsource/roboto-mono', 'material-icons': '@fontsource/material-icons' } as const;
 const fontDir = (pkg: string): string => dirname(require.resolve(`${pkg}/package.json`));
 
@@ -94,7 +96,11 @@ export async function createCatalogUi(o: CatalogUiOptions): Promise<FastifyInsta
   app.get('/', async (_req, reply) => sendIndex(reply));
   app.get('/index.html', async (_req, reply) => sendIndex(reply));
   // The bundle is one flat folder: only a single-segment path can be one of its files; every other path is a page of the app.
-  await app.register(fastifyStatic, { root: o.bundleDir, prefix: '/', index: false, preCompressed: true, allowedPath: (p) => /^\/[^/]+$/.test(p) });
+  // Files named by their content's hash never change: the browser keeps them (as a CDN in front of a Quilt stack lets it); others are checked each time.
+  await app.register(fastifyStatic, {
+    root: o.bundleDir, prefix: '/', index: false, preCompressed: true, allowedPath: (p) => /^\/[^/]+$/.test(p), cacheControl: false,
+    setHeaders: (res, path) => res.header('cache-control', CONTENT_HASHED.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+  });
   // Every other path is a page of the app (it routes in the browser).
   app.setNotFoundHandler(async (req, reply) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(404).send({ message: `no ${req.method} ${req.url} here` });
