@@ -53,7 +53,7 @@ export class S3Answers {
 }
 
 /** A page the caller awaits: showing this text, with these others. */
-export interface Outcome { shows: string | RegExp; withIt?: string[] }
+export interface Outcome { shows: string | RegExp; withIt?: Array<string | RegExp> }
 
 let browser: Promise<Browser> | undefined;
 const contexts = new Map<string, Promise<BrowserContext>>();
@@ -77,8 +77,22 @@ export async function closeCatalogBrowser(): Promise<void> {
   await (await b?.catch(() => undefined))?.close();
 }
 
-/** The page's visible text (evaluated in the page, hence a string). */
-const textOf = (page: Page): Promise<string> => page.evaluate<string>('document.body.innerText');
+/**
+ * The page's visible text, that of its components' shadow trees included (a table preview draws its
+ * grid in one), each after the page's own text. Evaluated in the page, hence a string.
+ */
+const textOf = (page: Page): Promise<string> => page.evaluate<string>(`(() => {
+  const parts = [document.body.innerText];
+  const visit = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (!el.shadowRoot) continue;
+      for (const child of el.shadowRoot.children) if (!/^(STYLE|SCRIPT|TEMPLATE)$/.test(child.tagName) && typeof child.innerText === 'string' && child.innerText.trim()) parts.push(child.innerText);
+      visit(el.shadowRoot);
+    }
+  };
+  visit(document);
+  return parts.join('\\n');
+})()`);
 
 export class CatalogApp {
   constructor(

@@ -63,27 +63,48 @@ export async function expectNoSuchPackagePage(world: QuiltWorld, persona: Person
   expect(v.matched, `after the delete, ${shown(v)}`).to.equal(NO_SUCH_PACKAGE);
 }
 
-/** A file's page in the bucket shows its path. */
-export async function expectObjectPage(world: QuiltWorld, persona: PersonaRole, bucket: string, key: string): Promise<void> {
+/**
+ * What a file's preview shows of its first bytes (as read from S3 by the caller): a CSV or TSV's
+ * first rows, cell after cell (the app draws them in a grid); a text file's first lines. Other
+ * kinds (Markdown, images, ...) are drawn otherwise: nothing is awaited of them.
+ */
+export function previewOf(key: string, head: string): RegExp[] {
+  const esc = (x: string): string => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const lines = head.split(/\r?\n/).filter((l) => l.trim()).slice(0, 3);
+  const sep = /\.csv$/i.test(key) ? ',' : /\.(tsv|tab)$/i.test(key) ? '\t' : undefined;
+  // A number as the grid draws it: its digits maybe grouped (12,000), its fraction to the grid's precision.
+  const cell = (c: string): string => (/^-?\d+(\.\d+)?$/.test(c) ? `${esc(c.split('.')[0]!).replace(/(\d)(?=\d)/g, '$1,?')}(?:\\.\\d+)?` : esc(c));
+  // Whole cells, whole lines: a row's cells one after the other, nothing else between them.
+  if (sep) return lines.map((l) => new RegExp(`(?:^|\\s)${l.split(sep).map((c) => cell(c.trim())).join('\\s+')}(?=\\s|$)`));
+  if (/\.txt$/i.test(key)) return lines.map((l) => new RegExp(`^\\s*${esc(l.trim())}\\s*$`, 'm'));
+  return [];
+}
+
+/** A file's page in the bucket shows its path and, when given, its preview (`previewOf`). */
+export async function expectObjectPage(world: QuiltWorld, persona: PersonaRole, bucket: string, key: string, preview: RegExp[] = []): Promise<void> {
   const file = key.slice(key.lastIndexOf('/') + 1);
-  const v = await viewPage(world, persona, catalogObjectUrl(base(world), bucket, key), [{ shows: file, withIt: key.split('/').slice(0, -1) }, { shows: 'Access Denied' }, { shows: /No Such (Object|File)/i }]);
+  const v = await viewPage(world, persona, catalogObjectUrl(base(world), bucket, key), [{ shows: file, withIt: [...key.split('/').slice(0, -1), ...preview] }, { shows: 'Access Denied' }, { shows: /No Such (Object|File)/i }]);
   expect(v.matched, shown(v)).to.equal(file);
   for (const part of key.split('/').slice(0, -1)) expect(v.text, `${shown(v)} — its path shows ${part}`).to.include(part);
+  for (const p of preview) expect(v.text, `${shown(v)} — its preview shows the file's first bytes`).to.match(p);
 }
 
 /**
  * A page of the revision: the package at its hash, its timestamp or latest, listing its first
  * top-level entry — or the revisions list, holding its whole hash.
  */
-export async function expectPageOfRevision(world: QuiltWorld, persona: PersonaRole, url: string, name: string, rev: { hash: string; timestamp: string; firstTop: string }): Promise<void> {
+export async function expectPageOfRevision(world: QuiltWorld, persona: PersonaRole, url: string, name: string, rev: { hash: string; timestamp: string; firstTop: string; preview?: RegExp[] }): Promise<void> {
   const at = [`${name} @ ${rev.hash.slice(0, 10)}`, `${name} @ ${rev.timestamp}`, `${name} @ latest`];
-  const v = await viewPage(world, persona, url, [...at.map((shows) => ({ shows, withIt: [rev.firstTop] })), { shows: `${name} revisions`, withIt: [rev.hash] }, { shows: NO_SUCH_REVISION }]);
+  // A page of one of the revision's files shows that file's preview too.
+  const withIt = (u: string): Array<string | RegExp> => [rev.firstTop, ...(/\/tree\/[^/]+\/.+[^/]$/.test(new URL(u).pathname) ? rev.preview ?? [] : [])];
+  const v = await viewPage(world, persona, url, [...at.map((shows) => ({ shows, withIt: withIt(url) })), { shows: `${name} revisions`, withIt: [rev.hash] }, { shows: NO_SUCH_REVISION }]);
   if (v.matched === `${name} revisions`) {
     expect(v.text, `${shown(v)} — it lists the revision ${rev.hash}`).to.include(rev.hash);
     return;
   }
   expect(at, shown(v)).to.include(v.matched);
   expect(v.text, `${shown(v)} — it shows ${rev.firstTop}`).to.include(rev.firstTop);
+  for (const p of withIt(url).slice(1)) expect(v.text, `${shown(v)} — the file's preview shows its first bytes`).to.match(p as RegExp);
 }
 
 /** What Quilt's catalog shows on a bucket's overview, for a bucket the user may not read, and for a session the registry no longer takes. */

@@ -4,7 +4,7 @@
  * scenario pushes is registered for removal — pointers and copied data at once, manifests by the
  * sweeper later (see ownPackage).
  */
-import { expectPageOfRevision } from './catalog-pages.js';
+import { expectPageOfRevision, previewOf } from './catalog-pages.js';
 import { expect } from 'chai';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
@@ -176,8 +176,11 @@ export async function expectPagesShowRevision(world: QuiltWorld, featureName: st
   const name = world.packageName(featureName);
   const push = world.memory.pushes.filter((p) => p.name === name).at(-1)!;
   const { persona, urls } = world.memory.pages;
-  const firstTop = push.revision.entries[0]!.logicalKey.split('/')[0]!;
-  for (const url of urls) await expectPageOfRevision(world, persona, url, name, { hash: push.hash, timestamp: push.timestamp, firstTop });
+  const first = push.revision.entries[0]!;
+  const firstTop = first.logicalKey.split('/')[0]!;
+  // A page of the first file shows its preview: the file's first bytes, read from S3 itself.
+  const preview = previewOf(first.logicalKey, (await world.objects('admin').text(first.physicalKey, 2048)).text);
+  for (const url of urls) await expectPageOfRevision(world, persona, url, name, { hash: push.hash, timestamp: push.timestamp, firstTop, preview });
   // The engine opens the package, revision (by hash, by timestamp with a file) and revisions pages; quilt-mcp's catalog_url gives the package and a file page.
   expect(urls.length, 'catalog pages opened').to.equal(world.driver === 'mcp' ? 2 : 4);
 }

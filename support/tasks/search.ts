@@ -10,7 +10,7 @@ import type { SearchRequest, SearchResult } from '../domain/search.js';
 import { quilt3Oracle } from '../oracles/quilt3.js';
 import { eventually } from '@quilt-e2e/test-kit';
 import { catalogObjectUrl } from '@quilt-e2e/quilt-js';
-import { expectObjectPage, expectRevisionPage } from './catalog-pages.js';
+import { expectObjectPage, expectRevisionPage, previewOf } from './catalog-pages.js';
 import { checkBucketAccess } from '../domain/access.js';
 
 /** How long the indexer may take to make a change searchable (the local budget is p95 ≤ 2 s). */
@@ -58,7 +58,11 @@ type PageSubject = { bucket: string; key: string } | { bucket: string; name: str
 
 /** The page of a file or a revision opens in Quilt's catalog, in the browser, and shows what it names. */
 async function expectPageShows(world: QuiltWorld, persona: PersonaRole, subject: PageSubject): Promise<void> {
-  if ('key' in subject) await expectObjectPage(world, persona, subject.bucket, subject.key);
+  if ('key' in subject) {
+    // What its preview is to show: the file's first bytes, read from S3 itself.
+    const head = await world.objects('admin').text(`s3://${subject.bucket}/${subject.key}`, 2048);
+    await expectObjectPage(world, persona, subject.bucket, subject.key, previewOf(subject.key, head.text));
+  }
   else await expectRevisionPage(world, persona, subject.bucket, subject.name, subject.hash);
 }
 

@@ -19,6 +19,7 @@ export const FAULTS = {
   'foreign-credentials': "get_credentials hands every user the bucket owner's (admin's) S3 keys",
   'lost-delete-event': 'the indexer ignores delete events of the change feed',
   'wrong-etag': 'the indexer stores a wrong ETag in every object document',
+  'preview-wrong-bytes': "file previews (the web catalog's text and table previews) leave out the file's first line",
 } as const;
 
 export type Fault = keyof typeof FAULTS;

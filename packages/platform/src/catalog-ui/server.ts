@@ -66,8 +66,10 @@ export async function catalogConfig(origin: string, registryUrl: string): Promis
   if (r.status !== 200) throw new Error(`the registry's ${registryUrl}/config.json answered HTTP ${r.status}`);
   const stack = await r.json() as Record<string, unknown>;
   return {
-    binaryApiGatewayEndpoint: '', googleClientId: '', oktaBaseUrl: '', oktaClientId: '', oneLoginBaseUrl: '', oneLoginClientId: '',
+    googleClientId: '', oktaBaseUrl: '', oktaClientId: '', oneLoginBaseUrl: '', oneLoginClientId: '',
     ...stack,
+    // The app asks for binary previews (tables, thumbnails) there: the stack's API serves both kinds.
+    binaryApiGatewayEndpoint: stack.binaryApiGatewayEndpoint || stack.apiGatewayEndpoint,
     passwordAuth: 'SIGN_IN_ONLY',
     s3Proxy: `${origin}/__s3proxy`,
     signInRedirect: '/',

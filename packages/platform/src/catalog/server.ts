@@ -4,6 +4,7 @@
  *   routes/api.ts       GET /api/auth/get_credentials, /api/search            (token)
  *   routes/graphql.ts   POST /graphql                                         (token)
  *   routes/browse.ts    GET /browse/<session>/...                              (a browsing session's files)
+ *   routes/previews.ts  GET /api/preview, /api/tabular-preview                (a signed URL: Quilt's preview lambdas)
  * (The pages people see are Quilt's own web catalog app, served by ../catalog-ui/ in front of this.)
  * A token is `Authorization: Bearer <jwt>` or the bare `<jwt>`, as Quilt's registry takes it.
  * Every request gets one access-log line (method, path, status, ms, user) and a deadline
@@ -21,6 +22,7 @@ import { internalRoutes } from './routes/internal.js';
 import { sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 import { browseRoutes } from './routes/browse.js';
+import { previewRoutes } from './routes/previews.js';
 import './routes/request.js';
 import { serviceRoutes } from './routes/service.js';
 
@@ -83,6 +85,8 @@ export function createCatalogServer(ctx: CatalogContext): FastifyInstance {
   void app.register(cors, {
     origin: [app0.origin, `${app0.protocol}//${app0.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1'}:${app0.port}`],
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+    // What a table preview says of itself (as Quilt's lambdas expose it).
+    exposedHeaders: ['X-Quilt-Info'],
     maxAge: 600,
   });
   app.setErrorHandler((e, req, reply) => answerError(ctx, e, req, reply));
@@ -95,5 +99,6 @@ export function createCatalogServer(ctx: CatalogContext): FastifyInstance {
   sessionRoutes(app, ctx);
   userRoutes(app, ctx);
   browseRoutes(app, ctx);
+  previewRoutes(app, ctx);
   return app;
 }
