@@ -1,7 +1,8 @@
-import { Given, When, Then } from '@cucumber/cucumber';
+import { Given, When, Then, type DataTable } from '@cucumber/cucumber';
 import type { PersonaRole } from '../support/target.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
 import * as canaries from '../support/tasks/canaries.js';
+import * as dialog from '../support/tasks/push-dialog.js';
 
 When('{persona} opens the test bucket in the catalog', async function (this: QuiltWorld, persona: PersonaRole) {
   await canaries.openBucket(this, persona);
@@ -33,4 +34,16 @@ When('{persona} searches the catalog for {string} in the test bucket', async fun
 
 Then('the catalog\'s results list {string}', function (this: QuiltWorld, path: string) {
   canaries.expectResultListed(this, path);
+});
+
+Given('{persona} has these files on her/his computer:', function (this: QuiltWorld, _persona: PersonaRole, table: DataTable) {
+  dialog.filesOnComputer(this, table.hashes() as { name: string; content: string }[]);
+});
+
+When('{persona} creates the package {string} in the catalog from those files, with the message {string}', async function (this: QuiltWorld, persona: PersonaRole, name: string, message: string) {
+  await dialog.pushInDialog(this, persona, name, message);
+});
+
+Then('quilt3 reads the latest revision of {string}: exactly those files, byte for byte, with the message {string}', async function (this: QuiltWorld, name: string, message: string) {
+  await dialog.expectPushedFromDialog(this, name, message);
 });

@@ -2,3 +2,6 @@
 export function splitList(text: string, options: { and?: boolean } = {}): string[] {
   return text.split(options.and ? /,| and / : /,/).map((s) => s.trim().replace(/^"|"$/g, '')).filter(Boolean);
 }
+
+/** A data-table cell's text with its escapes read: `\n` a new line, `\t` a tab. */
+export const unescapeCell = (s: string): string => s.replace(/\\n/g, '\n').replace(/\\t/g, '\t');

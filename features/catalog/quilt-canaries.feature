@@ -24,6 +24,14 @@ Feature: Quilt's canaries pass in its web catalog
     When Rita downloads "notes.txt" of the first revision of "canary/pinned" in the catalog, from its Quilt+ URI
     Then the catalog gave her the first revision's "notes.txt" of "canary/pinned", byte for byte as S3 holds it
 
+  Scenario: A package pushed in the catalog's creation dialog holds exactly the files chosen
+    Given Dana has these files on her computer:
+      | name      | content                         |
+      | assay.csv | well,signal\nA1,0.42\nB2,0.17\n |
+      | notes.txt | plate 7, read at 37 C           |
+    When Dana creates the package "canary/pushed" in the catalog from those files, with the message "plate 7 from the browser"
+    Then quilt3 reads the latest revision of "canary/pushed": exactly those files, byte for byte, with the message "plate 7 from the browser"
+
   Scenario: A search in the catalog finds a new file within the index deadline
     Given Dana has uploaded these files to the folder "canary-search/":
       | name                  | content                        |

@@ -6,9 +6,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
+import { unescapeCell } from '../text.js';
 
 const md5 = (b: Uint8Array): string => createHash('md5').update(b).digest('hex');
-const unescapeCell = (s: string): string => s.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
 
 /** Uploads files into a folder of the scenario, registering their removal (every version). */
 /** Seeds files (a Given: the engine writes them), or uploads them as a When-step (`asWhen`: through the run's driver). */

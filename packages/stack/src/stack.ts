@@ -154,8 +154,15 @@ export async function up(c: StackConfig, out: Reporter, servers = allServers): P
         // it needs died: first let what it needs come back, then wait (bounded) for its health, and
         // restart it only if it stays unhealthy.
         await Promise.all(startDeps);
-        if (!await waitUntil(() => s.healthy(c).catch(() => false), c.healthDeadlineSeconds * 1000, 500)) {
-          out.info(`${s.name}: running but not healthy within ${c.healthDeadlineSeconds} s; restarting it`);
+        // A server stopping as this run began (its processes exit while we wait) is started again at once.
+        const recorded = state[s.name]?.processes ?? [];
+        let exited = false;
+        const healthy = await waitUntil(async () => {
+          exited = recorded.length > 0 && recorded.every((p) => !isAlive(p.pid));
+          return exited || s.healthy(c).catch(() => false);
+        }, c.healthDeadlineSeconds * 1000, 500);
+        if (exited || !healthy) {
+          out.info(exited ? `${s.name}: its processes exited; starting it again` : `${s.name}: running but not healthy within ${c.healthDeadlineSeconds} s; restarting it`);
           await clear(s);
           toStart.push(s);
         }

@@ -13,6 +13,7 @@ import type { GqlContext } from './resolvers/common.js';
 import { accountTypeDefs } from './schema-account.js';
 import { adminTypeDefs } from './schema-admin.js';
 import { typeDefs } from './schema.js';
+import { withLegacyEntryHashes } from './legacy-inputs.js';
 
 export const schema = buildSchema(typeDefs + accountTypeDefs + adminTypeDefs);
 
@@ -71,7 +72,8 @@ export async function executeGraphql(ctx: CatalogContext, user: string, raw: Buf
 
   const operation = request.operationName ?? document.definitions.find((d) => d.kind === 'OperationDefinition')?.name?.value;
   const contextValue: GqlContext = { ctx, user, deadline, ...(operation ? { operation } : {}) };
-  const result = await execute({ schema, document, rootValue, contextValue, variableValues: request.variables ?? undefined, operationName: request.operationName ?? undefined });
+  const variableValues = withLegacyEntryHashes(document, request.variables) ?? undefined;
+  const result = await execute({ schema, document, rootValue, contextValue, variableValues, operationName: request.operationName ?? undefined });
   const errors = result.errors?.map((e) => formatError(e, ctx.log));
   const origins = (result.errors ?? []).map((e) => e.originalError);
   const forbidden = origins.find((o): o is HttpError => o instanceof HttpError && o.status === 403);

@@ -2,11 +2,14 @@
  * The registry's REST API (token needed):
  *   GET /api/auth/get_credentials   the token user's S3 credentials (registry shape)
  *   GET /api/search                 search API over OpenSearch (raw response)
+ *   POST /api/package_name_valid    {name} → {valid}: whether quilt3 takes the name (the web catalog's
+ *                                   creation dialog asks as the name is typed)
  */
 import type { FastifyInstance } from 'fastify';
 import { faultIs } from '../../faults.js';
 import type { CatalogContext } from '../context.js';
-import { HttpError, sendJson } from '../http.js';
+import { validatePackageName } from '@quilt-e2e/quilt-js';
+import { HttpError, jsonStrings, sendJson } from '../http.js';
 import { requireToken } from '../identity.js';
 import { search } from '../search-api.js';
 import { only } from './methods.js';
@@ -28,5 +31,13 @@ export function apiRoutes(app: FastifyInstance, ctx: CatalogContext): void {
     const user = actingAs(req, (await requireToken(ctx, req.headers.authorization)).user);
     const url = new URL(req.url, ctx.config.url);
     return sendJson(reply, 200, await search(url.searchParams, user, ctx.authz, ctx.os, ctx.access.servedBuckets));
+  });
+
+  only(app, '/api/package_name_valid', ['POST'], 'use POST with {"name": "<namespace>/<name>"}', async (req, reply) => {
+    actingAs(req, (await requireToken(ctx, req.headers.authorization)).user);
+    const { name } = jsonStrings(req.body, { name: 'team/dataset' });
+    let valid = true;
+    try { validatePackageName(name); } catch { valid = false; }
+    return sendJson(reply, 200, { valid });
   });
 }
