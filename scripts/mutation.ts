@@ -7,7 +7,7 @@
  *   npx tsx scripts/mutation.ts                      every fault
  *   npx tsx scripts/mutation.ts --faults stale-latest,wrong-etag
  *
- * Each run restarts only the catalog (with QUILT_E2E_PLATFORM_FAULT) and runs the `mutation`
+ * Each run restarts only the catalog and the S3 front (with QUILT_E2E_PLATFORM_FAULT) and runs the `mutation`
  * profile of cucumber.mjs (every scenario except @serial ones, which restart servers and would
  * drop the fault) with QUILT_E2E_EXPECT_FAULT set, so the suite's guard accepts it. The catalog is
  * restarted without a fault at the end, also when interrupted. Writes reports/mutation.md and
@@ -38,7 +38,8 @@ for (const f of faults) {
 
 /** Restarts the catalog with a fault (or none). */
 async function catalogWith(fault: Fault | undefined): Promise<void> {
-  const catalog = selectServers(['catalog']);
+  // The processes that read QUILT_E2E_PLATFORM_FAULT: the catalog and the S3 front.
+  const catalog = selectServers(['catalog', 's3-front']);
   await down(config, quiet, catalog);
   if (fault) process.env.QUILT_E2E_PLATFORM_FAULT = fault; else delete process.env.QUILT_E2E_PLATFORM_FAULT;
   await up(config, quiet);

@@ -77,3 +77,15 @@ Given('{persona} has uploaded {int} random bytes as {string}', async function (t
 Then('she/he is told {string} is not text, and what she/he got is its first {int} bytes', async function (this: QuiltWorld, path: string, maxBytes: number) {
   await content.expectToldBinary(this, path, maxBytes);
 });
+
+Given('{persona} has uploaded {string} as {string} with the metadata:', async function (this: QuiltWorld, persona: PersonaRole, path: string, contentType: string, table: DataTable) {
+  await content.uploadWithMeta(this, persona, path, contentType, table.hashes() as { key: string; value: string }[]);
+});
+
+Then('the details show that content type and exactly that metadata', async function (this: QuiltWorld) {
+  await content.expectDetailsMeta(this);
+});
+
+Then('anyone opening the link gets that content type and exactly that metadata', async function (this: QuiltWorld) {
+  await content.expectLinkMeta(this);
+});

@@ -103,6 +103,8 @@ export interface ScenarioNotes {
   pageView: PageView;
   /** The bytes a persona downloaded through the catalog. */
   downloaded: Buffer;
+  /** The content type and user metadata a file was uploaded with. */
+  uploadedMeta: { key: string; contentType: string; metadata: Record<string, string> };
   /** Files on a persona's own computer (a folder of the scenario's), to upload through the catalog. */
   localFiles: Array<{ name: string; path: string; bytes: Buffer }>;
   /** The bucket the scenario made (Dana's, on the local stack). */
@@ -159,6 +161,7 @@ const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
   pageView: ['the catalog page viewed', 'When Rita opens the test bucket in the catalog'],
   downloaded: ['the bytes downloaded through the catalog', 'When Rita downloads "notes.txt" of the first revision of "canary/pinned" in the catalog, from its Quilt+ URI'],
   localFiles: ['the files on her computer', 'Given Dana has these files on her computer:'],
+  uploadedMeta: ['the metadata a file was uploaded with', 'Given Dana has uploaded "data/plate-7.csv" as "text/csv" with the metadata:'],
   newBucket: ['the new bucket', 'Given Dana has made a new bucket holding the file "notes/day-one.txt"'],
   quilt3Bucket: ['quilt3\'s answer to adding a bucket', 'When Dana adds the new bucket to the catalog with quilt3, titled "Field notes"'],
   discovery: ['the permission discovery', 'When Rita discovers her permissions on the test bucket'],

@@ -26,6 +26,16 @@ Feature: Content retrieval pipeline
     When Dana shares "data/file1.csv" with a link valid for 5 minutes
     Then anyone opening the link gets exactly the stored bytes of "data/file1.csv", with the same size and ETag
 
+  Scenario: A file's content type and own metadata come back exactly, in its details and through a shared link
+    Given Dana has uploaded "data/plate-7.csv" as "text/csv" with the metadata:
+      | key        | value             |
+      | instrument | plate-reader-7    |
+      | operator   | Dana Q. Scientist |
+    When Rita looks up the details of "data/plate-7.csv"
+    Then the details show that content type and exactly that metadata
+    When Rita shares "data/plate-7.csv" with a link valid for 5 minutes
+    Then anyone opening the link gets that content type and exactly that metadata
+
   Scenario: Reading a file returns its content, whole when it fits the byte limit
     When Dana reads the first 1000 bytes of "data/README.md"
     Then the whole content of "data/README.md" is returned, not truncated

@@ -36,6 +36,38 @@ export function expectListingToShow(world: QuiltWorld, folder: string, expected:
   }
 }
 
+/** Given: a file uploaded with a content type and user metadata (keys as S3 keeps them: lower case). */
+export async function uploadWithMeta(world: QuiltWorld, persona: PersonaRole, path: string, contentType: string, rows: Array<{ key: string; value: string }>): Promise<void> {
+  const key = world.key(path);
+  const body = Buffer.from(`well,signal\nA1,0.42\n# ${path}\n`, 'utf8');
+  const metadata = Object.fromEntries(rows.map((r) => [r.key.toLowerCase(), r.value]));
+  world.ledger.register(`s3://${world.bucket}/${key}`, async () => { await world.objects('admin').purgePrefix(world.bucket, key); });
+  await world.objects(persona).put(world.bucket, [{ key, body, contentType, metadata }]);
+  world.memory.seeded.set(key, body);
+  world.memory.uploadedMeta = { key, contentType, metadata };
+}
+
+/** The details show the content type and exactly the user metadata the file was uploaded with; S3 itself (HeadObject) says the same. */
+export async function expectDetailsMeta(world: QuiltWorld): Promise<void> {
+  const { key, contentType, metadata } = world.memory.uploadedMeta;
+  const info = world.memory.info;
+  expect(info.s3Uri, 'the file looked up').to.equal(`s3://${world.bucket}/${key}`);
+  expect({ contentType: info.contentType, metadata: info.metadata }, 'the details').to.deep.equal({ contentType, metadata });
+  const raw = await world.objects('admin').info(`s3://${world.bucket}/${key}`);
+  expect({ contentType: raw.contentType, metadata: raw.metadata }, "S3's own HeadObject").to.deep.equal({ contentType, metadata });
+}
+
+/** The shared link, opened over plain HTTP, answers with the content type and exactly the user metadata (x-amz-meta-*). */
+export async function expectLinkMeta(world: QuiltWorld): Promise<void> {
+  const { key, contentType, metadata } = world.memory.uploadedMeta;
+  const res = await fetch(world.memory.link.signedUrl, { signal: AbortSignal.timeout(10_000) });
+  expect(res.status, `HTTP status of the link (${res.statusText})`).to.equal(200);
+  const answered: Record<string, string> = {};
+  res.headers.forEach((v, k) => { if (k.startsWith('x-amz-meta-')) answered[k.slice('x-amz-meta-'.length)] = v; });
+  expect({ contentType: res.headers.get('content-type'), metadata: answered }, `the link's answer for ${key}`).to.deep.equal({ contentType, metadata });
+  expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(world.memory.seeded.get(key)!)), 'the bytes stored').to.equal(true);
+}
+
 export async function inspect(world: QuiltWorld, persona: PersonaRole, path: string): Promise<void> {
   world.memory.info = await world.bucketOps(persona).info(world.uri(path));
 }

@@ -1,6 +1,6 @@
 /**
  * Fault modes of the local platform, for measuring what the acceptance suite catches
- * (scripts/mutation.ts). A fault is switched on for a whole catalog process by
+ * (scripts/mutation.ts). A fault is switched on for a whole catalog (and S3 front) process by
  *   QUILT_E2E_PLATFORM_FAULT=<name>
  * read once at start; unset (the default) means no fault. An unknown name stops the catalog with
  * the list of known ones. A catalog with a fault says so in its log and in /health
@@ -19,6 +19,7 @@ export const FAULTS = {
   'foreign-credentials': "get_credentials hands every user the bucket owner's (admin's) S3 keys",
   'lost-delete-event': 'the indexer ignores delete events of the change feed',
   'wrong-etag': 'the indexer stores a wrong ETag in every object document',
+  'drop-user-metadata': "the S3 front answers reads (GET, HEAD) without the object's user metadata (x-amz-meta-*)",
   'preview-wrong-bytes': "file previews (the web catalog's text and table previews) leave out the file's first line",
 } as const;
 

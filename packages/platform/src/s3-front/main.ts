@@ -6,6 +6,7 @@
 import { REGION, S3_USERS } from '@quilt-e2e/constants';
 import { loadPorts } from '@quilt-e2e/env';
 import { createS3Front } from './server.js';
+import { ACTIVE_FAULT } from '../faults.js';
 
 const whole = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -27,5 +28,5 @@ const front = createS3Front({
   log,
 });
 await front.app.listen({ host: '127.0.0.1', port: ports.s3Front });
-log(`s3-front: listening on http://127.0.0.1:${ports.s3Front}, RGW at http://127.0.0.1:${ports.s3}`);
+log(`s3-front: listening on http://127.0.0.1:${ports.s3Front}, RGW at http://127.0.0.1:${ports.s3}${ACTIVE_FAULT ? `; FAULT ${ACTIVE_FAULT} (QUILT_E2E_PLATFORM_FAULT)` : ''}`);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => { void front.close().finally(() => process.exit(0)); });

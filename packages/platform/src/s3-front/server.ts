@@ -22,6 +22,7 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { compositeChecksum, partChecksums, sha256Base64, withChecksum } from './checksums.js';
+import { faultIs } from '../faults.js';
 
 export interface S3FrontConfig {
   port: number;
@@ -120,7 +121,10 @@ export function createS3Front(config: S3FrontConfig): { app: FastifyInstance; cl
 
   /** Streams RGW's answer to the client; a client that goes away stops the exchange with RGW. */
   const relay = (res: ServerResponse, up: IncomingMessage, extra: Record<string, string> = {}): void => {
-    res.writeHead(up.statusCode ?? 502, { ...up.headers, ...extra });
+    const headers = { ...up.headers, ...extra };
+    // Fault drop-user-metadata: a storage that answers without an object's user metadata.
+    if (faultIs('drop-user-metadata')) for (const k of Object.keys(headers)) if (k.startsWith('x-amz-meta-')) delete headers[k];
+    res.writeHead(up.statusCode ?? 502, headers);
     pipeline(up, res, () => { /* a client or RGW that went away mid-answer: nothing more to say */ });
   };
 

@@ -44,6 +44,8 @@ export interface IndexerStats {
 }
 
 const BATCH_EVENTS = 500;
+/** How far down the queue package events are looked for (fastTrackPackageEvents). */
+const FAST_TRACK_WINDOW = 50_000;
 /** How many keys of a batch are reconciled at once. */
 const RECONCILE_CONCURRENCY = 16;
 
@@ -58,6 +60,10 @@ export class Indexer {
   private stopped = false;
   private loop: Promise<void> | undefined;
   private readonly backfillTasks = new Map<string, Task>();
+  /** Queued events already looked at by fastTrackPackageEvents (the queue keeps each event's object until it is acknowledged). */
+  private readonly fastTracked = new WeakSet<object>();
+  /** A backfill was asked for while one was running: scan again once it is done. */
+  private backfillAgain = false;
   private readonly ensured = new Set<string>();
   private received = 0;
   private indexedEvents = 0;
@@ -118,7 +124,10 @@ export class Indexer {
 
   /** Asks for a backfill scan (compare every bucket with its indexes) as soon as possible. */
   requestBackfill(): void {
-    if (this.backfill.state !== 'running') this.backfill = { ...this.backfill, state: 'pending', error: null };
+    // A scan under way may have listed its buckets before this request (a bucket added just now):
+    // another scan follows it.
+    if (this.backfill.state === 'running') this.backfillAgain = true;
+    else this.backfill = { ...this.backfill, state: 'pending', error: null };
     this.queue.poke();
   }
 
@@ -170,6 +179,7 @@ export class Indexer {
         if ((this.backfill.state === 'pending' || this.backfill.state === 'failed') && Date.now() >= nextBackfillTry) {
           await this.runBackfillScan();
         }
+        await this.fastTrackPackageEvents();
         const events = this.queue.peek(BATCH_EVENTS);
         if (events.length > 0) {
           const tasks = new Map<string, Task>();
@@ -194,7 +204,12 @@ export class Indexer {
           for (const [k] of chunk) this.backfillTasks.delete(k);
           this.backfill.reconciledKeys += chunk.length;
         } else {
-          if (this.backfill.state === 'running') { this.backfill.state = 'done'; this.backfill.finishedAt = new Date().toISOString(); }
+          if (this.backfill.state === 'running') {
+            this.backfill.state = this.backfillAgain ? 'pending' : 'done';
+            this.backfillAgain = false;
+            this.backfill.finishedAt = new Date().toISOString();
+            if (this.backfill.state === 'pending') continue;
+          }
           this.wakeIdle();
           await this.queue.wait(this.backfill.state === 'failed' ? 1000 : 5000);
           continue;
@@ -262,6 +277,24 @@ export class Indexer {
     if (t4 - t0 > 2000) {
       this.log(`indexer: batch of ${tasks.length} key(s), ${ops.length} document operation(s) took ${t4 - t0} ms (lookup ${t1 - t0}, S3 ${t2 - t1}, bulk ${t3 - t2}, refresh ${t4 - t3})`);
     }
+  }
+
+  /**
+   * Package events do not wait behind a burst of object events (10,000 files written at once take
+   * minutes to index on 2 cores): the registry's keys (.quilt/) further down the queue are reconciled
+   * now. Reconciling is state-based (S3 as it is now), so doing it again when the queue reaches those
+   * events changes nothing.
+   */
+  private async fastTrackPackageEvents(): Promise<void> {
+    if (this.queue.length <= BATCH_EVENTS) return;
+    const urgent = new Map<string, Task>();
+    for (const ev of this.queue.peek(FAST_TRACK_WINDOW).slice(BATCH_EVENTS)) {
+      if (this.fastTracked.has(ev)) continue;
+      this.fastTracked.add(ev);
+      const t = taskOf(ev.item);
+      if (t && t.key.startsWith('.quilt/') && this.buckets.includes(t.bucket)) urgent.set(`${t.bucket}\u0000${t.key}`, t);
+    }
+    if (urgent.size) await this.reconcile([...urgent.values()]);
   }
 
   /** Lists each bucket, compares with its indexes and queues every key whose documents differ (backfill.ts). */
