@@ -3,6 +3,7 @@ import type { PersonaRole } from '../support/target.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
 import * as canaries from '../support/tasks/canaries.js';
 import * as dialog from '../support/tasks/push-dialog.js';
+import * as adminPages from '../support/tasks/admin-pages.js';
 
 When('{persona} opens the test bucket in the catalog', async function (this: QuiltWorld, persona: PersonaRole) {
   await canaries.openBucket(this, persona);
@@ -46,4 +47,16 @@ When('{persona} creates the package {string} in the catalog from those files, wi
 
 Then('quilt3 reads the latest revision of {string}: exactly those files, byte for byte, with the message {string}', async function (this: QuiltWorld, name: string, message: string) {
   await dialog.expectPushedFromDialog(this, name, message);
+});
+
+Given('Dana has made, in the catalog\'s admin pages, a policy granting read on the test bucket, the role {string} with it, and invited {string} with that role', async function (this: QuiltWorld, role: string, user: string) {
+  await adminPages.grantInAdminPages(this, role, user);
+});
+
+When('{string} sets a password from the invitation and signs in to the catalog', async function (this: QuiltWorld, user: string) {
+  await adminPages.firstSignIn(this, user);
+});
+
+Then('the registry lists {string} with the role {string}, whose one policy grants read on the test bucket', async function (this: QuiltWorld, user: string, role: string) {
+  await adminPages.expectGrantRecorded(this, role, user);
 });

@@ -4,6 +4,7 @@
  *  - quilt: a real deployment — AWS S3/Athena/Glue and a real catalog — named by the spec's variables.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET, LOCAL_PASSWORDS } from '@quilt-e2e/constants';
 import { loadStackConfig, type StackConfig } from '@quilt-e2e/stack';
@@ -43,6 +44,12 @@ export interface TargetConfig {
     /** Where the browser's requests to S3's AWS hosts go when the stack's S3 is not AWS (QUILT_E2E_BROWSER_S3_PROXY): an S3 proxy's <url>/<region>/<bucket>/<key>. */
     browserS3Proxy?: string;
   };
+  /**
+   * Where the mail the stack sends its users can be read (QUILT_E2E_INBOX): a file of JSON lines
+   * {to, subject, link}, as the local stack's outbox. Absent: a user an admin invites signs in with
+   * a token minted for them instead of the password their invitation's link would set.
+   */
+  inbox?: string;
   /** Present when the suite may mint tokens itself (local target, or a quilt target with PLATFORM_TEST_JWT_SECRET). */
   minting?: TokenMinting;
   /** Present only for the local target. */
@@ -98,6 +105,8 @@ export function loadTarget(env: NodeJS.ProcessEnv = process.env): TargetConfig {
       // The registry, and Quilt's own web catalog app in front of it (as on a real stack, two URLs).
       catalog: { registryUrl: url, catalogUrl: `http://127.0.0.1:${stack.ports.catalogUi}`, browserS3Proxy: `http://127.0.0.1:${stack.ports.catalogUi}/__s3proxy` },
       minting,
+      // This stack sends no email: what it would send is written to the catalog's outbox.
+      inbox: join(stack.dataDir, 'catalog', 'outbox', 'mail.jsonl'),
       stack,
     };
   }
@@ -137,6 +146,7 @@ export function loadTarget(env: NodeJS.ProcessEnv = process.env): TargetConfig {
       ...(env.AWS_ENDPOINT_URL_STS ? { sts: { endpoint: env.AWS_ENDPOINT_URL_STS } } : {}),
       personas: { ...(admin ? { admin } : {}), ...(reader ? { reader } : {}), ...(outsider ? { outsider } : {}) },
       ...(minting ? { minting } : {}),
+      ...(env.QUILT_E2E_INBOX ? { inbox: env.QUILT_E2E_INBOX } : {}),
       ...(registryUrl && catalogUrl ? {
         catalog: {
           registryUrl: registryUrl.replace(/\/$/, ''), catalogUrl: catalogUrl.replace(/\/$/, ''),

@@ -16,7 +16,7 @@ import type { PackageDiff, PackageRevision, TreeNode } from '@quilt-e2e/quilt-js
 import type { TrinoResult } from '@quilt-e2e/trino-rest';
 import type { AccessReport, PermissionDiscovery } from '../support/domain/access.js';
 import type { Quilt3Bucket } from '../support/quilt3/client.js';
-import type { PageView } from '../support/adapters/catalog-app.js';
+import type { PageView, SignIn } from '../support/adapters/catalog-app.js';
 import type { Chart } from '../support/domain/charts.js';
 import type { Listing, ObjectInfo, ObjectLink, ObjectText } from '../support/domain/objects.js';
 import type { SearchAnswer as CatalogSearchAnswer, SearchRequest, SearchResult } from '../support/domain/search.js';
@@ -48,6 +48,8 @@ export interface ScenarioCollections {
   adminNames: Map<string, string>;
   /** API keys the scenario made, by the name the feature gives them: their id and secret. */
   apiKeys: Map<string, { id: string; secret: string; user: string }>;
+  /** How users the scenario made sign in to the web catalog (their password, or a token), by their real name. */
+  signIns: Map<string, SignIn>;
 }
 
 export interface ScenarioNotes {
@@ -179,7 +181,7 @@ const isNote = (k: string | symbol): k is keyof ScenarioNotes => typeof k === 's
 
 /** A fresh memory for one scenario. */
 export function scenarioMemory(): ScenarioMemory {
-  const collections: ScenarioCollections = { seeded: new Map(), tables: new Map(), packages: new Map(), pushes: [], timings: new Map(), queries: new Map(), adminNames: new Map(), apiKeys: new Map() };
+  const collections: ScenarioCollections = { seeded: new Map(), tables: new Map(), packages: new Map(), pushes: [], timings: new Map(), queries: new Map(), adminNames: new Map(), apiKeys: new Map(), signIns: new Map() };
   return new Proxy(collections as ScenarioMemory, {
     get(target, key, receiver) {
       if (isNote(key) && !Reflect.has(target, key)) throw new NoEarlierStepError(key);

@@ -38,3 +38,11 @@ Feature: Quilt's canaries pass in its web catalog
       | zebrafish-assay.csv   | well,signal\nA1,0.42\n         |
     When Rita searches the catalog for "zebrafish-assay" in the test bucket
     Then the catalog's results list "canary-search/zebrafish-assay.csv"
+
+  @admin
+  Scenario: A user invited in the admin pages, with a role made there, sees the bucket at their first sign-in
+    Given Dana has made, in the catalog's admin pages, a policy granting read on the test bucket, the role "readers" with it, and invited "invitee" with that role
+    When "invitee" sets a password from the invitation and signs in to the catalog
+    Then the web catalog shows "invitee" the test bucket's overview
+    And the registry lists "invitee" with the role "readers", whose one policy grants read on the test bucket
+    And the credentials "invitee" gets from the catalog read the test bucket but may not write to it

@@ -14,7 +14,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 /** How a persona signs in: the app's form (username, password) or a token handed to the app. */
 export type SignIn = { username: string; password: string } | { token: string };
@@ -94,6 +94,34 @@ const textOf = (page: Page): Promise<string> => page.evaluate<string>(`(() => {
   return parts.join('\\n');
 })()`);
 
+/** The app's labels are not tied to their inputs: a field is the input beside its label's text. */
+export const fieldOf = (page: Page | Locator) => (label: string) => page.locator(`div:has(> label:text-is("${label}")) input`);
+
+/** What the app says once a password is set with a link. */
+const PASSWORD_SET = 'Your password has been changed';
+
+/**
+ * Sets a password as a person does with the link a mail gave them (an invitation or a reset): in a
+ * new, signed-out browser, the app's page at the link, the password typed twice. Answers the page's
+ * picture once the app said the password was set; throws with what it said otherwise.
+ */
+export async function setPasswordWithLink(link: string, password: string, timeoutMs = 20_000): Promise<Buffer> {
+  const context = await (await theBrowser()).newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(link, { timeout: Math.max(timeoutMs, 60_000) });
+    const field = fieldOf(page);
+    await field('New password').fill(password, { timeout: timeoutMs });
+    await field('Re-enter your new password').fill(password, { timeout: timeoutMs });
+    await page.getByRole('button', { name: /change password/i }).click({ timeout: timeoutMs });
+    await page.getByText(PASSWORD_SET).waitFor({ timeout: timeoutMs })
+      .catch(async () => { throw new Error(`the app did not say the password was set; the page at ${link.replace(/[^/]+$/, '<token>')} says: ${(await textOf(page)).replace(/\s+/g, ' ').slice(0, 300)}`); });
+    return await page.screenshot({ type: 'jpeg', quality: 60 });
+  } finally {
+    await context.close().catch(() => undefined);
+  }
+}
+
 export class CatalogApp {
   constructor(
     private readonly endpoints: { catalogUrl: string; registryUrl: string; browserS3Proxy?: string },
@@ -143,8 +171,7 @@ export class CatalogApp {
       const firstLoad = Math.max(this.timeoutMs, 60_000);
       if ('username' in this.signIn) {
         await page.goto(`${this.endpoints.catalogUrl}/signin`, { timeout: firstLoad });
-        // The app's labels are not tied to their inputs: a field is the input beside its label's text.
-        const field = (label: string) => page.locator(`div:has(> label:text-is("${label}")) input`);
+        const field = fieldOf(page);
         await field('Username or email').fill(this.signIn.username, { timeout: firstLoad });
         await field('Password').fill(this.signIn.password);
         await page.getByRole('button', { name: 'Sign in' }).click();
@@ -174,6 +201,11 @@ export class CatalogApp {
       await context.close().catch(() => undefined);
       throw e;
     }
+  }
+
+  /** Signs in now (the sign-in form, or the token handed to the app), as the pages opened next will be; throws with what the app said if it refused. */
+  async signInNow(): Promise<void> {
+    await this.context();
   }
 
   /**

@@ -51,9 +51,7 @@ export async function makeRole(world: QuiltWorld, role: string, bucket: string, 
 
 /** The catalog as a user the scenario made sees it (a token minted for them). */
 export function asUser(world: QuiltWorld, user: string): CatalogClient {
-  const minting = world.target.minting;
-  if (!minting) throw new Error('this target cannot mint a token for a user an admin just made: set PLATFORM_TEST_JWT_SECRET (the catalog\'s JWT secret)');
-  return world.catalog('admin', minting.mint(real(world, user)));
+  return world.catalog('admin', mintFor(world, real(world, user)));
 }
 
 /** A user switches their own active role to another of their roles (switchRole). */
@@ -238,9 +236,15 @@ export async function expectAccessUnchanged(world: QuiltWorld): Promise<void> {
   expect(await accessOf(world, world.memory.accessAbout), 'the roles and users the request was about are as before').to.equal(world.memory.accessBefore);
 }
 
-/** In Quilt's web catalog (a real browser, the user's token as the app's session): the bucket's overview, or a signed-out page. */
+/** In Quilt's web catalog (a real browser, signed in as the user signed in earlier in the scenario, else with their token): the bucket's overview, or a signed-out page. */
 export async function expectWebCatalogFor(world: QuiltWorld, user: string, shows: 'overview' | 'signed out'): Promise<void> {
+  const name = real(world, user);
+  await expectAppFor(world, { user: name, signIn: world.memory.signIns.get(name) ?? { token: mintFor(world, name) } }, shows);
+}
+
+/** A token for a user the scenario made (the target's JWT secret). */
+export function mintFor(world: QuiltWorld, name: string): string {
   const minting = world.target.minting;
   if (!minting) throw new Error('this target cannot mint a token for a user an admin just made: set PLATFORM_TEST_JWT_SECRET (the catalog\'s JWT secret)');
-  await expectAppFor(world, { user: real(world, user), token: minting.mint(real(world, user)) }, shows);
+  return minting.mint(name);
 }

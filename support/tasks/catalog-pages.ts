@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { catalogBucketUrl, catalogObjectUrl, catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl } from '@quilt-e2e/quilt-js';
 import type { Page } from 'playwright-core';
-import { CatalogApp, type Outcome, type PageView, type S3Answers } from '../adapters/catalog-app.js';
+import { CatalogApp, type Outcome, type PageView, type S3Answers, type SignIn } from '../adapters/catalog-app.js';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 
@@ -19,9 +19,12 @@ const HEX64 = /\b[0-9a-f]{64}\b/g;
 
 const base = (world: QuiltWorld): string => world.target.catalog!.catalogUrl;
 
-/** Opens a page as the persona (or as a user the scenario made, by their token), waiting for one of the outcomes; attaches its screenshot; answers what it shows. */
-export async function viewPage<T = undefined>(world: QuiltWorld, who: PersonaRole | { user: string; token: string }, url: string, outcomes: Outcome[], then?: (page: Page, s3: S3Answers) => Promise<T>): Promise<PageView & { then?: T }> {
-  const app = typeof who === 'string' ? world.app(who) : new CatalogApp(world.target.catalog!, { token: who.token });
+/** Someone the scenario made (not a persona), with how they sign in: their password, or a token. */
+export interface Visitor { user: string; signIn: SignIn }
+
+/** Opens a page as the persona (or as a user the scenario made), waiting for one of the outcomes; attaches its screenshot; answers what it shows. */
+export async function viewPage<T = undefined>(world: QuiltWorld, who: PersonaRole | Visitor, url: string, outcomes: Outcome[], then?: (page: Page, s3: S3Answers) => Promise<T>): Promise<PageView & { then?: T }> {
+  const app = typeof who === 'string' ? world.app(who) : new CatalogApp(world.target.catalog!, who.signIn);
   let view: PageView & { then?: T };
   try {
     view = await app.open(url, outcomes, then);
@@ -113,7 +116,7 @@ export const ACCESS_DENIED = 'Access Denied';
 const SIGNED_OUT = /Session expired|Sign in/;
 
 /** A user the scenario made opens the test bucket in the catalog with their token: the catalog shows them the bucket's overview, or signs them out. */
-export async function expectAppFor(world: QuiltWorld, user: { user: string; token: string }, shows: 'overview' | 'signed out'): Promise<void> {
+export async function expectAppFor(world: QuiltWorld, user: Visitor, shows: 'overview' | 'signed out'): Promise<void> {
   const v = await viewPage(world, user, catalogBucketUrl(base(world), world.bucket), [{ shows: OVERVIEW, withIt: [world.bucket] }, { shows: SIGNED_OUT }, { shows: ACCESS_DENIED }]);
   if (shows === 'overview') {
     expect(v.matched, `for ${user.user}, ${shown(v)}`).to.equal(OVERVIEW);

@@ -8,7 +8,7 @@
 export { mintToken, type MintOptions } from './catalog/auth.js';
 export { loadCatalogConfig, DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET, type CatalogConfig } from './catalog/config.js';
 export { openSearchClient, packagesIndex } from './catalog/search-index.js';
-export { removeCatalogRoles, rolePolicy } from './catalog/credentials.js';
+export { removeCatalogRoles, rgwRoleName, rolePolicy } from './catalog/credentials.js';
 export { FAULTS, type Fault } from './faults.js';
 export { ensurePackageMetadataTables, packageTableNames } from './sql/metadata-tables.js';
 export { provisionSql } from './sql/provision.js';

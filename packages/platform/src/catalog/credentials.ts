@@ -79,7 +79,7 @@ export class CatalogRoles {
   }
 
   /** The RGW role name of a catalog role. */
-  rgwName(role: string): string { return `${this.config.credentials.rolePrefix}${role}`; }
+  rgwName(role: string): string { return rgwRoleName(this.config.credentials.rolePrefix, role); }
 
   /** The IAM role a catalog role's users assume: its own (managed) or the one an admin named (unmanaged). */
   arnOf(role: RoleRecord): string { return role.arn ?? `arn:aws:iam:::role/${this.rgwName(role.name)}`; }
@@ -214,4 +214,14 @@ export class CatalogRoles {
 export async function removeCatalogRoles(config: CatalogConfig): Promise<void> {
   const roles = new CatalogRoles(config, accessStore(config), () => undefined);
   try { await roles.removeRoles(); } finally { roles.destroy(); }
+}
+
+/**
+ * The name of a catalog role's IAM role in RGW: the prefix, then the name. IAM allows `_` and `+`
+ * in role names and Quilt's catalog asks for names of letters, digits and underscores, but RGW 16
+ * takes only [A-Za-z0-9:=,.@-] ("Invalid chars in name"): `=` escapes them (`_` → `=u`, `+` → `=p`,
+ * `=` → `==`), so distinct names stay distinct, and names without them keep their RGW name.
+ */
+export function rgwRoleName(prefix: string, role: string): string {
+  return `${prefix}${role.replace(/[=_+]/g, (c) => ({ '=': '==', _: '=u', '+': '=p' })[c]!)}`;
 }

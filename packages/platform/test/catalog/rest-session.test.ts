@@ -127,3 +127,22 @@ test('password sign-in: a reset link to the outbox, the password set with it (on
   assert.equal((await login(user, 'correct horse battery')).status, 401, 'a deactivated user cannot sign in');
   await cat.post('admin', { query: `mutation { admin { user { mutate(name: "${user}") { setActive(active: true) { __typename } } } } }` });
 });
+
+test('a user an admin creates is invited: a mail to their address with a link that sets their password, then they sign in', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const outbox = (): Array<{ to: string; user: string; subject: string; link: string }> =>
+    readFileSync(join(cat.config.dataDir, 'outbox', 'mail.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { to: string; user: string; subject: string; link: string });
+  const name = `invitee_${Date.now().toString(36)}`;
+  const made = await cat.post('admin', { query: `mutation { admin { user { create(input: { name: "${name}", email: "${name}@example.com", role: "ReadQuiltBucket" }) { __typename } } } }` });
+  assert.deepEqual((made.body as { data: unknown }).data, { admin: { user: { create: { __typename: 'User' } } } });
+  const mail = outbox().at(-1)!;
+  assert.deepEqual([mail.user, mail.to], [name, `${name}@example.com`]);
+  assert.match(mail.subject, /invited/);
+  assert.match(mail.link, new RegExp(`^${cat.config.webAppUrl}/reset_password/[A-Za-z0-9_-]{32}$`));
+  const set = await fetch(`${cat.config.url}/api/change_password`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ link: mail.link, password: 'a first password' }), signal: AbortSignal.timeout(15_000) });
+  assert.equal(set.status, 200);
+  const login = await fetch(`${cat.config.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: name, password: 'a first password' }), signal: AbortSignal.timeout(15_000) });
+  assert.equal(login.status, 200);
+  await cat.post('admin', { query: `mutation { admin { user { mutate(name: "${name}") { delete { __typename } } } } }` });
+});

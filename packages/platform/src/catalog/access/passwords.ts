@@ -1,6 +1,7 @@
 /**
  * Passwords as Quilt's registry keeps them for password sign-in: an admin's resetPassword (or
- * anyone's POST /api/reset_password {email}) sends the user a link; POST /api/change_password
+ * anyone's POST /api/reset_password {email}) sends the user a link, as does the invitation a user
+ * an admin creates gets; POST /api/change_password
  * {link, password} with the link's token sets the password; POST /api/login {username, password}
  * answers a token. This stack sends no email: a message is written, one JSON line each, to
  * <catalog data>/outbox/mail.jsonl ({to, subject, link, at}) — the local stand-in of the user's
@@ -24,8 +25,11 @@ export class PasswordError extends Error {
   constructor(readonly status: number, message: string) { super(message); }
 }
 
-/** Makes a reset link for the user and writes the message to the outbox; the link's token. */
-export function sendResetLink(access: AccessStore, dataDir: string, catalogUrl: string, user: string): string {
+/** What a message with a link says: a reset asked for, or the invitation of a user an admin just made. */
+const SUBJECTS = { reset: 'Set your Quilt password', invitation: 'You are invited to Quilt: set your password' } as const;
+
+/** Makes a reset link for the user and writes the message (a reset, or an invitation) to the outbox; the link's token. */
+export function sendResetLink(access: AccessStore, dataDir: string, catalogUrl: string, user: string, kind: keyof typeof SUBJECTS = 'reset'): string {
   const u = access.user(user);
   if (!u) throw new PasswordError(404, 'User not found');
   const token = randomBytes(24).toString('base64url');
@@ -34,7 +38,7 @@ export function sendResetLink(access: AccessStore, dataDir: string, catalogUrl: 
   const outbox = join(dataDir, 'outbox');
   mkdirSync(outbox, { recursive: true, mode: 0o700 });
   // The message holds the link, as an email would (the token is in it once, nowhere else in clear).
-  appendFileSync(join(outbox, 'mail.jsonl'), `${JSON.stringify({ to: u.email, user, subject: 'Set your Quilt password', link: `${catalogUrl}/reset_password/${token}`, at: new Date().toISOString() })}\n`, { mode: 0o600 });
+  appendFileSync(join(outbox, 'mail.jsonl'), `${JSON.stringify({ to: u.email, user, subject: SUBJECTS[kind], link: `${catalogUrl}/reset_password/${token}`, at: new Date().toISOString() })}\n`, { mode: 0o600 });
   return token;
 }
 

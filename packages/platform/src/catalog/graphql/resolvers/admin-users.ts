@@ -102,6 +102,8 @@ function createUser(g: GqlContext, a: Args) {
   const now = new Date().toISOString();
   const user: UserRecord = { name: input.name, email: input.email, isActive: true, isAdmin: false, role: input.role, extraRoles: [...new Set(input.extraRoles ?? [])].filter((r) => r !== input.role), dateJoined: now, lastLogin: now };
   g.ctx.access.change((s) => { s.users.push(user); });
+  // Quilt invites the new user by email, with a link to set their password (here: to the outbox).
+  sendResetLink(g.ctx.access, g.ctx.config.dataDir, g.ctx.config.webAppUrl, user.name, 'invitation');
   return userView(g, user);
 }
 
