@@ -4,6 +4,7 @@ import type { QuiltWorld } from '../world/quilt-world.js';
 import * as canaries from '../support/tasks/canaries.js';
 import * as dialog from '../support/tasks/push-dialog.js';
 import * as adminPages from '../support/tasks/admin-pages.js';
+import * as views from '../support/tasks/views.js';
 
 When('{persona} opens the test bucket in the catalog', async function (this: QuiltWorld, persona: PersonaRole) {
   await canaries.openBucket(this, persona);
@@ -59,4 +60,16 @@ When('{string} sets a password from the invitation and signs in to the catalog',
 
 Then('the registry lists {string} with the role {string}, whose one policy grants read on the test bucket', async function (this: QuiltWorld, user: string, role: string) {
   await adminPages.expectGrantRecorded(this, role, user);
+});
+
+Given('the catalog has counted the views of {string} so far', async function (this: QuiltWorld, name: string) {
+  await views.recordViewsSoFar(this, name);
+});
+
+Then('the catalog counts at least one more view of {string}, made today', async function (this: QuiltWorld, name: string) {
+  await views.expectMoreViews(this, name, 1);
+});
+
+Then('the catalog\'s package list shows {persona} {string} with those views', async function (this: QuiltWorld, persona: PersonaRole, name: string) {
+  await views.expectListShowsViews(this, persona, name);
 });

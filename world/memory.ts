@@ -115,6 +115,8 @@ export interface ScenarioNotes {
   quilt3Bucket: Quilt3Bucket;
   /** Who a persona's catalog credentials are and what they may do (permission discovery). */
   discovery: PermissionDiscovery;
+  /** A package's views the catalog had counted before the scenario's reads: in all, and today. */
+  viewsBefore: { total: number; today: number };
 }
 
 export type ScenarioMemory = ScenarioCollections & ScenarioNotes;
@@ -167,6 +169,7 @@ const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
   newBucket: ['the new bucket', 'Given Dana has made a new bucket holding the file "notes/day-one.txt"'],
   quilt3Bucket: ['quilt3\'s answer to adding a bucket', 'When Dana adds the new bucket to the catalog with quilt3, titled "Field notes"'],
   discovery: ['the permission discovery', 'When Rita discovers her permissions on the test bucket'],
+  viewsBefore: ['the views counted before', 'Given the catalog has counted the views of "views/read-often" so far'],
 };
 
 export class NoEarlierStepError extends Error {

@@ -21,6 +21,7 @@ export const FAULTS = {
   'wrong-etag': 'the indexer stores a wrong ETag in every object document',
   'drop-user-metadata': "the S3 front answers reads (GET, HEAD) without the object's user metadata (x-amz-meta-*)",
   'preview-wrong-bytes': "file previews (the web catalog's text and table previews) leave out the file's first line",
+  'uncounted-reads': "the catalog counts no reads of a package's manifests: its views (accessCounts) stay Quilt's null",
 } as const;
 
 export type Fault = keyof typeof FAULTS;

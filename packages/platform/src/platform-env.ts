@@ -52,3 +52,8 @@ export function platformS3Client(p: PlatformEnv = loadPlatformEnv()): S3Client {
 export function platformTrino(p: PlatformEnv = loadPlatformEnv(), requestTimeoutMs = 60_000): TrinoClient {
   return new TrinoClient({ server: `http://${LOOPBACK}:${p.ports.trino}`, user: TRINO_USER, catalog: TRINO_CATALOG, schema: TRINO_SCHEMA, source: 'quilt-e2e-platform', requestTimeoutMs });
 }
+
+/** Where the S3 front records object reads and the catalog reads them to count accesses. */
+export function accessLogPath(p: PlatformEnv): string {
+  return join(p.dataDir, 's3-front', 'access-log.jsonl');
+}

@@ -7,6 +7,7 @@ import { Agent } from 'node:http';
 import { ListObjectsV2Command, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { CatalogConfig } from './config.js';
 import { HttpError } from './http.js';
+import type { AccessLog } from '../access-log.js';
 
 export type BucketAccess = 'allowed' | 'denied' | 'no-such-bucket';
 
@@ -29,10 +30,23 @@ export function rgwClient(endpoint: string, region: string, credentials: S3Clien
 /** Temporary credentials of a user's role (the catalog's get_credentials). */
 export type RoleCredentialsOf = (user: string) => Promise<{ AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string }>;
 
-/** S3 clients per user, made once: the user's own RGW keys, or else their role's temporary credentials. */
+/**
+ * Records the client's successful GetObjects in the stack's access log: the registry's own reads
+ * (of manifests for package pages, of files for previews) are S3 data events on AWS too.
+ */
+function recordReads(client: S3Client, reads: AccessLog, useragent: string): void {
+  client.middlewareStack.add((next, context) => async (args) => {
+    const out = await next(args);
+    const input = args.input as { Bucket?: string; Key?: string };
+    if (context.commandName === 'GetObjectCommand' && input.Bucket && input.Key) reads.record(input.Bucket, input.Key, useragent);
+    return out;
+  }, { step: 'initialize', name: 'quiltE2eAccessLog' });
+}
+
+/** S3 clients per user, made once: the user's own RGW keys, or else their role's temporary credentials; their reads recorded when `reads` is given. */
 export class S3Clients {
   private readonly clients = new Map<string, S3Client>();
-  constructor(private readonly config: CatalogConfig, private readonly roleCredentials?: RoleCredentialsOf) {}
+  constructor(private readonly config: CatalogConfig, private readonly roleCredentials?: RoleCredentialsOf, private readonly reads?: AccessLog) {}
 
   for(user: string): S3Client {
     let c = this.clients.get(user);
@@ -46,6 +60,7 @@ export class S3Clients {
           return { accessKeyId: t.AccessKeyId, secretAccessKey: t.SecretAccessKey, sessionToken: t.SessionToken, expiration: new Date(t.Expiration) };
         });
       } else throw new HttpError(401, 'UnknownUser', `user ${JSON.stringify(user)} is not known to this catalog`);
+      if (this.reads) recordReads(c, this.reads, `quilt-e2e-registry (for ${user})`);
       this.clients.set(user, c);
     }
     return c;

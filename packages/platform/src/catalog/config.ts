@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET, PERSONA_ROLES, type MANAGED_ROLES } from '@quilt-e2e/constants';
-import { loadPlatformEnv, type PlatformEnv } from '../platform-env.js';
+import { accessLogPath, loadPlatformEnv, type PlatformEnv } from '../platform-env.js';
 import type { GraphqlLimits } from './graphql/guards.js';
 
 export { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET };
@@ -37,6 +37,8 @@ export interface CatalogConfig {
   jwt: { secret: string; issuer: string; audience: string };
   /** The catalog's durable state: the event queue. */
   dataDir: string;
+  /** The S3 front's access log: the object reads package access counts are counted from. */
+  accessLog: string;
   /** Quilt's web catalog app of this stack: the links the catalog sends (password resets) open there. */
   webAppUrl: string;
   logFile: string;
@@ -117,6 +119,7 @@ export function loadCatalogConfig(env: NodeJS.ProcessEnv = process.env, stack: P
     anonymousUser,
     jwt: { secret, issuer: env.QUILT_E2E_JWT_ISSUER ?? DEFAULT_JWT_ISSUER, audience: env.QUILT_E2E_JWT_AUDIENCE ?? DEFAULT_JWT_AUDIENCE },
     dataDir: env.QUILT_E2E_CATALOG_DATA_DIR ?? join(stack.dataDir, 'catalog'),
+    accessLog: env.QUILT_E2E_CATALOG_ACCESS_LOG || accessLogPath(stack),
     logFile: join(stack.logDir, 'catalog.log'),
     maxBodyBytes: maxBody,
     topicName: env.QUILT_E2E_CATALOG_TOPIC ?? 'quilt-e2e-catalog',

@@ -13,6 +13,7 @@ import type { CatalogRoles } from './credentials.js';
 import type { CatalogConfig } from './config.js';
 import type { Indexer } from './indexer/indexer.js';
 import type { PackageService } from './packages.js';
+import type { AccessCounts } from './access-counts.js';
 
 export interface CatalogContext {
   config: CatalogConfig;
@@ -29,6 +30,8 @@ export interface CatalogContext {
   access: AccessStore;
   /** The catalog roles in RGW and their STS credentials (get_credentials). */
   roles: CatalogRoles;
+  /** Reads of package manifests per day, from the S3 front's access log (Package.accessCounts). */
+  accessCounts: AccessCounts;
   log: (line: string) => void;
   /** The change feed (RGW's bucket index log); set once the catalog has started it. */
   feed?: ChangeFeed;

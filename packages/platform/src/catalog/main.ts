@@ -18,6 +18,8 @@ import { loadCatalogConfig } from './config.js';
 import { DurableQueue } from './indexer/queue.js';
 import { Indexer, type S3EventRecord } from './indexer/indexer.js';
 import { ChangeFeed } from './change-feed.js';
+import { AccessCounts } from './access-counts.js';
+import { AccessLog } from '../access-log.js';
 import { CatalogRoles } from './credentials.js';
 import { accessStore } from './access/open.js';
 import { removeLegacyNotification } from './legacy-notifications.js';
@@ -57,15 +59,18 @@ async function main(): Promise<void> {
   const config = loadCatalogConfig();
   const access = accessStore(config);
   const roles = new CatalogRoles(config, access, log);
+  // The registry's reads go to the stack's access log, as S3 data events go to CloudTrail on AWS.
+  const reads = new AccessLog(config.accessLog, log);
   // Users without RGW keys of their own (made through the admin API) act with their role's credentials.
   const clients = new S3Clients(config, (user) => {
     const role = access.user(user)?.role;
     if (!role) throw new Error(`user ${user} has no role`);
     return roles.forUser(user, role);
-  });
+  }, reads);
   const os = openSearchClient(config.opensearchUrl);
   const queue = await DurableQueue.open<S3EventRecord>(config.dataDir);
-  const indexer = new Indexer(queue, clients.for(config.indexerUser), os, access.servedBuckets, log);
+  // The search indexer's reads are not accesses (Quilt's access counts leave its reads out): its own client, not recorded.
+  const indexer = new Indexer(queue, new S3Clients(config).for(config.indexerUser), os, access.servedBuckets, log);
   const tabulator = new TabulatorRefresher(stackTabulator, log);
   indexer.onReconciled((bucket, keys) => tabulator.notify(bucket, keys));
   const ctx: CatalogContext = {
@@ -78,6 +83,7 @@ async function main(): Promise<void> {
     packages: new PackageService(clients),
     browsing: new BrowsingSessions(clients),
     access,
+    accessCounts: new AccessCounts(config.accessLog, log),
     roles,
     log,
   };
@@ -125,6 +131,7 @@ async function main(): Promise<void> {
       await tabulator.stop();
       await queue.close();
       clients.destroy();
+      await reads.close();
       ctx.roles.destroy();
       await os.close();
     })().catch((e: unknown) => log(`catalog: error while stopping: ${(e as Error).message}`))

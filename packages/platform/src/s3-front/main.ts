@@ -1,11 +1,13 @@
 /**
  * The S3 front as a process of the stack (packages/stack/src/servers/s3-front.ts):
  *   QUILT_E2E_S3_FRONT_PORT (7481), QUILT_E2E_S3_PORT (RGW, 7480),
- *   QUILT_E2E_S3_FRONT_MAX_BODY_BYTES (268435456), QUILT_E2E_S3_FRONT_TIMEOUT_MS (120000).
+ *   QUILT_E2E_S3_FRONT_MAX_BODY_BYTES (268435456), QUILT_E2E_S3_FRONT_TIMEOUT_MS (120000),
+ *   QUILT_E2E_S3_FRONT_ACCESS_LOG (<data>/s3-front/access-log.jsonl: the object reads the catalog counts).
  */
 import { REGION, S3_USERS } from '@quilt-e2e/constants';
 import { loadPorts } from '@quilt-e2e/env';
 import { createS3Front } from './server.js';
+import { accessLogPath, loadPlatformEnv } from '../platform-env.js';
 import { ACTIVE_FAULT } from '../faults.js';
 
 const whole = (name: string, fallback: number): number => {
@@ -25,6 +27,7 @@ const front = createS3Front({
   reader: { accessKeyId: S3_USERS.admin.accessKeyId, secretAccessKey: S3_USERS.admin.secretAccessKey },
   maxBodyBytes: whole('QUILT_E2E_S3_FRONT_MAX_BODY_BYTES', 256 * 1024 * 1024),
   upstreamTimeoutMs: whole('QUILT_E2E_S3_FRONT_TIMEOUT_MS', 120_000),
+  accessLog: process.env.QUILT_E2E_S3_FRONT_ACCESS_LOG || accessLogPath(loadPlatformEnv()),
   log,
 });
 await front.app.listen({ host: '127.0.0.1', port: ports.s3Front });

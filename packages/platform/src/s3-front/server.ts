@@ -13,7 +13,8 @@
  *     read back (the copy's version, streamed) with the stack's reader credentials.
  * Bodies with aws-chunked framing (streaming signatures, trailing checksums) pass through without
  * checksums: their bytes are not the object's. Everything else streams through untouched. Each
- * exchange with RGW has a deadline from start to end.
+ * exchange with RGW has a deadline from start to end. Successful GetObjects are recorded in an
+ * access log (./access-log.ts), as CloudTrail records a Quilt stack's S3 reads.
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
@@ -23,6 +24,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { compositeChecksum, partChecksums, sha256Base64, withChecksum } from './checksums.js';
 import { faultIs } from '../faults.js';
+import { AccessLog, isGetObject } from '../access-log.js';
 
 export interface S3FrontConfig {
   port: number;
@@ -35,6 +37,8 @@ export interface S3FrontConfig {
   maxBodyBytes: number;
   /** Deadline of each exchange with RGW, start to end (ms). */
   upstreamTimeoutMs: number;
+  /** Where successful GetObjects are recorded (./access-log.ts); absent: not recorded. */
+  accessLog?: string;
   log: (line: string) => void;
 }
 
@@ -80,6 +84,7 @@ export function createS3Front(config: S3FrontConfig): { app: FastifyInstance; cl
     requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: { requestTimeout: config.upstreamTimeoutMs, connectionTimeout: 5_000 },
   });
+  const reads = config.accessLog ? new AccessLog(config.accessLog, config.log) : undefined;
   /** The checksum answered for each part of each open multipart upload (uploadId → part number → checksum). */
   const parts = new Map<string, Map<number, string>>();
 
@@ -192,6 +197,8 @@ export function createS3Front(config: S3FrontConfig): { app: FastifyInstance; cl
       }
       return;
     }
+    const key = rest.join('/');
+    if (reads && isGetObject(req.method, up.statusCode ?? 0, bucket, key, url.searchParams)) reads.record(bucket!, decodeKey(key), [header(req, 'user-agent'), header(req, 'x-amz-user-agent')].filter(Boolean).join(' '));
     relay(res, up);
   }
 
@@ -207,5 +214,5 @@ export function createS3Front(config: S3FrontConfig): { app: FastifyInstance; cl
       if (!reply.raw.headersSent) sendError(reply.raw, err); else reply.raw.destroy();
     }
   });
-  return { app, close: async () => { await app.close(); reader.destroy(); } };
+  return { app, close: async () => { await app.close(); reader.destroy(); await reads?.close(); } };
 }

@@ -9,7 +9,8 @@ import {
 } from '@quilt-e2e/quilt-js';
 import { faultIs } from '../../../faults.js';
 import { HttpError } from '../../http.js';
-import { pageArgs, type Args } from './common.js';
+import { pageArgs, type Args, type GqlContext } from './common.js';
+import type { AccessCountsAnswer } from '../../access-counts.js';
 
 export class FileView {
   readonly __typename = 'PackageFile';
@@ -59,6 +60,11 @@ export class RevisionView {
     return (head.LastModified ?? new Date()).toISOString();
   }
 
+  /** Reads of this revision's manifest per day over the window (Quilt's PackageRevision.accessCounts); null: none. */
+  accessCounts(a: Args, g: GqlContext): AccessCountsAnswer | null {
+    return g.ctx.accessCounts.of(this.registry.bucket, [this.hash], windowOf(a));
+  }
+
   async message(): Promise<string | null> { return (await this.load()).message; }
   async metadata(): Promise<PlainJson> { return toPlain((await this.load()).manifest.header); }
   async userMeta(): Promise<PlainJson | null> { return (await this.load()).userMeta ?? null; }
@@ -99,6 +105,13 @@ export class RevisionView {
   }
 }
 
+/** The window of days an accessCounts asks for (Quilt's default 30). */
+function windowOf(a: Args): number {
+  const w = a.window === undefined || a.window === null ? 30 : Number(a.window);
+  if (!Number.isInteger(w) || w < 1 || w > 3650) throw new HttpError(400, 'InvalidInput', `accessCounts(window: ${JSON.stringify(a.window)}): the window is a number of days, 1 to 3650, for example 30`);
+  return w;
+}
+
 export class PackageView {
   readonly __typename = 'Package';
   private pointers: ReturnType<PackageRegistry['revisions']> | undefined;
@@ -113,6 +126,12 @@ export class PackageView {
     const all = await this.all();
     if (all[0]) return all[0].date.toISOString();
     return new RevisionView(this.registry, this.name, await this.registry.latestHash(this.name) ?? '', undefined).modified();
+  }
+
+  /** Reads of every manifest the package has pointed to, per day over the window (Quilt's Package.accessCounts); null: none. */
+  async accessCounts(a: Args, g: GqlContext): Promise<AccessCountsAnswer | null> {
+    const hashes = [...new Set((await this.all()).map((p) => p.hash))];
+    return g.ctx.accessCounts.of(this.bucket, hashes, windowOf(a));
   }
 
   revisions(): { total: () => Promise<number>; page: (a: Args) => Promise<RevisionView[]> } {
