@@ -14,6 +14,7 @@ import { closeCatalogBrowser } from './adapters/catalog-app.js';
 import { formatDoctor, runDoctor } from './doctor.js';
 import { DRIVER_CANNOT } from './drivers/driver.js';
 import { MCP_CALLS_MEDIA_TYPE } from './drivers/mcp.js';
+import { recordCanaryRun } from './reporting/canary-status.js';
 
 /** The quilt3 oracle (one Python process per worker) ends with the run. */
 AfterAll(async () => { await closeQuilt3Oracles(); await closeCatalogBrowser(); });
@@ -131,6 +132,13 @@ Before(function (this: QuiltWorld, { pickle }) {
   if (missing.length === 0) return undefined;
   this.log(`skipped: the ${this.target.kind} target lacks ${missing.join(' and ')}`);
   return 'skipped';
+});
+
+/** A canary's result goes to the local stack's status page (a failure to record it is logged, not the scenario's). */
+After({ tags: '@canary' }, async function (this: QuiltWorld, { pickle, result }) {
+  if (result?.status !== Status.PASSED && result?.status !== Status.FAILED) return;
+  await recordCanaryRun(this, { name: pickle.name, uri: pickle.uri }, result.status === Status.PASSED)
+    .catch((e: Error) => this.log(`the canary's result could not be kept for the status page: ${e.message}`));
 });
 
 /** The quilt-mcp tools the scenario called, for the tools/list coverage of the living docs. */

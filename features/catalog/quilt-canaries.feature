@@ -1,8 +1,9 @@
-@catalog @browser
+@catalog @browser @canary
 Feature: Quilt's canaries pass in its web catalog
   Quilt watches its stacks with canaries: bucket access control, immutable URIs, package push in
   the web catalog, and search. Here a person runs them in Quilt's own web catalog, in a real
-  browser, and the storage and the registry confirm what the page showed.
+  browser, and the storage and the registry confirm what the page showed. On the local stack each
+  canary's last results show on the catalog's admin status page.
 
   Scenario: Rita sees the test bucket's overview in the catalog
     When Rita opens the test bucket in the catalog

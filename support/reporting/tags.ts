@@ -31,6 +31,7 @@ export const TAGS: readonly TagInfo[] = [
   { tag: '@errors', kind: 'category', meaning: 'What the user is told when something goes wrong.' },
   { tag: '@performance', kind: 'category', meaning: 'How long something takes, measured against a budget (figures in the run summary).' },
   { tag: '@consistency', kind: 'category', meaning: 'Views that catch up over time (search, SQL) agree with the data within a deadline.' },
+  { tag: '@canary', kind: 'category', meaning: "One of Quilt's own canaries (bucket access control, immutable URIs, package push in the UI, search, the admin pages); on the local stack its last results show on the catalog's admin status page." },
   { tag: '@smoke', kind: 'run control', meaning: 'A few quick scenarios that prove the stack works; run first.' },
   { tag: '@slow', kind: 'run control', meaning: 'Takes long (more than about 30 seconds); left out of quick runs.' },
   { tag: '@serial', kind: 'run control', meaning: 'Must not run at the same time as other scenarios (enforced when running in parallel).' },

@@ -102,6 +102,12 @@ export const TRINO_SCHEMA = 'quilt_e2e';
 export const TRINO_USER = 'quilt-e2e';
 /** The bucket Tabulator copies pinned file versions into (QUILT_E2E_SCRATCH_BUCKET). */
 export const DEFAULT_SCRATCH_BUCKET = 'quilt-e2e-scratch';
+
+/**
+ * Where the local stack keeps its canaries' results (the acceptance suite's canary scenarios write
+ * one object per canary under canaries/; the catalog answers them as Quilt's admin status).
+ */
+export const STATUS_BUCKET = 'quilt-e2e-status';
 /** The Trino schema holding Tabulator's internal tables. */
 export const TABULATOR_INTERNAL_SCHEMA = 'quilt_e2e_tabulator';
 /** The Trino schema the stack's readiness probe scans (not a database for Athena clients). */

@@ -4,7 +4,7 @@
  * defaults need no configuration at all and are for this loopback-only stack, never for a real one.
  */
 import { join } from 'node:path';
-import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET, PERSONA_ROLES, type MANAGED_ROLES } from '@quilt-e2e/constants';
+import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEFAULT_JWT_SECRET, PERSONA_ROLES, STATUS_BUCKET, type MANAGED_ROLES } from '@quilt-e2e/constants';
 import { accessLogPath, loadPlatformEnv, type PlatformEnv } from '../platform-env.js';
 import type { GraphqlLimits } from './graphql/guards.js';
 
@@ -39,6 +39,8 @@ export interface CatalogConfig {
   dataDir: string;
   /** The S3 front's access log: the object reads package access counts are counted from. */
   accessLog: string;
+  /** Where the stack's canaries keep their results (status.ts). */
+  statusBucket: string;
   /** Quilt's web catalog app of this stack: the links the catalog sends (password resets) open there. */
   webAppUrl: string;
   logFile: string;
@@ -120,6 +122,7 @@ export function loadCatalogConfig(env: NodeJS.ProcessEnv = process.env, stack: P
     jwt: { secret, issuer: env.QUILT_E2E_JWT_ISSUER ?? DEFAULT_JWT_ISSUER, audience: env.QUILT_E2E_JWT_AUDIENCE ?? DEFAULT_JWT_AUDIENCE },
     dataDir: env.QUILT_E2E_CATALOG_DATA_DIR ?? join(stack.dataDir, 'catalog'),
     accessLog: env.QUILT_E2E_CATALOG_ACCESS_LOG || accessLogPath(stack),
+    statusBucket: env.QUILT_E2E_CATALOG_STATUS_BUCKET || STATUS_BUCKET,
     logFile: join(stack.logDir, 'catalog.log'),
     maxBodyBytes: maxBody,
     topicName: env.QUILT_E2E_CATALOG_TOPIC ?? 'quilt-e2e-catalog',
