@@ -115,7 +115,7 @@ export const OVERVIEW = 'Objects by File Extension';
 export const ACCESS_DENIED = 'Access Denied';
 const SIGNED_OUT = /Session expired|Sign in/;
 
-/** A user the scenario made opens the test bucket in the catalog with their token: the catalog shows them the bucket's overview, or signs them out. */
+/** A user the scenario made opens the test bucket in the catalog (signed in with their password or their token): the catalog shows them the bucket's overview, or signs them out. */
 export async function expectAppFor(world: QuiltWorld, user: Visitor, shows: 'overview' | 'signed out'): Promise<void> {
   const v = await viewPage(world, user, catalogBucketUrl(base(world), world.bucket), [{ shows: OVERVIEW, withIt: [world.bucket] }, { shows: SIGNED_OUT }, { shows: ACCESS_DENIED }]);
   if (shows === 'overview') {
