@@ -97,6 +97,9 @@ const textOf = (page: Page): Promise<string> => page.evaluate<string>(`(() => {
 /** The app's labels are not tied to their inputs: a field is the input beside its label's text. */
 export const fieldOf = (page: Page | Locator) => (label: string) => page.locator(`div:has(> label:text-is("${label}")) input`);
 
+/** What a part of a page (a dialog, the body) says, on one line and shortened: for an error message. */
+export const saysOf = async (at: Locator, max = 400): Promise<string> => (await at.innerText().catch(() => '(gone)')).replace(/\s+/g, ' ').slice(0, max);
+
 /** What the app says once a password is set with a link. */
 const PASSWORD_SET = 'Your password has been changed';
 

@@ -10,29 +10,19 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import type { Locator, Page } from 'playwright-core';
 import { eventually } from '@quilt-e2e/test-kit';
-import { CatalogApp, fieldOf, setPasswordWithLink, type SignIn } from '../adapters/catalog-app.js';
+import { CatalogApp, fieldOf, saysOf, setPasswordWithLink, type SignIn } from '../adapters/catalog-app.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
-import { admin, emailOf, mintFor, real } from './admin.js';
+import { admin, emailOf, mintFor, real, removeUserAfter } from './admin.js';
 import { viewPage } from './catalog-pages.js';
 
 const STEP_MS = 20_000;
 /** How long an invitation may take to reach the user's inbox. */
 const MAIL_DEADLINE_MS = 15_000;
 
-/**
- * The real name of a role made in the admin pages: the pages take letters, digits and underscores,
- * starting with a letter ("readers" → "readers_1a2b3c4d").
- */
-function uiRoleName(world: QuiltWorld, role: string): string {
-  let n = world.memory.adminNames.get(role);
-  if (!n) { n = `${role.replace(/[^A-Za-z0-9_]/g, '_')}_${randomBytes(4).toString('hex')}`; world.memory.adminNames.set(role, n); }
-  return n;
-}
+/** The real name of a role made in the admin pages: they take letters, digits and underscores. */
+const uiRoleName = (world: QuiltWorld, role: string): string => real(world, role, '_');
 
 const policyTitle = (world: QuiltWorld, role: string): string => `read on ${world.bucket} for ${uiRoleName(world, role)}`;
-
-/** What a dialog says, for an error. */
-const says = async (l: Locator): Promise<string> => (await l.innerText().catch(() => '(gone)')).replace(/\s+/g, ' ').slice(0, 400);
 
 /** The bar of the admin page's card under that heading (Users, Roles, Policies): the innermost block holding the heading and its button. */
 const card = (page: Page, heading: string, button: string): Locator =>
@@ -42,7 +32,7 @@ const card = (page: Page, heading: string, button: string): Locator =>
 async function submit(dialog: Locator, button: string, what: string): Promise<void> {
   await dialog.getByRole('button', { name: button, exact: true }).click({ timeout: STEP_MS });
   await dialog.waitFor({ state: 'detached', timeout: STEP_MS })
-    .catch(async () => { throw new Error(`${what}: the dialog stayed open; it says: ${await says(dialog)}`); });
+    .catch(async () => { throw new Error(`${what}: the dialog stayed open; it says: ${await saysOf(dialog)}`); });
 }
 
 /** Removes, after the scenario, what the pages made: the user, then the role, then the policy (found by name and title). */
@@ -56,9 +46,7 @@ function removeAfter(world: QuiltWorld, role: string, user: string): void {
     const r = await admin(world).graphql<{ roles: Array<{ id?: string; name?: string }> }>('{ roles { ... on ManagedRole { id name } ... on UnmanagedRole { id name } } }');
     for (const x of r.roles.filter((y) => y.name === uiRoleName(world, role))) await admin(world).graphql(`mutation { roleDelete(id: "${x.id}") { __typename } }`);
   });
-  world.ledger.register(`user ${real(world, user)}`, async () => {
-    await admin(world).graphql('mutation($n: String!) { admin { user { mutate(name: $n) { delete { __typename } } } } }', { n: real(world, user) });
-  });
+  removeUserAfter(world, real(world, user));
 }
 
 /** Dana, in the admin pages: a policy granting read on the test bucket, a role with it, a user invited with that role. */
@@ -76,7 +64,7 @@ export async function grantInAdminPages(world: QuiltWorld, role: string, user: s
     await policy.getByText('Add a bucket').click({ timeout: STEP_MS });
     await dialog('Add a bucket').getByText(world.bucket, { exact: true }).first().click({ timeout: STEP_MS });
     await policy.getByTitle('Read-only access').waitFor({ timeout: STEP_MS })
-      .catch(async () => { throw new Error(`the policy dialog does not show read-only access for ${world.bucket}; it says: ${await says(policy)}`); });
+      .catch(async () => { throw new Error(`the policy dialog does not show read-only access for ${world.bucket}; it says: ${await saysOf(policy)}`); });
     await submit(policy, 'Create', 'creating the policy');
     // The role, with that policy attached.
     await card(page, 'Roles', 'Create').getByRole('button', { name: 'Create', exact: true }).click({ timeout: STEP_MS });

@@ -16,10 +16,17 @@ import { ObjectStore } from '../domain/objects.js';
 import { ENTRY_POINTS, outcomesAtEntryPoints } from './auth.js';
 import { expectAppFor } from './catalog-pages.js';
 
-/** The real (scenario-unique) name of a user or role the feature names. */
-export function real(world: QuiltWorld, name: string): string {
+/**
+ * The real (scenario-unique) name of a user or role the feature names ("newcomer" → "newcomer-1a2b3c4d").
+ * With `_`: a name of letters, digits and underscores, as Quilt's admin pages take role names
+ * ("readers" → "readers_1a2b3c4d").
+ */
+export function real(world: QuiltWorld, name: string, separator: '-' | '_' = '-'): string {
   let n = world.memory.adminNames.get(name);
-  if (!n) { n = `${name}-${randomBytes(4).toString('hex')}`; world.memory.adminNames.set(name, n); }
+  if (!n) {
+    n = `${separator === '_' ? name.replace(/[^A-Za-z0-9_]/g, '_') : name}${separator}${randomBytes(4).toString('hex')}`;
+    world.memory.adminNames.set(name, n);
+  }
   return n;
 }
 
@@ -29,7 +36,7 @@ const mutate = <T>(world: QuiltWorld, query: string, variables: Record<string, u
   admin(world).expectAnswer<T>(query, variables, field, ok);
 
 /** The user goes after the scenario (also when it fails). */
-function removeUserAfter(world: QuiltWorld, name: string): void {
+export function removeUserAfter(world: QuiltWorld, name: string): void {
   world.ledger.register(`user ${name}`, async () => { await admin(world).graphql('mutation($n: String!) { admin { user { mutate(name: $n) { delete { __typename } } } } }', { n: name }); });
 }
 

@@ -12,6 +12,7 @@ import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { ACCESS_DENIED, OVERVIEW, viewPage } from './catalog-pages.js';
 import { addFiles } from './packages.js';
+import { escapeRegExp } from '../text.js';
 
 /** How long the indexer may take to make a new file searchable (as the search scenarios allow). */
 const INDEX_DEADLINE_MS = Number(process.env.QUILT_E2E_INDEX_DEADLINE_MS ?? 20_000);
@@ -64,7 +65,7 @@ export async function expectPinnedBytes(world: QuiltWorld, file: string, feature
 
 /** A key as the catalog's search results show it: bucket / segment / ... / file. */
 const shownPath = (bucket: string, key: string): RegExp =>
-  new RegExp([bucket, ...key.split('/')].map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*/\\s*'));
+  new RegExp([bucket, ...key.split('/')].map(escapeRegExp).join('\\s*/\\s*'));
 
 /** Searches the bucket in the catalog (its search page), until the scenario's file shows up or the index deadline passes. */
 export async function searchInCatalog(world: QuiltWorld, persona: PersonaRole, query: string): Promise<void> {

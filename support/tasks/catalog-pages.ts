@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { CatalogApp, type Outcome, type PageView, type S3Answers, type SignIn } from '../adapters/catalog-app.js';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
+import { escapeRegExp } from '../text.js';
 
 /** What Quilt's catalog shows for a package (or revision) it cannot find. */
 const NO_SUCH_PACKAGE = 'No Such Package';
@@ -72,14 +73,13 @@ export async function expectNoSuchPackagePage(world: QuiltWorld, persona: Person
  * kinds (Markdown, images, ...) are drawn otherwise: nothing is awaited of them.
  */
 export function previewOf(key: string, head: string): RegExp[] {
-  const esc = (x: string): string => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const lines = head.split(/\r?\n/).filter((l) => l.trim()).slice(0, 3);
   const sep = /\.csv$/i.test(key) ? ',' : /\.(tsv|tab)$/i.test(key) ? '\t' : undefined;
   // A number as the grid draws it: its digits maybe grouped (12,000), its fraction to the grid's precision.
-  const cell = (c: string): string => (/^-?\d+(\.\d+)?$/.test(c) ? `${esc(c.split('.')[0]!).replace(/(\d)(?=\d)/g, '$1,?')}(?:\\.\\d+)?` : esc(c));
+  const cell = (c: string): string => (/^-?\d+(\.\d+)?$/.test(c) ? `${escapeRegExp(c.split('.')[0]!).replace(/(\d)(?=\d)/g, '$1,?')}(?:\\.\\d+)?` : escapeRegExp(c));
   // Whole cells, whole lines: a row's cells one after the other, nothing else between them.
   if (sep) return lines.map((l) => new RegExp(`(?:^|\\s)${l.split(sep).map((c) => cell(c.trim())).join('\\s+')}(?=\\s|$)`));
-  if (/\.txt$/i.test(key)) return lines.map((l) => new RegExp(`^\\s*${esc(l.trim())}\\s*$`, 'm'));
+  if (/\.txt$/i.test(key)) return lines.map((l) => new RegExp(`^\\s*${escapeRegExp(l.trim())}\\s*$`, 'm'));
   return [];
 }
 

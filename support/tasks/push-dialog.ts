@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
+import { saysOf } from '../adapters/catalog-app.js';
 import { chunkedSha256 } from '../oracles/checksums.js';
 import { quilt3Oracle } from '../oracles/quilt3.js';
 import { unescapeCell } from '../text.js';
@@ -40,9 +40,6 @@ export function filesOnComputer(world: QuiltWorld, rows: Array<{ name: string; c
   });
 }
 
-/** What the page says, for an error: its text, shortened. */
-const says = async (page: Page): Promise<string> => (await page.innerText('body')).replace(/\s+/g, ' ').slice(0, 500);
-
 /** The persona pushes the package in the catalog's creation dialog: its name, the message, the files chosen from their computer. */
 export async function pushInDialog(world: QuiltWorld, persona: PersonaRole, featureName: string, message: string): Promise<void> {
   const name = world.packageName(featureName);
@@ -59,7 +56,7 @@ export async function pushInDialog(world: QuiltWorld, persona: PersonaRole, feat
     for (const f of files) await page.getByText(f.name, { exact: true }).first().waitFor({ timeout: STEP_MS });
     await page.getByRole('button', { name: 'Create', exact: true }).click({ timeout: STEP_MS });
     await page.getByText(PUSHED).first().waitFor({ timeout: PUSH_DEADLINE_MS })
-      .catch(async () => { throw new Error(`the dialog did not say the package was created within ${PUSH_DEADLINE_MS} ms; the page says: ${await says(page)}`); });
+      .catch(async () => { throw new Error(`the dialog did not say the package was created within ${PUSH_DEADLINE_MS} ms; the page says: ${await saysOf(page.locator('body'), 500)}`); });
     return page.screenshot({ type: 'jpeg', quality: 60 });
   });
   expect(view.matched, `the packages page of the bucket shows: ${view.text.replace(/\s+/g, ' ').slice(0, 400)}`).to.equal(CREATE);

@@ -16,6 +16,7 @@ import { ownPackage, remember } from './packages.js';
 import { timed } from './performance.js';
 import { eventually } from '@quilt-e2e/test-kit';
 import { quilt3Oracle, type Quilt3Package } from '../oracles/quilt3.js';
+import { escapeRegExp } from '../text.js';
 
 /** A package's latest revision as the real quilt3 reads it (the oracle of every SQL check). */
 const latestByQuilt3 = (world: QuiltWorld, name: string): Promise<Quilt3Package> => quilt3Oracle(world.target).browse(name);
@@ -45,7 +46,7 @@ export async function setUpTabulatorTable(world: QuiltWorld, persona: PersonaRol
 
 /** A Tabulator table over every top-level CSV file (sample_id, tissue, reads, with a header line) of one package of the scenario. */
 export async function setUpTabulatorTableOverPackage(world: QuiltWorld, persona: PersonaRole, name: string, featurePackage: string): Promise<void> {
-  const pkg = world.packageName(featurePackage).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pkg = escapeRegExp(world.packageName(featurePackage));
   await setTabulatorConfig(world, persona, name, `${SAMPLES_TABULATOR_SCHEMA}source:
   type: quilt-packages
   package_name: ^${pkg}$

@@ -9,6 +9,7 @@ import { eventually } from '@quilt-e2e/test-kit';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { viewPage } from './catalog-pages.js';
+import { escapeRegExp } from '../text.js';
 
 /**
  * How long the catalog may take to count a read. The local stack counts at once; a real stack
@@ -45,15 +46,13 @@ export async function expectMoreViews(world: QuiltWorld, featureName: string, mo
   }, { timeoutMs: COUNT_DEADLINE_MS, what: `the catalog counting ${more} more views of ${name}` });
 }
 
-const esc = (x: string): string => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** The package list (filtered to the package) shows its views: at least as many as the registry counts now. */
 export async function expectListShowsViews(world: QuiltWorld, persona: PersonaRole, featureName: string): Promise<void> {
   const name = world.packageName(featureName);
   const counted = (await countsOf(world, name)).total;
   const url = `${world.target.catalog!.catalogUrl}/b/${encodeURIComponent(world.bucket)}/packages/?filter=${encodeURIComponent(name)}`;
   // The package's row: its name, its revisions and date, then "Total views: <n>".
-  const row = new RegExp(`${esc(name)}[\\s\\S]{0,200}?Total views:\\s*([\\d,]+)`);
+  const row = new RegExp(`${escapeRegExp(name)}[\\s\\S]{0,200}?Total views:\\s*([\\d,]+)`);
   const v = await viewPage(world, persona, url, [{ shows: row }, { shows: /No matching packages|no packages/i }]);
   expect(v.matched, `the package list shows: ${v.text.replace(/\s+/g, ' ').slice(0, 500)}`).to.equal(row);
   const shown = Number(row.exec(v.text)![1]!.replace(/,/g, ''));

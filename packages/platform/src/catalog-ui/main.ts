@@ -10,6 +10,7 @@ import { loadPorts } from '@quilt-e2e/env';
 import { loadCatalogConfig } from '../catalog/config.js';
 import { IssuedCredentialsStore } from '../sts/issued.js';
 import { createCatalogUi } from './server.js';
+import { stackCredentials } from './s3-proxy.js';
 
 const log = (line: string): void => { process.stderr.write(`${new Date().toISOString()} ${line}\n`); };
 const bundleDir = process.env.QUILT_E2E_CATALOG_UI_BUNDLE ?? '';
@@ -18,19 +19,12 @@ if (!existsSync(join(bundleDir, 'index.html'))) {
 }
 const ports = loadPorts(process.env);
 const catalog = loadCatalogConfig();
-const issued = new IssuedCredentialsStore(catalog.credentials.issuedDir);
-const users = Object.values(catalog.users);
 const app = await createCatalogUi({
   bundleDir,
   registryUrl: `http://127.0.0.1:${ports.catalog}`,
   s3: {
     upstream: `http://127.0.0.1:${ports.s3Front}`,
-    credentialsOf: (k) => {
-      const u = users.find((x) => x.accessKeyId === k);
-      if (u) return { secretAccessKey: u.secretAccessKey };
-      const t = issued.lookup(k);
-      return t && { secretAccessKey: t.secretAccessKey, sessionToken: t.sessionToken, expiration: t.expiration };
-    },
+    credentialsOf: stackCredentials(Object.values(catalog.users), new IssuedCredentialsStore(catalog.credentials.issuedDir)),
     maxBodyBytes: 256 * 1024 * 1024,
     upstreamTimeoutMs: 120_000,
     log,

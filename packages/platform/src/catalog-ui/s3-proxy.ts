@@ -14,6 +14,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { presignedParams, SigV4Error, verifyPresigned, verifySigV4 } from '../athena/sigv4.js';
 import { Sha256 } from '../catalog/rgw-admin.js';
+import type { IssuedCredentialsStore } from '../sts/issued.js';
 
 export interface ProxyCredentials { secretAccessKey: string; sessionToken?: string; expiration?: string }
 
@@ -25,6 +26,19 @@ export interface S3ProxyOptions {
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
   log: (line: string) => void;
+}
+
+/**
+ * The keys the stack knows: its users' own, and the temporary credentials get_credentials issued
+ * (with their session token and expiry).
+ */
+export function stackCredentials(users: Array<{ accessKeyId: string; secretAccessKey: string }>, issued: IssuedCredentialsStore): S3ProxyOptions['credentialsOf'] {
+  return (k) => {
+    const u = users.find((x) => x.accessKeyId === k);
+    if (u) return { secretAccessKey: u.secretAccessKey };
+    const t = issued.lookup(k);
+    return t && { secretAccessKey: t.secretAccessKey, sessionToken: t.sessionToken, expiration: t.expiration };
+  };
 }
 
 /** Request headers passed on to S3 (and signed anew); the rest (cookies, the browser's own) stay here. */

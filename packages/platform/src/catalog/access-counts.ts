@@ -63,10 +63,9 @@ export class AccessCounts {
     byDay.set(day, (byDay.get(day) ?? 0) + 1);
   }
 
-  /** The reads of these manifests over the last `window` days (today included), a count for every day; null when there were none. */
-  of(bucket: string, hashes: string[], window: number, now = Date.now()): AccessCountsAnswer | null {
+  /** The reads of these manifests over the last `days` days (today included; 1 to 3650, resolvers/common.ts windowOf), a count for every day; null when there were none. */
+  of(bucket: string, hashes: string[], days: number, now = Date.now()): AccessCountsAnswer | null {
     this.refresh();
-    const days = Math.max(1, Math.min(Math.floor(window), 3650));
     const today = Math.floor(now / DAY_MS) * DAY_MS;
     const byHash = this.reads.get(bucket);
     const counts: AccessCountsAnswer['counts'] = [];

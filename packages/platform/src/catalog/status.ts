@@ -9,6 +9,7 @@
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { s3ErrorStatus } from './authz.js';
+import { windowOf, type Args } from './graphql/resolvers/common.js';
 
 export interface CanaryRecord {
   name: string; title: string; description: string; group: string; schedule: string; region: string;
@@ -62,8 +63,8 @@ export function statusOf(canaries: CanaryRecord[], bucket: string) {
       return { passed: last.filter((r) => r.ok).length, failed: last.filter((r) => !r.ok).length, running: 0 };
     },
     // Runs per day over the window, oldest first: the days (midnight UTC) and how many runs passed and failed on each.
-    stats: (a: { window?: number | null }) => {
-      const window = Math.max(1, Math.min(a.window ?? 30, 3650));
+    stats: (a: Args) => {
+      const window = windowOf(a, 'stats');
       const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
       const days = Array.from({ length: window }, (_, i) => new Date(today - (window - 1 - i) * DAY_MS).toISOString());
       const passed = days.map(() => 0);

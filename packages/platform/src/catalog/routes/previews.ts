@@ -6,7 +6,7 @@
  * No token: the signed URL of the object is the authority, as in Quilt.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { awsS3Location, relaySignedS3, type S3ProxyOptions } from '../../catalog-ui/s3-proxy.js';
+import { awsS3Location, relaySignedS3, stackCredentials, type S3ProxyOptions } from '../../catalog-ui/s3-proxy.js';
 import { IssuedCredentialsStore } from '../../sts/issued.js';
 import { faultIs } from '../../faults.js';
 import type { CatalogContext } from '../context.js';
@@ -21,16 +21,9 @@ type Read = { ok: true; data: Buffer; more: boolean } | { ok: false; status: num
 const REASONS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' };
 
 export function previewRoutes(app: FastifyInstance, ctx: CatalogContext): void {
-  const issued = new IssuedCredentialsStore(ctx.config.credentials.issuedDir);
-  const users = Object.values(ctx.config.users);
   const s3: S3ProxyOptions = {
     upstream: ctx.config.s3Endpoint,
-    credentialsOf: (k) => {
-      const u = users.find((x) => x.accessKeyId === k);
-      if (u) return { secretAccessKey: u.secretAccessKey };
-      const t = issued.lookup(k);
-      return t && { secretAccessKey: t.secretAccessKey, sessionToken: t.sessionToken, expiration: t.expiration };
-    },
+    credentialsOf: stackCredentials(Object.values(ctx.config.users), new IssuedCredentialsStore(ctx.config.credentials.issuedDir)),
     maxBodyBytes: 0,
     upstreamTimeoutMs: 30_000,
     log: ctx.log,

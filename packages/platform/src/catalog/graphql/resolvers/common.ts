@@ -45,6 +45,13 @@ export function pageArgs(a: Args): { number: number; perPage: number } {
   return { number, perPage };
 }
 
+/** The window of days a field asks for (accessCounts, status stats; Quilt's default 30). */
+export function windowOf(a: Args, field: string): number {
+  const w = a.window === undefined || a.window === null ? 30 : Number(a.window);
+  if (!Number.isInteger(w) || w < 1 || w > 3650) throw new HttpError(400, 'InvalidInput', `${field}(window: ${JSON.stringify(a.window)}): the window is a number of days, 1 to 3650, for example 30`);
+  return w;
+}
+
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

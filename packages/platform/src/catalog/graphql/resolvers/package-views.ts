@@ -9,7 +9,7 @@ import {
 } from '@quilt-e2e/quilt-js';
 import { faultIs } from '../../../faults.js';
 import { HttpError } from '../../http.js';
-import { pageArgs, type Args, type GqlContext } from './common.js';
+import { pageArgs, windowOf, type Args, type GqlContext } from './common.js';
 import type { AccessCountsAnswer } from '../../access-counts.js';
 
 export class FileView {
@@ -62,7 +62,7 @@ export class RevisionView {
 
   /** Reads of this revision's manifest per day over the window (Quilt's PackageRevision.accessCounts); null: none. */
   accessCounts(a: Args, g: GqlContext): AccessCountsAnswer | null {
-    return g.ctx.accessCounts.of(this.registry.bucket, [this.hash], windowOf(a));
+    return g.ctx.accessCounts.of(this.registry.bucket, [this.hash], windowOf(a, 'accessCounts'));
   }
 
   async message(): Promise<string | null> { return (await this.load()).message; }
@@ -105,13 +105,6 @@ export class RevisionView {
   }
 }
 
-/** The window of days an accessCounts asks for (Quilt's default 30). */
-function windowOf(a: Args): number {
-  const w = a.window === undefined || a.window === null ? 30 : Number(a.window);
-  if (!Number.isInteger(w) || w < 1 || w > 3650) throw new HttpError(400, 'InvalidInput', `accessCounts(window: ${JSON.stringify(a.window)}): the window is a number of days, 1 to 3650, for example 30`);
-  return w;
-}
-
 export class PackageView {
   readonly __typename = 'Package';
   private pointers: ReturnType<PackageRegistry['revisions']> | undefined;
@@ -131,7 +124,7 @@ export class PackageView {
   /** Reads of every manifest the package has pointed to, per day over the window (Quilt's Package.accessCounts); null: none. */
   async accessCounts(a: Args, g: GqlContext): Promise<AccessCountsAnswer | null> {
     const hashes = [...new Set((await this.all()).map((p) => p.hash))];
-    return g.ctx.accessCounts.of(this.bucket, hashes, windowOf(a));
+    return g.ctx.accessCounts.of(this.bucket, hashes, windowOf(a, 'accessCounts'));
   }
 
   revisions(): { total: () => Promise<number>; page: (a: Args) => Promise<RevisionView[]> } {
