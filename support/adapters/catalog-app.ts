@@ -3,18 +3,20 @@
  * signed in as a persona, opening catalog URLs and reading what the page shows — text and roles,
  * never CSS classes, so that a newer release of the app on a real stack passes the same checks.
  *
- * One browser per worker process (launched on first use, closed by closeCatalogBrowser in
- * AfterAll); each persona signs in once per worker — with the app's own form when the target gives
- * a password, else by handing the app the persona's token as its session (localStorage TOKENS and
- * USER, as the app keeps them after a sign-in) — and every view opens a new page of that signed-in
- * browser.
+ * One browser per worker process, with a profile of its own (launched on first use, closed by
+ * closeCatalogBrowser in AfterAll); each persona signs in once per worker — with the app's own form
+ * when the target gives a password, else by handing the app the persona's token as its session
+ * (localStorage TOKENS and USER, as the app keeps them after a sign-in) — and every view opens a
+ * new page that starts with that session.
  *
  *   const app = new CatalogApp(endpoints, signIn);
  *   const view = await app.open(url, [{ shows: `${name} @ latest`, withIt: ['README.md'] }, { shows: 'No Such Package' }]);
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 /** How a persona signs in: the app's form (username, password) or a token handed to the app. */
 export type SignIn = { username: string; password: string } | { token: string };
@@ -55,8 +57,11 @@ export class S3Answers {
 /** A page the caller awaits: showing this text, with these others. */
 export interface Outcome { shows: string | RegExp; withIt?: Array<string | RegExp> }
 
-let browser: Promise<Browser> | undefined;
-const contexts = new Map<string, Promise<BrowserContext>>();
+/** The app's session as it keeps it in localStorage after a sign-in (TOKENS, USER); null: signed out. */
+type Session = { tokens: string; user: string | null } | null;
+
+let browser: Promise<{ context: BrowserContext; profile: string }> | undefined;
+const sessions = new Map<string, Promise<Session>>();
 
 /** Debian's Chromium (QUILT_E2E_CHROMIUM to use another). */
 function chromiumPath(): string {
@@ -65,16 +70,47 @@ function chromiumPath(): string {
   return path;
 }
 
-function theBrowser(): Promise<Browser> {
-  browser ??= chromium.launch({ executablePath: chromiumPath(), args: process.getuid?.() === 0 ? ['--no-sandbox'] : [], timeout: 60_000 });
-  return browser;
+/**
+ * The worker's browser: one Chromium with a profile of its own (a temporary folder, removed when
+ * the browser closes), as a person's browser keeps one. Its disk caches keep the app's files and
+ * their compiled code between pages, so that a page after the first two loads the app in about
+ * half the time; an incognito context compiles the app's megabytes of script on every page.
+ */
+function theBrowser(): Promise<BrowserContext> {
+  browser ??= (async () => {
+    const profile = await mkdtemp(join(tmpdir(), 'quilt-e2e-browser-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath(), args: process.getuid?.() === 0 ? ['--no-sandbox'] : [], timeout: 60_000, acceptDownloads: true,
+    }).catch(async (e: unknown) => { await rm(profile, { recursive: true, force: true }); throw e; });
+    return { context, profile };
+  })();
+  const b = browser;
+  b.catch(() => { if (browser === b) browser = undefined; });
+  return b.then((x) => x.context);
 }
 
 export async function closeCatalogBrowser(): Promise<void> {
   const b = browser;
   browser = undefined;
-  contexts.clear();
-  await (await b?.catch(() => undefined))?.close();
+  sessions.clear();
+  const open = await b?.catch(() => undefined);
+  if (!open) return;
+  await open.context.close().catch(() => undefined);
+  await rm(open.profile, { recursive: true, force: true }).catch(() => undefined);
+}
+
+/**
+ * A new page of the worker's browser that starts with this session, whatever the page before it
+ * left (the app's session in localStorage is put back, or removed, before the app runs). The
+ * worker's pages open one after another, so one profile serves every persona.
+ */
+async function pageWith(session: Session, origin: string): Promise<Page> {
+  const page = await (await theBrowser()).newPage();
+  await page.addInitScript(`if (location.origin === ${JSON.stringify(origin)}) {
+    ${session === null ? "localStorage.removeItem('TOKENS'); localStorage.removeItem('USER');"
+    : `localStorage.setItem('TOKENS', ${JSON.stringify(session.tokens)}); ${session.user === null ? "localStorage.removeItem('USER');" : `localStorage.setItem('USER', ${JSON.stringify(session.user)});`}`}
+  }`);
+  return page;
 }
 
 /**
@@ -109,9 +145,8 @@ const PASSWORD_SET = 'Your password has been changed';
  * picture once the app said the password was set; throws with what it said otherwise.
  */
 export async function setPasswordWithLink(link: string, password: string, timeoutMs = 20_000): Promise<Buffer> {
-  const context = await (await theBrowser()).newContext();
+  const page = await pageWith(null, new URL(link).origin);
   try {
-    const page = await context.newPage();
     await page.goto(link, { timeout: Math.max(timeoutMs, 60_000) });
     const field = fieldOf(page);
     await field('New password').fill(password, { timeout: timeoutMs });
@@ -121,7 +156,7 @@ export async function setPasswordWithLink(link: string, password: string, timeou
       .catch(async () => { throw new Error(`the app did not say the password was set; the page at ${link.replace(/[^/]+$/, '<token>')} says: ${(await textOf(page)).replace(/\s+/g, ' ').slice(0, 300)}`); });
     return await page.screenshot({ type: 'jpeg', quality: 60 });
   } finally {
-    await context.close().catch(() => undefined);
+    await page.close().catch(() => undefined);
   }
 }
 
@@ -149,66 +184,57 @@ export class CatalogApp {
     });
   }
 
+  private get origin(): string { return new URL(this.endpoints.catalogUrl).origin; }
+
   /**
-   * The signed-in browser of this sign-in, made once per worker and kept: its HTTP cache keeps the
-   * app's files between pages, as a person's browser does. Every page starts signed in as the
-   * sign-in left it (the app's session in localStorage is put back before the app runs), so a page
-   * that signed the user out does not carry over to the next one.
+   * The session of this sign-in, made once per worker and kept: every page of this sign-in starts
+   * with it, as the sign-in left it, so a page that signed the user out does not carry over to the
+   * next one.
    */
-  private context(): Promise<BrowserContext> {
+  private session(): Promise<Session> {
     const key = `${this.endpoints.catalogUrl}|${'username' in this.signIn ? `form:${this.signIn.username}` : `token:${this.signIn.token}`}`;
-    let c = contexts.get(key);
-    if (!c) {
-      c = this.makeContext();
-      contexts.set(key, c);
-      c.catch(() => contexts.delete(key));
+    let s = sessions.get(key);
+    if (!s) {
+      s = this.makeSession();
+      sessions.set(key, s);
+      s.catch(() => sessions.delete(key));
     }
-    return c;
+    return s;
   }
 
-  private async makeContext(): Promise<BrowserContext> {
-    const context = await (await theBrowser()).newContext({ acceptDownloads: true });
+  private async makeSession(): Promise<Session> {
+    if (!('username' in this.signIn)) {
+      // The app's own session: what it stores after a sign-in (its token and the user /api/me describes).
+      const token = this.signIn.token;
+      const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8') || '{}') as { exp?: number; sub?: string; id?: string };
+      const exp = claims.exp ?? Math.floor(Date.now() / 1000) + 3600;
+      const me = await fetch(`${this.endpoints.registryUrl}/api/me`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(this.timeoutMs) });
+      // A user the registry no longer takes (deactivated, deleted) still has the session they signed in with: the app is to find out.
+      const user = me.status === 200 ? await me.json() as Record<string, unknown> : { current_user: claims.sub ?? claims.id ?? 'unknown', email: '', is_staff: false, is_active: true };
+      return { tokens: JSON.stringify({ token, exp }), user: JSON.stringify(user) };
+    }
+    // The app's sign-in form, in a signed-out page; the session is what the app kept.
+    const { username, password } = this.signIn;
+    const page = await pageWith(null, this.origin);
     try {
-      const page = await context.newPage();
       // The first page of a worker loads the whole app into a new browser: it may take longer than a page.
       const firstLoad = Math.max(this.timeoutMs, 60_000);
-      if ('username' in this.signIn) {
-        await page.goto(`${this.endpoints.catalogUrl}/signin`, { timeout: firstLoad });
-        const field = fieldOf(page);
-        await field('Username or email').fill(this.signIn.username, { timeout: firstLoad });
-        await field('Password').fill(this.signIn.password);
-        await page.getByRole('button', { name: 'Sign in' }).click();
-        // Signed in: the app keeps the session's token.
-        const username = this.signIn.username;
-        await page.waitForFunction("localStorage.getItem('TOKENS') !== null", undefined, { timeout: this.timeoutMs })
-          .catch(async () => { throw new Error(`the catalog's sign-in form did not sign ${username} in; the page says: ${(await textOf(page)).slice(0, 300)}`); });
-      } else {
-        // The app's own session: what it stores after a sign-in (its token and the user /api/me describes).
-        const claims = JSON.parse(Buffer.from(this.signIn.token.split('.')[1] ?? '', 'base64url').toString('utf8') || '{}') as { exp?: number; sub?: string; id?: string };
-        const exp = claims.exp ?? Math.floor(Date.now() / 1000) + 3600;
-        const me = await fetch(`${this.endpoints.registryUrl}/api/me`, { headers: { authorization: `Bearer ${this.signIn.token}` }, signal: AbortSignal.timeout(this.timeoutMs) });
-        // A user the registry no longer takes (deactivated, deleted) still has the session they signed in with: the app is to find out.
-        const user = me.status === 200 ? await me.json() as Record<string, unknown> : { current_user: claims.sub ?? claims.id ?? 'unknown', email: '', is_staff: false, is_active: true };
-        await page.goto(`${this.endpoints.catalogUrl}/config.json`, { timeout: firstLoad });
-        await page.evaluate(`localStorage.setItem('TOKENS', ${JSON.stringify(JSON.stringify({ token: this.signIn.token, exp }))}); localStorage.setItem('USER', ${JSON.stringify(JSON.stringify(user))});`);
-      }
-      const session = await page.evaluate<{ tokens: string | null; user: string | null }>("({ tokens: localStorage.getItem('TOKENS'), user: localStorage.getItem('USER') })");
-      const origin = new URL(this.endpoints.catalogUrl).origin;
-      await context.addInitScript(`if (location.origin === ${JSON.stringify(origin)}) {
-        localStorage.setItem('TOKENS', ${JSON.stringify(session.tokens)});
-        ${session.user === null ? '' : `localStorage.setItem('USER', ${JSON.stringify(session.user)});`}
-      }`);
-      await page.close();
-      return context;
-    } catch (e) {
-      await context.close().catch(() => undefined);
-      throw e;
+      await page.goto(`${this.endpoints.catalogUrl}/signin`, { timeout: firstLoad });
+      const field = fieldOf(page);
+      await field('Username or email').fill(username, { timeout: firstLoad });
+      await field('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForFunction("localStorage.getItem('TOKENS') !== null", undefined, { timeout: this.timeoutMs })
+        .catch(async () => { throw new Error(`the catalog's sign-in form did not sign ${username} in; the page says: ${(await textOf(page)).slice(0, 300)}`); });
+      return await page.evaluate<{ tokens: string; user: string | null }>("({ tokens: localStorage.getItem('TOKENS'), user: localStorage.getItem('USER') })");
+    } finally {
+      await page.close().catch(() => undefined);
     }
   }
 
   /** Signs in now (the sign-in form, or the token handed to the app), as the pages opened next will be; throws with what the app said if it refused. */
   async signInNow(): Promise<void> {
-    await this.context();
+    await this.session();
   }
 
   /**
@@ -218,7 +244,7 @@ export class CatalogApp {
    * `then` runs on the page once an outcome showed (e.g. a download), before the page is closed.
    */
   async open<T = undefined>(url: string, outcomes: Outcome[], then?: (page: Page, s3: S3Answers) => Promise<T>): Promise<PageView & { then?: T }> {
-    const page = await (await this.context()).newPage();
+    const page = await pageWith(await this.session(), this.origin);
     const answered = new S3Answers();
     // Routing turns the browser's HTTP cache off (Playwright): only a page that follows a link to S3 (`then`) needs it.
     if (then) await this.routeS3(page, answered);
