@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { firstLines, summarizeRun } from '../support/reporting/run-summary.js';
 import { formatFigure, verdict } from '../support/reporting/measurements.js';
+import { browserShare, describeBrowserShare } from '../support/reporting/browser-figures.js';
 
 const file = process.argv[2] ?? 'reports/cucumber-messages.ndjson';
 let text: string;
@@ -30,6 +31,8 @@ if (s.measurements.length || problems.length) {
     console.log(`  ${v === 'over budget' ? 'OVER ' : '     '}${m.name}: ${formatFigure(m.value, m.unit)} / ${budget}, ${v}${m.target ? `, ${m.target}` : ''}  (${scenario.name}, ${scenario.uri}:${scenario.line})`);
   }
   for (const p of problems) console.log(`  WARNING ${p}`);
+  const share = browserShare(s.scenarios);
+  if (share) console.log(`  ${describeBrowserShare(share)}`);
 }
 // Each failure with its cause, where a CI log shows it (the log may be all a reader of a failed run gets).
 for (const f of s.scenarios.filter((x) => x.status === 'failed')) {

@@ -10,7 +10,9 @@ import { createS3Client } from '@quilt-e2e/quilt-js';
 import { executeSweep, markTestBucket, parseAge, planSweep } from './sweeper.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
 import { closeQuilt3Oracles } from './oracles/quilt3.js';
-import { closeCatalogBrowser } from './adapters/catalog-app.js';
+import { closeCatalogBrowser, closeHandedOff, timeInBrowser } from './adapters/catalog-app.js';
+import { attachMeasurement } from './reporting/measurements.js';
+import { browserFigures } from './reporting/browser-figures.js';
 import { formatDoctor, runDoctor } from './doctor.js';
 import { DRIVER_CANNOT } from './drivers/driver.js';
 import { MCP_CALLS_MEDIA_TYPE } from './drivers/mcp.js';
@@ -20,6 +22,20 @@ import { recordCanaryRun } from './reporting/canary-status.js';
 AfterAll(async () => { await closeQuilt3Oracles(); await closeCatalogBrowser(); });
 
 setDefaultTimeout(60_000);
+
+/**
+ * A scenario that opened the web catalog attaches its time and the part of it in the browser
+ * (reporting/browser-figures.ts): the run summary checks them against the browser's budgets.
+ * Defined first, so that it runs after the clean-up hooks: their time is the scenario's too.
+ */
+const clocks = new WeakMap<object, { started: number; inBrowser: number }>();
+Before(function (this: QuiltWorld) { clocks.set(this, { started: Date.now(), inBrowser: timeInBrowser() }); });
+After(async function (this: QuiltWorld) {
+  await closeHandedOff();
+  const c = clocks.get(this);
+  const inBrowser = c ? timeInBrowser() - c.inBrowser : 0;
+  if (c && inBrowser > 0) for (const m of browserFigures(Date.now() - c.started, inBrowser, this.target.kind)) attachMeasurement(this, m);
+});
 
 /** With --parallel, a @serial scenario runs alone: it starts only when nothing runs, and nothing starts beside it. */
 const isSerial = (p: { tags: readonly { name: string }[] }): boolean => p.tags.some((t) => t.name === '@serial');

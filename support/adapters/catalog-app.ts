@@ -63,6 +63,23 @@ type Session = { tokens: string; user: string | null } | null;
 let browser: Promise<{ context: BrowserContext; profile: string }> | undefined;
 const sessions = new Map<string, Promise<Session>>();
 
+/** Milliseconds this worker has spent in the browser (pages, sign-ins, the browser's start), for the run's figures. */
+let browserMs = 0;
+let depth = 0;
+export const timeInBrowser = (): number => browserMs;
+
+/** Counts the time of `work` as time in the browser (once: calls inside it are not counted again). */
+async function inBrowser<T>(work: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  depth += 1;
+  try {
+    return await work();
+  } finally {
+    depth -= 1;
+    if (depth === 0) browserMs += Date.now() - t0;
+  }
+}
+
 /** Debian's Chromium (QUILT_E2E_CHROMIUM to use another). */
 function chromiumPath(): string {
   const path = process.env.QUILT_E2E_CHROMIUM ?? '/usr/bin/chromium';
@@ -90,6 +107,7 @@ function theBrowser(): Promise<BrowserContext> {
 }
 
 export async function closeCatalogBrowser(): Promise<void> {
+  await closeHandedOff();
   const b = browser;
   browser = undefined;
   sessions.clear();
@@ -139,27 +157,6 @@ export const saysOf = async (at: Locator, max = 400): Promise<string> => (await 
 /** What the app says once a password is set with a link. */
 const PASSWORD_SET = 'Your password has been changed';
 
-/**
- * Sets a password as a person does with the link a mail gave them (an invitation or a reset): in a
- * new, signed-out browser, the app's page at the link, the password typed twice. Answers the page's
- * picture once the app said the password was set; throws with what it said otherwise.
- */
-export async function setPasswordWithLink(link: string, password: string, timeoutMs = 20_000): Promise<Buffer> {
-  const page = await pageWith(null, new URL(link).origin);
-  try {
-    await page.goto(link, { timeout: Math.max(timeoutMs, 60_000) });
-    const field = fieldOf(page);
-    await field('New password').fill(password, { timeout: timeoutMs });
-    await field('Re-enter your new password').fill(password, { timeout: timeoutMs });
-    await page.getByRole('button', { name: /change password/i }).click({ timeout: timeoutMs });
-    await page.getByText(PASSWORD_SET).waitFor({ timeout: timeoutMs })
-      .catch(async () => { throw new Error(`the app did not say the password was set; the page at ${link.replace(/[^/]+$/, '<token>')} says: ${(await textOf(page)).replace(/\s+/g, ' ').slice(0, 300)}`); });
-    return await page.screenshot({ type: 'jpeg', quality: 60 });
-  } finally {
-    await page.close().catch(() => undefined);
-  }
-}
-
 export class CatalogApp {
   constructor(
     private readonly endpoints: { catalogUrl: string; registryUrl: string; browserS3Proxy?: string },
@@ -186,13 +183,18 @@ export class CatalogApp {
 
   private get origin(): string { return new URL(this.endpoints.catalogUrl).origin; }
 
+  /** Which sign-in this is: one session per key and worker. */
+  private get key(): string {
+    return `${this.endpoints.catalogUrl}|${'username' in this.signIn ? `form:${this.signIn.username}` : `token:${this.signIn.token}`}`;
+  }
+
   /**
    * The session of this sign-in, made once per worker and kept: every page of this sign-in starts
    * with it, as the sign-in left it, so a page that signed the user out does not carry over to the
    * next one.
    */
   private session(): Promise<Session> {
-    const key = `${this.endpoints.catalogUrl}|${'username' in this.signIn ? `form:${this.signIn.username}` : `token:${this.signIn.token}`}`;
+    const key = this.key;
     let s = sessions.get(key);
     if (!s) {
       s = this.makeSession();
@@ -214,27 +216,71 @@ export class CatalogApp {
       return { tokens: JSON.stringify({ token, exp }), user: JSON.stringify(user) };
     }
     // The app's sign-in form, in a signed-out page; the session is what the app kept.
-    const { username, password } = this.signIn;
     const page = await pageWith(null, this.origin);
     try {
       // The first page of a worker loads the whole app into a new browser: it may take longer than a page.
-      const firstLoad = Math.max(this.timeoutMs, 60_000);
-      await page.goto(`${this.endpoints.catalogUrl}/signin`, { timeout: firstLoad });
-      const field = fieldOf(page);
-      await field('Username or email').fill(username, { timeout: firstLoad });
-      await field('Password').fill(password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForFunction("localStorage.getItem('TOKENS') !== null", undefined, { timeout: this.timeoutMs })
-        .catch(async () => { throw new Error(`the catalog's sign-in form did not sign ${username} in; the page says: ${(await textOf(page)).slice(0, 300)}`); });
-      return await page.evaluate<{ tokens: string; user: string | null }>("({ tokens: localStorage.getItem('TOKENS'), user: localStorage.getItem('USER') })");
+      await page.goto(`${this.endpoints.catalogUrl}/signin`, { timeout: Math.max(this.timeoutMs, 60_000) });
+      return await this.signInWithForm(page);
     } finally {
       await page.close().catch(() => undefined);
     }
   }
 
+  /** Signs in with the app's form on `page` (at the sign-in page); answers the session the app kept. */
+  private async signInWithForm(page: Page): Promise<NonNullable<Session>> {
+    if (!('username' in this.signIn)) throw new Error('the sign-in form takes a username and a password, and this sign-in is a token');
+    const { username, password } = this.signIn;
+    const field = fieldOf(page);
+    await field('Username or email').fill(username, { timeout: Math.max(this.timeoutMs, 60_000) });
+    await field('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForFunction("localStorage.getItem('TOKENS') !== null", undefined, { timeout: this.timeoutMs })
+      .catch(async () => { throw new Error(`the catalog's sign-in form did not sign ${username} in; the page says: ${(await textOf(page)).slice(0, 300)}`); });
+    return await page.evaluate<{ tokens: string; user: string | null }>("({ tokens: localStorage.getItem('TOKENS'), user: localStorage.getItem('USER') })");
+  }
+
+  /**
+   * The first sign-in of a user with a link from a mail (an invitation, a reset): as a person, in a
+   * signed-out page, the app's page at the link, the password typed twice, then the page's "sign in"
+   * link and the sign-in form. From then on the pages of this sign-in start with that session.
+   * Answers the picture of the page that said the password was set; throws with what a page said otherwise.
+   */
+  async setPasswordThenSignIn(link: string): Promise<Buffer> {
+    if (!('username' in this.signIn)) throw new Error('a password is set for a sign-in with a username and a password, and this sign-in is a token');
+    const { password } = this.signIn;
+    let picture: Buffer | undefined;
+    const session = inBrowser(async () => {
+      const page = await pageWith(null, this.origin);
+      const watch = watched(page, this.endpoints.browserS3Proxy);
+      let signedIn = false;
+      try {
+        await page.goto(link, { timeout: Math.max(this.timeoutMs, 60_000) });
+        const field = fieldOf(page);
+        await field('New password').fill(password, { timeout: this.timeoutMs });
+        await field('Re-enter your new password').fill(password, { timeout: this.timeoutMs });
+        await page.getByRole('button', { name: /change password/i }).click({ timeout: this.timeoutMs });
+        await page.getByText(PASSWORD_SET).waitFor({ timeout: this.timeoutMs })
+          .catch(async () => { throw new Error(`the app did not say the password was set; the page at ${link.replace(/[^/]+$/, '<token>')} says: ${(await textOf(page)).replace(/\s+/g, ' ').slice(0, 300)}`); });
+        picture = await page.screenshot({ type: 'jpeg', quality: 60 });
+        await page.getByRole('link', { name: /^sign in$/i }).click({ timeout: this.timeoutMs });
+        const kept = await this.signInWithForm(page);
+        // Signed in, the person goes on in this page: the next page of this sign-in is reached inside the app.
+        handedOff.set(this.key, { ...watch, page, shown: PASSWORD_SET });
+        signedIn = true;
+        return kept;
+      } finally {
+        if (!signedIn) await page.close().catch(() => undefined);
+      }
+    });
+    sessions.set(this.key, session);
+    session.catch(() => sessions.delete(this.key));
+    await session;
+    return picture!;
+  }
+
   /** Signs in now (the sign-in form, or the token handed to the app), as the pages opened next will be; throws with what the app said if it refused. */
   async signInNow(): Promise<void> {
-    await this.session();
+    await inBrowser(() => this.session());
   }
 
   /**
@@ -243,18 +289,24 @@ export class CatalogApp {
    * it shows. A page that shows none of them is answered too: the caller says what it expected.
    * `then` runs on the page once an outcome showed (e.g. a download), before the page is closed.
    */
-  async open<T = undefined>(url: string, outcomes: Outcome[], then?: (page: Page, s3: S3Answers) => Promise<T>): Promise<PageView & { then?: T }> {
-    const page = await pageWith(await this.session(), this.origin);
+  open<T = undefined>(url: string, outcomes: Outcome[], then?: (page: Page, s3: S3Answers) => Promise<T>): Promise<PageView & { then?: T }> {
+    return inBrowser(() => this.view(url, outcomes, then));
+  }
+
+  private async view<T>(url: string, outcomes: Outcome[], then?: (page: Page, s3: S3Answers) => Promise<T>): Promise<PageView & { then?: T }> {
+    // In a visit (oneVisit), the page this sign-in left open goes on to the next URL inside the app.
+    const held = then ? undefined : visit?.get(this.key) ?? takeHandedOff(this.key);
+    const page = held?.page ?? await pageWith(await this.session(), this.origin);
+    const watch = held ?? watched(page, this.endpoints.browserS3Proxy);
+    watch.offsite.length = 0;
+    let keep = false;
     const answered = new S3Answers();
-    // Routing turns the browser's HTTP cache off (Playwright): only a page that follows a link to S3 (`then`) needs it.
-    if (then) await this.routeS3(page, answered);
-    const offsite: string[] = [];
     try {
-      // Requests answered by the stack's S3 proxy (routeS3) stay on this machine.
-      page.on('request', (r) => { if (!/^(https?:\/\/127\.0\.0\.1[:/]|data:|blob:)/.test(r.url()) && !(this.endpoints.browserS3Proxy && s3ProxyUrl(r.url(), this.endpoints.browserS3Proxy))) offsite.push(r.url()); });
+      // Routing turns the browser's HTTP cache off (Playwright): only a page that follows a link to S3 (`then`) needs it.
+      if (then) await this.routeS3(page, answered);
       const t0 = Date.now();
-      if (process.env.DEBUG_PAGES) page.on('request', (r) => console.error(Date.now() - t0, r.method(), r.url().slice(0, 140)));
-      await page.goto(url, { timeout: this.timeoutMs });
+      if (held) await this.followInApp(page, held.shown, url);
+      else await page.goto(url, { timeout: this.timeoutMs });
       const loaded = Date.now() - t0;
       let matched: string | RegExp | undefined;
       let text = '';
@@ -263,20 +315,114 @@ export class CatalogApp {
       while (matched === undefined && Date.now() < deadline) {
         text = await textOf(page);
         matched = outcomes.find((o) => shows(o.shows) && (o.withIt ?? []).every(shows))?.shows;
-        if (matched === undefined) await page.waitForTimeout(200);
+        if (matched === undefined) await page.waitForTimeout(150);
       }
       const shown = Date.now() - t0;
       // What the page shows once it has settled: pages keep filling in after their first text.
-      await page.waitForLoadState('networkidle', { timeout: 750 }).catch(() => undefined);
+      await watch.quiet(250, 750);
       text = await textOf(page);
       const settled = Date.now() - t0;
       // JPEG: a page's picture for the report at a fraction of a PNG's size.
       const screenshot = await page.screenshot({ type: 'jpeg', quality: 60 });
       const after = matched !== undefined && then ? await then(page, answered) : undefined;
-      return { url: page.url(), text, matched, screenshot, offsite, timings: { loaded, shown, settled }, ...(after !== undefined ? { then: after } : {}) };
+      if (visit && !then && matched !== undefined) {
+        visit.set(this.key, { ...watch, page, shown: matched });
+        keep = true;
+      }
+      return { url: page.url(), text, matched, screenshot, offsite: [...watch.offsite], timings: { loaded, shown, settled }, ...(after !== undefined ? { then: after } : {}) };
     } finally {
-      await page.close();
+      if (!keep) {
+        if (held) visit?.delete(this.key);
+        await page.close();
+      }
     }
+  }
+
+  /**
+   * Goes on to `url` inside the app, as a person following a link does: the app's router (the
+   * browser's history), no reload. First to a path the app does not know (its "Nothing here"), until what the page
+   * showed (`shown`) is gone — so that nothing the next page is awaited for can come from this one.
+   */
+  private async followInApp(page: Page, shown: string | RegExp, url: string): Promise<void> {
+    const target = new URL(url, this.endpoints.catalogUrl);
+    if (target.origin !== this.origin) throw new Error(`${url} is not a page of the catalog at ${this.origin}`);
+    const go = (path: string): Promise<void> => page.evaluate(`(() => { history.pushState(null, '', ${JSON.stringify(path)}); dispatchEvent(new PopStateEvent('popstate', { state: null })); })()`);
+    // Within the bucket of the next page: the app keeps its bucket's state (leaving the bucket for a path outside it and coming back loses it).
+    await go(`${/^\/b\/[^/]+/.exec(target.pathname)?.[0] ?? ''}/quilt-e2e-between-pages`);
+    const gone = Date.now() + this.timeoutMs;
+    for (;;) {
+      const text = await textOf(page);
+      if (typeof shown === 'string' ? !text.includes(shown) : !shown.test(text)) break;
+      if (Date.now() > gone) throw new Error(`the app went on showing ${String(shown)} after leaving ${page.url()} for another page`);
+      await page.waitForTimeout(100);
+    }
+    await go(`${target.pathname}${target.search}${target.hash}`);
+  }
+}
+
+/** What is watched of a page: its requests that left this machine, and when its network is quiet. */
+interface Watch {
+  offsite: string[];
+  /** Resolves once no request of the page has been in flight for `quietMs` (at most `maxMs`). */
+  quiet(quietMs: number, maxMs: number): Promise<void>;
+}
+
+function watched(page: Page, s3Proxy: string | undefined): Watch {
+  const offsite: string[] = [];
+  let inFlight = 0;
+  let lastChange = Date.now();
+  page.on('request', (r) => {
+    inFlight += 1; lastChange = Date.now();
+    // Requests answered by the stack's S3 proxy (routeS3) stay on this machine.
+    if (!/^(https?:\/\/127\.0\.0\.1[:/]|data:|blob:)/.test(r.url()) && !(s3Proxy && s3ProxyUrl(r.url(), s3Proxy))) offsite.push(r.url());
+    if (process.env.DEBUG_PAGES) console.error(new Date().toISOString(), r.method(), r.url().slice(0, 140));
+  });
+  const done = (): void => { inFlight = Math.max(0, inFlight - 1); lastChange = Date.now(); };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+  return {
+    offsite,
+    async quiet(quietMs, maxMs) {
+      const until = Date.now() + maxMs;
+      while (Date.now() < until && !(inFlight === 0 && Date.now() - lastChange >= quietMs)) await page.waitForTimeout(50);
+    },
+  };
+}
+
+/** The pages a visit keeps open, by sign-in: each with what it showed last. */
+let visit: Map<string, Watch & { page: Page; shown: string | RegExp }> | undefined;
+
+/** Pages a sign-in left open (setPasswordThenSignIn), for the next page of that sign-in only. */
+const handedOff = new Map<string, Watch & { page: Page; shown: string | RegExp }>();
+
+function takeHandedOff(key: string): (Watch & { page: Page; shown: string | RegExp }) | undefined {
+  const h = handedOff.get(key);
+  handedOff.delete(key);
+  return h;
+}
+
+/** Closes the pages sign-ins left open and no page took over (at the end of a scenario). */
+export async function closeHandedOff(): Promise<void> {
+  const left = [...handedOff.values()];
+  handedOff.clear();
+  await Promise.all(left.map((h) => h.page.close().catch(() => undefined)));
+}
+
+/**
+ * Runs `pages` as one visit: the first page each sign-in opens loads the app, and every next one is
+ * reached inside it, as a person clicks from page to page (the app's router: no reload). For pages
+ * looked at together, at one moment: what the app fetched for one page may serve the next, as it
+ * does for a person. Pages that follow links to S3 (`then`) still open on their own.
+ */
+export async function oneVisit<T>(pages: () => Promise<T>): Promise<T> {
+  if (visit) return pages();
+  visit = new Map();
+  try {
+    return await pages();
+  } finally {
+    const left = [...visit.values()];
+    visit = undefined;
+    await Promise.all(left.map((v) => v.page.close().catch(() => undefined)));
   }
 }
 

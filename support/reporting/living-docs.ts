@@ -9,6 +9,7 @@ import type * as Messages from '@cucumber/messages';
 import { backgroundsOf, capabilityOf, dedent, scenariosOf, type FeatureFile, type ScenarioNode } from './feature-files.js';
 import type { RunSummary, ScenarioResult } from './run-summary.js';
 import { formatFigure, verdict, type Measurement } from './measurements.js';
+import { browserShare, describeBrowserShare } from './browser-figures.js';
 import { badge, esc, localHref, page, slug, statusBadge } from './html.js';
 import { KNOWN_TAGS, tagInfo } from './tags.js';
 
@@ -252,7 +253,9 @@ export function renderLivingDocs(input: LivingDocsInput): string {
 
   body.push('<h2 id="performance">Performance</h2>');
   if (run?.measurements.length) {
-    body.push('<p class="muted small">Figures attached by <code>@performance</code> scenarios, against their budget (lower is better).</p>');
+    body.push('<p class="muted small">Figures attached by <code>@performance</code> scenarios, and by every scenario that opened the web catalog in the browser, against their budget (lower is better).</p>');
+    const share = browserShare(run.scenarios);
+    if (share) body.push(`<p>${esc(describeBrowserShare(share))}</p>`);
     body.push(`<table><thead><tr><th>measurement</th><th class="num">value</th><th class="num">budget</th><th></th><th>verdict</th><th>target</th></tr></thead><tbody>${measurementRows(run.measurements, link)}</tbody></table>`);
   } else body.push('<p class="muted">No measurements in the last run (no <code>@performance</code> scenario attached one).</p>');
 

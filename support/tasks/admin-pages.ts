@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import type { Locator, Page } from 'playwright-core';
 import { eventually } from '@quilt-e2e/test-kit';
-import { CatalogApp, fieldOf, saysOf, setPasswordWithLink, type SignIn } from '../adapters/catalog-app.js';
+import { CatalogApp, fieldOf, saysOf, type SignIn } from '../adapters/catalog-app.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { admin, emailOf, mintFor, real, removeUserAfter } from './admin.js';
 import { viewPage } from './catalog-pages.js';
@@ -121,14 +121,13 @@ export async function firstSignIn(world: QuiltWorld, user: string): Promise<void
       link = invitationLink(inbox, emailOf(world, user));
       expect(link, `a mail with a link to ${emailOf(world, user)} in ${inbox}`).to.be.a('string');
     }, { timeoutMs: MAIL_DEADLINE_MS, what: `the invitation of ${name}` });
-    const password = randomBytes(12).toString('base64url');
-    world.attach(await setPasswordWithLink(link!, password), 'image/jpeg');
-    signIn = { username: name, password };
-    world.log(`${name} set a password with the link of their invitation and signs in with the catalog's form`);
+    signIn = { username: name, password: randomBytes(12).toString('base64url') };
+    world.attach(await new CatalogApp(world.target.catalog!, signIn).setPasswordThenSignIn(link!), 'image/jpeg');
+    world.log(`${name} set a password with the link of their invitation and signed in with the catalog's form`);
   } else {
     signIn = { token: mintFor(world, name) };
     world.log(`this target's mail cannot be read (QUILT_E2E_INBOX is not set): ${name} signs in with a token minted for them`);
+    await new CatalogApp(world.target.catalog!, signIn).signInNow();
   }
-  await new CatalogApp(world.target.catalog!, signIn).signInNow();
   world.memory.signIns.set(name, signIn);
 }

@@ -10,6 +10,7 @@ import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { quilt3Oracle, Quilt3OracleError } from '../oracles/quilt3.js';
 import type { PushResult } from '@quilt-e2e/quilt-js';
+import { oneVisit } from '../adapters/catalog-app.js';
 
 const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
@@ -180,7 +181,9 @@ export async function expectPagesShowRevision(world: QuiltWorld, featureName: st
   const firstTop = first.logicalKey.split('/')[0]!;
   // A page of the first file shows its preview: the file's first bytes, read from S3 itself.
   const preview = previewOf(first.logicalKey, (await world.objects('admin').text(first.physicalKey, 2048)).text);
-  for (const url of urls) await expectPageOfRevision(world, persona, url, name, { hash: push.hash, timestamp: push.timestamp, firstTop, preview });
+  await oneVisit(async () => {
+    for (const url of urls) await expectPageOfRevision(world, persona, url, name, { hash: push.hash, timestamp: push.timestamp, firstTop, preview });
+  });
   // The engine opens the package, revision (by hash, by timestamp with a file) and revisions pages; quilt-mcp's catalog_url gives the package and a file page.
   expect(urls.length, 'catalog pages opened').to.equal(world.driver === 'mcp' ? 2 : 4);
 }

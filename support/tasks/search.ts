@@ -12,6 +12,7 @@ import { eventually } from '@quilt-e2e/test-kit';
 import { catalogObjectUrl } from '@quilt-e2e/quilt-js';
 import { expectObjectPage, expectRevisionPage, previewOf } from './catalog-pages.js';
 import { checkBucketAccess } from '../domain/access.js';
+import { oneVisit } from '../adapters/catalog-app.js';
 
 /** How long the indexer may take to make a change searchable (the local budget is p95 ≤ 2 s). */
 const INDEX_DEADLINE_MS = Number(process.env.QUILT_E2E_INDEX_DEADLINE_MS ?? 20_000);
@@ -67,10 +68,12 @@ async function expectPageShows(world: QuiltWorld, persona: PersonaRole, subject:
 }
 
 export async function expectResultPagesOpen(world: QuiltWorld, persona: PersonaRole): Promise<void> {
-  for (const r of world.memory.searchResults) {
-    if (r.type === 'file') await expectPageShows(world, persona, { bucket: r.bucket, key: r.key! });
-    else await expectPageShows(world, persona, { bucket: r.bucket, name: r.packageName!, hash: r.hash! });
-  }
+  await oneVisit(async () => {
+    for (const r of world.memory.searchResults) {
+      if (r.type === 'file') await expectPageShows(world, persona, { bucket: r.bucket, key: r.key! });
+      else await expectPageShows(world, persona, { bucket: r.bucket, name: r.packageName!, hash: r.hash! });
+    }
+  });
 }
 
 export async function expectPackageFound(world: QuiltWorld, featureName: string): Promise<void> {
@@ -125,7 +128,9 @@ export async function expectLinkReport(world: QuiltWorld, persona: PersonaRole):
   const base = world.target.catalog!.catalogUrl;
   const links = world.memory.searchResults.map((r) => catalogObjectUrl(base, r.bucket, r.key!));
   world.attach(links.join('\n'), 'text/uri-list');
-  for (const r of world.memory.searchResults) await expectPageShows(world, persona, { bucket: r.bucket, key: r.key! });
+  await oneVisit(async () => {
+    for (const r of world.memory.searchResults) await expectPageShows(world, persona, { bucket: r.bucket, key: r.key! });
+  });
 }
 
 export type { SearchRequest };

@@ -33,3 +33,16 @@ test('among attachments only measurements count, and malformed ones are reported
   assert.equal(verdict({ name: 'd', value: 5, unit: 's' }), 'no budget');
   assert.deepEqual([formatFigure(1.23456, 's'), formatFigure(0.0534, 's'), formatFigure(12.345, 'MB/s'), formatFigure(1234.5, 'ms')], ['1.23 s', '0.053 s', '12.3 MB/s', '1235 ms']);
 });
+
+test('the browser\'s share of a run: its scenarios against their budget, the suite\'s growth against its own', async () => {
+  const { browserFigures, browserShare, describeBrowserShare } = await import('../../support/reporting/browser-figures.js');
+  assert.equal(browserShare([{ ms: 5000, measurements: [] }]), undefined, 'no page opened: no share');
+  const share = browserShare([
+    { ms: 12_000, measurements: browserFigures(12_000, 6_000, 'local') },
+    { ms: 4_000, measurements: browserFigures(4_000, 1_000, 'local') },
+    { ms: 34_000, measurements: [] },
+  ])!;
+  assert.deepEqual(share, { scenarios: 2, overBudget: 1, inBrowserS: 7, allScenariosS: 50, growth: 7 / 43 });
+  assert.match(describeBrowserShare(share), /2 scenarios opened catalog pages, 1 of them over 10 s; 7\.0 s in the browser of 50\.0 s of scenarios: the suite runs 16 % longer for it \(budget 25 %: within\)/);
+  assert.match(describeBrowserShare({ ...share, growth: 0.3 }), /runs 30 % longer for it \(budget 25 %: OVER\)/);
+});
