@@ -302,8 +302,6 @@ export class CatalogApp {
     let keep = false;
     const answered = new S3Answers();
     try {
-      // Routing turns the browser's HTTP cache off (Playwright): only a page that follows a link to S3 (`then`) needs it.
-      if (then) await this.routeS3(page, answered);
       const t0 = Date.now();
       if (held) await this.followInApp(page, held.shown, url);
       else await page.goto(url, { timeout: this.timeoutMs });
@@ -324,6 +322,8 @@ export class CatalogApp {
       const settled = Date.now() - t0;
       // JPEG: a page's picture for the report at a fraction of a PNG's size.
       const screenshot = await page.screenshot({ type: 'jpeg', quality: 60 });
+      // Routing turns the browser's HTTP cache off (Playwright): only for what follows a link to S3 (`then`), once the page has loaded.
+      if (matched !== undefined && then) await this.routeS3(page, answered);
       const after = matched !== undefined && then ? await then(page, answered) : undefined;
       if (visit && !then && matched !== undefined) {
         visit.set(this.key, { ...watch, page, shown: matched });
