@@ -62,7 +62,7 @@ const defectsFile = opt('--defects')[0];
 let defects: Parameters<typeof renderLivingDocs>[0]['defects'];
 if (defectsFile) {
   const d = parseYaml(readFileSync(defectsFile, 'utf8')) as { version: string; defects: { id: string; tool_call: string; answered: string; expected: string; evidence: string; scenarios?: { name: string }[] }[] };
-  defects = { product: `quilt-mcp ${d.version}`, items: d.defects.map((x) => ({ id: x.id, toolCall: x.tool_call, answered: x.answered, expected: x.expected, evidence: x.evidence, scenarios: (x.scenarios ?? []).map((s) => s.name) })) };
+  defects = { product: `quilt-mcp ${d.version}`, ...(existsSync(`reports/mcp-defects/quilt-mcp-${d.version}/README.md`) ? { issuesHref: relative(dirname(out), `reports/mcp-defects/quilt-mcp-${d.version}/README.md`) } : {}), items: d.defects.map((x) => ({ id: x.id, toolCall: x.tool_call, answered: x.answered, expected: x.expected, evidence: x.evidence, scenarios: (x.scenarios ?? []).map((s) => s.name) })) };
 }
 const mcpToolsFile = opt('--mcp-tools')[0];
 const mcpTools = mcpToolsFile && existsSync(mcpToolsFile) ? JSON.parse(readFileSync(mcpToolsFile, 'utf8')) as { product: string; tools: { name: string; description: string }[] } : undefined;

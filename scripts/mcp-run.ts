@@ -62,6 +62,8 @@ const ndjson = `${reports}/cucumber-messages.ndjson`;
 if (!existsSync(ndjson)) { console.error(`mcp-run: the run wrote no ${ndjson} (cucumber exit ${run.status})`); process.exit(1); }
 const summary = summarizeRun(readFileSync(ndjson, 'utf8'));
 const { passed, asRecorded, unexpected } = judgeRun(summary.scenarios, known, { file, wholeRun: args.length === 0 });
+// Its defects as issue texts ready to file (reports/mcp-defects/), which its page links to.
+if (existsSync(file) && !process.env.QUILT_E2E_MCP_KNOWN_DEFECTS) spawnSync('npx', ['tsx', 'scripts/mcp-defects.ts', '--release', version], { stdio: 'inherit' });
 spawnSync('npx', ['tsx', 'scripts/living-docs.ts', '--ndjson', ndjson, '--out', `${reports}/index.html`, '--report', 'cucumber-report.html',
   '--title', `mcp driver (quilt-mcp ${version})`, ...(existsSync(file) ? ['--defects', file] : []), ...(toolsFile ? ['--mcp-tools', toolsFile] : [])], { stdio: 'inherit' });
 // The issue's budget: the whole suite through the mcp driver ≤ 2× the default driver's time (both from their ndjson).

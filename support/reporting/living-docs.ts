@@ -28,7 +28,7 @@ export interface LivingDocsInput {
   /** Other runs of the same features (e.g. the rehearsed quilt target), with their counts and pages. */
   otherRuns?: { label: string; href: string; passed: number; failed: number; skipped: number; judged?: { asRecorded: number; unexpected: number } }[];
   /** Defects found in a product the run drove (the mcp driver: quilt-mcp), with their evidence. */
-  defects?: { product: string; items: { id: string; toolCall: string; answered: string; expected: string; evidence: string; scenarios: string[] }[] };
+  defects?: { product: string; issuesHref?: string; items: { id: string; toolCall: string; answered: string; expected: string; evidence: string; scenarios: string[] }[] };
   /** The tools the driven MCP server lists (tools/list): which of them the run's scenarios called. */
   mcpTools?: { product: string; tools: { name: string; description: string }[] };
 }
@@ -225,6 +225,7 @@ export function renderLivingDocs(input: LivingDocsInput): string {
   if (input.defects) {
     body.push(`<h2 id="defects">Defects found in ${esc(input.defects.product)} (${input.defects.items.length})</h2>`);
     body.push('<p class="small muted">Each is a failure of the product, not of the suite: the scenarios listed fail exactly as recorded (checked strictly by scripts/mcp-run.ts).</p>');
+    if (input.defects.issuesHref) body.push(`<p class="small">The same, as issue texts ready to file (scripts/mcp-defects.ts): <a href="${esc(input.defects.issuesHref)}">one Markdown file per defect</a>.</p>`);
     for (const d of input.defects.items) {
       body.push(`<h4>${esc(d.id)}</h4><p class="small"><b>Call:</b> <code>${esc(d.toolCall)}</code><br><b>Answered:</b> ${esc(d.answered)}<br><b>Expected:</b> ${esc(d.expected)}<br><b>Evidence:</b> ${esc(d.evidence)}${d.scenarios.length ? `<br><b>Scenarios:</b> ${d.scenarios.map(esc).join('; ')}` : ''}</p>`);
     }
