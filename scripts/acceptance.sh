@@ -26,8 +26,10 @@ if [ "${QUILT_E2E_MCP_RUN:-1}" != "0" ] && [ $# -eq 0 ]; then
     npx tsx scripts/mcp-run.ts --release "$release" || status=1
   done
 fi
-# The known defects of each quilt-mcp release, as issue texts ready to file (reports/mcp-defects/).
+# The known defects of each quilt-mcp release, as issue texts ready to file (reports/mcp-defects/),
+# and the compatibility matrix of the runs above (reports/compatibility.html).
 npx tsx scripts/mcp-defects.ts || status=1
+npx tsx scripts/compatibility.ts || status=1
 npx tsx scripts/living-docs.ts || echo "acceptance: the living documentation (reports/index.html) could not be built: see the message above"
 npx tsx scripts/report-summary.ts reports/cucumber-messages.ndjson || true
 echo "reports: $(pwd)/reports/index.html (living documentation), cucumber-report.html (HTML), cucumber-messages.ndjson, cucumber-junit.xml"

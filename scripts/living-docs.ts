@@ -82,7 +82,8 @@ const otherRuns = also.filter((dir) => existsSync(join(dir, 'cucumber-messages.n
 });
 const html = renderLivingDocs({
   features, ...(run ? { run } : {}), reportHref, ...(glossaryHref ? { glossaryHref } : {}), runSource: relative(dirname(out), ndjsonFile) || ndjsonFile,
-  ...(targetLabel ? { targetLabel } : {}), otherRuns, ...(defects ? { defects } : {}), ...(mcpTools ? { mcpTools } : {}),
+  ...(targetLabel ? { targetLabel } : {}), otherRuns,
+  ...(existsSync(join(dirname(out), 'compatibility.html')) && out === 'reports/index.html' ? { matrixHref: 'compatibility.html' } : {}), ...(defects ? { defects } : {}), ...(mcpTools ? { mcpTools } : {}),
 });
 writeFileSync(out, html);
 const scenarios = run ? `${run.scenarios.length} scenario result(s)` : 'no run';

@@ -11,6 +11,12 @@ import type { ScenarioResult } from '../reporting/run-summary.js';
 export interface KnownDefect { id: string; scenarios?: { name: string; fails_with: string | string[] }[] }
 export interface Judgement { passed: number; asRecorded: number; unexpected: string[] }
 
+/** The recorded defect a scenario's outcome shows (its id), when it failed exactly as recorded. */
+export function recordedDefectOf(s: Pick<ScenarioResult, 'name' | 'status' | 'errors'>, defects: readonly KnownDefect[]): string | undefined {
+  if (s.status !== 'failed') return undefined;
+  return defects.find((d) => (d.scenarios ?? []).some((r) => r.name === s.name && s.errors.some((e) => [r.fails_with].flat().some((f) => e.includes(f)))))?.id;
+}
+
 export function judgeRun(scenarios: readonly ScenarioResult[], defects: readonly KnownDefect[], options: { file: string; wholeRun: boolean }): Judgement {
   // A scenario may be recorded under several defects: it fails at the first it meets (an earlier step's defect masks a later one's).
   const expected = new Map<string, { id: string; failsWith: string[] }>();

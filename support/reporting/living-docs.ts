@@ -26,6 +26,8 @@ export interface LivingDocsInput {
   /** Which target the run was against, when it is not the default (shown in the heading). */
   targetLabel?: string;
   /** Other runs of the same features (e.g. the rehearsed quilt target), with their counts and pages. */
+  /** The compatibility matrix of the runs (scripts/compatibility.ts), when there is one. */
+  matrixHref?: string;
   otherRuns?: { label: string; href: string; passed: number; failed: number; skipped: number; judged?: { asRecorded: number; unexpected: number } }[];
   /** Defects found in a product the run drove (the mcp driver: quilt-mcp), with their evidence. */
   defects?: { product: string; issuesHref?: string; items: { id: string; toolCall: string; answered: string; expected: string; evidence: string; scenarios: string[] }[] };
@@ -216,6 +218,7 @@ export function renderLivingDocs(input: LivingDocsInput): string {
     ? `<p class="muted small">Last run: ${esc(run.startedAt?.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') ?? 'unknown time')}${input.runSource ? ` · from ${esc(input.runSource)}` : ''}. A scenario “not run” was left out of that run (by its tags, e.g. <code>@wip</code>) or added after it.</p>`
     : '<p class="error">No run recorded yet: every scenario shows “not run”. Run the suite (<code>bash scripts/acceptance.sh</code>) and rebuild this page.</p>');
 
+  if (input.matrixHref) body.push(`<p><b><a href="${esc(localHref(input.matrixHref))}">The compatibility matrix</a></b>: every scenario, by the spec's sections, and every tool quilt-mcp lists, against each run below — the page to open first for quilt-mcp.</p>`);
   for (const o of input.otherRuns ?? []) {
     const ok = o.judged ? o.judged.unexpected === 0 : o.failed === 0;
     const judged = o.judged ? ` (${o.judged.asRecorded} of them exactly as recorded defects of the product, ${o.judged.unexpected} unexpected)` : '';

@@ -23,6 +23,8 @@ export interface ScenarioResult {
   errors: string[];
   /** The quilt-mcp tools the scenario called (the mcp driver's attachment), each once. */
   mcpTools: string[];
+  /** Why it was skipped, as the hook that skipped it logged ("skipped: <reason>"). */
+  skipReason?: string;
   /** The last screenshot the scenario attached (a catalog page, base64 JPEG or PNG), if any. */
   screenshot?: { mediaType: string; base64: string };
 }
@@ -81,6 +83,15 @@ const MCP_CALLS = 'application/x.quilt-e2e.mcp-calls+json';
 function screenshotOf(attachments: readonly AttachmentLike[]): { screenshot?: { mediaType: string; base64: string } } {
   const last = attachments.filter((a) => /^image\/(jpeg|png)$/.test(a.mediaType) && a.contentEncoding === 'BASE64').at(-1);
   return last ? { screenshot: { mediaType: last.mediaType, base64: last.body } } : {};
+}
+
+function skipReasonOf(attachments: readonly AttachmentLike[]): { skipReason?: string } {
+  for (const a of attachments) {
+    if (a.mediaType !== 'text/x.cucumber.log+plain') continue;
+    const text = a.contentEncoding === 'BASE64' ? Buffer.from(a.body, 'base64').toString('utf8') : a.body;
+    if (text.startsWith('skipped: ')) return { skipReason: text.slice('skipped: '.length) };
+  }
+  return {};
 }
 
 function mcpToolsOf(attachments: readonly AttachmentLike[]): string[] {
@@ -158,6 +169,7 @@ export function summarizeRun(ndjson: string): RunSummary {
         measurementProblems: found.problems,
         errors: st.errors,
         mcpTools: mcpToolsOf(st.attachments),
+        ...skipReasonOf(st.attachments),
         ...screenshotOf(st.attachments),
       });
     }
