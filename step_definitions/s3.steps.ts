@@ -34,6 +34,18 @@ Then('anyone opening the link gets exactly the stored bytes of {string}, with th
   await content.expectLinkToServe(this, path);
 });
 
+When('{persona} fetches the first {int} bytes of {string}', async function (this: QuiltWorld, persona: PersonaRole, maxBytes: number, path: string) {
+  await content.fetchBytes(this, persona, path, maxBytes);
+});
+
+Then('she/he got all {int} bytes of {string}, intact and not marked as cut', async function (this: QuiltWorld, count: number, path: string) {
+  await content.expectFetchedBytes(this, path, count, false);
+});
+
+Then('she/he got the first {int} bytes of {string}, intact and marked as cut', async function (this: QuiltWorld, count: number, path: string) {
+  await content.expectFetchedBytes(this, path, count, true);
+});
+
 When('{persona} reads the first {int} bytes of {string}', async function (this: QuiltWorld, persona: PersonaRole, maxBytes: number, path: string) {
   await content.read(this, persona, path, maxBytes);
 });

@@ -18,7 +18,7 @@ import type { AccessReport, PermissionDiscovery } from '../support/domain/access
 import type { Quilt3Bucket } from '../support/quilt3/client.js';
 import type { PageView, SignIn } from '../support/adapters/catalog-app.js';
 import type { Chart } from '../support/domain/charts.js';
-import type { Listing, ObjectInfo, ObjectLink, ObjectText } from '../support/domain/objects.js';
+import type { Listing, ObjectInfo, ObjectLink, ObjectText, ObjectBytes } from '../support/domain/objects.js';
 import type { SearchAnswer as CatalogSearchAnswer, SearchRequest, SearchResult } from '../support/domain/search.js';
 import type { ConstructAnswer, S3CredentialsAnswer } from '../support/adapters/catalog.js';
 import type { SearchAnswer } from '../support/adapters/search-engine.js';
@@ -57,6 +57,7 @@ export interface ScenarioNotes {
   info: ObjectInfo;
   link: ObjectLink;
   text: ObjectText;
+  fetched: ObjectBytes;
   searchIndex: string;
   searchAnswer: SearchAnswer;
   sqlResult: TrinoResult;
@@ -127,6 +128,7 @@ const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
   info: ['the object details it looked up', 'When Dana looks up the details of "data/file1.csv"'],
   link: ['the shared link', 'When Dana shares "data/file1.csv" with a link valid for 1 hour'],
   text: ['the bytes it read', 'When Rita reads the first 100 bytes of "data/file1.csv"'],
+  fetched: ['the bytes it fetched', 'When Rita fetches the first 4096 bytes of "data/blob.bin"'],
   searchIndex: ['the search index it made', 'Given a fresh search index holding these documents:'],
   searchAnswer: ['the search engine\'s answer', 'When Dana searches that index for "genomics"'],
   sqlResult: ['the SQL result', 'When Dana asks SQL for the number of samples and their total reads in "samples"'],

@@ -44,6 +44,13 @@ Feature: Content retrieval pipeline
     When Rita reads the first 10 bytes of "data/file1.csv"
     Then only the first 10 bytes of "data/file1.csv" are returned, marked as truncated
 
+  Scenario: A binary file fetched comes back intact, whole or cut at the byte limit
+    Given Dana has uploaded 3000 random bytes as "data/plate-scan.bin"
+    When Rita fetches the first 4096 bytes of "data/plate-scan.bin"
+    Then she got all 3000 bytes of "data/plate-scan.bin", intact and not marked as cut
+    When Rita fetches the first 1000 bytes of "data/plate-scan.bin"
+    Then she got the first 1000 bytes of "data/plate-scan.bin", intact and marked as cut
+
   Scenario: Cleanup removes every file a scenario created, old versions included
     When the scenario's resources are cleaned up
     Then nothing is left in the folder "data/", not even old versions

@@ -14,6 +14,8 @@ export interface ListedObject { key: string; s3Uri: string; size: number; lastMo
 export interface Listing { objects: ListedObject[]; count: number; isTruncated: boolean; nextContinuationToken?: string }
 export interface ObjectInfo { s3Uri: string; size: number; contentType?: string; lastModified: Date; etag: string; versionId?: string; metadata: Record<string, string> }
 export interface ObjectText { text: string; bytesRead: number; truncated: boolean; binary: boolean }
+/** A file's bytes as fetched (binary intact): at most the bytes asked for, and whether there were more. */
+export interface ObjectBytes { bytes: Uint8Array; truncated: boolean }
 export interface ObjectLink { signedUrl: string; expirationSeconds: number; expiresAt: Date }
 export interface PutItem { key: string; body: string | Uint8Array; contentType?: string; metadata?: Record<string, string> }
 export interface PutResult { key: string; s3Uri: string; etag: string; versionId?: string }
@@ -82,6 +84,12 @@ export class ObjectStore {
     const { bytes, size } = await this.read(uri, maxBytes, signal);
     const binary = !looksLikeText(bytes);
     return { text: new TextDecoder('utf-8').decode(bytes), bytesRead: bytes.length, truncated: bytes.length < size, binary };
+  }
+
+  /** Reads at most maxBytes from the start of the object, as bytes (a ranged GET): binary stays intact. */
+  async fetch(uri: string, maxBytes = 65_536): Promise<ObjectBytes> {
+    const { bytes, size } = await this.read(uri, maxBytes);
+    return { bytes, truncated: bytes.length < size };
   }
 
   async bytes(uri: string, maxBytes?: number, signal?: AbortSignal): Promise<Uint8Array> {

@@ -4,7 +4,7 @@
  *   mcp               the real Quilt MCP server (support/drivers/mcp.ts), as an AI agent uses it.
  * Then-steps never go through a driver: they observe the services directly.
  *
- * The bucket operations (list, info, text, link, put), the package operations (create, update,
+ * The bucket operations (list, info, text, fetch, link, put), the package operations (create, update,
  * browse, diff, delete, create from a folder), the searches of the search workflows and the SQL
  * queries of the SQL workflows go through the driver; the other When-steps use the
  * engine on either driver (see README "The Quilt MCP server").
@@ -14,7 +14,7 @@
  */
 import type { CreateOptions, PackageDiff, PackageRevision, PushOptions, PushResult, EntrySource } from '@quilt-e2e/quilt-js';
 import type { AccessReport, PermissionDiscovery } from '../domain/access.js';
-import type { Listing, ObjectInfo, ObjectLink, ObjectText, PutItem, PutResult } from '../domain/objects.js';
+import type { Listing, ObjectBytes, ObjectInfo, ObjectLink, ObjectText, PutItem, PutResult } from '../domain/objects.js';
 import type { SearchAnswer, SearchRequest } from '../domain/search.js';
 import type { QueryColumn, QueryResult } from '../sql/query-engine.js';
 
@@ -31,6 +31,8 @@ export interface BucketOperations {
   list(bucket: string, prefix: string, maxKeys?: number, continuationToken?: string): Promise<Listing>;
   info(uri: string): Promise<ObjectInfo>;
   text(uri: string, maxBytes?: number): Promise<ObjectText>;
+  /** The file's first bytes as bytes (binary intact); backend.bucket_object_fetch. */
+  fetch(uri: string, maxBytes?: number): Promise<ObjectBytes>;
   link(uri: string, expirationSeconds?: number): Promise<ObjectLink>;
   put(bucket: string, items: PutItem[]): Promise<PutResult[]>;
 }

@@ -16,7 +16,7 @@ import {
   type PackageRegistry, type PushOptions, type PushResult,
 } from '@quilt-e2e/quilt-js';
 import type { AccessReport, PermissionDiscovery, PermissionLevel } from '../domain/access.js';
-import type { Listing, ObjectInfo, ObjectLink, ObjectText, PutItem, PutResult } from '../domain/objects.js';
+import type { Listing, ObjectBytes, ObjectInfo, ObjectLink, ObjectText, PutItem, PutResult } from '../domain/objects.js';
 import type { AccessOperations, AdminOperations, BucketOperations, PackageOperations, SearchOperations, SqlOperations } from './driver.js';
 import type { QueryResult } from '../sql/query-engine.js';
 import type { SearchAnswer, SearchRequest, SearchResult } from '../domain/search.js';
@@ -141,6 +141,13 @@ export class McpBucketOperations implements BucketOperations {
     // quilt-mcp says nothing of binary content (0.20.0-0.22.0 decode with replacement characters):
     // binary is what the tool says, if it ever says it.
     return { text: String(b.text), bytesRead: Number(b.bytes_read), truncated: b.truncated === true, binary: b.binary === true || b.is_binary === true };
+  }
+
+  async fetch(uri: string, maxBytes = 65_536): Promise<ObjectBytes> {
+    const b = await toolCall(await this.client(), 'bucket_object_fetch', { s3_uri: uri, max_bytes: maxBytes, base64_encode: true });
+    if (b.is_base64 !== true) throw new McpToolError('bucket_object_fetch', { s3_uri: uri, max_bytes: maxBytes, base64_encode: true }, `asked for base64, it answered is_base64: ${JSON.stringify(b.is_base64)}`);
+    const bytes = Buffer.from(String(b.data), 'base64');
+    return { bytes, truncated: b.truncated === true };
   }
 
   async link(uri: string, expirationSeconds = 3600): Promise<ObjectLink> {

@@ -103,6 +103,26 @@ export async function expectLinkToServe(world: QuiltWorld, path: string): Promis
   expect(md5(body)).to.equal(info.etag);
 }
 
+export async function fetchBytes(world: QuiltWorld, persona: PersonaRole, path: string, maxBytes: number): Promise<void> {
+  world.memory.fetched = await world.bucketOps(persona).fetch(world.uri(path), maxBytes);
+}
+
+/**
+ * The bytes fetched are the file's, intact: the first `count` of what Dana uploaded, and of what S3
+ * holds (read again directly) — and marked as cut when the file has more.
+ */
+export async function expectFetchedBytes(world: QuiltWorld, path: string, count: number, truncated: boolean): Promise<void> {
+  const f = world.memory.fetched;
+  const uploaded = Buffer.from(world.memory.seeded.get(world.key(path))!);
+  const stored = Buffer.from(await world.objects('admin').bytes(world.uri(path)));
+  expect(stored.equals(uploaded), 'S3 holds the bytes Dana uploaded').to.equal(true);
+  const got = Buffer.from(f.bytes);
+  expect(got.length, 'bytes fetched').to.equal(count);
+  const firstDiff = [...got].findIndex((b, i) => b !== uploaded[i]);
+  expect(firstDiff, `the first byte that differs from the file's (of ${got.length}; ${got.length - [...got].filter((b, i) => b === uploaded[i]).length} differ)`).to.equal(-1);
+  expect(f.truncated, truncated ? 'marked as cut: the file has more bytes' : 'not marked as cut: that is the whole file').to.equal(truncated);
+}
+
 export async function read(world: QuiltWorld, persona: PersonaRole, path: string, maxBytes: number): Promise<void> {
   world.memory.text = await world.bucketOps(persona).text(world.uri(path), maxBytes);
 }
