@@ -5,9 +5,9 @@ import * as consistency from '../support/tasks/consistency.js';
 type Row = { path: string };
 
 Then('every path shows {string} exactly as it was published:', async function (this: QuiltWorld, name: string, table: { hashes(): Row[] }) {
-  for (const row of table.hashes()) await consistency.expectPathAgrees(this, name, row.path as consistency.PathName);
+  await consistency.expectEveryPath(table.hashes().map((r) => r.path as consistency.PathName), (path) => consistency.expectPathAgrees(this, name, path));
 });
 
 Then('no path shows {string} any more:', async function (this: QuiltWorld, name: string, table: { hashes(): Row[] }) {
-  for (const row of table.hashes()) await consistency.expectGoneFromPath(this, name, row.path as consistency.PathName);
+  await consistency.expectEveryPath(table.hashes().map((r) => r.path as consistency.PathName), (path) => consistency.expectGoneFromPath(this, name, path));
 });

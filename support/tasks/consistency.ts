@@ -50,6 +50,14 @@ async function truth(world: QuiltWorld, featureName: string): Promise<PackageVie
   return { source: 'quilt3', hash: q.topHash, message: q.message, userMeta: JSON.parse(q.userMetaJson) as unknown, totalEntries: q.entries.length, totalBytes, entries };
 }
 
+/** Each path in turn; every path that disagrees is reported, not only the first. */
+export async function expectEveryPath(paths: PathName[], check: (path: PathName) => Promise<void>): Promise<void> {
+  const failed: Array<{ path: PathName; error: unknown }> = [];
+  for (const path of paths) await check(path).catch((error: unknown) => { failed.push({ path, error }); });
+  if (failed.length === 1) throw failed[0]!.error;
+  if (failed.length > 1) throw new Error(`${failed.length} of ${paths.length} paths disagree:\n${failed.map((f) => `- ${f.path}: ${(f.error as Error).message ?? String(f.error)}`).join('\n')}`);
+}
+
 export async function expectPathAgrees(world: QuiltWorld, featureName: string, path: PathName): Promise<void> {
   const name = world.packageName(featureName);
   const expected = comparable(await truth(world, featureName));
