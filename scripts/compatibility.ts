@@ -8,10 +8,9 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { summarizeRun } from '../support/reporting/run-summary.js';
 import { renderCompatibility, type MatrixColumn } from '../support/reporting/compatibility.js';
-import type { KnownDefect } from '../support/mcp/judge.js';
+import { parseDefects } from '../support/mcp/defect-issues.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -35,7 +34,7 @@ for (const dir of mcpDirs) {
   const listed = existsSync(toolsFile) ? JSON.parse(readFileSync(toolsFile, 'utf8')) as { product: string; tools: { name: string }[] } : undefined;
   const version = listed?.product.replace(/^quilt-mcp /, '') ?? dir.replace(/^mcp-?/, '');
   const defectsFile = `support/mcp/known-defects/quilt-mcp-${version}.yml`;
-  const defects = existsSync(defectsFile) ? (parse(readFileSync(defectsFile, 'utf8')) as { defects: KnownDefect[] }).defects : [];
+  const defects = existsSync(defectsFile) ? parseDefects(readFileSync(defectsFile, 'utf8'), defectsFile).defects : [];
   columns.push({
     label: `quilt-mcp ${version} · platform/JWT`, href: `${dir}/index.html`, scenarios, defects,
     defectHref: (id) => `mcp-defects/quilt-mcp-${version}/${id}.md`,

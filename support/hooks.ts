@@ -10,7 +10,7 @@ import { createS3Client } from '@quilt-e2e/quilt-js';
 import { executeSweep, markTestBucket, parseAge, planSweep } from './sweeper.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
 import { closeQuilt3Oracles } from './oracles/quilt3.js';
-import { closeCatalogBrowser, closeHandedOff, timeInBrowser } from './adapters/catalog-app.js';
+import { closeCatalogBrowser, closeKeptPages, timeInBrowser } from './adapters/catalog-app.js';
 import { attachMeasurement } from './reporting/measurements.js';
 import { browserFigures } from './reporting/browser-figures.js';
 import { formatDoctor, runDoctor } from './doctor.js';
@@ -31,7 +31,7 @@ setDefaultTimeout(60_000);
 const clocks = new WeakMap<object, { started: number; inBrowser: number }>();
 Before(function (this: QuiltWorld) { clocks.set(this, { started: Date.now(), inBrowser: timeInBrowser() }); });
 After(async function (this: QuiltWorld) {
-  await closeHandedOff();
+  await closeKeptPages();
   const c = clocks.get(this);
   const inBrowser = c ? timeInBrowser() - c.inBrowser : 0;
   if (c && inBrowser > 0) for (const m of browserFigures(Date.now() - c.started, inBrowser, this.target.kind)) attachMeasurement(this, m);

@@ -107,7 +107,7 @@ function theBrowser(): Promise<BrowserContext> {
 }
 
 export async function closeCatalogBrowser(): Promise<void> {
-  await closeHandedOff();
+  await closeKeptPages();
   const b = browser;
   browser = undefined;
   sessions.clear();
@@ -147,6 +147,9 @@ const textOf = (page: Page): Promise<string> => page.evaluate<string>(`(() => {
   visit(document);
   return parts.join('\\n');
 })()`);
+
+/** Whether a page's text shows `t` (a text in it, or a match). */
+const showsIn = (text: string, t: string | RegExp): boolean => (typeof t === 'string' ? text.includes(t) : t.test(text));
 
 /** The app's labels are not tied to their inputs: a field is the input beside its label's text. */
 export const fieldOf = (page: Page | Locator) => (label: string) => page.locator(`div:has(> label:text-is("${label}")) input`);
@@ -263,11 +266,11 @@ export class CatalogApp {
           .catch(async () => { throw new Error(`the app did not say the password was set; the page at ${link.replace(/[^/]+$/, '<token>')} says: ${(await textOf(page)).replace(/\s+/g, ' ').slice(0, 300)}`); });
         picture = await page.screenshot({ type: 'jpeg', quality: 60 });
         await page.getByRole('link', { name: /^sign in$/i }).click({ timeout: this.timeoutMs });
-        const kept = await this.signInWithForm(page);
+        const signedInAs = await this.signInWithForm(page);
         // Signed in, the person goes on in this page: the next page of this sign-in is reached inside the app.
-        handedOff.set(this.key, { ...watch, page, shown: PASSWORD_SET });
+        kept.set(this.key, { ...watch, page, shown: PASSWORD_SET });
         signedIn = true;
-        return kept;
+        return signedInAs;
       } finally {
         if (!signedIn) await page.close().catch(() => undefined);
       }
@@ -294,8 +297,8 @@ export class CatalogApp {
   }
 
   private async view<T>(url: string, outcomes: Outcome[], then?: (page: Page, s3: S3Answers) => Promise<T>): Promise<PageView & { then?: T }> {
-    // In a visit (oneVisit), the page this sign-in left open goes on to the next URL inside the app.
-    const held = then ? undefined : visit?.get(this.key) ?? takeHandedOff(this.key);
+    // The page this sign-in left open (a visit, a sign-in) goes on to the next URL inside the app.
+    const held = then ? undefined : takeKept(this.key);
     const page = held?.page ?? await pageWith(await this.session(), this.origin);
     const watch = held ?? watched(page, this.endpoints.browserS3Proxy);
     watch.offsite.length = 0;
@@ -309,7 +312,7 @@ export class CatalogApp {
       let matched: string | RegExp | undefined;
       let text = '';
       const deadline = Date.now() + this.timeoutMs;
-      const shows = (t: string | RegExp): boolean => (typeof t === 'string' ? text.includes(t) : t.test(text));
+      const shows = (t: string | RegExp): boolean => showsIn(text, t);
       while (matched === undefined && Date.now() < deadline) {
         text = await textOf(page);
         matched = outcomes.find((o) => shows(o.shows) && (o.withIt ?? []).every(shows))?.shows;
@@ -325,16 +328,13 @@ export class CatalogApp {
       // Routing turns the browser's HTTP cache off (Playwright): only for what follows a link to S3 (`then`), once the page has loaded.
       if (matched !== undefined && then) await this.routeS3(page, answered);
       const after = matched !== undefined && then ? await then(page, answered) : undefined;
-      if (visit && !then && matched !== undefined) {
-        visit.set(this.key, { ...watch, page, shown: matched });
+      if (visiting && !then && matched !== undefined) {
+        kept.set(this.key, { ...watch, page, shown: matched });
         keep = true;
       }
       return { url: page.url(), text, matched, screenshot, offsite: [...watch.offsite], timings: { loaded, shown, settled }, ...(after !== undefined ? { then: after } : {}) };
     } finally {
-      if (!keep) {
-        if (held) visit?.delete(this.key);
-        await page.close();
-      }
+      if (!keep) await page.close();
     }
   }
 
@@ -352,7 +352,7 @@ export class CatalogApp {
     const gone = Date.now() + this.timeoutMs;
     for (;;) {
       const text = await textOf(page);
-      if (typeof shown === 'string' ? !text.includes(shown) : !shown.test(text)) break;
+      if (!showsIn(text, shown)) break;
       if (Date.now() > gone) throw new Error(`the app went on showing ${String(shown)} after leaving ${page.url()} for another page`);
       await page.waitForTimeout(100);
     }
@@ -389,23 +389,28 @@ function watched(page: Page, s3Proxy: string | undefined): Watch {
   };
 }
 
-/** The pages a visit keeps open, by sign-in: each with what it showed last. */
-let visit: Map<string, Watch & { page: Page; shown: string | RegExp }> | undefined;
+/** A page left open for the next page of its sign-in, with what it showed last. */
+type Kept = Watch & { page: Page; shown: string | RegExp };
 
-/** Pages a sign-in left open (setPasswordThenSignIn), for the next page of that sign-in only. */
-const handedOff = new Map<string, Watch & { page: Page; shown: string | RegExp }>();
+/**
+ * The pages left open, by sign-in: by a visit (oneVisit) for its next page, or by a sign-in that
+ * goes on to the next page in the same one (setPasswordThenSignIn). The next page of that sign-in
+ * takes it; the end of the visit, or of the scenario, closes what is left.
+ */
+const kept = new Map<string, Kept>();
+let visiting = false;
 
-function takeHandedOff(key: string): (Watch & { page: Page; shown: string | RegExp }) | undefined {
-  const h = handedOff.get(key);
-  handedOff.delete(key);
-  return h;
+function takeKept(key: string): Kept | undefined {
+  const k = kept.get(key);
+  kept.delete(key);
+  return k;
 }
 
-/** Closes the pages sign-ins left open and no page took over (at the end of a scenario). */
-export async function closeHandedOff(): Promise<void> {
-  const left = [...handedOff.values()];
-  handedOff.clear();
-  await Promise.all(left.map((h) => h.page.close().catch(() => undefined)));
+/** Closes the pages left open that no page took over (at the end of a visit, of a scenario, of the run). */
+export async function closeKeptPages(): Promise<void> {
+  const left = [...kept.values()];
+  kept.clear();
+  await Promise.all(left.map((k) => k.page.close().catch(() => undefined)));
 }
 
 /**
@@ -415,14 +420,13 @@ export async function closeHandedOff(): Promise<void> {
  * does for a person. Pages that follow links to S3 (`then`) still open on their own.
  */
 export async function oneVisit<T>(pages: () => Promise<T>): Promise<T> {
-  if (visit) return pages();
-  visit = new Map();
+  if (visiting) return pages();
+  visiting = true;
   try {
     return await pages();
   } finally {
-    const left = [...visit.values()];
-    visit = undefined;
-    await Promise.all(left.map((v) => v.page.close().catch(() => undefined)));
+    visiting = false;
+    await closeKeptPages();
   }
 }
 

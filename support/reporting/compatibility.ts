@@ -7,6 +7,7 @@
 import type { ScenarioResult } from './run-summary.js';
 import { recordedDefectOf, type KnownDefect } from '../mcp/judge.js';
 import { SECTION_ORDER, specSectionOf } from './spec-sections.js';
+import { esc } from './html.js';
 
 export interface MatrixColumn {
   label: string;
@@ -33,8 +34,6 @@ export function cellOf(column: MatrixColumn, uri: string, name: string): Cell {
   const defect = column.defects ? recordedDefectOf(s, column.defects) : undefined;
   return defect ? { kind: 'as recorded', defect } : { kind: 'unexpected', error: s.errors[0]?.split('\n')[0] ?? 'failed' };
 }
-
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
 
 function renderCell(c: Cell, column: MatrixColumn): string {
   switch (c.kind) {

@@ -85,10 +85,13 @@ function screenshotOf(attachments: readonly AttachmentLike[]): { screenshot?: { 
   return last ? { screenshot: { mediaType: last.mediaType, base64: last.body } } : {};
 }
 
+/** A text attachment's text, as the message stream stores it (plain or base64). */
+const textOf = (a: AttachmentLike): string => (a.contentEncoding === 'BASE64' ? Buffer.from(a.body, 'base64').toString('utf8') : a.body);
+
 function skipReasonOf(attachments: readonly AttachmentLike[]): { skipReason?: string } {
   for (const a of attachments) {
     if (a.mediaType !== 'text/x.cucumber.log+plain') continue;
-    const text = a.contentEncoding === 'BASE64' ? Buffer.from(a.body, 'base64').toString('utf8') : a.body;
+    const text = textOf(a);
     if (text.startsWith('skipped: ')) return { skipReason: text.slice('skipped: '.length) };
   }
   return {};
@@ -99,7 +102,7 @@ function mcpToolsOf(attachments: readonly AttachmentLike[]): string[] {
   for (const a of attachments) {
     if (a.mediaType !== MCP_CALLS) continue;
     try {
-      const body = a.contentEncoding === 'BASE64' ? Buffer.from(a.body, 'base64').toString('utf8') : a.body;
+      const body = textOf(a);
       for (const t of (JSON.parse(body) as { tools?: unknown }).tools as unknown[] ?? []) if (typeof t === 'string') tools.add(t);
     } catch { /* not ours */ }
   }
