@@ -26,6 +26,7 @@ export async function tokenOf(ctx: CatalogContext, header: string | undefined): 
   const v = token.startsWith(API_KEY_PREFIX)
     ? verifyApiKey(ctx, token)
     : await verifyToken(token, { ...ctx.config.jwt, knownUsers: new Set(ctx.access.snapshot.users.map((u) => u.name)) });
+  if (!v.apiKey && v.claims.use === QUILT3_LOGIN_CODE) throw new AuthError('InvalidClaims', 'a quilt3 login code is not an access token: exchange it at POST /api/token (quilt3.login_with_token) for one');
   if (!v.apiKey && isRevoked(ctx, token)) throw new AuthError('TokenRevoked', 'the token was signed out (POST /api/logout): sign in again for a new one');
   if (!ctx.access.user(v.user)) throw new AuthError('UnknownUser', `the user ${JSON.stringify(v.user)} of this API key no longer exists`);
   if (ctx.access.user(v.user)?.isActive === false) throw new AuthError('UserInactive', `user ${JSON.stringify(v.user)} is deactivated: an admin can activate them again (admin.user.mutate(name).setActive(active: true))`);
@@ -34,6 +35,17 @@ export async function tokenOf(ctx: CatalogContext, header: string | undefined): 
   return v;
 }
 
+/** The `use` claim of a quilt3 login code (GET /api/code), a refresh token: only POST /api/token takes it. */
+export const QUILT3_LOGIN_CODE = 'quilt3-login';
+
+/** A quilt3 login code's user: a token of this catalog with the login-code claim, of a known, active user, not signed out. */
+export async function verifyLoginCode(ctx: CatalogContext, code: string): Promise<VerifiedToken> {
+  const v = await verifyToken(code, { ...ctx.config.jwt, knownUsers: new Set(ctx.access.snapshot.users.map((u) => u.name)) });
+  if (v.claims.use !== QUILT3_LOGIN_CODE) throw new AuthError('InvalidClaims', 'refresh_token is not a quilt3 login code: take the code the catalog\'s /code page shows (GET /api/code)');
+  if (isRevoked(ctx, code)) throw new AuthError('TokenRevoked', 'the login code was signed out: sign in to the catalog and take a new one at /code');
+  if (ctx.access.user(v.user)?.isActive === false) throw new AuthError('UserInactive', `user ${JSON.stringify(v.user)} is deactivated: an admin can activate them again`);
+  return v;
+}
 
 function isRevoked(ctx: CatalogContext, token: string): boolean {
   const revoked = ctx.access.snapshot.revokedTokens;
