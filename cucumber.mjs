@@ -55,3 +55,10 @@ export const mcp = {
   // Its own folder unless QUILT_E2E_REPORTS_DIR names one (scripts/mcp-run.ts does).
   format: process.env.QUILT_E2E_REPORTS_DIR ? ci.format : ci.format.map((f) => f.replace(/:reports\//, ':reports/mcp/')),
 };
+
+/** The same through quilt-mcp's quilt3/IAM backend (`--deployment legacy`, a process per persona over stdio). Reports to reports/mcp-quilt3/. */
+export const mcpQuilt3 = {
+  ...mcp,
+  worldParameters: { driver: 'mcp', mcpBackend: 'quilt3' },
+  format: process.env.QUILT_E2E_REPORTS_DIR ? ci.format : ci.format.map((f) => f.replace(/:reports\//, ':reports/mcp-quilt3/')),
+};

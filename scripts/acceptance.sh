@@ -17,13 +17,19 @@ if [ "${QUILT_E2E_REHEARSE:-1}" != "0" ] && [ $# -eq 0 ]; then
   npx tsx scripts/rehearse-quilt-target.ts || status=1
 fi
 # The mcp driver: quilt-mcp performs the When-steps it can; its known defects must fail exactly as
-# recorded (scripts/mcp-run.ts, reports/mcp/). QUILT_E2E_MCP_RUN=0 leaves it out.
-# Then again against each release of QUILT_E2E_MCP_RELEASES (default quilt-mcp==0.20.0, the newest
-# release whose package tools are registered), started beside the stack's for that run only.
+# recorded (scripts/mcp-run.ts). Four judged runs: each of its backends — platform/JWT (one server,
+# reports/mcp/) and quilt3/IAM (a server per persona over stdio, reports/mcp-quilt3/) — for the
+# stack's release and for each of QUILT_E2E_MCP_RELEASES (default quilt-mcp==0.20.0, the newest
+# release whose package tools are registered; reports/mcp-<version>[-quilt3]/).
+# QUILT_E2E_MCP_BACKENDS chooses the backends (default "platform quilt3"); QUILT_E2E_MCP_RUN=0 leaves them out.
 if [ "${QUILT_E2E_MCP_RUN:-1}" != "0" ] && [ $# -eq 0 ]; then
-  npx tsx scripts/mcp-run.ts || status=1
-  for release in ${QUILT_E2E_MCP_RELEASES-quilt-mcp==0.20.0}; do
-    npx tsx scripts/mcp-run.ts --release "$release" || status=1
+  for backend in ${QUILT_E2E_MCP_BACKENDS-platform quilt3}; do
+    stage_started=$SECONDS
+    npx tsx scripts/mcp-run.ts --backend "$backend" || status=1
+    for release in ${QUILT_E2E_MCP_RELEASES-quilt-mcp==0.20.0}; do
+      npx tsx scripts/mcp-run.ts --backend "$backend" --release "$release" || status=1
+    done
+    echo "acceptance: the mcp driver's $backend runs took $((SECONDS - stage_started)) s"
   done
 fi
 # The compatibility matrix of the runs above (reports/compatibility.html); each mcp run has written

@@ -1,8 +1,9 @@
 /**
  * Writes the compatibility matrix (reports/compatibility.html): every scenario, grouped by the
  * spec's sections, and every tool quilt-mcp lists, against each run the reports hold — the engine
- * (reports/), quilt-mcp through the mcp driver (reports/mcp/, reports/mcp-<version>/, judged
- * against support/mcp/known-defects/), the rehearsed quilt target (reports/quilt-target/).
+ * (reports/), quilt-mcp through the mcp driver in each backend and release (reports/mcp/,
+ * reports/mcp-quilt3/, reports/mcp-<version>[-quilt3]/, judged against support/mcp/known-defects/),
+ * the rehearsed quilt target (reports/quilt-target/).
  *
  *   npx tsx scripts/compatibility.ts [--reports <folder>] [--out <file>]
  */
@@ -10,7 +11,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarizeRun } from '../support/reporting/run-summary.js';
 import { renderCompatibility, type MatrixColumn } from '../support/reporting/compatibility.js';
-import { parseDefects } from '../support/mcp/defect-issues.js';
+import { loadDefects } from '../support/mcp/defect-issues.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -26,18 +27,24 @@ const runOf = (dir: string): MatrixColumn['scenarios'] | undefined => {
 const columns: MatrixColumn[] = [];
 const engine = runOf('.');
 if (engine) columns.push({ label: 'engine (local stack)', href: 'index.html', scenarios: engine });
-const mcpDirs = ['mcp', ...readdirSync(reports).filter((d) => /^mcp-\d/.test(d)).sort().reverse()];
+// The stack's release first, then the others, newest first; in each, platform then quilt3.
+const release = (d: string): string => d.replace(/-?quilt3$/, '');
+const mcpDirs = ['mcp', ...readdirSync(reports).filter((d) => /^mcp-([0-9]|quilt3$)/.test(d))].sort((a, b) =>
+  (release(a) === release(b) ? 0 : release(a) === 'mcp' ? -1 : release(b) === 'mcp' ? 1 : release(b).localeCompare(release(a), 'en', { numeric: true }))
+  || Number(a.endsWith('quilt3')) - Number(b.endsWith('quilt3')));
 for (const dir of mcpDirs) {
   const scenarios = runOf(dir);
   if (!scenarios) continue;
   const toolsFile = join(reports, dir, 'mcp-tools.json');
-  const listed = existsSync(toolsFile) ? JSON.parse(readFileSync(toolsFile, 'utf8')) as { product: string; tools: { name: string }[] } : undefined;
-  const version = listed?.product.replace(/^quilt-mcp /, '') ?? dir.replace(/^mcp-?/, '');
-  const defectsFile = `support/mcp/known-defects/quilt-mcp-${version}.yml`;
-  const defects = existsSync(defectsFile) ? parseDefects(readFileSync(defectsFile, 'utf8'), defectsFile).defects : [];
+  const listed = existsSync(toolsFile) ? JSON.parse(readFileSync(toolsFile, 'utf8')) as { product: string; backend?: string; tools: { name: string }[] } : undefined;
+  const quilt3 = (listed?.backend ?? (dir.endsWith('quilt3') ? 'quilt3' : 'platform')) === 'quilt3';
+  const version = listed?.product.replace(/^quilt-mcp /, '') ?? dir.replace(/^mcp-?/, '').replace(/-?quilt3$/, '');
+  const runKey = `${version}${quilt3 ? '-quilt3' : ''}`;
+  const defectsFile = `support/mcp/known-defects/quilt-mcp-${runKey}.yml`;
+  const defects = existsSync(defectsFile) ? loadDefects(defectsFile).defects : [];
   columns.push({
-    label: `quilt-mcp ${version} · platform/JWT`, href: `${dir}/index.html`, scenarios, defects,
-    defectHref: (id) => `mcp-defects/quilt-mcp-${version}/${id}.md`,
+    label: `quilt-mcp ${version} · ${quilt3 ? 'quilt3/IAM' : 'platform/JWT'}`, href: `${dir}/index.html`, scenarios, defects,
+    defectHref: (id) => `mcp-defects/quilt-mcp-${runKey}/${id}.md`,
     ...(listed ? { tools: listed.tools.map((t) => t.name) } : {}),
   });
 }

@@ -18,12 +18,12 @@ import { dirname, join, relative } from 'node:path';
 import { loadFeatureFiles } from '../support/reporting/feature-files.js';
 import { summarizeRun, type RunSummary } from '../support/reporting/run-summary.js';
 import { renderLivingDocs } from '../support/reporting/living-docs.js';
-import { parse as parseYaml } from 'yaml';
+import { loadDefects, runKeyOf } from '../support/mcp/defect-issues.js';
 
 const started = Date.now();
-/** The runs of other quilt-mcp releases (scripts/mcp-run.ts --release): reports/mcp-<version>/. */
+/** The other runs of quilt-mcp (scripts/mcp-run.ts): reports/mcp-quilt3/, reports/mcp-<version>[-quilt3]/. */
 function mcpReleaseRuns(): string[] {
-  try { return readdirSync('reports').filter((d) => /^mcp-[0-9]/.test(d)).sort().map((d) => `reports/${d}`); } catch { return []; }
+  try { return readdirSync('reports').filter((d) => /^mcp-([0-9]|quilt3$)/.test(d)).sort().map((d) => `reports/${d}`); } catch { return []; }
 }
 const args = process.argv.slice(2);
 const opt = (name: string): string[] => args.flatMap((a, i) => (a === name && args[i + 1] !== undefined ? [args[i + 1]!] : []));
@@ -61,20 +61,21 @@ const also = opt('--also').length ? opt('--also') : out === 'reports/index.html'
 const defectsFile = opt('--defects')[0];
 let defects: Parameters<typeof renderLivingDocs>[0]['defects'];
 if (defectsFile) {
-  const d = parseYaml(readFileSync(defectsFile, 'utf8')) as { version: string; defects: { id: string; tool_call: string; answered: string; expected: string; evidence: string; scenarios?: { name: string }[] }[] };
-  defects = { product: `quilt-mcp ${d.version}`, ...(existsSync(`reports/mcp-defects/quilt-mcp-${d.version}/README.md`) ? { issuesHref: relative(dirname(out), `reports/mcp-defects/quilt-mcp-${d.version}/README.md`) } : {}), items: d.defects.map((x) => ({ id: x.id, toolCall: x.tool_call, answered: x.answered, expected: x.expected, evidence: x.evidence, scenarios: (x.scenarios ?? []).map((s) => s.name) })) };
+  const d = loadDefects(defectsFile);
+  const issues = `reports/mcp-defects/quilt-mcp-${runKeyOf(defectsFile)}/README.md`;
+  defects = { product: `quilt-mcp ${d.version}${d.backend === 'quilt3' ? ' (quilt3/IAM mode)' : ''}`, ...(existsSync(issues) ? { issuesHref: relative(dirname(out), issues) } : {}), items: d.defects.map((x) => ({ id: x.id, toolCall: x.tool_call, answered: x.answered, expected: x.expected, evidence: x.evidence, scenarios: (x.scenarios ?? []).map((s) => s.name) })) };
 }
 const mcpToolsFile = opt('--mcp-tools')[0];
 const mcpTools = mcpToolsFile && existsSync(mcpToolsFile) ? JSON.parse(readFileSync(mcpToolsFile, 'utf8')) as { product: string; tools: { name: string; description: string }[] } : undefined;
 const otherRuns = also.filter((dir) => existsSync(join(dir, 'cucumber-messages.ndjson'))).map((dir) => {
   const other = summarizeRun(readFileSync(join(dir, 'cucumber-messages.ndjson'), 'utf8'));
   const count = (status: string): number => other.scenarios.filter((x) => x.status === status).length;
-  const label = dir.endsWith('quilt-target') ? 'the quilt target, rehearsed against the embedded stack through its variables only'
-    : dir.endsWith('mcp') ? 'the mcp driver: quilt-mcp (the stack\'s release) performing the When-steps, with its defects found'
-      : /mcp-[0-9]/.test(dir) ? `the mcp driver: quilt-mcp ${dir.replace(/^.*mcp-/, '')} performing the When-steps, with its defects found` : dir;
-  // An mcp driver run is judged against its known defects (scripts/mcp-run.ts wrote the verdict).
+  // An mcp driver run is judged against its known defects (scripts/mcp-run.ts wrote the verdict, with its release and backend).
   const verdictFile = join(dir, 'verdict.json');
-  const judged = existsSync(verdictFile) ? JSON.parse(readFileSync(verdictFile, 'utf8')) as { asRecorded: number; unexpected: string[] } : undefined;
+  const judged = existsSync(verdictFile) ? JSON.parse(readFileSync(verdictFile, 'utf8')) as { version?: string; backend?: string; asRecorded: number; unexpected: string[] } : undefined;
+  const mode = (judged?.backend ?? (dir.endsWith('quilt3') ? 'quilt3' : 'platform')) === 'quilt3' ? 'quilt3/IAM backend' : 'platform/JWT backend';
+  const label = dir.endsWith('quilt-target') ? 'the quilt target, rehearsed against the embedded stack through its variables only'
+    : /(^|\/)mcp(-|$)/.test(dir) ? `the mcp driver: quilt-mcp ${judged?.version ?? dir.replace(/^.*mcp-?/, '').replace(/-?quilt3$/, '') ?? ''} (${mode}) performing the When-steps, with its defects found` : dir;
   return {
     label, href: relative(dirname(out), join(dir, 'index.html')), passed: count('passed'), failed: count('failed'), skipped: count('skipped'),
     ...(judged ? { judged: { asRecorded: judged.asRecorded, unexpected: judged.unexpected.length } } : {}),

@@ -3,12 +3,12 @@
  * per defect and an index per release.
  *
  *   npx tsx scripts/mcp-defects.ts                       every release in support/mcp/known-defects/
- *   npx tsx scripts/mcp-defects.ts --release 0.22.0      one release
+ *   npx tsx scripts/mcp-defects.ts --release 0.22.0      one release (0.22.0-quilt3: its quilt3 mode's)
  *   npx tsx scripts/mcp-defects.ts --out <folder>        where (default reports/mcp-defects)
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { issueText, issueTitle, parseDefects } from '../support/mcp/defect-issues.js';
+import { issueText, issueTitle, loadDefects } from '../support/mcp/defect-issues.js';
 
 const DIR = 'support/mcp/known-defects';
 const args = process.argv.slice(2);
@@ -22,11 +22,11 @@ if (files.length === 0) {
   process.exit(2);
 }
 for (const f of files) {
-  const { version, defects } = parseDefects(readFileSync(join(DIR, f), 'utf8'), join(DIR, f));
-  const folder = join(out, `quilt-mcp-${version}`);
+  const { version, backend, defects } = loadDefects(join(DIR, f));
+  const folder = join(out, f.replace(/\.yml$/, ''));
   mkdirSync(folder, { recursive: true });
-  for (const d of defects) writeFileSync(join(folder, `${d.id}.md`), issueText(d, version));
-  writeFileSync(join(folder, 'README.md'), [`# Defects of quilt-mcp ${version}, ready to file`, '', `From ${join(DIR, f)}: ${defects.length} defects.`, '',
-    ...defects.map((d) => `- [${issueTitle(d, version)}](${d.id}.md)`), ''].join('\n'));
+  for (const d of defects) writeFileSync(join(folder, `${d.id}.md`), issueText(d, version, backend));
+  writeFileSync(join(folder, 'README.md'), [`# Defects of quilt-mcp ${version}${backend === 'quilt3' ? ' (quilt3/IAM mode)' : ''}, ready to file`, '', `From ${join(DIR, f)}: ${defects.length} defects.`, '',
+    ...defects.map((d) => `- [${issueTitle(d, version, backend)}](${d.id}.md)`), ''].join('\n'));
   console.log(`mcp-defects: quilt-mcp ${version}: ${defects.length} issue texts in ${folder}/ (index: ${folder}/README.md)`);
 }

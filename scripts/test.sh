@@ -34,7 +34,7 @@ unit_pass=$(grep -E '^ℹ pass [0-9]+' "$unit_log" | tail -1 | awk '{print $3}')
 unit_fail=$(grep -E '^ℹ fail [0-9]+' "$unit_log" | tail -1 | awk '{print $3}')
 rm -f "$unit_log"
 
-stage "acceptance suite (cucumber-js on the embedded stack, the quilt target rehearsed against it, then the mcp driver)"
+stage "acceptance suite (cucumber-js on the embedded stack, the quilt target rehearsed against it, then the mcp driver: both backends, both releases)"
 accept_log=$(mktemp)
 bash scripts/acceptance.sh 2>&1 | tee "$accept_log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed_stages+=(acceptance)
@@ -44,7 +44,7 @@ acc_fail=$(grep -E '^acceptance: [0-9]+ passed' "$accept_log" | tail -1 | awk '{
 q_pass=$(grep -E '^quilt target \(rehearsed\): [0-9]+ passed' "$accept_log" | tail -1 | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\1/')
 q_fail=$(grep -E '^quilt target \(rehearsed\): [0-9]+ passed' "$accept_log" | tail -1 | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\2/')
 # The mcp driver's pass: scenarios passed plus those failing exactly as recorded count as passed.
-# One line per quilt-mcp release run (the stack's, then QUILT_E2E_MCP_RELEASES).
+# One line per judged quilt-mcp run (each backend: the stack's release, then QUILT_E2E_MCP_RELEASES).
 m_pass=0; m_fail=0
 while read -r m_line; do
   m_pass=$(( m_pass + $(echo "$m_line" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed as recorded, ([0-9]+) unexpected.*/\1+\2/') ))

@@ -10,6 +10,7 @@ import { createS3Client } from '@quilt-e2e/quilt-js';
 import { executeSweep, markTestBucket, parseAge, planSweep } from './sweeper.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
 import { closeQuilt3Oracles } from './oracles/quilt3.js';
+import { closeQuilt3Mcp } from './drivers/mcp-quilt3.js';
 import { closeCatalogBrowser, closeKeptPages, timeInBrowser } from './adapters/catalog-app.js';
 import { attachMeasurement } from './reporting/measurements.js';
 import { browserFigures } from './reporting/browser-figures.js';
@@ -18,8 +19,8 @@ import { DRIVER_CANNOT } from './drivers/driver.js';
 import { MCP_CALLS_MEDIA_TYPE } from './drivers/mcp.js';
 import { recordCanaryRun } from './reporting/canary-status.js';
 
-/** The quilt3 oracle (one Python process per worker) ends with the run. */
-AfterAll(async () => { await closeQuilt3Oracles(); await closeCatalogBrowser(); });
+/** The quilt3 oracle (one Python process per worker), the browser and quilt-mcp's quilt3-mode processes end with the run. */
+AfterAll(async () => { await closeQuilt3Oracles(); await closeCatalogBrowser(); await closeQuilt3Mcp(); });
 
 setDefaultTimeout(60_000);
 

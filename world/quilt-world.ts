@@ -16,10 +16,11 @@ import { CatalogClient } from '../support/adapters/catalog.js';
 import { CatalogApp } from '../support/adapters/catalog-app.js';
 import { SearchEngine } from '../support/adapters/search-engine.js';
 import type { TrinoClient } from '@quilt-e2e/trino-rest';
-import { trinoClient, deadProcesses, explainDead, mcpUrl } from '@quilt-e2e/stack';
+import { trinoClient, deadProcesses, explainDead, mcpClient, mcpUrl } from '@quilt-e2e/stack';
+import { quilt3McpClient, quilt3McpSettingOf } from '../support/drivers/mcp-quilt3.js';
 import { sqlTarget, type SqlTarget } from '../support/sql/index.js';
 import { SCENARIO_MANIFEST_META } from '../support/sweeper.js';
-import { driverKind, mcpServerUrl, type AccessOperations, type AdminOperations, type BucketOperations, type DriverKind, type PackageOperations, type SearchOperations, type SqlOperations } from '../support/drivers/driver.js';
+import { driverKind, mcpBackend, mcpServerUrl, type AccessOperations, type McpBackend, type AdminOperations, type BucketOperations, type DriverKind, type PackageOperations, type SearchOperations, type SqlOperations } from '../support/drivers/driver.js';
 import { McpAccessOperations, McpAdminOperations, McpBucketOperations, McpPackageOperations, McpSearchOperations, McpSessions, McpSqlOperations } from '../support/drivers/mcp.js';
 import { searchCatalog } from '../support/domain/search.js';
 import { engineAccessOperations, engineAdminOperations, enginePackageOperations } from '../support/drivers/engine.js';
@@ -78,6 +79,8 @@ export class QuiltWorld extends World {
 
   /** Who performs the When-steps of the spec's operations (QUILT_E2E_DRIVER: engine or mcp). */
   readonly driver: DriverKind = driverKind({ ...process.env, ...(typeof (this.parameters as { driver?: unknown })?.driver === 'string' ? { QUILT_E2E_DRIVER: (this.parameters as { driver: string }).driver } : {}) });
+  /** Which backend of quilt-mcp the mcp driver runs (QUILT_E2E_MCP_BACKEND: platform or quilt3). */
+  readonly mcpBackend: McpBackend = mcpBackend({ ...process.env, ...(typeof (this.parameters as { mcpBackend?: unknown })?.mcpBackend === 'string' ? { QUILT_E2E_MCP_BACKEND: (this.parameters as { mcpBackend: string }).mcpBackend } : {}) });
   private mcpSessions?: McpSessions;
 
   /**
@@ -149,7 +152,19 @@ export class QuiltWorld extends World {
   get mcpCalls(): readonly string[] { return this.mcpSessions?.calls ?? []; }
 
   private mcp(): McpSessions {
-    this.mcpSessions ??= new McpSessions(mcpServerUrl(this.target.stack ? mcpUrl(this.target.stack) : undefined), (p) => this.target.personas[p as PersonaRole]?.token);
+    if (this.mcpSessions) return this.mcpSessions;
+    const tokenOf = (p: string): string | undefined => this.target.personas[p as PersonaRole]?.token;
+    if (this.mcpBackend === 'quilt3') {
+      const setting = quilt3McpSettingOf(this.target);
+      // The worker's processes, one per persona, kept across scenarios (closed with the run).
+      this.mcpSessions = new McpSessions((p) => quilt3McpClient(p, tokenOf(p), setting), true);
+    } else {
+      const url = mcpServerUrl(this.target.stack ? mcpUrl(this.target.stack) : undefined);
+      this.mcpSessions = new McpSessions((p) => {
+        const token = tokenOf(p);
+        return token ? mcpClient(url, token, `quilt-e2e-${p}`) : Promise.reject(new Error(`the mcp driver needs ${p}'s catalog token (a JWT) to act as ${p}`));
+      });
+    }
     return this.mcpSessions;
   }
 

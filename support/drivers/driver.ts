@@ -26,6 +26,28 @@ export function driverKind(env: NodeJS.ProcessEnv = process.env): DriverKind {
   throw new Error(`QUILT_E2E_DRIVER=${JSON.stringify(env.QUILT_E2E_DRIVER)} is not a driver: use "engine" (the suite's own, the default) or "mcp" (the Quilt MCP server performs the When-steps)`);
 }
 
+/**
+ * Which of quilt-mcp's two backends the mcp driver runs (QUILT_E2E_MCP_BACKEND, or the profile's
+ * world parameter `mcpBackend`): the spec's TEST_BACKEND_MODE.
+ *   platform (default)  `--deployment remote`: the catalog's GraphQL with each persona's JWT, one server over HTTP;
+ *   quilt3              `--deployment legacy`: the quilt3 library with each persona's IAM credentials
+ *                       (quilt3 logged in to the catalog), one server per persona over stdio.
+ */
+export type McpBackend = 'platform' | 'quilt3';
+
+export function mcpBackend(env: NodeJS.ProcessEnv = process.env): McpBackend {
+  const raw = (env.QUILT_E2E_MCP_BACKEND ?? 'platform').toLowerCase();
+  if (raw === 'platform' || raw === 'quilt3') return raw;
+  throw new Error(`QUILT_E2E_MCP_BACKEND=${JSON.stringify(env.QUILT_E2E_MCP_BACKEND)} is not a backend of quilt-mcp: use "platform" (GraphQL with a JWT, the default) or "quilt3" (the quilt3 library with IAM credentials)`);
+}
+
+/** Where the quilt3 mode finds quilt-mcp: QUILT_E2E_MCP_COMMAND, else the stack's installed release. */
+export function mcpCommand(stackCommand: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const command = env.QUILT_E2E_MCP_COMMAND ?? stackCommand;
+  if (!command) throw new Error('quilt-mcp\'s quilt3 mode on the quilt target needs QUILT_E2E_MCP_COMMAND: the quilt-mcp executable of a venv (pip install quilt-mcp==0.22.0), for example QUILT_E2E_MCP_COMMAND=/opt/quilt-mcp/bin/quilt-mcp');
+  return command;
+}
+
 /** The spec's bucket operations (backend.bucket_objects_list, bucket_object_info, ...), as a driver performs them. */
 export interface BucketOperations {
   list(bucket: string, prefix: string, maxKeys?: number, continuationToken?: string): Promise<Listing>;

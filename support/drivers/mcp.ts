@@ -10,7 +10,6 @@
  * tool's own text — so a tool-level failure fails the step with what the tool said.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { mcpClient } from '@quilt-e2e/stack';
 import {
   Manifest, PackageRevision, fromPlain, type CreateOptions, type EntrySource, type JsonMap, type PackageDiff,
   type PackageRegistry, type PushOptions, type PushResult,
@@ -31,8 +30,11 @@ export class McpToolError extends Error {
 
 type Body = Record<string, unknown>;
 
+/** What the operations need of an MCP session: its tool calls. */
+export type ToolClient = Pick<Client, 'callTool'>;
+
 /** Calls a tool and returns its JSON body, or throws McpToolError with the tool's text. */
-export async function toolCall(client: Client, tool: string, args: Record<string, unknown>): Promise<Body> {
+export async function toolCall(client: ToolClient, tool: string, args: Record<string, unknown>): Promise<Body> {
   const r = await client.callTool({ name: tool, arguments: args });
   const text = (r.content as Array<{ type: string; text?: string }>).filter((c) => c.type === 'text').map((c) => c.text ?? '').join('\n');
   if (r.isError) throw new McpToolError(tool, args, text || '(isError with no text)');
@@ -54,7 +56,7 @@ const date = (s: unknown): Date => new Date(String(s));
 
 /** The admin's user operations through quilt-mcp's admin_user_* tools (the admin persona's identity). */
 export class McpAdminOperations implements AdminOperations {
-  constructor(private readonly client: () => Promise<Client>) {}
+  constructor(private readonly client: () => Promise<ToolClient>) {}
 
   async createUser(u: { name: string; email: string; role: string; extraRoles: string[] }): Promise<void> {
     await toolCall(await this.client(), 'admin_user_create', { name: u.name, email: u.email, role: u.role, ...(u.extraRoles.length ? { extra_roles: u.extraRoles } : {}) });
@@ -79,7 +81,7 @@ export class McpAdminOperations implements AdminOperations {
  * missing key and infers write from policies, without writing).
  */
 export class McpAccessOperations implements AccessOperations {
-  constructor(private readonly client: () => Promise<Client>) {}
+  constructor(private readonly client: () => Promise<ToolClient>) {}
 
   async check(bucket: string): Promise<AccessReport> {
     const b = await toolCall(await this.client(), 'check_bucket_access', { bucket, operations: ['read', 'write', 'list'] });
@@ -114,7 +116,7 @@ export class McpAccessOperations implements AccessOperations {
 
 /** The spec's bucket operations through quilt-mcp's bucket tools. */
 export class McpBucketOperations implements BucketOperations {
-  constructor(private readonly client: () => Promise<Client>) {}
+  constructor(private readonly client: () => Promise<ToolClient>) {}
 
   async list(bucket: string, prefix: string, maxKeys = 1000, continuationToken?: string): Promise<Listing> {
     // Without a signed URL per object: those are the link operation's (and cost ~0.3 s each in 0.22.0).
@@ -189,7 +191,7 @@ const HASH_UNKNOWN = 'unknown';
  */
 export class McpPackageOperations implements PackageOperations {
   constructor(
-    private readonly client: () => Promise<Client>,
+    private readonly client: () => Promise<ToolClient>,
     private readonly bucket: string,
     /** Reads what was written, from S3 (the registry as the admin sees it). */
     private readonly written: PackageRegistry,
@@ -313,7 +315,7 @@ export class McpPackageOperations implements PackageOperations {
  * inside it (the Then-steps check every kept result against the services).
  */
 export class McpSearchOperations implements SearchOperations {
-  constructor(private readonly client: () => Promise<Client>) {}
+  constructor(private readonly client: () => Promise<ToolClient>) {}
 
   async search(req: SearchRequest): Promise<SearchAnswer> {
     const started = Date.now();
@@ -352,7 +354,7 @@ export class McpSearchOperations implements SearchOperations {
  */
 export class McpSqlOperations implements SqlOperations {
   /** @param catalog the target's Tabulator data catalog (Quilt's "<stack>-tabulator"), for the table tools */
-  constructor(private readonly client: () => Promise<Client>, private readonly catalog: () => string) {}
+  constructor(private readonly client: () => Promise<ToolClient>, private readonly catalog: () => string) {}
 
   readonly tabulatorCatalog = {
     databases: async (): Promise<string[]> => ((await toolCall(await this.client(), 'tabulator_list_buckets', {})).buckets as string[] ?? []),
@@ -386,30 +388,28 @@ export class McpSqlOperations implements SqlOperations {
 /** The media type of the attachment listing the quilt-mcp tools a scenario called (tools/list coverage in the living docs). */
 export const MCP_CALLS_MEDIA_TYPE = 'application/x.quilt-e2e.mcp-calls+json';
 
-/** One MCP session per persona, made on first use, closed with the World; every tool called is recorded. */
+/**
+ * The sessions of one scenario, one per persona, made on first use by `connect` (a platform-mode
+ * session over HTTP with the persona's JWT, or the persona's quilt3-mode process); every tool called
+ * is recorded. close() ends the sessions this scenario made unless they are the worker's (`kept`).
+ */
 export class McpSessions {
   private readonly sessions = new Map<string, Promise<Client>>();
   /** The tools called through these sessions, in order. */
   readonly calls: string[] = [];
-  constructor(private readonly url: string, private readonly tokenOf: (persona: string) => string | undefined) {}
+  constructor(private readonly connect: (persona: string) => Promise<Client>, private readonly kept = false) {}
 
-  client(persona: string): Promise<Client> {
+  client(persona: string): Promise<ToolClient> {
     let c = this.sessions.get(persona);
     if (!c) {
-      const token = this.tokenOf(persona);
-      if (!token) return Promise.reject(new Error(`the mcp driver needs ${persona}'s catalog token (a JWT) to act as ${persona}`));
-      c = mcpClient(this.url, token, `quilt-e2e-${persona}`).then((client) => {
-        const call = client.callTool.bind(client);
-        client.callTool = (params, ...rest) => { this.calls.push(params.name); return call(params, ...rest); };
-        return client;
-      });
+      c = this.connect(persona);
       this.sessions.set(persona, c);
     }
-    return c;
+    return c.then((client) => ({ callTool: (params, ...rest) => { this.calls.push(params.name); return client.callTool(params, ...rest); } }));
   }
 
   async close(): Promise<void> {
-    for (const c of this.sessions.values()) await (await c.catch(() => undefined))?.close().catch(() => undefined);
+    if (!this.kept) for (const c of this.sessions.values()) await (await c.catch(() => undefined))?.close().catch(() => undefined);
     this.sessions.clear();
   }
 }

@@ -46,12 +46,15 @@ test('with the release\'s own known defects, the recorded scenario fails as reco
   assert.match(page, /<tr><td><code>catalog_url<\/code><\/td><td class="num">0<\/td><td class="small"><span class="muted">not exercised/, 'a tool no scenario of the feature called shows 0, not exercised');
 });
 
+const RECORD = ['    tool_call: t', '    answered: a', '    expected: e', '    evidence: v'];
+
 test('a passing scenario recorded as a defect and a failure recorded with another text fail the run; in a whole run, so does a recorded scenario that did not run', { timeout: 300_000 }, () => {
   const yml = [
     `version: ${version}`, 'defects:',
-    '  - id: made-up-pass', '    scenarios:', `      - name: "${SHARING}"`, '        fails_with: "anything"',
-    '  - id: made-up-text', '    scenarios:', `      - name: "${LISTING}"`, '        fails_with: "a text this failure does not contain"',
-    '  - id: made-up-name', '    scenarios:', '      - name: "No scenario has this name"', '        fails_with: "x"',
+    // Each defect with the fields every record has (a run refuses a file without them).
+    '  - id: made-up-pass', ...RECORD, '    scenarios:', `      - name: "${SHARING}"`, '        fails_with: "anything"',
+    '  - id: made-up-text', ...RECORD, '    scenarios:', `      - name: "${LISTING}"`, '        fails_with: "a text this failure does not contain"',
+    '  - id: made-up-name', ...RECORD, '    scenarios:', '      - name: "No scenario has this name"', '        fails_with: "x"',
   ].join('\n');
   const r = mcpRun('strict', yml);
   assert.equal(r.status, 1, r.out.slice(-3000));

@@ -41,6 +41,11 @@ const venvOf = (c: StackConfig, spec: string): string => join(c.home, `venv-mcp-
 const logFile = (c: StackConfig): string => join(c.logDir, 'mcp.log');
 const stamp = (venv: string): string => join(venv, '.quilt-e2e-spec');
 
+/** The quilt-mcp executable of a release's venv (its quilt3/IAM mode runs it per user over stdio). */
+export function quiltMcpExecutable(c: StackConfig, spec = mcpSpec()): string {
+  return join(venvOf(c, spec), 'bin', 'quilt-mcp');
+}
+
 /** The installed quilt-mcp version, from the venv's metadata. */
 export function installedMcpVersion(c: StackConfig, spec = mcpSpec()): string | undefined {
   const venv = venvOf(c, spec);
