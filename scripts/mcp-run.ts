@@ -13,7 +13,8 @@
  * against quilt-mcp-<v>-quilt3.yml and reports to reports/mcp-quilt3/ (reports/mcp-<v>-quilt3/).
  * With --release, that quilt-mcp (a requirement, wheel or checkout, as QUILT_E2E_MCP_SPEC takes) is
  * installed into its own cached venv and started beside the stack's on the next port
- * (QUILT_E2E_MCP_PORT + 1), the suite runs against it, and it is stopped afterwards.
+ * (QUILT_E2E_MCP_PORT + 1), the suite runs against it (its quilt3 backend from the same venv), and
+ * it is stopped afterwards.
  * Reports in reports/mcp/ (reports/mcp-<version>/ for a --release); last line
  * "mcp driver (quilt-mcp <v>, <backend>): N passed, N failed as recorded, N unexpected".
  */
@@ -21,7 +22,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
-  loadStackConfig, installedMcpVersion, installQuiltMcp, mcpClient, mcpSpec, mcpUrl, quiltMcpExecutable, startExtraQuiltMcp, type ExtraQuiltMcp, consoleReporter,
+  loadStackConfig, installedMcpVersion, mcpClient, mcpUrl, quiltMcpExecutable, startExtraQuiltMcp, type ExtraQuiltMcp, consoleReporter,
 } from '@quilt-e2e/stack';
 import { loadTarget } from '../support/target.js';
 import { mcpBackend } from '../support/drivers/driver.js';
@@ -41,17 +42,12 @@ try { backend = mcpBackend(); } catch (e) { console.error(`mcp-run: ${(e as Erro
 const quilt3 = backend === 'quilt3';
 const stack = loadStackConfig();
 let second: ExtraQuiltMcp | undefined;
-if (release && quilt3) {
-  // The quilt3 mode runs quilt-mcp per persona over stdio: the release is installed, not started.
-  try {
-    const spec = mcpSpec({ QUILT_E2E_MCP_SPEC: release });
-    await installQuiltMcp(stack, spec, consoleReporter('[mcp-run] '));
-    process.env.QUILT_E2E_MCP_COMMAND = quiltMcpExecutable(stack, spec);
-    process.env.QUILT_E2E_MCP_VERSION = installedMcpVersion(stack, spec) ?? spec;
-  } catch (e) { console.error(`mcp-run: ${(e as Error).message}`); process.exit(1); }
-} else if (release) {
+if (release) {
+  // Both backends of the release: its platform server beside the stack's, and its executable for
+  // the quilt3 backend's processes (a scenario of spec §5.2 reads through the other backend).
   try { second = await startExtraQuiltMcp(stack, release, consoleReporter('[mcp-run] ')); } catch (e) { console.error(`mcp-run: ${(e as Error).message}`); process.exit(1); }
   process.env.QUILT_E2E_MCP_URL = second.url;
+  process.env.QUILT_E2E_MCP_COMMAND = quiltMcpExecutable(stack, second.spec);
   process.env.QUILT_E2E_MCP_VERSION = second.version;
 }
 

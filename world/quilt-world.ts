@@ -81,7 +81,7 @@ export class QuiltWorld extends World {
   readonly driver: DriverKind = driverKind({ ...process.env, ...(typeof (this.parameters as { driver?: unknown })?.driver === 'string' ? { QUILT_E2E_DRIVER: (this.parameters as { driver: string }).driver } : {}) });
   /** Which backend of quilt-mcp the mcp driver runs (QUILT_E2E_MCP_BACKEND: platform or quilt3). */
   readonly mcpBackend: McpBackend = mcpBackend({ ...process.env, ...(typeof (this.parameters as { mcpBackend?: unknown })?.mcpBackend === 'string' ? { QUILT_E2E_MCP_BACKEND: (this.parameters as { mcpBackend: string }).mcpBackend } : {}) });
-  private mcpSessions?: McpSessions;
+  private readonly mcpSessions = new Map<McpBackend, McpSessions>();
 
   /**
    * The spec's bucket operations as this run's driver performs them — for When-steps only; Then-steps
@@ -136,9 +136,9 @@ export class QuiltWorld extends World {
     return new McpSqlOperations(() => sessions.client(persona), () => this.sql().settings.tabulatorCatalog ?? 'quilt-e2e-tabulator');
   }
 
-  /** quilt-mcp's package tools as a persona calls them (the mcp driver only). */
-  mcpPackageOps(persona: PersonaRole): McpPackageOperations {
-    const sessions = this.mcp();
+  /** quilt-mcp's package tools as a persona calls them (the mcp driver only), through this run's backend or the other. */
+  mcpPackageOps(persona: PersonaRole, backend: McpBackend = this.mcpBackend): McpPackageOperations {
+    const sessions = this.mcp(backend);
     const staging = (name: string): string => {
       // Contents uploaded for a package are this scenario's files: removed with it, also when it fails.
       const what = `objects under s3://${this.bucket}/${this.key('.mcp-staging/')}`;
@@ -148,24 +148,32 @@ export class QuiltWorld extends World {
     return new McpPackageOperations(() => sessions.client(persona), this.bucket, this.registry('admin'), staging, this.bucketOps(persona));
   }
 
-  /** The quilt-mcp tools this scenario called (the mcp driver), in order. */
-  get mcpCalls(): readonly string[] { return this.mcpSessions?.calls ?? []; }
+  /** The backend of quilt-mcp this run's mcp driver does not write through (spec §5.2 reads through it). */
+  otherMcpBackend(): McpBackend {
+    if (this.driver !== 'mcp') throw new Error('only the mcp driver has a backend of quilt-mcp of its own (tag the scenario @mcp-both-backends)');
+    return this.mcpBackend === 'platform' ? 'quilt3' : 'platform';
+  }
 
-  private mcp(): McpSessions {
-    if (this.mcpSessions) return this.mcpSessions;
+  /** The quilt-mcp tools this scenario called (the mcp driver), in order. */
+  get mcpCalls(): readonly string[] { return [...this.mcpSessions.values()].flatMap((s) => s.calls); }
+
+  private mcp(backend: McpBackend = this.mcpBackend): McpSessions {
+    let sessions = this.mcpSessions.get(backend);
+    if (sessions) return sessions;
     const tokenOf = (p: string): string | undefined => this.target.personas[p as PersonaRole]?.token;
-    if (this.mcpBackend === 'quilt3') {
+    if (backend === 'quilt3') {
       const setting = quilt3McpSettingOf(this.target);
       // The worker's processes, one per persona, kept across scenarios (closed with the run).
-      this.mcpSessions = new McpSessions((p) => quilt3McpClient(p, tokenOf(p), setting), true);
+      sessions = new McpSessions((p) => quilt3McpClient(p, tokenOf(p), setting), true);
     } else {
       const url = mcpServerUrl(this.target.stack ? mcpUrl(this.target.stack) : undefined);
-      this.mcpSessions = new McpSessions((p) => {
+      sessions = new McpSessions((p) => {
         const token = tokenOf(p);
         return token ? mcpClient(url, token, `quilt-e2e-${p}`) : Promise.reject(new Error(`the mcp driver needs ${p}'s catalog token (a JWT) to act as ${p}`));
       });
     }
-    return this.mcpSessions;
+    this.mcpSessions.set(backend, sessions);
+    return sessions;
   }
 
   /** The search engine itself (local target only: a real deployment's engine is reached through its catalog). */
@@ -230,7 +238,8 @@ export class QuiltWorld extends World {
   uri(path: string): string { return `s3://${this.bucket}/${this.key(path)}`; }
 
   async dispose(): Promise<void> {
-    await this.mcpSessions?.close();
+    for (const s of this.mcpSessions.values()) await s.close();
+    this.mcpSessions.clear();
     for (const c of this.s3Clients.values()) c.destroy();
     this.s3Clients.clear();
     await this.engine?.close();

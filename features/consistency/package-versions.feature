@@ -4,7 +4,9 @@ Feature: The same package looks the same through every path
   the search index and the SQL package tables are views of it. Each view must show the same revision, files, sizes, message
   and metadata as the manifest — right after a push, after an update, and after a delete. The
   search index may lag behind, but only within its deadline, and never shows a stale revision;
-  SQL reads the registry directly and must agree on the very next query.
+  SQL reads the registry directly and must agree on the very next query. quilt-mcp's two backends
+  (the catalog's GraphQL, and quilt3 with the user's own credentials) are two more views: a package
+  written through one reads the same through the other.
 
   Background:
     Given Dana has uploaded these files to the folder "data/":
@@ -47,6 +49,20 @@ Feature: The same package looks the same through every path
       | catalog page     |
       | search index     |
       | SQL package tables |
+
+  @mcp-both-backends
+  Scenario: A package written through one of quilt-mcp's backends reads the same through the other
+    When Dana creates the package "consistency/cross-backend" from "data/file1.csv, data/file2.csv" with the message "written through one backend" and the metadata:
+      """
+      {"study": "cross-backend", "replicates": 2, "owner": "Dana Müller"}
+      """
+    Then every path shows "consistency/cross-backend" exactly as it was published:
+      | path                        |
+      | quilt-mcp's other backend   |
+      | S3 manifest                 |
+      | registry GraphQL            |
+      | search index                |
+      | SQL package tables          |
 
   Scenario: A package of a whole folder lists the same files, sizes and hashes in browse, search and SQL
     When Dana packages everything under "data/" as "consistency/whole-folder"

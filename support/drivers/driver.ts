@@ -93,7 +93,9 @@ export interface PackageOperations {
  * carrying one is skipped on that driver (never counted as passed) and listed in the README.
  */
 export const DRIVER_CANNOT: Record<DriverKind, Record<string, string>> = {
-  engine: {},
+  engine: {
+    '@mcp-both-backends': "its subject is quilt-mcp's two backends reading each other's packages (spec §5.2): the mcp driver's runs perform it, one per backend and release, with this run's backend writing and the other reading",
+  },
   mcp: {
     '@mcp-cannot-name-files': "quilt-mcp's package_create names each file by its file name (flatten) or by its whole S3 key, and has no logical-key argument: a file cannot be given a name of its own or a place in a folder of the package through it",
     '@mcp-cannot-claim-hash': "quilt-mcp's package_create takes no hash for a file: a claimed (wrong) hash cannot be sent through it",

@@ -262,19 +262,21 @@ export class McpPackageOperations implements PackageOperations {
 
   /** package_browse shows the latest revision only (it has no revision argument). */
   async browse(name: string, ref = 'latest'): Promise<PackageRevision> {
+    if (ref !== 'latest') throw new McpCannotSay(`package_browse has no revision argument: it cannot browse ${name} at ${ref}`);
     const args = { package_name: name, registry: this.registry, recursive: true, include_signed_urls: false };
     const b = await toolCall(await this.client(), 'package_browse', args);
     const rows = (b.entries as Array<{ logical_key: string; size: number | null; hash?: unknown; physical_key?: unknown; is_directory?: boolean }>).filter((e) => !e.is_directory);
+    // "metadata" is the revision's user metadata in both backends (platform: revision.userMeta;
+    // quilt3: Package.meta); the answer has no message and no top hash of its own.
     const meta = (b.metadata ?? undefined) as Record<string, unknown> | undefined;
     const header: JsonMap = new Map([['version', 'v0']]);
-    if (meta && 'message' in meta) header.set('message', meta.message == null ? null : String(meta.message));
-    const userMeta = meta && ('user_meta' in meta ? meta.user_meta : undefined);
-    if (userMeta !== undefined && userMeta !== null) header.set('user_meta', fromPlain(userMeta, 'package_browse metadata'));
+    if (typeof b.message === 'string' || b.message === null) header.set('message', b.message);
+    if (meta && Object.keys(meta).length > 0) header.set('user_meta', fromPlain(meta, 'package_browse metadata'));
     const manifest = new Manifest(header, rows.map((e) => ({
       logicalKey: e.logical_key, physicalKey: typeof e.physical_key === 'string' ? e.physical_key : '', size: Number(e.size ?? 0),
       hash: { type: 'SHA2-256', value: typeof e.hash === 'string' && e.hash ? e.hash : HASH_UNKNOWN }, meta: new Map(),
     })));
-    const hash = typeof meta?.top_hash === 'string' ? meta.top_hash : ref === 'latest' ? HASH_UNKNOWN : ref;
+    const hash = typeof b.top_hash === 'string' ? b.top_hash : HASH_UNKNOWN;
     return new PackageRevision(this.bucket, name, hash, manifest);
   }
 

@@ -9,12 +9,12 @@ import { eventually } from '@quilt-e2e/test-kit';
 import { quilt3Oracle } from '../oracles/quilt3.js';
 import { chunkedSha256 } from '../oracles/checksums.js';
 import { expectNoSuchPackagePage, expectPackagePage, expectRevisionPage, revisionsShown } from './catalog-pages.js';
-import { pointersInSearch, viewThroughGraphql, viewThroughSearch, viewThroughSql, type PackageView } from '../domain/package-views.js';
+import { pointersInSearch, viewOfRevision, viewThroughGraphql, viewThroughSearch, viewThroughSql, type PackageView } from '../domain/package-views.js';
 import { oneVisit } from '../adapters/catalog-app.js';
 
 const DEADLINE_MS = Number(process.env.QUILT_E2E_INDEX_DEADLINE_MS ?? 20_000);
 
-export type PathName = 'S3 manifest' | 'registry GraphQL' | 'catalog page' | 'search index' | 'SQL package tables';
+export type PathName = 'S3 manifest' | 'registry GraphQL' | 'catalog page' | 'search index' | 'SQL package tables' | "quilt-mcp's other backend";
 
 /**
  * The fields every path must agree on. "No package metadata" is written as an absent user_meta in
@@ -98,6 +98,21 @@ export async function expectPathAgrees(world: QuiltWorld, featureName: string, p
         expect(tags, 'pointers in the search index').to.deep.equal([...pushes.map((p) => p.timestamp), 'latest'].sort());
       }, { timeoutMs: DEADLINE_MS, what: `the search index agreeing with ${featureName}` });
       break;
+    case "quilt-mcp's other backend": {
+      // Rita browses it through the backend of quilt-mcp that did not write it (spec §5.2): platform
+      // when quilt3 wrote, quilt3 when platform did — same release.
+      const other = world.otherMcpBackend();
+      const v = comparable(viewOfRevision(`quilt-mcp (${other})`, await world.mcpPackageOps('reader', other).browse(name)));
+      // Field by field, so that a failure names what the backend got wrong.
+      const said = (what: string): string => `${what}, browsed through quilt-mcp's ${other} backend`;
+      const sizes = (e: PackageView['entries']): Record<string, number> => Object.fromEntries(Object.entries(e).map(([k, x]) => [k, x.size]));
+      expect(sizes(v.entries), said('the files and their sizes')).to.deep.equal(sizes(expected.entries));
+      expect(v.hash, said('the top hash')).to.equal(expected.hash);
+      expect(v.entries, said('the files\' hashes')).to.deep.equal(expected.entries);
+      expect(v.message, said('the message')).to.equal(expected.message);
+      expect(v.userMeta, said('the metadata')).to.deep.equal(expected.userMeta);
+      break;
+    }
     case 'SQL package tables': {
       // SQL reads the registry's S3 layout directly: a push is visible on the very next query.
       const v = await viewThroughSql(world.sql().engine, sqlTables(world), name);

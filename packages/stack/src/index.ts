@@ -15,7 +15,7 @@ export { isPortFree, waitUntil } from './lib/proc.js';
 export { servers } from './servers/index.js';
 export { opensearch } from './servers/opensearch.js';
 export { trino, trinoClient, trinoUrl } from './servers/trino.js';
-export { installedMcpVersion, installQuiltMcp, mcpClient, mcpSpec, mcpUrl, quiltMcpExecutable, startExtraQuiltMcp, type ExtraQuiltMcp } from './servers/mcp.js';
+export { installedMcpVersion, mcpClient, mcpUrl, quiltMcpExecutable, startExtraQuiltMcp, type ExtraQuiltMcp } from './servers/mcp.js';
 export { testBucketPolicy } from './servers/ceph.js';
 export { catalogBundleDir } from './servers/catalog-ui.js';
 export { provisionPersonas, type PersonaUsers } from './personas.js';
