@@ -18,9 +18,10 @@ import { SearchEngine } from '../support/adapters/search-engine.js';
 import type { TrinoClient } from '@quilt-e2e/trino-rest';
 import { trinoClient, deadProcesses, explainDead, mcpClient, mcpUrl } from '@quilt-e2e/stack';
 import { quilt3McpClient, quilt3McpSettingOf } from '../support/drivers/mcp-quilt3.js';
+import { engineTabulatorOperations, McpTabulatorOperations } from '../support/drivers/tabulator.js';
 import { sqlTarget, type SqlTarget } from '../support/sql/index.js';
 import { SCENARIO_MANIFEST_META } from '../support/sweeper.js';
-import { driverKind, mcpBackend, mcpServerUrl, type AccessOperations, type McpBackend, type AdminOperations, type BucketOperations, type DriverKind, type PackageOperations, type SearchOperations, type SqlOperations } from '../support/drivers/driver.js';
+import { driverKind, mcpBackend, mcpServerUrl, type AccessOperations, type McpBackend, type TabulatorOperations, type AdminOperations, type BucketOperations, type DriverKind, type PackageOperations, type SearchOperations, type SqlOperations } from '../support/drivers/driver.js';
 import { McpAccessOperations, McpAdminOperations, McpBucketOperations, McpPackageOperations, McpSearchOperations, McpSessions, McpSqlOperations } from '../support/drivers/mcp.js';
 import { searchCatalog } from '../support/domain/search.js';
 import { engineAccessOperations, engineAdminOperations, enginePackageOperations } from '../support/drivers/engine.js';
@@ -134,6 +135,13 @@ export class QuiltWorld extends World {
     }
     const sessions = this.mcp();
     return new McpSqlOperations(() => sessions.client(persona), () => this.sql().settings.tabulatorCatalog ?? 'quilt-e2e-tabulator');
+  }
+
+  /** A Tabulator table's life as this run's driver performs it (When-steps only; Then-steps read the registry and SQL directly). */
+  tabulatorOps(persona: PersonaRole): TabulatorOperations {
+    if (this.driver === 'engine') return engineTabulatorOperations(this.catalog(persona), this.sql().engine, (t) => this.sql().tabulatorTable(t));
+    const sessions = this.mcp();
+    return new McpTabulatorOperations(() => sessions.client(persona));
   }
 
   /** quilt-mcp's package tools as a persona calls them (the mcp driver only), through this run's backend or the other. */

@@ -132,3 +132,28 @@ export interface SqlOperations {
   /** The Tabulator catalog as a reader browses it (tabulator_list_buckets, athena_tables_list, athena_table_schema). */
   tabulatorCatalog: { databases(): Promise<string[]>; tables(database: string): Promise<string[]>; schema(database: string, table: string): Promise<QueryColumn[]> };
 }
+
+/** A Tabulator table as its creator describes it (quilt-mcp's tabulator_table_create takes the same parts). */
+export interface TabulatorTableSpec {
+  bucket: string;
+  table: string;
+  columns: { name: string; type: string }[];
+  /** Regular expressions over package names and logical keys (Quilt's source.package_name, source.logical_key). */
+  packagePattern: string;
+  logicalKeyPattern: string;
+  format: 'csv';
+  header: boolean;
+}
+
+/**
+ * A Tabulator table's life (spec §1.4's lifecycle): created, listed, queried within its bucket,
+ * renamed and deleted — quilt-mcp's tabulator_* tools, or the registry's GraphQL and the target's SQL.
+ */
+export interface TabulatorOperations {
+  create(spec: TabulatorTableSpec): Promise<void>;
+  list(bucket: string): Promise<string[]>;
+  /** The given columns of every row of the table, queried in the bucket's Tabulator database. */
+  query(bucket: string, table: string, columns: string[]): Promise<QueryResult>;
+  rename(bucket: string, table: string, newName: string): Promise<void>;
+  delete(bucket: string, table: string): Promise<void>;
+}

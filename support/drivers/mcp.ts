@@ -374,17 +374,21 @@ export class McpSqlOperations implements SqlOperations {
   async query(sql: string, options: { maxRows?: number; deadlineMs?: number } = {}): Promise<QueryResult> {
     const started = Date.now();
     const args = { query: sql, max_results: Math.min(options.maxRows ?? 10_000, 10_000), output_format: 'json' };
-    const b = await toolCall(await this.client(), 'athena_query_execute', args);
-    const names = (b.columns ?? []) as string[];
-    const dtypes = (b.dtypes ?? {}) as Record<string, string>;
-    const rows = ((b.formatted_data ?? []) as Array<Record<string, unknown>>).map((o) => names.map((n) => o[n] ?? null));
-    const totalMs = Date.now() - started;
-    return {
-      // quilt-mcp answers pandas dtypes (int64, float64, str), not the query's SQL types.
-      queryId: '', columns: names.map((name) => ({ name, type: `pandas:${dtypes[name] ?? 'unknown'}` })), rows,
-      rowCount: Number(b.row_count ?? rows.length), truncated: b.truncated === true, timings: { queuedMs: 0, executionMs: totalMs, totalMs },
-    };
+    return queryResultOf(await toolCall(await this.client(), 'athena_query_execute', args), started);
   }
+}
+
+/** A query tool's JSON answer (athena_query_execute, tabulator_bucket_query) as a QueryResult: rows in column order. */
+export function queryResultOf(b: Body, started: number): QueryResult {
+  const names = (b.columns ?? []) as string[];
+  const dtypes = (b.dtypes ?? {}) as Record<string, string>;
+  const rows = ((b.formatted_data ?? []) as Array<Record<string, unknown>>).map((o) => names.map((n) => o[n] ?? null));
+  const totalMs = Date.now() - started;
+  return {
+    // quilt-mcp answers pandas dtypes (int64, float64, str), not the query's SQL types.
+    queryId: '', columns: names.map((name) => ({ name, type: `pandas:${dtypes[name] ?? 'unknown'}` })), rows,
+    rowCount: Number(b.row_count ?? rows.length), truncated: b.truncated === true, timings: { queuedMs: 0, executionMs: totalMs, totalMs },
+  };
 }
 
 /** The media type of the attachment listing the quilt-mcp tools a scenario called (tools/list coverage in the living docs). */

@@ -85,19 +85,31 @@ function tabulatorTable(world: QuiltWorld, name: string): string {
  * refreshes the table; the platform must.
  */
 export async function expectTabulatorFollowsPackage(world: QuiltWorld, name: string, featurePackage: string, deadlineMs: number): Promise<void> {
+  const { rows: expected, hash } = await packageCsvRows(world, featurePackage);
+  await eventually(async () => {
+    const q = await world.sql().engine.run(`SELECT ${TABLE_COLUMNS.map((c) => `"${c}"`).join(', ')} FROM ${tabulatorTable(world, name)}`, { deadlineMs: 60_000 });
+    expect(q.rows.map((r) => JSON.stringify(r)).sort(), `rows of ${name} (latest revision ${hash.slice(0, 10)} of ${world.packageName(featurePackage)})`).to.deep.equal(expected);
+  }, { timeoutMs: deadlineMs, what: `the Tabulator table ${name} showing the latest revision of ${featurePackage}` });
+}
+
+/** The columns of a table over the samples CSV files, with Tabulator's own: the package, the file and the revision of each row. */
+export const TABLE_COLUMNS = ['sample_id', 'tissue', 'reads', '$pkg_name', '$logical_key', '$top_hash'];
+
+/**
+ * The rows a table over a package's top-level CSV files must hold (TABLE_COLUMNS, JSON per row,
+ * sorted): the files of its latest revision as quilt3 reads it, each read from S3 at exactly the
+ * version the manifest names (as Rita) and parsed with csv-parse.
+ */
+export async function packageCsvRows(world: QuiltWorld, featurePackage: string): Promise<{ rows: string[]; hash: string }> {
   const pkg = world.packageName(featurePackage);
   const rev = await latestByQuilt3(world, pkg);
-  const expected: string[] = [];
+  const rows: string[] = [];
   for (const lk of logicalKeys(rev).filter((k) => /^[^/]+\.csv$/.test(k))) {
     for (const rec of parseCsv(await readEntry(world, rev, lk), { columns: true, skip_empty_lines: true }) as Record<string, string>[]) {
-      expected.push(JSON.stringify([rec.sample_id, rec.tissue, Number(rec.reads), pkg, lk, rev.topHash]));
+      rows.push(JSON.stringify([rec.sample_id, rec.tissue, Number(rec.reads), pkg, lk, rev.topHash]));
     }
   }
-  expected.sort();
-  await eventually(async () => {
-    const q = await world.sql().engine.run(`SELECT sample_id, tissue, reads, "$pkg_name", "$logical_key", "$top_hash" FROM ${tabulatorTable(world, name)}`, { deadlineMs: 60_000 });
-    expect(q.rows.map((r) => JSON.stringify(r)).sort(), `rows of ${name} (latest revision ${rev.topHash.slice(0, 10)} of ${pkg})`).to.deep.equal(expected);
-  }, { timeoutMs: deadlineMs, what: `the Tabulator table ${name} showing the latest revision of ${featurePackage}` });
+  return { rows: rows.sort(), hash: rev.topHash };
 }
 
 export async function queryTabulator(world: QuiltWorld, persona: PersonaRole, name: string): Promise<void> {

@@ -1,0 +1,71 @@
+/**
+ * A Tabulator table's life (spec §1.4 and its lifecycle test): Dana creates a table over a
+ * package's CSV files, finds it in the bucket's list, renames and deletes it; Rita queries it in
+ * the bucket's Tabulator database. The When-steps go through the run's driver (quilt-mcp's
+ * tabulator_* tools or the registry's GraphQL); the Then-steps read the registry's list of the
+ * bucket's tables (GraphQL, as Dana) and the rows through the target's SQL, compared with the
+ * package's files parsed by csv-parse.
+ */
+import { expect } from 'chai';
+import type { PersonaRole } from '../target.js';
+import type { QuiltWorld } from '../../world/quilt-world.js';
+import { escapeRegExp } from '../text.js';
+import { engineTabulatorOperations } from '../drivers/tabulator.js';
+import { packageCsvRows, TABLE_COLUMNS } from './sql.js';
+
+/** The registry's own list of the bucket's tables (GraphQL BucketConfig.tabulatorTables, as Dana): what Then-steps read. */
+const registryTables = (world: QuiltWorld): Promise<string[]> =>
+  engineTabulatorOperations(world.catalog('admin'), world.sql().engine, (t) => world.sql().tabulatorTable(t)).list(world.bucket);
+
+/** A table's real name: the feature's name with the scenario's id, so that parallel scenarios never share one. */
+const realName = (world: QuiltWorld, name: string): string => `${name}_${world.scenarioId}`;
+
+function tableOf(world: QuiltWorld, name: string): string {
+  const table = world.memory.tables.get(name);
+  if (!table) throw new Error(`no Tabulator table "${name}" was created in this scenario`);
+  return table;
+}
+
+export async function createTableOverPackage(world: QuiltWorld, persona: PersonaRole, name: string, featurePackage: string): Promise<void> {
+  const table = realName(world, name);
+  // Whatever the scenario renamed it to, every table of this scenario goes with it, also when it fails.
+  world.ledger.register(`Tabulator tables *_${world.scenarioId}`, async () => {
+    const own = engineTabulatorOperations(world.catalog('admin'), world.sql().engine, (t) => world.sql().tabulatorTable(t));
+    for (const t of (await own.list(world.bucket)).filter((x) => x.endsWith(`_${world.scenarioId}`))) await own.delete(world.bucket, t);
+  });
+  world.memory.tables.set(name, table);
+  await world.tabulatorOps(persona).create({
+    bucket: world.bucket, table, format: 'csv', header: true,
+    columns: [{ name: 'sample_id', type: 'STRING' }, { name: 'tissue', type: 'STRING' }, { name: 'reads', type: 'BIGINT' }],
+    packagePattern: `^${escapeRegExp(world.packageName(featurePackage))}$`, logicalKeyPattern: '^[^/]+\\.csv$',
+  });
+}
+
+export async function renameTable(world: QuiltWorld, persona: PersonaRole, from: string, to: string): Promise<void> {
+  const table = realName(world, to);
+  await world.tabulatorOps(persona).rename(world.bucket, tableOf(world, from), table);
+  world.memory.tables.set(to, table);
+}
+
+export async function deleteTable(world: QuiltWorld, persona: PersonaRole, name: string): Promise<void> {
+  await world.tabulatorOps(persona).delete(world.bucket, tableOf(world, name));
+}
+
+export async function queryTable(world: QuiltWorld, persona: PersonaRole, name: string): Promise<void> {
+  world.memory.query = await world.tabulatorOps(persona).query(world.bucket, tableOf(world, name), TABLE_COLUMNS);
+}
+
+/** The registry lists exactly these of the scenario's tables (by feature name) and none of the others named. */
+export async function expectListed(world: QuiltWorld, listed: string[], notListed: string[]): Promise<void> {
+  const tables = await registryTables(world);
+  for (const n of listed) expect(tables, `the bucket's Tabulator tables (the registry's list) include ${n}`).to.include(tableOf(world, n));
+  for (const n of notListed) expect(tables, `the bucket's Tabulator tables (the registry's list) no longer include ${n}`).to.not.include(realName(world, n));
+}
+
+/** The query's answer holds exactly the rows of the package's CSV files (csv-parse of the bytes in S3). */
+export async function expectAnswerHoldsPackageRows(world: QuiltWorld, featurePackage: string): Promise<void> {
+  const q = world.memory.query;
+  const { rows } = await packageCsvRows(world, featurePackage);
+  expect(q.columns.map((c) => c.name), 'the columns answered').to.deep.equal(TABLE_COLUMNS);
+  expect(q.rows.map((r) => JSON.stringify(r)).sort(), `the rows answered, against the CSV files of ${featurePackage}`).to.deep.equal(rows);
+}
