@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { summarizeRun } from '../support/reporting/run-summary.js';
 import { renderCompatibility, type MatrixColumn } from '../support/reporting/compatibility.js';
 import { loadDefects } from '../support/mcp/defect-issues.js';
+import { loadToolNotes } from '../support/mcp/tool-notes.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -54,5 +55,5 @@ if (columns.length === 0) {
   console.error(`compatibility: no run in ${reports}/ (no cucumber-messages.ndjson): run the suite first (bash scripts/acceptance.sh)`);
   process.exit(2);
 }
-writeFileSync(out, renderCompatibility(columns, 'quilt-e2e: compatibility matrix'));
+writeFileSync(out, renderCompatibility(columns, 'quilt-e2e: compatibility matrix', loadToolNotes()));
 console.log(`compatibility: ${out} (${columns.map((c) => c.label).join(', ')})`);

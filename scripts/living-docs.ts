@@ -19,6 +19,7 @@ import { loadFeatureFiles } from '../support/reporting/feature-files.js';
 import { summarizeRun, type RunSummary } from '../support/reporting/run-summary.js';
 import { renderLivingDocs } from '../support/reporting/living-docs.js';
 import { loadDefects, runKeyOf } from '../support/mcp/defect-issues.js';
+import { loadToolNotes } from '../support/mcp/tool-notes.js';
 
 const started = Date.now();
 /** The other runs of quilt-mcp (scripts/mcp-run.ts): reports/mcp-quilt3/, reports/mcp-<version>[-quilt3]/. */
@@ -66,7 +67,7 @@ if (defectsFile) {
   defects = { product: `quilt-mcp ${d.version}${d.backend === 'quilt3' ? ' (quilt3/IAM mode)' : ''}`, ...(existsSync(issues) ? { issuesHref: relative(dirname(out), issues) } : {}), items: d.defects.map((x) => ({ id: x.id, toolCall: x.tool_call, answered: x.answered, expected: x.expected, evidence: x.evidence, scenarios: (x.scenarios ?? []).map((s) => s.name) })) };
 }
 const mcpToolsFile = opt('--mcp-tools')[0];
-const mcpTools = mcpToolsFile && existsSync(mcpToolsFile) ? JSON.parse(readFileSync(mcpToolsFile, 'utf8')) as { product: string; tools: { name: string; description: string }[] } : undefined;
+const mcpTools = mcpToolsFile && existsSync(mcpToolsFile) ? { ...JSON.parse(readFileSync(mcpToolsFile, 'utf8')) as { product: string; tools: { name: string; description: string }[] }, notes: loadToolNotes() } : undefined;
 const otherRuns = also.filter((dir) => existsSync(join(dir, 'cucumber-messages.ndjson'))).map((dir) => {
   const other = summarizeRun(readFileSync(join(dir, 'cucumber-messages.ndjson'), 'utf8'));
   const count = (status: string): number => other.scenarios.filter((x) => x.status === status).length;

@@ -46,7 +46,7 @@ function renderCell(c: Cell, column: MatrixColumn): string {
 }
 
 /** The whole page (self-contained HTML). */
-export function renderCompatibility(columns: readonly MatrixColumn[], title = 'Compatibility matrix'): string {
+export function renderCompatibility(columns: readonly MatrixColumn[], title = 'Compatibility matrix', notes: Readonly<Record<string, string>> = {}): string {
   const rows = new Map<string, { uri: string; name: string }>();
   for (const c of columns) for (const s of c.scenarios) rows.set(`${s.uri}\n${s.name}`, { uri: s.uri, name: s.name });
   const bySection = new Map<string, { uri: string; name: string }[]>();
@@ -77,7 +77,8 @@ export function renderCompatibility(columns: readonly MatrixColumn[], title = 'C
         if (!c.tools) return '<td class="none">—</td>';
         if (!c.tools.includes(t)) return '<td class="none">not listed by this release</td>';
         const by = c.scenarios.filter((s) => s.mcpTools.includes(t)).length;
-        return by ? `<td class="ok">called by ${by} scenario${by === 1 ? '' : 's'}</td>` : '<td class="skip">not called by any scenario</td>';
+        if (by) return `<td class="ok">called by ${by} scenario${by === 1 ? '' : 's'}</td>`;
+        return notes[t] ? `<td class="skip" title="${esc(notes[t]!)}">not called: ${esc(notes[t]!.split(/[:(]/)[0]!.trim())}</td>` : '<td class="bad">not called, no reason recorded</td>';
       }).join('')}</tr>`);
     }
   }

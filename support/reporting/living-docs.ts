@@ -32,7 +32,7 @@ export interface LivingDocsInput {
   /** Defects found in a product the run drove (the mcp driver: quilt-mcp), with their evidence. */
   defects?: { product: string; issuesHref?: string; items: { id: string; toolCall: string; answered: string; expected: string; evidence: string; scenarios: string[] }[] };
   /** The tools the driven MCP server lists (tools/list): which of them the run's scenarios called. */
-  mcpTools?: { product: string; tools: { name: string; description: string }[] };
+  mcpTools?: { product: string; tools: { name: string; description: string }[]; /** Why a tool no scenario calls is not called (support/mcp/tool-notes.yml). */ notes?: Record<string, string> };
 }
 
 export type DocStatus = 'passed' | 'failed' | 'skipped' | 'not run';
@@ -239,11 +239,14 @@ export function renderLivingDocs(input: LivingDocsInput): string {
     for (const r of run?.scenarios ?? []) for (const t of r.mcpTools) byTool.set(t, [...(byTool.get(t) ?? []), r.name]);
     const listed = new Set(input.mcpTools.tools.map((t) => t.name));
     const used = input.mcpTools.tools.filter((t) => byTool.has(t.name));
-    body.push(`<h2 id="mcp-tools">Tools of ${esc(input.mcpTools.product)} exercised: ${used.length} of ${listed.size}</h2>`);
+    const notes = input.mcpTools.notes ?? {};
+    const explained = input.mcpTools.tools.filter((t) => !byTool.has(t.name) && notes[t.name]).length;
+    const neither = listed.size - used.length - explained;
+    body.push(`<h2 id="mcp-tools">Tools of ${esc(input.mcpTools.product)} exercised: ${used.length} of ${listed.size}; ${explained} explained${neither ? `, <span class="error">${neither} neither</span>` : ''}</h2>`);
     body.push('<p class="small muted">From the server\'s own <code>tools/list</code>; a tool counts when a scenario called it through the mcp driver (whatever it answered). A tool called but not listed is a tool the server does not offer.</p>');
     const rows = input.mcpTools.tools.map((t) => {
       const who = byTool.get(t.name) ?? [];
-      return `<tr><td><code>${esc(t.name)}</code></td><td class="num">${who.length}</td><td class="small">${who.length ? esc([...new Set(who)].slice(0, 3).join('; ')) + (who.length > 3 ? ' …' : '') : '<span class="muted">not exercised</span>'}</td><td class="small muted">${esc(t.description)}</td></tr>`;
+      return `<tr><td><code>${esc(t.name)}</code></td><td class="num">${who.length}</td><td class="small">${who.length ? esc([...new Set(who)].slice(0, 3).join('; ')) + (who.length > 3 ? ' …' : '') : (notes[t.name] ? `<span class="muted">not exercised — ${esc(notes[t.name]!)}</span>` : '<span class="error">not exercised, and no reason recorded</span>')}</td><td class="small muted">${esc(t.description)}</td></tr>`;
     });
     for (const [name, who] of byTool) if (!listed.has(name)) rows.unshift(`<tr><td><code>${esc(name)}</code></td><td class="num">${who.length}</td><td class="small error">called, but not in tools/list: ${esc([...new Set(who)].slice(0, 3).join('; '))}</td><td></td></tr>`);
     body.push(`<table><thead><tr><th>tool</th><th class="num">scenarios</th><th>called by</th><th>what the server says it does</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);

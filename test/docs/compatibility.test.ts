@@ -1,6 +1,10 @@
 /** The compatibility matrix: each cell as the run went (passed, failed as recorded, unexpected, skipped with its reason, not run), grouped by the spec's sections, with quilt-mcp's tools. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadToolNotes } from '../../support/mcp/tool-notes.js';
 import { cellOf, renderCompatibility, type MatrixColumn } from '../../support/reporting/compatibility.js';
 import { specSectionOf } from '../../support/reporting/spec-sections.js';
 import type { ScenarioResult } from '../../support/reporting/run-summary.js';
@@ -40,5 +44,18 @@ test('the page groups scenarios by spec section, counts each column, links defec
   assert.match(html, /<td>2 passed, 0 as recorded, <b>0 unexpected<\/b>, 0 skipped<\/td><td>0 passed, 1 as recorded, <b>1 unexpected<\/b>, 1 skipped<\/td>/);
   assert.match(html, /failed as recorded: <a href="mcp-defects\/quilt-mcp-9\.9\.9\/browse-hash-unknown\.md">browse-hash-unknown<\/a>/);
   assert.match(html, /<code>package_browse<\/code><\/th><td class="none">—<\/td><td class="ok">called by 1 scenario<\/td>/);
-  assert.match(html, /<code>bucket_list<\/code><\/th><td class="none">—<\/td><td class="skip">not called by any scenario<\/td>/);
+  assert.match(html, /<code>bucket_list<\/code><\/th><td class="none">—<\/td><td class="bad">not called, no reason recorded<\/td>/, 'a tool neither called nor explained stands out');
+  const explained = renderCompatibility([engine, mcp], 'm', { bucket_list: 'not driven yet (no scenario lists buckets)' });
+  assert.match(explained, /<code>bucket_list<\/code><\/th><td class="none">—<\/td><td class="skip" title="not driven yet \(no scenario lists buckets\)">not called: not driven yet<\/td>/);
+});
+
+test('the project\'s tool notes give a reason for each tool, and a note without one is refused', () => {
+  const notes = loadToolNotes();
+  assert.ok(Object.keys(notes).length > 10);
+  for (const [tool, why] of Object.entries(notes)) assert.match(why, /^(cannot apply here|not driven yet)/, `${tool}: says which kind of reason`);
+  const dir = mkdtempSync(join(tmpdir(), 'notes-'));
+  try {
+    writeFileSync(join(dir, 'n.yml'), 'tools:\n  bucket_list: ""\n');
+    assert.throws(() => loadToolNotes(join(dir, 'n.yml')), /bucket_list has no reason/);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });

@@ -43,7 +43,7 @@ test('with the release\'s own known defects, the recorded scenario fails as reco
   assert.match(page, /Tools of quilt-mcp [0-9.]+ exercised: \d+ of \d+/);
   const row = /<tr><td><code>bucket_objects_list<\/code><\/td><td class="num">(\d+)<\/td>/.exec(page);
   assert.ok(row && Number(row[1]) > 0, 'bucket_objects_list was called by at least one scenario');
-  assert.match(page, /<tr><td><code>catalog_url<\/code><\/td><td class="num">0<\/td><td class="small"><span class="muted">not exercised/, 'a tool no scenario of the feature called shows 0, not exercised');
+  assert.match(page, /<tr><td><code>catalog_url<\/code><\/td><td class="num">0<\/td><td class="small"><span class="muted">not exercised — not driven yet|<td class="small"><span class="error">not exercised, and no reason/, 'a tool no scenario of the feature called shows 0, not exercised (with its reason, when one is recorded)');
 });
 
 const RECORD = ['    tool_call: t', '    answered: a', '    expected: e', '    evidence: v'];
