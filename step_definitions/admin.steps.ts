@@ -2,6 +2,7 @@ import { Given, When, Then } from '@cucumber/cucumber';
 import type { PersonaRole } from '../support/target.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
 import * as admin from '../support/tasks/admin.js';
+import * as adminUsers from '../support/tasks/admin-users.js';
 import * as keys from '../support/tasks/api-keys.js';
 
 Given('Dana has made a policy granting read-write on the test bucket and the role {string} from it', async function (this: QuiltWorld, role: string) {
@@ -115,4 +116,40 @@ Then('the web catalog signs {string} out: no bucket is shown', async function (t
 
 Then('the web catalog shows {string} the test bucket\'s overview', async function (this: QuiltWorld, user: string) {
   await admin.expectWebCatalogFor(this, user, 'overview');
+});
+
+When('Dana gives {string} the extra role {string}', async function (this: QuiltWorld, user: string, role: string) {
+  await adminUsers.giveExtraRole(this, user, role);
+});
+
+When('Dana takes the role {string} from {string}, falling back to {string}', async function (this: QuiltWorld, role: string, user: string, fallback: string) {
+  await adminUsers.takeRole(this, user, role, fallback);
+});
+
+When('Dana looks up {string}', async function (this: QuiltWorld, user: string) {
+  await adminUsers.lookUp(this, user);
+});
+
+When('Dana makes {string} an admin and gives them a new email', async function (this: QuiltWorld, user: string) {
+  await adminUsers.makeAdminWithNewEmail(this, user);
+});
+
+When('Dana takes admin rights from {string}', async function (this: QuiltWorld, user: string) {
+  await adminUsers.takeAdmin(this, user);
+});
+
+Then('what Dana looked up is the registry\'s record of {string}: the role {string} and the extra role {string}', async function (this: QuiltWorld, user: string, role: string, extra: string) {
+  await adminUsers.expectRoles(this, user, role, [extra], true);
+});
+
+Then('the registry holds {string} with the role {string} and no extra role', async function (this: QuiltWorld, user: string, role: string) {
+  await adminUsers.expectRoles(this, user, role, [], false);
+});
+
+Then('the session endpoint tells {string} they are an admin, with the new email', async function (this: QuiltWorld, user: string) {
+  await adminUsers.expectSessionSays(this, user, true, 'the new one');
+});
+
+Then('the session endpoint tells {string} they are no longer an admin', async function (this: QuiltWorld, user: string) {
+  await adminUsers.expectSessionSays(this, user, false, 'unchanged');
 });

@@ -24,6 +24,7 @@ import type { ConstructAnswer, S3CredentialsAnswer } from '../support/adapters/c
 import type { SearchAnswer } from '../support/adapters/search-engine.js';
 import type { Quilt3Read } from '../support/quilt3/client.js';
 import type { PersonaRole } from '../support/target.js';
+import type { UserRecord } from '../support/drivers/driver.js';
 import type { GenomicsFixture, QueryColumn, QueryResult } from '../support/sql/index.js';
 
 /**
@@ -116,6 +117,8 @@ export interface ScenarioNotes {
   quilt3Bucket: Quilt3Bucket;
   /** Who a persona's catalog credentials are and what they may do (permission discovery). */
   discovery: PermissionDiscovery;
+  /** A user as the admin looked them up. */
+  lookedUp: UserRecord;
   /** A package's views the catalog had counted before the scenario's reads: in all, and today. */
   viewsBefore: { total: number; today: number };
 }
@@ -171,6 +174,7 @@ const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
   newBucket: ['the new bucket', 'Given Dana has made a new bucket holding the file "notes/day-one.txt"'],
   quilt3Bucket: ['quilt3\'s answer to adding a bucket', 'When Dana adds the new bucket to the catalog with quilt3, titled "Field notes"'],
   discovery: ['the permission discovery', 'When Rita discovers her permissions on the test bucket'],
+  lookedUp: ['the user Dana looked up', 'When Dana looks up "helper"'],
   viewsBefore: ['the views counted before', 'Given the catalog has counted the views of "views/read-often" so far'],
 };
 

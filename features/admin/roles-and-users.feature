@@ -24,6 +24,25 @@ Feature: Admins grant and take away access through roles
     When "two-hats" switches their own role to "writers"
     Then the credentials "two-hats" gets from the catalog read the test bucket and write to it
 
+  Scenario: An extra role Dana gives a user shows in their record and grants its rights, until she takes it back
+    Given Dana has made a policy granting read-write on the test bucket and the role "writers" from it
+    And Dana has created the user "helper" with the role "ReadQuiltBucket"
+    When Dana gives "helper" the extra role "writers"
+    And Dana looks up "helper"
+    Then what Dana looked up is the registry's record of "helper": the role "ReadQuiltBucket" and the extra role "writers"
+    When "helper" switches their own role to "writers"
+    Then the credentials "helper" gets from the catalog read the test bucket and write to it
+    When Dana takes the role "writers" from "helper", falling back to "ReadQuiltBucket"
+    Then the registry holds "helper" with the role "ReadQuiltBucket" and no extra role
+    And the credentials "helper" gets from the catalog read the test bucket but may not write to it
+
+  Scenario: A user Dana makes an admin is told so, with the new email she gave them, until she takes it back
+    Given Dana has created the user "deputy" with the role "ReadQuiltBucket"
+    When Dana makes "deputy" an admin and gives them a new email
+    Then the session endpoint tells "deputy" they are an admin, with the new email
+    When Dana takes admin rights from "deputy"
+    Then the session endpoint tells "deputy" they are no longer an admin
+
   @mcp-admin-tools-not-driven
   Scenario: A non-admin asking to create a role is refused, and nothing changes
     When Rita asks the catalog to create the role "sneaky"

@@ -112,7 +112,17 @@ export interface AdminOperations {
   setRole(name: string, role: string): Promise<void>;
   setActive(name: string, active: boolean): Promise<void>;
   deleteUser(name: string): Promise<void>;
+  addRoles(name: string, roles: string[]): Promise<void>;
+  /** `fallback`: the role made active when the active one is among those removed. */
+  removeRoles(name: string, roles: string[], fallback?: string): Promise<void>;
+  setAdmin(name: string, admin: boolean): Promise<void>;
+  setEmail(name: string, email: string): Promise<void>;
+  /** A user as the admin looks them up (admin.user.get; quilt-mcp's admin_user_get). */
+  getUser(name: string): Promise<UserRecord>;
 }
+
+/** What an admin's look-up shows of a user. */
+export interface UserRecord { name: string; email: string; isAdmin: boolean; isActive: boolean; role: string | null; extraRoles: string[] }
 
 /** The spec's access check (backend.check_bucket_access): what the caller may do in a bucket, as a driver measures it. */
 export interface AccessOperations {

@@ -1,4 +1,24 @@
 /**
+ * The engine driver's operations: the suite's own package engine (quilt-js's registry on S3), the
+ * catalog's URL scheme (quilt-js's URL builders), the registry's GraphQL admin API and real calls
+ * for access checks — as the default driver performs them.
+ */
+import { catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl, type PackageRegistry } from '@quilt-e2e/quilt-js';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { createS3Client } from '@quilt-e2e/quilt-js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { CatalogClient, S3CredentialsAnswer } from '../adapters/catalog.js';
+import { checkBucketAccess } from '../domain/access.js';
+import type { AccessOperations, AdminOperations, PackageOperations, UserRecord } from './driver.js';
+
+/** The fields of a user the admin's look-up reads (Quilt's schema: User). */
+export const USER_FIELDS = 'name email isAdmin isActive role { ... on ManagedRole { name } ... on UnmanagedRole { name } } extraRoles { ... on ManagedRole { name } ... on UnmanagedRole { name } }';
+export interface RawUser { name: string; email: string; isAdmin: boolean; isActive: boolean; role: { name?: string } | null; extraRoles: Array<{ name?: string }> }
+export const userRecordOf = (u: RawUser): UserRecord => ({
+  name: u.name, email: u.email, isAdmin: u.isAdmin, isActive: u.isActive, role: u.role?.name ?? null, extraRoles: u.extraRoles.map((r) => r.name ?? '').sort(),
+});
+
+/**
  * The engine driver's admin operations: the registry's GraphQL admin API (Quilt's
  * admin.user.create / mutate), each answer's union member checked.
  */
@@ -14,21 +34,20 @@ export function engineAdminOperations(admin: CatalogClient): AdminOperations {
     setRole: (name, role) => user(name, `setRole(role: ${JSON.stringify(role)})`),
     setActive: (name, active) => user(name, `setActive(active: ${active})`),
     deleteUser: (name) => user(name, 'delete'),
+    addRoles: (name, roles) => user(name, `addRoles(roles: ${JSON.stringify(roles)})`),
+    removeRoles: (name, roles, fallback) => user(name, `removeRoles(roles: ${JSON.stringify(roles)}${fallback ? `, fallback: ${JSON.stringify(fallback)}` : ''})`),
+    setAdmin: (name, isAdmin) => user(name, `setAdmin(admin: ${isAdmin})`),
+    setEmail: (name, email) => user(name, `setEmail(email: ${JSON.stringify(email)})`),
+    async getUser(name) {
+      const r = await admin.graphql<{ admin: { user: { get: RawUser | null } } }>(`query($n: String!) { admin { user { get(name: $n) { ${USER_FIELDS} } } } }`, { n: name });
+      if (!r.admin.user.get) throw new Error(`admin.user.get: the registry knows no user ${name}`);
+      return userRecordOf(r.admin.user.get);
+    },
   };
 }
 
-/**
- * The engine driver's package operations: the suite's own package engine (quilt-js's registry on
- * S3) and the catalog's URL scheme (quilt-js's URL builders), as the default driver performs them.
- */
-import { catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl, type PackageRegistry } from '@quilt-e2e/quilt-js';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { createS3Client } from '@quilt-e2e/quilt-js';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { CatalogClient, S3CredentialsAnswer } from '../adapters/catalog.js';
-import { checkBucketAccess } from '../domain/access.js';
-import type { AccessOperations, AdminOperations, PackageOperations } from './driver.js';
 
+/** The engine driver's package operations. */
 export function enginePackageOperations(registry: PackageRegistry, bucket: string, catalogUrl: string | undefined): PackageOperations {
   return {
     create: (name, options) => registry.create(name, options),

@@ -16,7 +16,7 @@ import {
 } from '@quilt-e2e/quilt-js';
 import type { AccessReport, PermissionDiscovery, PermissionLevel } from '../domain/access.js';
 import type { Listing, ObjectBytes, ObjectInfo, ObjectLink, ObjectText, PutItem, PutResult } from '../domain/objects.js';
-import type { AccessOperations, AdminOperations, BucketOperations, PackageOperations, SearchOperations, SqlOperations } from './driver.js';
+import type { AccessOperations, AdminOperations, BucketOperations, PackageOperations, SearchOperations, SqlOperations, UserRecord } from './driver.js';
 import type { QueryResult } from '../sql/query-engine.js';
 import type { SearchAnswer, SearchRequest, SearchResult } from '../domain/search.js';
 
@@ -72,6 +72,31 @@ export class McpAdminOperations implements AdminOperations {
 
   async deleteUser(name: string): Promise<void> {
     await toolCall(await this.client(), 'admin_user_delete', { name });
+  }
+
+  async addRoles(name: string, roles: string[]): Promise<void> {
+    await toolCall(await this.client(), 'admin_user_add_roles', { name, roles });
+  }
+
+  async removeRoles(name: string, roles: string[], fallback?: string): Promise<void> {
+    await toolCall(await this.client(), 'admin_user_remove_roles', { name, roles, ...(fallback ? { fallback } : {}) });
+  }
+
+  async setAdmin(name: string, admin: boolean): Promise<void> {
+    await toolCall(await this.client(), 'admin_user_set_admin', { name, admin });
+  }
+
+  async setEmail(name: string, email: string): Promise<void> {
+    await toolCall(await this.client(), 'admin_user_set_email', { name, email });
+  }
+
+  async getUser(name: string): Promise<UserRecord> {
+    const u = ((await toolCall(await this.client(), 'admin_user_get', { name })).user ?? {}) as Body;
+    const roleName = (r: unknown): string => String((r as { name?: unknown } | null)?.name ?? '');
+    return {
+      name: String(u.name), email: String(u.email), isAdmin: u.is_admin === true, isActive: u.is_active === true,
+      role: u.role ? roleName(u.role) : null, extraRoles: ((u.extra_roles ?? []) as unknown[]).map(roleName).sort(),
+    };
   }
 }
 

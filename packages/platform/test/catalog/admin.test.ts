@@ -91,6 +91,17 @@ describe('admin API', () => {
     assert.deepEqual(await rights(user), { list: 'ok', put: 'AccessDenied' });
   });
 
+  test('roles added and removed: removing the active role needs a fallback, which becomes active and is no extra role any more', async () => {
+    const mutate = (action: string) => gql('admin', `mutation { admin { user { mutate(name: "${user}") { ${action} { __typename ... on User { role { ... on ManagedRole { name } } extraRoles { ... on ManagedRole { name } } } ... on InvalidInput { errors { path message } } } } } } }`);
+    const answer = (r: { body: Body }, action: string): { __typename: string; role?: { name: string }; extraRoles?: { name: string }[]; errors?: { path: string }[] } =>
+      ((r.body.data!.admin as { user: { mutate: Record<string, unknown> } }).user.mutate[action]) as never;
+    // The user's active role is ReadQuiltBucket (the test before); NoQuiltBucket is added, made active, then removed.
+    assert.deepEqual(answer(await mutate('addRoles(roles: ["NoQuiltBucket"])'), 'addRoles'), { __typename: 'User', role: { name: 'ReadQuiltBucket' }, extraRoles: [{ name: 'NoQuiltBucket' }] });
+    assert.equal(answer(await mutate('setRole(role: "NoQuiltBucket", append: true)'), 'setRole').role?.name, 'NoQuiltBucket');
+    assert.equal(answer(await mutate('removeRoles(roles: ["NoQuiltBucket"])'), 'removeRoles').errors?.[0]?.path, 'fallback', 'the active role is not removed without a fallback');
+    assert.deepEqual(answer(await mutate('removeRoles(roles: ["NoQuiltBucket"], fallback: "ReadQuiltBucket")'), 'removeRoles'), { __typename: 'User', role: { name: 'ReadQuiltBucket' }, extraRoles: [] });
+  });
+
   test('a deactivated user is refused at every entry point; activated again, allowed; deleted, unknown', async () => {
     const setActive = (v: boolean) => gql('admin', `mutation { admin { user { mutate(name: "${user}") { setActive(active: ${v}) { __typename } } } } }`);
     await setActive(false);

@@ -81,8 +81,9 @@ function mutateUser(g: GqlContext, name: string) {
         return invalidInput([{ path: 'fallback', name: 'ValidationError', message: `removing the active role ${u.role} needs a fallback role to make active` }]);
       }
       return changeUser(g, name, (x) => {
-        x.extraRoles = x.extraRoles.filter((r) => !roles.includes(r));
         if (x.role !== null && roles.includes(x.role)) x.role = fallback;
+        // The active role is never among the extra ones (a fallback the user had as an extra role moves).
+        x.extraRoles = x.extraRoles.filter((r) => !roles.includes(r) && r !== x.role);
       });
     },
     setAdmin: (a: Args) => changeUser(g, name, (u) => { u.isAdmin = a.admin === true; }),
