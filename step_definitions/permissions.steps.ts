@@ -14,3 +14,11 @@ Then('the caller discovered is a session of {persona}\'s role, with the ARN the 
 Then('the discovery says she/he may list: {word}, read: {word}, write: {word} in the test bucket', function (this: QuiltWorld, list: string, read: string, write: string) {
   permissions.expectDiscoveredAccess(this, list === 'yes', read === 'yes', write === 'yes');
 });
+
+When('{persona} lists the buckets the catalog shows her/him', async function (this: QuiltWorld, persona: PersonaRole) {
+  await permissions.listBuckets(this, persona);
+});
+
+Then('every bucket shown is one S3 lets {persona} list, and the test bucket is shown exactly when S3 does', async function (this: QuiltWorld, persona: PersonaRole) {
+  await permissions.expectBucketsShownAsS3Allows(this, persona);
+});

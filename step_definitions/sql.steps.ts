@@ -1,7 +1,7 @@
 import { Given, When, Then, type DataTable } from '@cucumber/cucumber';
 import type { PersonaRole } from '../support/target.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
-import { splitList } from '../support/text.js';
+import { escapeRegExp, splitList } from '../support/text.js';
 import * as sql from '../support/tasks/sql.js';
 import * as timeouts from '../support/tasks/timeouts.js';
 
@@ -93,4 +93,16 @@ Given('{persona} has set up the Tabulator table {string} over the CSV files of {
 
 Then('within {int} seconds the Tabulator table {string} holds exactly the rows of the CSV files in the latest revision of {string}', { timeout: 180_000 }, async function (this: QuiltWorld, seconds: number, name: string, pkg: string) {
   await sql.expectTabulatorFollowsPackage(this, name, pkg, seconds * 1000);
+});
+
+When('{persona} has the query {string} checked before running it', async function (this: QuiltWorld, persona: PersonaRole, query: string) {
+  await sql.checkQuery(this, persona, query);
+});
+
+Then('the query is accepted', function (this: QuiltWorld) {
+  sql.expectAccepted(this);
+});
+
+Then('the query is refused, the reason naming {string}', function (this: QuiltWorld, words: string) {
+  sql.expectRefused(this, new RegExp(words.split(' or ').map(escapeRegExp).join('|'), 'i'));
 });

@@ -119,6 +119,10 @@ export interface ScenarioNotes {
   discovery: PermissionDiscovery;
   /** A user as the admin looked them up. */
   lookedUp: UserRecord;
+  /** The buckets the catalog showed a persona. */
+  bucketsShown: string[];
+  /** A query's check before it runs. */
+  validation: { sql: string; valid: boolean; reason: string };
   /** A package's views the catalog had counted before the scenario's reads: in all, and today. */
   viewsBefore: { total: number; today: number };
 }
@@ -174,7 +178,9 @@ const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
   newBucket: ['the new bucket', 'Given Dana has made a new bucket holding the file "notes/day-one.txt"'],
   quilt3Bucket: ['quilt3\'s answer to adding a bucket', 'When Dana adds the new bucket to the catalog with quilt3, titled "Field notes"'],
   discovery: ['the permission discovery', 'When Rita discovers her permissions on the test bucket'],
+  bucketsShown: ['the buckets shown', 'When Rita lists the buckets the catalog shows her'],
   lookedUp: ['the user Dana looked up', 'When Dana looks up "helper"'],
+  validation: ['the check of a query', 'When Rita has the query "SELEC 1" checked before running it'],
   viewsBefore: ['the views counted before', 'Given the catalog has counted the views of "views/read-often" so far'],
 };
 

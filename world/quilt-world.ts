@@ -19,6 +19,7 @@ import type { TrinoClient } from '@quilt-e2e/trino-rest';
 import { trinoClient, deadProcesses, explainDead, mcpClient, mcpUrl } from '@quilt-e2e/stack';
 import { quilt3McpClient, quilt3McpSettingOf } from '../support/drivers/mcp-quilt3.js';
 import { engineTabulatorOperations, McpTabulatorOperations } from '../support/drivers/tabulator.js';
+import { validateByExplain } from '../support/drivers/engine.js';
 import { sqlTarget, type SqlTarget } from '../support/sql/index.js';
 import { SCENARIO_MANIFEST_META } from '../support/sweeper.js';
 import { driverKind, mcpBackend, mcpServerUrl, type AccessOperations, type McpBackend, type TabulatorOperations, type AdminOperations, type BucketOperations, type DriverKind, type PackageOperations, type SearchOperations, type SqlOperations } from '../support/drivers/driver.js';
@@ -105,7 +106,7 @@ export class QuiltWorld extends World {
 
   /** The access check as this run's driver measures it (When-steps only). */
   accessOps(persona: PersonaRole): AccessOperations {
-    if (this.driver === 'engine') return engineAccessOperations(this.s3(persona), () => this.catalog(persona).credentials(), this.target);
+    if (this.driver === 'engine') return engineAccessOperations(this.s3(persona), this.catalog(persona), this.target);
     const sessions = this.mcp();
     return new McpAccessOperations(() => sessions.client(persona));
   }
@@ -130,6 +131,7 @@ export class QuiltWorld extends World {
       const tabulator = this.sql().tabulator;
       return {
         query: (sql, options) => this.sql().engine.run(sql, { deadlineMs: options?.deadlineMs ?? 120_000, ...(options?.maxRows ? { maxRows: options.maxRows } : {}) }),
+        validate: (sql) => validateByExplain(this.sql().engine, sql),
         tabulatorCatalog: { databases: () => tabulator.databases(), tables: (db) => tabulator.tables(db), schema: (db, t) => tabulator.schema(db, t) },
       };
     }

@@ -28,6 +28,16 @@ Feature: Permission failures are real, explained and contained
       | Otto    | he      | no_access   | no   | no   | no    |
 
   @catalog
+  Scenario Outline: The buckets <persona> is shown are those S3 lets <pronoun> list
+    When <persona> lists the buckets the catalog shows <object>
+    Then every bucket shown is one S3 lets <persona> list, and the test bucket is shown exactly when S3 does
+
+    Examples:
+      | persona | pronoun | object |
+      | Rita    | her     | her    |
+      | Otto    | him     | him    |
+
+  @catalog
   Scenario Outline: Permission discovery names <persona>'s own role and what it may really do
     When <persona> discovers <own> permissions on the test bucket
     Then the caller discovered is a session of <persona>'s role, with the ARN the admin's role list gives it

@@ -86,6 +86,8 @@ export interface PackageOperations {
    * quilt-mcp, catalog_url gives the package page and a file's page (it has no revision argument).
    */
   catalogUrls(name: string, revision: { hash: string; timestamp: string; firstFile: string }): Promise<string[]>;
+  /** The Quilt+ URI of a file of a revision (quilt+s3://<bucket>#package=<name>@<hash>&path=<path>; quilt-mcp's catalog_uri). */
+  quiltPlusUri(name: string, hash: string, path: string): Promise<string>;
 }
 
 /**
@@ -129,6 +131,8 @@ export interface AccessOperations {
   check(bucket: string, options: { sampleKey?: string; probePrefix?: string }): Promise<AccessReport>;
   /** Permission discovery (discover_permissions): who the caller's catalog credentials are, and what they may do in the bucket. */
   discover(bucket: string, options: { sampleKey?: string; probePrefix?: string }): Promise<PermissionDiscovery>;
+  /** The buckets the catalog shows the caller (the registry's bucketConfigs; quilt-mcp's bucket_list). */
+  buckets(): Promise<string[]>;
 }
 
 /** The spec's search (backend.search_catalog), as a driver performs it. */
@@ -139,6 +143,8 @@ export interface SearchOperations {
 /** The spec's SQL (backend.athena_query_execute), as a driver performs it. */
 export interface SqlOperations {
   query(sql: string, options?: { maxRows?: number; deadlineMs?: number }): Promise<QueryResult>;
+  /** Whether the query is sound, checked without running it (quilt-mcp's athena_query_validate; the engine: Athena's EXPLAIN (TYPE VALIDATE)); the reason when not. */
+  validate(sql: string): Promise<{ valid: boolean; reason: string }>;
   /** The Tabulator catalog as a reader browses it (tabulator_list_buckets, athena_tables_list, athena_table_schema). */
   tabulatorCatalog: { databases(): Promise<string[]>; tables(database: string): Promise<string[]>; schema(database: string, table: string): Promise<QueryColumn[]> };
 }

@@ -3,13 +3,14 @@
  * catalog's URL scheme (quilt-js's URL builders), the registry's GraphQL admin API and real calls
  * for access checks — as the default driver performs them.
  */
-import { catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl, type PackageRegistry } from '@quilt-e2e/quilt-js';
+import { catalogPackageUrl, catalogRevisionUrl, catalogRevisionsUrl, quiltPlusUri, type PackageRegistry } from '@quilt-e2e/quilt-js';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { createS3Client } from '@quilt-e2e/quilt-js';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CatalogClient, S3CredentialsAnswer } from '../adapters/catalog.js';
 import { checkBucketAccess } from '../domain/access.js';
 import type { AccessOperations, AdminOperations, PackageOperations, UserRecord } from './driver.js';
+import { QueryFailedError, type QueryEngine } from '../sql/query-engine.js';
 
 /** The fields of a user the admin's look-up reads (Quilt's schema: User). */
 export const USER_FIELDS = 'name email isAdmin isActive role { ... on ManagedRole { name } ... on UnmanagedRole { name } } extraRoles { ... on ManagedRole { name } ... on UnmanagedRole { name } }';
@@ -55,6 +56,7 @@ export function enginePackageOperations(registry: PackageRegistry, bucket: strin
     createFromPrefix: (name, prefixUri, options) => registry.createFromPrefix(name, prefixUri, options),
     browse: (name, ref) => registry.browse(name, ref),
     diff: (name) => registry.diff(name),
+    quiltPlusUri: async (name, hash, path) => quiltPlusUri({ bucket, name, hash, path }),
     deletePackage: (name) => registry.deletePackage(name),
     catalogUrls: async (name, rev) => {
       if (!catalogUrl) throw new Error('this target has no catalog (set QUILT_CATALOG_URL)');
@@ -73,8 +75,10 @@ export function enginePackageOperations(registry: PackageRegistry, bucket: strin
  * discovery: the persona's catalog credentials (get_credentials), who STS says they are
  * (GetCallerIdentity), and what they may really do in the bucket.
  */
-export function engineAccessOperations(s3: S3Client, exchange: () => Promise<S3CredentialsAnswer>, target: { s3: { endpoint?: string; region: string }; sts?: { endpoint?: string } }): AccessOperations {
+export function engineAccessOperations(s3: S3Client, catalog: CatalogClient, target: { s3: { endpoint?: string; region: string }; sts?: { endpoint?: string } }): AccessOperations {
+  const exchange = (): Promise<S3CredentialsAnswer> => catalog.credentials();
   return {
+    buckets: async () => (await catalog.graphql<{ bucketConfigs: Array<{ name: string }> }>('{ bucketConfigs { name } }')).bucketConfigs.map((b) => b.name),
     check: (bucket, options) => checkBucketAccess(s3, bucket, options),
     async discover(bucket, options) {
       const c = await exchange();
@@ -90,4 +94,18 @@ export function engineAccessOperations(s3: S3Client, exchange: () => Promise<S3C
       }
     },
   };
+}
+
+/**
+ * A query checked without running it: Athena's `EXPLAIN (TYPE VALIDATE) <query>` (engine v3, as
+ * Trino) parses and analyses it against the catalog; a failure is the engine's own reason.
+ */
+export async function validateByExplain(engine: QueryEngine, sql: string): Promise<{ valid: boolean; reason: string }> {
+  try {
+    await engine.run(`EXPLAIN (TYPE VALIDATE) ${sql}`, { deadlineMs: 60_000 });
+    return { valid: true, reason: '' };
+  } catch (e) {
+    if (e instanceof QueryFailedError) return { valid: false, reason: `${e.errorName}: ${e.engineMessage}` };
+    throw e;
+  }
 }

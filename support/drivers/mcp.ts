@@ -121,6 +121,11 @@ export class McpAccessOperations implements AccessOperations {
     };
   }
 
+  async buckets(): Promise<string[]> {
+    const b = await toolCall(await this.client(), 'bucket_list', {});
+    return ((b.buckets ?? []) as Array<{ name?: unknown }>).map((x) => String(x.name));
+  }
+
   /** discover_permissions for the one bucket: its user_identity and its bucket_permissions entry, as it answers them. */
   async discover(bucket: string): Promise<PermissionDiscovery> {
     const b = await toolCall(await this.client(), 'discover_permissions', { check_buckets: [bucket] });
@@ -326,6 +331,11 @@ export class McpPackageOperations implements PackageOperations {
     return toolCall(await this.client(), 'package_delete', { package_name: name, registry: this.registry });
   }
 
+  async quiltPlusUri(name: string, hash: string, path: string): Promise<string> {
+    const b = await toolCall(await this.client(), 'catalog_uri', { registry: this.registry, package_name: name, top_hash: hash, path });
+    return String(b.quilt_plus_uri);
+  }
+
   async catalogUrls(name: string, revision: { firstFile: string }): Promise<string[]> {
     const urls: string[] = [];
     for (const path of ['', revision.firstFile]) {
@@ -395,6 +405,17 @@ export class McpSqlOperations implements SqlOperations {
       return ((b.columns ?? []) as Array<{ name: string; type: string }>).map((c) => ({ name: c.name, type: c.type }));
     },
   };
+
+  /** athena_query_validate: an invalid query is an answer (valid false, its error), not a failure of the tool. */
+  async validate(sql: string): Promise<{ valid: boolean; reason: string }> {
+    try {
+      const b = await toolCall(await this.client(), 'athena_query_validate', { query: sql });
+      return { valid: b.valid === true, reason: String(b.error ?? '') };
+    } catch (e) {
+      if (e instanceof McpToolError && e.tool === 'athena_query_validate') return { valid: false, reason: e.answer };
+      throw e;
+    }
+  }
 
   async query(sql: string, options: { maxRows?: number; deadlineMs?: number } = {}): Promise<QueryResult> {
     const started = Date.now();

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { catalogBucketUrl, quiltPlusUri } from '@quilt-e2e/quilt-js';
+import { catalogBucketUrl } from '@quilt-e2e/quilt-js';
 import { eventually } from '@quilt-e2e/test-kit';
 import { downloadVia } from '../adapters/catalog-app.js';
 import type { PersonaRole } from '../target.js';
@@ -42,7 +42,8 @@ export async function pushNewerRevision(world: QuiltWorld, path: string, feature
 export async function downloadPinned(world: QuiltWorld, persona: PersonaRole, file: string, featureName: string): Promise<void> {
   const name = world.packageName(featureName);
   const first = world.memory.pushes.find((p) => p.name === name)!;
-  const uri = quiltPlusUri({ bucket: world.bucket, name, hash: first.hash, path: file });
+  // The URI as the run's driver gives it (the engine builds it; quilt-mcp's catalog_uri answers it).
+  const uri = await world.packageOps(persona).quiltPlusUri(name, first.hash, file);
   world.log(`Quilt+ URI of the first revision: ${uri}`);
   const view = await viewPage(world, persona, `${world.target.catalog!.catalogUrl}/uri/${encodeURIComponent(uri)}`,
     [{ shows: `${name} @ ${first.hash.slice(0, 10)}`, withIt: [file] }, { shows: /No Such (Revision|Package|Object)/ }], downloadVia(/download file/i));

@@ -6,6 +6,7 @@
  * established by a real round trip.
  */
 import { expect } from 'chai';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { roleArnParts, sessionArnParts, type PermissionDiscovery } from '../domain/access.js';
@@ -34,4 +35,21 @@ export function expectDiscoveredAccess(world: QuiltWorld, list: boolean, read: b
   const r = (world.memory.discovery as PermissionDiscovery).access;
   expect({ list: r.accessSummary.canList, read: r.accessSummary.canRead, write: r.accessSummary.canWrite }, JSON.stringify(r.evidence)).to.deep.equal({ list, read, write });
   if (write) expect(r.evidence.write, 'write established by a real round trip').to.match(/succeeded and the probe was removed/);
+}
+
+/** The buckets the catalog shows the persona, through the run's driver. */
+export async function listBuckets(world: QuiltWorld, persona: PersonaRole): Promise<void> {
+  world.memory.bucketsShown = await world.accessOps(persona).buckets();
+}
+
+/**
+ * S3 is the judge: every bucket shown may be listed by the persona (a real ListObjectsV2 with
+ * their credentials), and the test bucket is shown exactly when S3 lets them list it.
+ */
+export async function expectBucketsShownAsS3Allows(world: QuiltWorld, persona: PersonaRole): Promise<void> {
+  const shown = world.memory.bucketsShown;
+  const mayList = async (bucket: string): Promise<string> => (await world.s3(persona).send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 })).then(() => 'listed', (e: Error) => e.name));
+  for (const b of shown) expect(await mayList(b), `${persona} was shown ${b}: S3 lets them list it`).to.equal('listed');
+  const testBucket = await mayList(world.bucket);
+  expect(shown.includes(world.bucket), `the test bucket is shown to ${persona} exactly when S3 lets them list it (S3: ${testBucket})`).to.equal(testBucket === 'listed');
 }

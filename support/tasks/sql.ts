@@ -276,3 +276,21 @@ export function expectRowsFetched(world: QuiltWorld, rows: number): void {
   expect(q.truncated).to.equal(false);
   expect(rows).to.be.at.most(LARGE_TABLE_ROWS);
 }
+
+/** The query checked before it runs, through the run's driver. */
+export async function checkQuery(world: QuiltWorld, persona: PersonaRole, sql: string): Promise<void> {
+  world.memory.validation = { sql, ...(await world.sqlOps(persona).validate(sql)) };
+}
+
+/** A sound query is accepted. */
+export function expectAccepted(world: QuiltWorld): void {
+  const v = world.memory.validation;
+  expect(v.valid, `${v.sql} is sound SQL (Athena runs it), yet it was refused: ${v.reason}`).to.equal(true);
+}
+
+/** A broken query is refused, and the reason names what is wrong with it. */
+export function expectRefused(world: QuiltWorld, words: RegExp): void {
+  const v = world.memory.validation;
+  expect(v.valid, `${v.sql} is not sound SQL, yet it was accepted`).to.equal(false);
+  expect(v.reason, `the reason ${v.sql} was refused`).to.match(words);
+}
