@@ -216,6 +216,24 @@ async function mcpServer(t: TargetConfig, env: NodeJS.ProcessEnv): Promise<Check
   }
 }
 
+/** quilt-mcp's quilt3 backend (QUILT_E2E_MCP_BACKEND=quilt3): Dana's process starts, quilt3 logs in, and tools/list answers. */
+async function mcpQuilt3(t: TargetConfig, env: NodeJS.ProcessEnv): Promise<Check[]> {
+  if ((env.QUILT_E2E_MCP_BACKEND ?? '').toLowerCase() !== 'quilt3' && !env.QUILT_E2E_MCP_COMMAND) return [];
+  const what = "quilt-mcp's quilt3 backend";
+  const variable = 'QUILT_E2E_MCP_COMMAND (the quilt-mcp of a venv with quilt3), QUILT_CATALOG_URL, QUILT_REGISTRY_URL';
+  const { closeQuilt3Mcp, quilt3McpClient, quilt3McpSettingOf } = await import('./drivers/mcp-quilt3.js');
+  try {
+    const setting = quilt3McpSettingOf(t, env);
+    const client = await quilt3McpClient('admin', t.personas.admin?.token, setting);
+    const tools = (await client.listTools(undefined, { timeout: TIMEOUT_MS })).tools.length;
+    return [{ area: 'mcp', what, status: 'ok', detail: `${setting.command} --deployment legacy: quilt3 logged in as Dana at ${setting.catalogUrl}; tools/list answers ${tools} tools`, variable }];
+  } catch (e) {
+    return [{ area: 'mcp', what, status: 'fail', detail: msg(e), variable }];
+  } finally {
+    await closeQuilt3Mcp();
+  }
+}
+
 export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
   let t: TargetConfig;
   try {
@@ -234,6 +252,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<D
     minting(t).then((c) => [c]),
     sqlChecks(t, env),
     mcpServer(t, env),
+    mcpQuilt3(t, env),
   ]);
   const checks = groups.flat();
   return { target: t.kind, checks, stop: checks.some((c) => c.status === 'fail' || (c.status === 'missing' && c.required)) };
