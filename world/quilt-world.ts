@@ -248,8 +248,8 @@ export class QuiltWorld extends World {
   uri(path: string): string { return `s3://${this.bucket}/${this.key(path)}`; }
 
   async dispose(): Promise<void> {
+    // Each session map stays: the tools it called are attached after the cleanup (support/hooks.ts runs its After hooks last-defined first).
     for (const s of this.mcpSessions.values()) await s.close();
-    this.mcpSessions.clear();
     for (const c of this.s3Clients.values()) c.destroy();
     this.s3Clients.clear();
     await this.engine?.close();
