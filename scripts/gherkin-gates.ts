@@ -45,15 +45,18 @@ if (stepGates.length && unparsable) {
 const problems = runGates(files, catalog, skip);
 const failures = problems.filter((p) => !p.note);
 const notes = problems.filter((p) => p.note);
-for (const p of problems) console.log(`${formatProblem(p)}\n`);
+// All of it in one write, and the exit only once it is written: exiting at once loses what a pipe has not taken yet.
+const out: string[] = problems.map((p) => `${formatProblem(p)}\n`);
+const finish = (code: number): void => { process.stdout.write(`${out.join('\n')}\n`, () => process.exit(code)); };
 
 const scenarios = files.reduce((n, f) => n + (f.doc?.feature?.children.reduce((m, c) => m + (c.scenario ? 1 : 0) + (c.rule?.children.filter((x) => x.scenario).length ?? 0), 0) ?? 0), 0);
 const scope = `${files.length} feature file(s), ${scenarios} scenario(s), ${catalog?.stepDefinitions.length ?? '?'} step definition(s); ${GATES.length - skip.size} gate(s) in ${Date.now() - started} ms`;
 if (failures.length) {
   const byGate = new Map<string, number>();
   for (const p of failures) byGate.set(p.gate, (byGate.get(p.gate) ?? 0) + 1);
-  console.log(`gates: FAILED — ${[...byGate].map(([g, n]) => `${g}: ${n}`).join(', ')} (${scope})`);
-  process.exit(1);
+  out.push(`gates: FAILED — ${[...byGate].map(([g, n]) => `${g}: ${n}`).join(', ')} (${scope})`);
+  finish(1);
+} else {
+  out.push(`gates: passed${notes.length ? ` with ${notes.length} note(s)` : ''} (${scope})`);
+  finish(0);
 }
-console.log(`gates: passed${notes.length ? ` with ${notes.length} note(s)` : ''} (${scope})`);
-process.exit(0);
