@@ -8,9 +8,7 @@ import { expect } from 'chai';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import type { UserRecord } from '../drivers/driver.js';
 import { engineAdminOperations } from '../drivers/engine.js';
-import { admin, asUser, real } from './admin.js';
-
-const roleName = (world: QuiltWorld, role: string): string => world.memory.adminNames.get(role) ?? role;
+import { admin, asUser, real, roleName } from './admin.js';
 
 /** The new email a scenario gives a user: unique to the scenario, at a domain of its own. */
 export const newEmailOf = (world: QuiltWorld, user: string): string => `${real(world, user)}@lab.example.org`;

@@ -70,7 +70,7 @@ export async function switchOwnRole(world: QuiltWorld, user: string, role: strin
 }
 
 /** The role's real name: one the scenario made, or a role of the stack (Quilt's ReadQuiltBucket, ...). */
-const roleName = (world: QuiltWorld, role: string): string => world.memory.adminNames.get(role) ?? role;
+export const roleName = (world: QuiltWorld, role: string): string => world.memory.adminNames.get(role) ?? role;
 
 /** The email of a user the scenario made. */
 export const emailOf = (world: QuiltWorld, user: string): string => `${real(world, user)}@example.com`;

@@ -13,9 +13,10 @@ import { escapeRegExp } from '../text.js';
 import { engineTabulatorOperations } from '../drivers/tabulator.js';
 import { packageCsvRows, TABLE_COLUMNS } from './sql.js';
 
-/** The registry's own list of the bucket's tables (GraphQL BucketConfig.tabulatorTables, as Dana): what Then-steps read. */
-const registryTables = (world: QuiltWorld): Promise<string[]> =>
-  engineTabulatorOperations(world.catalog('admin'), world.sql().engine, (t) => world.sql().tabulatorTable(t)).list(world.bucket);
+/** The registry's own view of the bucket's tables (GraphQL as Dana, SQL): what Then-steps read and the cleanup uses. */
+const registry = (world: QuiltWorld): ReturnType<typeof engineTabulatorOperations> =>
+  engineTabulatorOperations(world.catalog('admin'), world.sql().engine, (t) => world.sql().tabulatorTable(t));
+const registryTables = (world: QuiltWorld): Promise<string[]> => registry(world).list(world.bucket);
 
 /** A table's real name: the feature's name with the scenario's id, so that parallel scenarios never share one. */
 const realName = (world: QuiltWorld, name: string): string => `${name}_${world.scenarioId}`;
@@ -30,8 +31,7 @@ export async function createTableOverPackage(world: QuiltWorld, persona: Persona
   const table = realName(world, name);
   // Whatever the scenario renamed it to, every table of this scenario goes with it, also when it fails.
   world.ledger.register(`Tabulator tables *_${world.scenarioId}`, async () => {
-    const own = engineTabulatorOperations(world.catalog('admin'), world.sql().engine, (t) => world.sql().tabulatorTable(t));
-    for (const t of (await own.list(world.bucket)).filter((x) => x.endsWith(`_${world.scenarioId}`))) await own.delete(world.bucket, t);
+    for (const t of (await registryTables(world)).filter((x) => x.endsWith(`_${world.scenarioId}`))) await registry(world).delete(world.bucket, t);
   });
   world.memory.tables.set(name, table);
   await world.tabulatorOps(persona).create({

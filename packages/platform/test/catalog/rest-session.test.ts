@@ -96,32 +96,6 @@ test('/api/users/*: an admin creates, lists, changes and deletes a user; the Gra
   assert.equal((await rest('POST', '/api/users/enable', 'admin', { username: name })).status, 404, 'a deleted user is not found');
 });
 
-test('quilt3 login: the real quilt3 takes the code of /api/code (login_with_token), gets its access token at /api/token and the user\'s S3 credentials with it', async () => {
-  const code = await rest('GET', '/api/code', 'reader');
-  assert.equal(code.status, 200);
-  assert.equal(typeof code.body.code, 'string');
-  assert.equal((await rest('GET', '/api/me', String(code.body.code))).status, 401, 'a login code is not an access token');
-  const home = mkdtempSync(join(tmpdir(), 'quilt3-login-'));
-  try {
-    // quilt3 in a home of its own: configured for this registry, logged in with the code, then who it is and its credentials.
-    const script = `
-import json, quilt3, quilt3.session as s
-quilt3.config(navigator_url=${JSON.stringify(cat.config.url)}, registryUrl=${JSON.stringify(cat.config.url)})
-quilt3.session.login_with_token(${JSON.stringify(code.body.code)})
-me = s.get_session().get(s.get_registry_url() + "/api/me").json()
-print(json.dumps({"me": me["current_user"], "logged_in": quilt3.logged_in(), "key": s._load_credentials().get("access_key")}))`;
-    const r = spawnSync(await ensureQuilt3(), ['-c', script], { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH, HOME: home, XDG_DATA_HOME: join(home, 'data') } });
-    assert.equal(r.status, 0, r.stderr);
-    const said = JSON.parse(r.stdout.trim().split('\n').pop()!) as { me: string; logged_in: string; key: string };
-    assert.equal(said.me, cat.uid('reader'));
-    assert.equal(said.logged_in, cat.config.url);
-    assert.match(said.key, /\S{8,}/, 'S3 credentials from get_credentials');
-  } finally { rmSync(home, { recursive: true, force: true }); }
-  const bad = await fetch(`${cat.config.url}/api/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `refresh_token=${await cat.token('reader')}`, signal: AbortSignal.timeout(15_000) });
-  assert.equal(bad.status, 401, 'an access token is not a login code');
-  assert.match(String(((await bad.json()) as { message?: string }).message), /not a quilt3 login code/);
-});
-
 test('/api/users/*: the refusals the app recognises; a non-admin is refused and nothing changes', async () => {
   const taken = await rest('POST', '/api/users/create', 'admin', { username: cat.uid('reader'), email: 'someone-else@example.com' });
   assert.equal(taken.status, 409);
