@@ -153,3 +153,15 @@ Then('the session endpoint tells {string} they are an admin, with the new email'
 Then('the session endpoint tells {string} they are no longer an admin', async function (this: QuiltWorld, user: string) {
   await adminUsers.expectSessionSays(this, user, false, 'unchanged');
 });
+
+Given('{string} has set a password with the link of their invitation', async function (this: QuiltWorld, user: string) {
+  await adminUsers.setFirstPassword(this, user);
+});
+
+When('Dana resets the password of {string}', async function (this: QuiltWorld, user: string) {
+  await adminUsers.resetPassword(this, user);
+});
+
+Then('a new link reaches {string}; with it they set a new password and sign in with it, and no longer with the old one', async function (this: QuiltWorld, user: string) {
+  await adminUsers.expectResetLinkWorks(this, user);
+});

@@ -22,3 +22,11 @@ When('{persona} lists the buckets the catalog shows her/him', async function (th
 Then('every bucket shown is one S3 lets {persona} list, and the test bucket is shown exactly when S3 does', async function (this: QuiltWorld, persona: PersonaRole) {
   await permissions.expectBucketsShownAsS3Allows(this, persona);
 });
+
+When('{persona} points his client at the stack\'s catalog', async function (this: QuiltWorld, persona: PersonaRole) {
+  await permissions.pointAtCatalog(this, persona);
+});
+
+Then('his client says it is connected to the stack\'s catalog and its registry', function (this: QuiltWorld) {
+  permissions.expectConnectedToTarget(this);
+});

@@ -3,6 +3,8 @@ import type { PersonaRole } from '../support/target.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
 import { splitList } from '../support/text.js';
 import * as packages from '../support/tasks/packages.js';
+import * as dashboards from '../support/tasks/dashboards.js';
+import type { DocumentationWay } from '../support/drivers/dashboard.js';
 
 const paths = (list: string): string[] => splitList(list, { and: true });
 
@@ -64,4 +66,16 @@ When('{persona} opens the catalog URLs of {string}', async function (this: Quilt
 
 Then('the package page, the revision page, a file page and the revisions page all open and show the revision of {string}', async function (this: QuiltWorld, name: string) {
   await packages.expectPagesShowRevision(this, name);
+});
+
+When('{persona} documents {string} with a README and a summary of its files, {documentationWay}', { timeout: 120_000 }, async function (this: QuiltWorld, persona: PersonaRole, name: string, way: DocumentationWay) {
+  await dashboards.documentPackage(this, persona, name, way);
+});
+
+Then('{string} holds {string}, a README.md as written and a quilt_summarize.json listing only files it holds', { timeout: 60_000 }, async function (this: QuiltWorld, name: string, files: string) {
+  await dashboards.expectDocumented(this, name, splitList(files));
+});
+
+Then('in Quilt\'s catalog {persona} sees the README and a section for each file of the summary on the page of {string}', { timeout: 90_000 }, async function (this: QuiltWorld, persona: PersonaRole, name: string) {
+  await dashboards.expectCatalogShowsDocumentation(this, persona, name);
 });

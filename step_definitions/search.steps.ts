@@ -2,6 +2,7 @@ import { Given, When, Then } from '@cucumber/cucumber';
 import type { PersonaRole } from '../support/target.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
 import { splitList } from '../support/text.js';
+import * as helpers from '../support/tasks/search-helpers.js';
 import * as search from '../support/tasks/search.js';
 
 
@@ -55,4 +56,20 @@ Given('{persona}\'s search for {string} in the folder {string} finds exactly {st
 
 Then('{persona}\'s search for {string} in the folder {string} finds nothing', async function (this: QuiltWorld, persona: PersonaRole, query: string, folder: string) {
   await search.expectSearchFinds(this, persona, query, folder, []);
+});
+
+When('{persona} asks quilt-mcp to complete the search {string}', async function (this: QuiltWorld, persona: PersonaRole, partial: string) {
+  await helpers.askSuggestions(this, persona, partial);
+});
+
+Then('among its suggestions is {string}, for files of type {string}', function (this: QuiltWorld, text: string, fileType: string) {
+  helpers.expectSuggestion(this, text, fileType);
+});
+
+When('{persona} asks quilt-mcp how the search {string} would run', async function (this: QuiltWorld, persona: PersonaRole, query: string) {
+  await helpers.askExplanation(this, persona, query);
+});
+
+Then('the explanation takes it as a search for {string} files with the keywords {string}, run on {string} first, with a reason for each backend it names', function (this: QuiltWorld, fileType: string, keywords: string, backend: string) {
+  helpers.expectExplanation(this, fileType, splitList(keywords), backend);
 });

@@ -2,6 +2,7 @@ import { Given, When, Then, type DataTable } from '@cucumber/cucumber';
 import type { PersonaRole } from '../support/target.js';
 import type { QuiltWorld } from '../world/quilt-world.js';
 import { escapeRegExp, splitList } from '../support/text.js';
+import * as dashboards from '../support/tasks/dashboards.js';
 import * as sql from '../support/tasks/sql.js';
 import * as timeouts from '../support/tasks/timeouts.js';
 
@@ -105,4 +106,20 @@ Then('the query is accepted', function (this: QuiltWorld) {
 
 Then('the query is refused, the reason naming {string}', function (this: QuiltWorld, words: string) {
   sql.expectRefused(this, new RegExp(words.split(' or ').map(escapeRegExp).join('|'), 'i'));
+});
+
+Given('{persona} has summed the reads per tissue of {string}', { timeout: 180_000 }, async function (this: QuiltWorld, persona: PersonaRole, name: string) {
+  await sql.sumReadsPerTissue(this, persona, name, true);
+});
+
+When('{persona} charts the sums and publishes the chart as the dashboard package {string}, with a quilt_summarize.json that shows it', { timeout: 120_000 }, async function (this: QuiltWorld, persona: PersonaRole, name: string) {
+  await dashboards.publishChartAsDashboard(this, persona, name);
+});
+
+Then('{string} lists in its quilt_summarize.json only files it holds, a chart of the SQL sums among them', { timeout: 60_000 }, async function (this: QuiltWorld, name: string) {
+  await dashboards.expectSummaryShowsSums(this, name);
+});
+
+Then('in Quilt\'s catalog {persona} sees that chart drawn on the page of {string}', { timeout: 90_000 }, async function (this: QuiltWorld, persona: PersonaRole, name: string) {
+  await dashboards.expectCatalogDrawsSummary(this, persona, name);
 });

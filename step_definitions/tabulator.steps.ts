@@ -16,7 +16,19 @@ When('{persona} deletes the Tabulator table {string}', { timeout: 120_000 }, asy
 });
 
 When('{persona} queries the Tabulator table {string} within the bucket', { timeout: 180_000 }, async function (this: QuiltWorld, persona: PersonaRole, name: string) {
-  await tabulator.queryTable(this, persona, name);
+  await tabulator.queryTable(this, persona, name, 'bucket');
+});
+
+When('{persona} queries the Tabulator table {string} in the Tabulator catalog, naming the bucket\'s database', { timeout: 180_000 }, async function (this: QuiltWorld, persona: PersonaRole, name: string) {
+  await tabulator.queryTable(this, persona, name, 'catalog');
+});
+
+When('{persona} lists the bucket\'s Tabulator tables', { timeout: 120_000 }, async function (this: QuiltWorld, persona: PersonaRole) {
+  await tabulator.listTables(this, persona);
+});
+
+Then('the tables Dana listed, like the registry\'s, include {string} and not {string}', async function (this: QuiltWorld, listed: string, notListed: string) {
+  await tabulator.expectListedByPersonaAndRegistry(this, listed, notListed);
 });
 
 Then('the bucket\'s Tabulator tables include {string} and not {string}', async function (this: QuiltWorld, listed: string, notListed: string) {

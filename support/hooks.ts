@@ -142,6 +142,7 @@ Before(function (this: QuiltWorld, { pickle }) {
   const tags = new Set(pickle.tags.map((t) => t.name));
   const missing: string[] = [];
   if ((tags.has('@catalog') || tags.has('@search')) && !this.target.catalog) missing.push('a catalog (QUILT_CATALOG_URL and QUILT_REGISTRY_URL)');
+  if (tags.has('@reads-mail') && !this.target.inbox) missing.push('a readable inbox of the mail the stack sends its users (QUILT_E2E_INBOX)');
   const text = pickle.steps.map((s) => s.text).join('\n');
   for (const [name, role] of Object.entries(PERSONAS)) {
     if (new RegExp(`\\b${name}\\b`).test(text) && !this.target.personas[role]) missing.push(`credentials for ${name} (${role})`);

@@ -24,7 +24,7 @@ import type { ConstructAnswer, S3CredentialsAnswer } from '../support/adapters/c
 import type { SearchAnswer } from '../support/adapters/search-engine.js';
 import type { Quilt3Read } from '../support/quilt3/client.js';
 import type { PersonaRole } from '../support/target.js';
-import type { UserRecord } from '../support/drivers/driver.js';
+import type { SearchExplanation, UserRecord } from '../support/drivers/driver.js';
 import type { GenomicsFixture, QueryColumn, QueryResult } from '../support/sql/index.js';
 
 /**
@@ -121,6 +121,17 @@ export interface ScenarioNotes {
   lookedUp: UserRecord;
   /** The buckets the catalog showed a persona. */
   bucketsShown: string[];
+  tablesListed: string[];
+  usersListed: UserRecord[];
+  rolesListed: string[];
+  ssoBefore: string | null;
+  ssoUploaded: { text: string; at: Date };
+  summaryChart: { path: string; title: string };
+  summaryTitles: string[];
+  linksBefore: number;
+  catalogInfo: { catalogUrl: string; registryUrl: string };
+  suggestions: Array<{ text: string; fileType?: string }>;
+  explanation: SearchExplanation;
   /** A query's check before it runs. */
   validation: { sql: string; valid: boolean; reason: string };
   /** A package's views the catalog had counted before the scenario's reads: in all, and today. */
@@ -179,6 +190,17 @@ const LEFT_BY: { [K in keyof ScenarioNotes]: [what: string, step: string] } = {
   quilt3Bucket: ['quilt3\'s answer to adding a bucket', 'When Dana adds the new bucket to the catalog with quilt3, titled "Field notes"'],
   discovery: ['the permission discovery', 'When Rita discovers her permissions on the test bucket'],
   bucketsShown: ['the buckets shown', 'When Rita lists the buckets the catalog shows her'],
+  tablesListed: ['the Tabulator tables listed', 'When Dana lists the bucket\'s Tabulator tables'],
+  usersListed: ['the users listed', 'When Dana lists the stack\'s users and roles'],
+  rolesListed: ['the roles listed', 'When Dana lists the stack\'s users and roles'],
+  ssoBefore: ['the SSO configuration before the scenario', 'Given the stack\'s SSO configuration is put back as it is after this scenario'],
+  summaryChart: ['the chart quilt_summarize.json lists', 'Then "dashboards/summarized" lists in its quilt_summarize.json only files it holds, a chart of the SQL sums among them'],
+  summaryTitles: ['the titles of the files quilt_summarize.json lists', 'Then "test/documented" holds its files, a README.md as written and a quilt_summarize.json listing only files it holds'],
+  suggestions: ['the search suggestions', 'When Rita asks quilt-mcp to complete the search "CSV fil"'],
+  explanation: ['the explanation of a search', 'When Rita asks quilt-mcp how the search "CSV files in plates" would run'],
+  linksBefore: ['how many links the user had been mailed before', 'When Dana resets the password of "forgetful"'],
+  catalogInfo: ['what the client says of its catalog', 'When Otto points his client at the stack\'s catalog'],
+  ssoUploaded: ['the SSO configuration uploaded', 'When Dana uploads an SSO configuration mapping the group "lab-members" to the role "ReadQuiltBucket"'],
   lookedUp: ['the user Dana looked up', 'When Dana looks up "helper"'],
   validation: ['the check of a query', 'When Rita has the query "SELEC 1" checked before running it'],
   viewsBefore: ['the views counted before', 'Given the catalog has counted the views of "views/read-often" so far'],

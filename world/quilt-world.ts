@@ -19,6 +19,7 @@ import type { TrinoClient } from '@quilt-e2e/trino-rest';
 import { trinoClient, deadProcesses, explainDead, mcpClient, mcpUrl } from '@quilt-e2e/stack';
 import { quilt3McpClient, quilt3McpSettingOf } from '../support/drivers/mcp-quilt3.js';
 import { engineTabulatorOperations, McpTabulatorOperations } from '../support/drivers/tabulator.js';
+import { engineDashboardOperations, engineDocumentationOperations, McpDashboardOperations, McpDocumentationOperations, type DashboardOperations, type DocumentationOperations } from '../support/drivers/dashboard.js';
 import { validateByExplain } from '../support/drivers/engine.js';
 import { sqlTarget, type SqlTarget } from '../support/sql/index.js';
 import { SCENARIO_MANIFEST_META } from '../support/sweeper.js';
@@ -144,6 +145,20 @@ export class QuiltWorld extends World {
     if (this.driver === 'engine') return engineTabulatorOperations(this.catalog(persona), this.sql().engine, (t) => this.sql().tabulatorTable(t));
     const sessions = this.mcp();
     return new McpTabulatorOperations(() => sessions.client(persona));
+  }
+
+  /** Query results made into a dashboard package (spec §2.3) as this run's driver makes one. */
+  dashboardOps(persona: PersonaRole): DashboardOperations {
+    if (this.driver === 'engine') return engineDashboardOperations(this.packageOps(persona));
+    const sessions = this.mcp();
+    return new McpDashboardOperations(() => sessions.client(persona), this.packageOps(persona));
+  }
+
+  /** A package documented with a README and a summary of its files, as this run's driver does it. */
+  documentationOps(persona: PersonaRole): DocumentationOperations {
+    if (this.driver === 'engine') return engineDocumentationOperations(this.packageOps(persona));
+    const sessions = this.mcp();
+    return new McpDocumentationOperations(() => sessions.client(persona), this.packageOps(persona), this.bucket);
   }
 
   /** quilt-mcp's package tools as a persona calls them (the mcp driver only), through this run's backend or the other. */

@@ -43,6 +43,13 @@ Feature: Admins grant and take away access through roles
     When Dana takes admin rights from "deputy"
     Then the session endpoint tells "deputy" they are no longer an admin
 
+  @reads-mail
+  Scenario: A user whose password Dana resets sets a new one with the link they get, and signs in with it
+    Given Dana has created the user "forgetful" with the role "ReadQuiltBucket"
+    And "forgetful" has set a password with the link of their invitation
+    When Dana resets the password of "forgetful"
+    Then a new link reaches "forgetful"; with it they set a new password and sign in with it, and no longer with the old one
+
   @mcp-admin-tools-not-driven
   Scenario: A non-admin asking to create a role is refused, and nothing changes
     When Rita asks the catalog to create the role "sneaky"

@@ -43,3 +43,7 @@ Feature: One identity, carried through the whole platform
   Scenario: An outsider's token does not open the test bucket's search index
     When Otto searches the test bucket through the catalog
     Then the catalog refuses the search with 403, because he may not read the bucket
+
+  Scenario: A client pointed at the stack's catalog finds its registry from the catalog itself
+    When Otto points his client at the stack's catalog
+    Then his client says it is connected to the stack's catalog and its registry

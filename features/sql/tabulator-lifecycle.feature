@@ -3,7 +3,8 @@ Feature: A Tabulator table's life: created, found, queried, renamed and removed
   A data manager makes a package's CSV files queryable by creating a Tabulator table over them:
   the table shows in the bucket's list of tables, answers SQL with exactly the rows of those
   files, keeps answering under a new name, and is gone once deleted. An analyst queries it within
-  the bucket, without naming the Tabulator catalog.
+  the bucket, without naming the Tabulator catalog, or in the Tabulator catalog by the bucket's
+  database.
 
   Background:
     Given Dana has uploaded these files to the folder "plates/":
@@ -14,7 +15,8 @@ Feature: A Tabulator table's life: created, found, queried, renamed and removed
 
   Scenario: A table made over a package's CSV files is listed, keeps its rows when renamed, and is gone once deleted
     When Dana creates the Tabulator table "plates" over the CSV files of "test/plates"
-    Then the bucket's Tabulator tables include "plates" and not "wells"
+    And Dana lists the bucket's Tabulator tables
+    Then the tables Dana listed, like the registry's, include "plates" and not "wells"
     And within 15 seconds the Tabulator table "plates" holds exactly the rows of the CSV files in the latest revision of "test/plates"
     When Dana renames the Tabulator table "plates" to "wells"
     Then the bucket's Tabulator tables include "wells" and not "plates"
@@ -22,7 +24,12 @@ Feature: A Tabulator table's life: created, found, queried, renamed and removed
     When Dana deletes the Tabulator table "wells"
     Then the bucket's Tabulator tables include neither "plates" nor "wells"
 
-  Scenario: Rita queries a table within its bucket and gets exactly the rows of the package's files
+  Scenario Outline: Rita queries a table <where> and gets exactly the rows of the package's files
     Given Dana has set up the Tabulator table "plates" over the CSV files of "test/plates"
-    When Rita queries the Tabulator table "plates" within the bucket
+    When Rita queries the Tabulator table "plates" <where>
     Then the answer holds exactly the rows of the CSV files of "test/plates", each with its package, file and top hash
+
+    Examples:
+      | where                                                     |
+      | within the bucket                                         |
+      | in the Tabulator catalog, naming the bucket's database    |

@@ -128,6 +128,33 @@ export class CatalogClient {
     return this.getJson<S3CredentialsAnswer>(`${this.endpoints.registryUrl}/api/auth/get_credentials`, 'get_credentials');
   }
 
+  /** GET <catalog>/config.json: the web catalog's configuration, as quilt3.config and the app read it. */
+  async appConfig(catalogUrl: string): Promise<{ registryUrl: string } & Record<string, unknown>> {
+    let r;
+    try { r = await this.http.get(`${catalogUrl.replace(/\/$/, '')}/config.json`); } catch (e) { throw timeoutOr(e, 'config.json', this.timeoutMs); }
+    const d = r.data as { registryUrl?: unknown } | undefined;
+    if (r.status !== 200 || typeof d?.registryUrl !== 'string') throw new CatalogError(r.status, 'BadConfig', `no registryUrl in ${JSON.stringify(r.data).slice(0, 300)}`, 'config.json');
+    return d as { registryUrl: string } & Record<string, unknown>;
+  }
+
+  /** POST /api/change_password {link, password}: sets the password of the link's user (a reset or invitation link, used once). */
+  async changePassword(link: string, password: string): Promise<void> {
+    await this.postJson('/api/change_password', { link, password }, 'change_password');
+  }
+
+  /** POST /api/login {username, password}: the token password sign-in answers (CatalogError 401 when refused). */
+  async login(username: string, password: string): Promise<string> {
+    return (await this.postJson<{ token: string }>('/api/login', { username, password }, 'login')).token;
+  }
+
+  private async postJson<T>(path: string, body: unknown, endpoint: string): Promise<T> {
+    let r;
+    try { r = await this.http.post(`${this.endpoints.registryUrl}${path}`, body); } catch (e) { throw timeoutOr(e, endpoint, this.timeoutMs); }
+    const d = r.data as { error?: string; message?: string } | undefined;
+    if (r.status !== 200) throw new CatalogError(r.status, d?.error ?? 'Error', d?.message ?? String(r.data).slice(0, 300), endpoint);
+    return r.data as T;
+  }
+
   /**
    * The local stack's control (not Quilt's API, admins only): the lifetime of the credentials
    * get_credentials hands `user` from now on; null: the stack's default again.

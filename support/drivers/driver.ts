@@ -97,6 +97,7 @@ export interface PackageOperations {
 export const DRIVER_CANNOT: Record<DriverKind, Record<string, string>> = {
   engine: {
     '@mcp-both-backends': "its subject is quilt-mcp's two backends reading each other's packages (spec §5.2): the mcp driver's runs perform it, one per backend and release, with this run's backend writing and the other reading",
+    '@mcp-search-helpers': "its subject is quilt-mcp's own search helpers (search_suggest, search_explain), which answer from quilt-mcp's query parser without asking the catalog: the engine, like the catalog, has no such thing; the mcp driver's runs perform it",
   },
   mcp: {
     '@mcp-cannot-name-files': "quilt-mcp's package_create names each file by its file name (flatten) or by its whole S3 key, and has no logical-key argument: a file cannot be given a name of its own or a place in a folder of the package through it",
@@ -121,6 +122,18 @@ export interface AdminOperations {
   setEmail(name: string, email: string): Promise<void>;
   /** A user as the admin looks them up (admin.user.get; quilt-mcp's admin_user_get). */
   getUser(name: string): Promise<UserRecord>;
+  /** Every user of the stack, as the admin lists them (admin.user.list; quilt-mcp's admin://users resource). */
+  listUsers(): Promise<UserRecord[]>;
+  /** Every role's name (roles; quilt-mcp's admin://roles resource). */
+  listRoles(): Promise<string[]>;
+  /** Sends the user a link to set a new password (admin.user.mutate.resetPassword; admin_user_reset_password). */
+  resetPassword(name: string): Promise<void>;
+  /** Tabulator's open query switch (admin.setTabulatorOpenQuery; admin_tabulator_open_query_set), and as read (admin://config/tabulator). */
+  setTabulatorOpenQuery(enabled: boolean): Promise<void>;
+  tabulatorOpenQuery(): Promise<boolean>;
+  /** The SSO config's YAML text, null to remove it (admin.setSsoConfig; admin_sso_config_set/_remove), and as read (admin://config/sso). */
+  setSsoConfig(text: string | null): Promise<void>;
+  ssoConfig(): Promise<string | null>;
 }
 
 /** What an admin's look-up shows of a user. */
@@ -133,12 +146,24 @@ export interface AccessOperations {
   discover(bucket: string, options: { sampleKey?: string; probePrefix?: string }): Promise<PermissionDiscovery>;
   /** The buckets the catalog shows the caller (the registry's bucketConfigs; quilt-mcp's bucket_list). */
   buckets(): Promise<string[]>;
+  /**
+   * Points the caller's client at a catalog (quilt3.config, which reads the catalog's /config.json;
+   * quilt-mcp's catalog_configure), and answers what the client then says of the catalog it is
+   * connected to (quilt-mcp's auth://catalog/info resource).
+   */
+  pointAt(catalogUrl: string): Promise<{ catalogUrl: string; registryUrl: string }>;
 }
 
 /** The spec's search (backend.search_catalog), as a driver performs it. */
 export interface SearchOperations {
   search(request: SearchRequest): Promise<SearchAnswer>;
+  /** Completions of a partly typed search (quilt-mcp's search_suggest): each suggestion's text and, where it says, the file type it is for. */
+  suggest?(partial: string): Promise<Array<{ text: string; fileType?: string }>>;
+  /** How a search would run (quilt-mcp's search_explain). */
+  explain?(query: string): Promise<SearchExplanation>;
 }
+
+export interface SearchExplanation { kind: string; keywords: string[]; fileTypes: string[]; backends: string[]; reasons: Record<string, string> }
 
 /** The spec's SQL (backend.athena_query_execute), as a driver performs it. */
 export interface SqlOperations {
@@ -170,6 +195,8 @@ export interface TabulatorOperations {
   list(bucket: string): Promise<string[]>;
   /** The given columns of every row of the table, queried in the bucket's Tabulator database. */
   query(bucket: string, table: string, columns: string[]): Promise<QueryResult>;
+  /** The same, queried in the Tabulator catalog with the bucket's database named (quilt-mcp's tabulator_query_execute). */
+  queryInCatalog(bucket: string, table: string, columns: string[]): Promise<QueryResult>;
   rename(bucket: string, table: string, newName: string): Promise<void>;
   delete(bucket: string, table: string): Promise<void>;
 }

@@ -28,7 +28,7 @@ export function engineAdminOperations(admin: CatalogClient): AdminOperations {
     await admin.expectAnswer(query, variables, field, ok);
   };
   const user = (name: string, action: string): Promise<void> => mutate(`mutation($n: String!) { admin { user { mutate(name: $n) { ${action} { __typename ... on InvalidInput { errors { path message } } ... on OperationError { message } } } } } }`,
-    { n: name }, `admin.user.mutate.${action.replace(/\(.*$/, '')}`, action.startsWith('delete') ? 'Ok' : 'User');
+    { n: name }, `admin.user.mutate.${action.replace(/\(.*$/, '')}`, /^(delete|resetPassword)\b/.test(action) ? 'Ok' : 'User');
   return {
     createUser: (u) => mutate('mutation($i: UserInput!) { admin { user { create(input: $i) { __typename ... on InvalidInput { errors { path message } } ... on OperationError { message } } } } }',
       { i: { name: u.name, email: u.email, role: u.role, extraRoles: u.extraRoles } }, 'admin.user.create', 'User'),
@@ -43,6 +43,30 @@ export function engineAdminOperations(admin: CatalogClient): AdminOperations {
       const r = await admin.graphql<{ admin: { user: { get: RawUser | null } } }>(`query($n: String!) { admin { user { get(name: $n) { ${USER_FIELDS} } } } }`, { n: name });
       if (!r.admin.user.get) throw new Error(`admin.user.get: the registry knows no user ${name}`);
       return userRecordOf(r.admin.user.get);
+    },
+    async listUsers() {
+      const r = await admin.graphql<{ admin: { user: { list: RawUser[] } } }>(`{ admin { user { list { ${USER_FIELDS} } } } }`);
+      return r.admin.user.list.map(userRecordOf);
+    },
+    async listRoles() {
+      return (await admin.graphql<{ roles: Array<{ name: string }> }>('{ roles { ... on ManagedRole { name } ... on UnmanagedRole { name } } }')).roles.map((r) => r.name);
+    },
+    resetPassword: (name) => user(name, 'resetPassword'),
+    async setTabulatorOpenQuery(enabled) {
+      const r = await admin.graphql<{ admin: { setTabulatorOpenQuery: { tabulatorOpenQuery: boolean } } }>('mutation($e: Boolean!) { admin { setTabulatorOpenQuery(enabled: $e) { tabulatorOpenQuery } } }', { e: enabled });
+      if (r.admin.setTabulatorOpenQuery.tabulatorOpenQuery !== enabled) throw new Error(`admin.setTabulatorOpenQuery(${enabled}) answered ${JSON.stringify(r.admin.setTabulatorOpenQuery)}`);
+    },
+    async tabulatorOpenQuery() {
+      return (await admin.graphql<{ admin: { tabulatorOpenQuery: boolean } }>('{ admin { tabulatorOpenQuery } }')).admin.tabulatorOpenQuery;
+    },
+    async setSsoConfig(text) {
+      const r = await admin.graphql<{ admin: { setSsoConfig: { __typename: string; message?: string; errors?: unknown[] } | null } }>(
+        'mutation($c: String) { admin { setSsoConfig(config: $c) { __typename ... on InvalidInput { errors { path message } } ... on OperationError { message } } } }', { c: text });
+      const a = r.admin.setSsoConfig;
+      if (text === null ? a !== null && a.__typename !== 'SsoConfig' : a?.__typename !== 'SsoConfig') throw new Error(`admin.setSsoConfig answered ${JSON.stringify(a)}`);
+    },
+    async ssoConfig() {
+      return (await admin.graphql<{ admin: { ssoConfig: { text: string } | null } }>('{ admin { ssoConfig { text } } }')).admin.ssoConfig?.text ?? null;
     },
   };
 }
@@ -79,6 +103,8 @@ export function engineAccessOperations(s3: S3Client, catalog: CatalogClient, tar
   const exchange = (): Promise<S3CredentialsAnswer> => catalog.credentials();
   return {
     buckets: async () => (await catalog.graphql<{ bucketConfigs: Array<{ name: string }> }>('{ bucketConfigs { name } }')).bucketConfigs.map((b) => b.name),
+    // What quilt3.config(url) reads: the catalog's /config.json, whose registryUrl the client then talks to.
+    pointAt: async (catalogUrl) => ({ catalogUrl, registryUrl: (await catalog.appConfig(catalogUrl)).registryUrl }),
     check: (bucket, options) => checkBucketAccess(s3, bucket, options),
     async discover(bucket, options) {
       const c = await exchange();

@@ -10,13 +10,14 @@
  * tool's own text — so a tool-level failure fails the step with what the tool said.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { parse as parseYaml } from 'yaml';
 import {
   Manifest, PackageRevision, fromPlain, type CreateOptions, type EntrySource, type JsonMap, type PackageDiff,
   type PackageRegistry, type PushOptions, type PushResult,
 } from '@quilt-e2e/quilt-js';
 import type { AccessReport, PermissionDiscovery, PermissionLevel } from '../domain/access.js';
 import type { Listing, ObjectBytes, ObjectInfo, ObjectLink, ObjectText, PutItem, PutResult } from '../domain/objects.js';
-import type { AccessOperations, AdminOperations, BucketOperations, PackageOperations, SearchOperations, SqlOperations, UserRecord } from './driver.js';
+import type { AccessOperations, AdminOperations, BucketOperations, PackageOperations, SearchExplanation, SearchOperations, SqlOperations, UserRecord } from './driver.js';
 import type { QueryResult } from '../sql/query-engine.js';
 import type { SearchAnswer, SearchRequest, SearchResult } from '../domain/search.js';
 
@@ -30,8 +31,8 @@ export class McpToolError extends Error {
 
 type Body = Record<string, unknown>;
 
-/** What the operations need of an MCP session: its tool calls. */
-export type ToolClient = Pick<Client, 'callTool'>;
+/** What the operations need of an MCP session: its tool calls and its resources. */
+export type ToolClient = Pick<Client, 'callTool' | 'readResource'>;
 
 /** Calls a tool and returns its JSON body, or throws McpToolError with the tool's text. */
 export async function toolCall(client: ToolClient, tool: string, args: Record<string, unknown>): Promise<Body> {
@@ -53,6 +54,37 @@ export async function toolCall(client: ToolClient, tool: string, args: Record<st
 }
 
 const date = (s: unknown): Date => new Date(String(s));
+
+/**
+ * One of the server's MCP resources, read both ways quilt-mcp offers it: natively (resources/read)
+ * and through its get_resource tool, which it documents as giving the same data to clients without
+ * resources. Either failing, or the two disagreeing, fails the step with both answers.
+ */
+export async function readResource(client: ToolClient, uri: string): Promise<Body> {
+  const native = await client.readResource({ uri });
+  const text = native.contents.map((c) => ('text' in c ? String(c.text) : '')).join('');
+  let data: Body;
+  try {
+    data = JSON.parse(text) as Body;
+  } catch {
+    throw new McpToolError(`resources/read ${uri}`, { uri }, `an answer that is not JSON: ${text.slice(0, 300)}`);
+  }
+  if (typeof data.error === 'string' || data.success === false) throw new McpToolError(`resources/read ${uri}`, { uri }, String(data.message ?? data.error));
+  const viaTool = ((await toolCall(client, 'get_resource', { uri })).data ?? {}) as Body;
+  // The two reads differ only where the answer carries the time it was made.
+  const timeless = (b: Body): string => JSON.stringify(b, (k, v: unknown) => (/time(stamp)?$|_at$|formatted_table/i.test(k) ? undefined : v));
+  if (timeless(viaTool) !== timeless(data)) {
+    throw new McpToolError('get_resource', { uri }, `its data differ from resources/read ${uri}:\n  resources/read: ${timeless(data).slice(0, 400)}\n  get_resource:   ${timeless(viaTool).slice(0, 400)}`);
+  }
+  return data;
+}
+
+const roleNameOf = (r: unknown): string => (typeof r === 'string' ? r : String((r as { name?: unknown } | null)?.name ?? ''));
+/** A user as quilt-mcp answers one (admin_user_get, the admin://users resource). */
+const userRecordOfTool = (u: Body): UserRecord => ({
+  name: String(u.name), email: String(u.email), isAdmin: u.is_admin === true, isActive: u.is_active === true,
+  role: u.role ? roleNameOf(u.role) : null, extraRoles: ((u.extra_roles ?? []) as unknown[]).map(roleNameOf).sort(),
+});
 
 /** The admin's user operations through quilt-mcp's admin_user_* tools (the admin persona's identity). */
 export class McpAdminOperations implements AdminOperations {
@@ -91,12 +123,42 @@ export class McpAdminOperations implements AdminOperations {
   }
 
   async getUser(name: string): Promise<UserRecord> {
-    const u = ((await toolCall(await this.client(), 'admin_user_get', { name })).user ?? {}) as Body;
-    const roleName = (r: unknown): string => String((r as { name?: unknown } | null)?.name ?? '');
-    return {
-      name: String(u.name), email: String(u.email), isAdmin: u.is_admin === true, isActive: u.is_active === true,
-      role: u.role ? roleName(u.role) : null, extraRoles: ((u.extra_roles ?? []) as unknown[]).map(roleName).sort(),
-    };
+    return userRecordOfTool(((await toolCall(await this.client(), 'admin_user_get', { name })).user ?? {}) as Body);
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return ((await readResource(await this.client(), 'admin://users')).users as Body[] ?? []).map(userRecordOfTool);
+  }
+
+  async listRoles(): Promise<string[]> {
+    return ((await readResource(await this.client(), 'admin://roles')).roles as unknown[] ?? []).map(roleNameOf);
+  }
+
+  async resetPassword(name: string): Promise<void> {
+    await toolCall(await this.client(), 'admin_user_reset_password', { name });
+  }
+
+  async setTabulatorOpenQuery(enabled: boolean): Promise<void> {
+    await toolCall(await this.client(), 'admin_tabulator_open_query_set', { enabled });
+  }
+
+  async tabulatorOpenQuery(): Promise<boolean> {
+    const b = await readResource(await this.client(), 'admin://config/tabulator');
+    const v = b.open_query_enabled ?? b.enabled ?? b.tabulator_open_query;
+    if (typeof v !== 'boolean') throw new McpToolError('resources/read admin://config/tabulator', {}, `no open-query switch in ${JSON.stringify(b).slice(0, 300)}`);
+    return v;
+  }
+
+  async setSsoConfig(text: string | null): Promise<void> {
+    if (text === null) await toolCall(await this.client(), 'admin_sso_config_remove', {});
+    // The tool takes the configuration as an object (it sends it on as JSON text, which is YAML too).
+    else await toolCall(await this.client(), 'admin_sso_config_set', { config: parseYaml(text) as Body });
+  }
+
+  async ssoConfig(): Promise<string | null> {
+    const c = (await readResource(await this.client(), 'admin://config/sso')).sso_config ?? null;
+    if (c === null) return null;
+    return typeof c === 'string' ? c : String((c as Body).text ?? JSON.stringify(c));
   }
 }
 
@@ -127,6 +189,13 @@ export class McpAccessOperations implements AccessOperations {
   }
 
   /** discover_permissions for the one bucket: its user_identity and its bucket_permissions entry, as it answers them. */
+  async pointAt(catalogUrl: string): Promise<{ catalogUrl: string; registryUrl: string }> {
+    const client = await this.client();
+    await toolCall(client, 'catalog_configure', { catalog_url: catalogUrl });
+    const info = await readResource(client, 'auth://catalog/info');
+    return { catalogUrl: String(info.navigator_url ?? info.catalog_url ?? ''), registryUrl: String(info.registry_url ?? '') };
+  }
+
   async discover(bucket: string): Promise<PermissionDiscovery> {
     const b = await toolCall(await this.client(), 'discover_permissions', { check_buckets: [bucket] });
     const identity = (b.user_identity ?? {}) as { arn?: unknown };
@@ -383,6 +452,27 @@ export class McpSearchOperations implements SearchOperations {
     const kept = results.slice(0, req.limit ?? 10);
     return { results: kept, totalResults: scoped ? kept.length : Number(b.total_results ?? kept.length), queryTimeMs: Date.now() - started };
   }
+
+  async suggest(partial: string): Promise<Array<{ text: string; fileType?: string }>> {
+    const b = await toolCall(await this.client(), 'search_suggest', { partial_query: partial });
+    // Its suggestions come in groups (query_completions, file_type_suggestions, ...), each entry naming its text its own way.
+    const groups = (b.suggestions ?? {}) as Record<string, Array<Record<string, unknown>>>;
+    return Object.values(groups).flat().map((s) => {
+      const text = s.completion ?? s.suggestion ?? s.query ?? s.text;
+      return { text: String(text), ...(typeof s.file_type === 'string' ? { fileType: s.file_type } : {}) };
+    });
+  }
+
+  async explain(query: string): Promise<SearchExplanation> {
+    const b = await toolCall(await this.client(), 'search_explain', { query });
+    const e = (b.explanation ?? {}) as { query_analysis?: Record<string, unknown>; backend_selection?: { selected_backends?: string[]; selection_reasoning?: Record<string, { why_selected?: string }> } };
+    const a = e.query_analysis ?? {};
+    const reasons = Object.fromEntries(Object.entries(e.backend_selection?.selection_reasoning ?? {}).map(([k, v]) => [k, String(v.why_selected ?? '')]));
+    return {
+      kind: String(a.detected_type ?? b.query_complexity ?? ''), keywords: ((a.keywords ?? []) as unknown[]).map(String), fileTypes: ((a.file_extensions ?? []) as unknown[]).map(String),
+      backends: e.backend_selection?.selected_backends ?? ((b.backends_selected ?? []) as string[]), reasons,
+    };
+  }
 }
 
 /**
@@ -457,7 +547,10 @@ export class McpSessions {
       c = this.connect(persona);
       this.sessions.set(persona, c);
     }
-    return c.then((client) => ({ callTool: (params, ...rest) => { this.calls.push(params.name); return client.callTool(params, ...rest); } }));
+    return c.then((client) => ({
+      callTool: (params, ...rest) => { this.calls.push(params.name); return client.callTool(params, ...rest); },
+      readResource: (params, ...rest) => client.readResource(params, ...rest),
+    }));
   }
 
   async close(): Promise<void> {

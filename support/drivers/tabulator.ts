@@ -46,6 +46,8 @@ export function engineTabulatorOperations(catalog: CatalogClient, sql: QueryEngi
       return r.bucketConfig.tabulatorTables.map((t) => t.name);
     },
     query: (_bucket, table, columns) => sql.run(`SELECT ${columns.map(quoted).join(', ')} FROM ${qualified(table)}`, { deadlineMs: QUERY_DEADLINE_MS }),
+    // The engine names the Tabulator catalog and the bucket's database in every query already.
+    queryInCatalog: (_bucket, table, columns) => sql.run(`SELECT ${columns.map(quoted).join(', ')} FROM ${qualified(table)}`, { deadlineMs: QUERY_DEADLINE_MS }),
     async rename(bucket, table, newName) {
       const r = await catalog.graphql<{ bucketRenameTabulatorTable: SetAnswer }>(
         `mutation($b: String!, $t: String!, $n: String!) { bucketRenameTabulatorTable(bucketName: $b, tableName: $t, newTableName: $n) { ${SET_FIELDS} } }`, { b: bucket, t: table, n: newName });
@@ -55,7 +57,7 @@ export function engineTabulatorOperations(catalog: CatalogClient, sql: QueryEngi
   };
 }
 
-/** quilt-mcp's: tabulator_table_create / _tables_list / _bucket_query / _table_rename / _table_delete. */
+/** quilt-mcp's: tabulator_table_create / _tables_list / _bucket_query / _query_execute / _table_rename / _table_delete. */
 export class McpTabulatorOperations implements TabulatorOperations {
   constructor(private readonly client: () => Promise<ToolClient>) {}
 
@@ -74,6 +76,12 @@ export class McpTabulatorOperations implements TabulatorOperations {
   async query(bucket: string, table: string, columns: string[]): Promise<QueryResult> {
     const started = Date.now();
     const b = await toolCall(await this.client(), 'tabulator_bucket_query', { bucket_name: bucket, query: `SELECT ${columns.map(quoted).join(', ')} FROM ${quoted(table)}`, max_results: 1000, output_format: 'json' });
+    return queryResultOf(b, started);
+  }
+
+  async queryInCatalog(bucket: string, table: string, columns: string[]): Promise<QueryResult> {
+    const started = Date.now();
+    const b = await toolCall(await this.client(), 'tabulator_query_execute', { query: `SELECT ${columns.map(quoted).join(', ')} FROM ${quoted(table)}`, database_name: bucket, max_results: 1000, output_format: 'json' });
     return queryResultOf(b, started);
   }
 

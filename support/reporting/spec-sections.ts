@@ -7,6 +7,7 @@ const SECTIONS: Array<[RegExp, string]> = [
   [/features\/workflows\/find-/, '§2.1 Data discovery'],
   [/features\/workflows\/package-/, '§2.2 Package creation from S3'],
   [/features\/workflows\//, '§2.3 Data analysis'],
+  [/features\/catalog\/package-summaries/, '§2.3 Data analysis'],
   [/features\/errors\/permissions/, '§3.1 Permission failures'],
   [/features\/errors\/timeouts/, '§3.2 Service timeouts'],
   [/features\/errors\//, '§3.3 Data validation failures'],

@@ -4,11 +4,15 @@
  * When-steps go through the run's driver; the Then-steps read the registry's own record of the user
  * (GraphQL admin.user.get, as Dana) and what the session endpoint tells the user themselves.
  */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
+import { eventually } from '@quilt-e2e/test-kit';
+import { CatalogClient, CatalogError } from '../adapters/catalog.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import type { UserRecord } from '../drivers/driver.js';
 import { engineAdminOperations } from '../drivers/engine.js';
-import { admin, asUser, real, roleName } from './admin.js';
+import { admin, asUser, emailOf, real, roleName } from './admin.js';
 
 /** The new email a scenario gives a user: unique to the scenario, at a domain of its own. */
 export const newEmailOf = (world: QuiltWorld, user: string): string => `${real(world, user)}@lab.example.org`;
@@ -51,4 +55,51 @@ export async function expectSessionSays(world: QuiltWorld, user: string, isAdmin
   const me = await asUser(world, user).me();
   expect(me.is_staff, `${user} is${isAdmin ? '' : ' not'} an admin, as the session endpoint tells them`).to.equal(isAdmin);
   if (email === 'the new one') expect(me.email, `${user}'s email, as the session endpoint tells them`).to.equal(newEmailOf(world, user));
+}
+
+/** How long a mail with a link may take to reach the user's inbox. */
+const MAIL_DEADLINE_MS = 15_000;
+
+/** The links in the target's inbox to the user's email, oldest first. */
+function linksTo(world: QuiltWorld, user: string): string[] {
+  const inbox = world.target.inbox;
+  if (!inbox) throw new Error('this target\'s mail cannot be read: set QUILT_E2E_INBOX (scenarios that read mail are tagged @reads-mail)');
+  let text = '';
+  try { text = readFileSync(inbox, 'utf8'); } catch { return []; }
+  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { to?: string; link?: string })
+    .filter((m) => m.to === emailOf(world, user) && m.link).map((m) => m.link!);
+}
+
+/** The catalog's sign-in endpoints, with no one signed in. */
+const anonymous = (world: QuiltWorld): CatalogClient => new CatalogClient(world.target.catalog!, undefined);
+
+/** The user sets a password with the newest link they got, once there are more than `seen` links; answers it. */
+async function setPasswordWithNewLink(world: QuiltWorld, user: string, seen: number): Promise<string> {
+  let links: string[] = [];
+  await eventually(async () => { links = linksTo(world, user); expect(links.length, `links mailed to ${emailOf(world, user)}`).to.be.greaterThan(seen); }, { timeoutMs: MAIL_DEADLINE_MS, what: `a new link for ${real(world, user)}` });
+  const password = randomBytes(12).toString('base64url');
+  await anonymous(world).changePassword(links[links.length - 1]!, password);
+  return password;
+}
+
+export async function setFirstPassword(world: QuiltWorld, user: string): Promise<void> {
+  world.memory.signIns.set(real(world, user), { username: real(world, user), password: await setPasswordWithNewLink(world, user, 0) });
+}
+
+export async function resetPassword(world: QuiltWorld, user: string): Promise<void> {
+  world.memory.linksBefore = linksTo(world, user).length;
+  await world.adminOps().resetPassword(real(world, user));
+}
+
+/** A new link reached the user; with it they set a new password and sign in with it, and the old password is refused. */
+export async function expectResetLinkWorks(world: QuiltWorld, user: string): Promise<void> {
+  const name = real(world, user);
+  const old = world.memory.signIns.get(name);
+  const password = await setPasswordWithNewLink(world, user, world.memory.linksBefore);
+  const token = await anonymous(world).login(name, password);
+  expect((await new CatalogClient(world.target.catalog!, token).me()).current_user, `who the token of ${name}'s new password signs in`).to.equal(name);
+  if (old && 'password' in old) {
+    const refused = await anonymous(world).login(name, old.password).then(() => undefined, (e: unknown) => e);
+    expect(refused instanceof CatalogError && refused.status === 401, `${name}'s old password refused after the new one was set (got ${String(refused)})`).to.equal(true);
+  }
 }

@@ -53,3 +53,16 @@ export async function expectBucketsShownAsS3Allows(world: QuiltWorld, persona: P
   const testBucket = await mayList(world.bucket);
   expect(shown.includes(world.bucket), `the test bucket is shown to ${persona} exactly when S3 lets them list it (S3: ${testBucket})`).to.equal(testBucket === 'listed');
 }
+
+/** The persona points their client at the target's catalog (quilt3.config; quilt-mcp's catalog_configure). */
+export async function pointAtCatalog(world: QuiltWorld, persona: PersonaRole): Promise<void> {
+  world.memory.catalogInfo = await world.accessOps(persona).pointAt(world.target.catalog!.catalogUrl);
+}
+
+/** What the client says it is connected to is the target's catalog and its registry (as configured for this run, not read from the catalog). */
+export function expectConnectedToTarget(world: QuiltWorld): void {
+  const bare = (u: string): string => u.replace(/\/+$/, '');
+  const c = world.target.catalog!;
+  expect({ catalog: bare(world.memory.catalogInfo.catalogUrl), registry: bare(world.memory.catalogInfo.registryUrl) }, 'the catalog the client says it is connected to')
+    .to.deep.equal({ catalog: bare(c.catalogUrl), registry: bare(c.registryUrl) });
+}

@@ -19,17 +19,17 @@ import { quilt3Oracle, type Quilt3Package } from '../oracles/quilt3.js';
 import { escapeRegExp } from '../text.js';
 
 /** A package's latest revision as the real quilt3 reads it (the oracle of every SQL check). */
-const latestByQuilt3 = (world: QuiltWorld, name: string): Promise<Quilt3Package> => quilt3Oracle(world.target).browse(name);
+export const latestByQuilt3 = (world: QuiltWorld, name: string): Promise<Quilt3Package> => quilt3Oracle(world.target).browse(name);
 
 /** The text of a package entry, read (as Rita, plain S3) from exactly the object version quilt3 says the manifest names. */
-async function readEntry(world: QuiltWorld, rev: Quilt3Package, logicalKey: string): Promise<string> {
+export async function readEntry(world: QuiltWorld, rev: Quilt3Package, logicalKey: string): Promise<string> {
   const e = rev.entries.find((x) => x.logicalKey === logicalKey);
   if (!e) throw new Error(`${logicalKey} is not in ${rev.name}@${rev.topHash.slice(0, 10)}`);
   if (!e.physicalKey.startsWith('s3://')) throw new Error(`${logicalKey} is not in S3 but at ${e.physicalKey}`);
   return Buffer.from(await world.objects('reader').bytes(e.physicalKey)).toString('utf8');
 }
 
-const logicalKeys = (rev: Quilt3Package): string[] => rev.entries.map((e) => e.logicalKey);
+export const logicalKeys = (rev: Quilt3Package): string[] => rev.entries.map((e) => e.logicalKey);
 
 const TABULATOR_CONFIGS: Record<string, string> = { 'the per-tissue CSV files of the genomics package': GENOMICS_TABULATOR_CSV };
 

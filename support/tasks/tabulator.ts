@@ -51,8 +51,15 @@ export async function deleteTable(world: QuiltWorld, persona: PersonaRole, name:
   await world.tabulatorOps(persona).delete(world.bucket, tableOf(world, name));
 }
 
-export async function queryTable(world: QuiltWorld, persona: PersonaRole, name: string): Promise<void> {
-  world.memory.query = await world.tabulatorOps(persona).query(world.bucket, tableOf(world, name), TABLE_COLUMNS);
+/** Queries the table within its bucket (tabulator_bucket_query), or in the Tabulator catalog naming the bucket's database (tabulator_query_execute). */
+export async function queryTable(world: QuiltWorld, persona: PersonaRole, name: string, where: 'bucket' | 'catalog' = 'bucket'): Promise<void> {
+  const ops = world.tabulatorOps(persona);
+  world.memory.query = await (where === 'bucket' ? ops.query : ops.queryInCatalog).call(ops, world.bucket, tableOf(world, name), TABLE_COLUMNS);
+}
+
+/** The bucket's tables as the persona lists them through the run's driver (quilt-mcp's tabulator_tables_list). */
+export async function listTables(world: QuiltWorld, persona: PersonaRole): Promise<void> {
+  world.memory.tablesListed = await world.tabulatorOps(persona).list(world.bucket);
 }
 
 /** The registry lists exactly these of the scenario's tables (by feature name) and none of the others named. */
@@ -60,6 +67,14 @@ export async function expectListed(world: QuiltWorld, listed: string[], notListe
   const tables = await registryTables(world);
   for (const n of listed) expect(tables, `the bucket's Tabulator tables (the registry's list) include ${n}`).to.include(tableOf(world, n));
   for (const n of notListed) expect(tables, `the bucket's Tabulator tables (the registry's list) no longer include ${n}`).to.not.include(realName(world, n));
+}
+
+/** The tables the persona listed, and the registry's own list, include and exclude the same of the scenario's tables. */
+export async function expectListedByPersonaAndRegistry(world: QuiltWorld, listed: string, notListed: string): Promise<void> {
+  const got = world.memory.tablesListed;
+  expect(got, `the bucket's Tabulator tables as listed in this scenario include ${listed}`).to.include(tableOf(world, listed));
+  expect(got, `the bucket's Tabulator tables as listed in this scenario do not include ${notListed}`).to.not.include(realName(world, notListed));
+  await expectListed(world, [listed], [notListed]);
 }
 
 /** The query's answer holds exactly the rows of the package's CSV files (csv-parse of the bytes in S3). */

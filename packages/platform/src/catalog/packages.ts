@@ -1,8 +1,11 @@
 /**
  * Packages for the catalog, through the project's package engine (@quilt-e2e/quilt-js): every read and
  * write goes to S3 with the requesting user's own keys, so RGW decides what the user may do.
- * Manifests are content-addressed (immutable), so parsed ones are kept in a small LRU cache shared
- * by all users; a user still needs read access to the bucket (checked by the caller) to get one.
+ * Parsed manifests are kept in a small LRU cache shared by all users, by the version of their file:
+ * a manifest's file is named by its top hash, which does not cover the files' physical keys, so a
+ * later push of the same content (another package, or the same one again, as quilt3 does) rewrites
+ * it with other physical keys, and the cache must not answer the old ones. A user still needs read
+ * access to the bucket (checked by the caller) to get one.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { PackageRegistry, type Manifest } from '@quilt-e2e/quilt-js';
@@ -49,7 +52,14 @@ class CatalogRegistry extends PackageRegistry {
   }
 
   override async readManifest(hash: string): Promise<Manifest> {
-    const k = `${this.bucket}/${hash}`;
+    let version: string | undefined;
+    try {
+      version = (await this.store.head({ bucket: this.bucket, key: this.manifestKey(hash) })).versionId;
+    } catch {
+      return super.readManifest(hash); // gone or refused: the engine's own read says which
+    }
+    if (!version) return super.readManifest(hash); // an unversioned bucket: nothing tells a rewrite apart
+    const k = `${this.bucket}/${hash}/${version}`;
     const hit = this.cache.get(k);
     if (hit) return hit;
     const m = await super.readManifest(hash);

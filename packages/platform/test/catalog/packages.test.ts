@@ -388,3 +388,21 @@ describe('packagePromote and browsing sessions, as quilt-mcp and the catalog use
     }
   });
 });
+
+describe('a manifest rewritten by a later push of the same content', () => {
+  test('is read anew: each package shows the physical keys it was pushed with, not those of the earlier push', async () => {
+    // The top hash does not cover physical keys: quilt3 rewrites .quilt/packages/<hash> on every push.
+    const vars = (pkg: string, dir: string) => ({
+      params: { bucket: cat.bucket, name: pkg, message: `same content ${run}` },
+      src: { entries: Object.entries(files).map(([lk, bytes]) => ({ logicalKey: lk, physicalKey: `s3://${cat.bucket}/${dir}/${lk}`, hash: { type: 'sha2-256-chunked', value: chunkedSha256OfBytes(bytes) }, size: bytes.length })) },
+    });
+    for (const [lk, bytes] of Object.entries(files)) await cat.s3('admin').send(new PutObjectCommand({ Bucket: cat.bucket, Key: `src/${run}-again/${lk}`, Body: bytes }));
+    const readme = async (pkg: string): Promise<string> => (await cat.gql('reader').request<{ package: { revision: { file: { physicalKey: string } } } }>(REVISION, { bucket: cat.bucket, name: pkg, ref: 'latest' })).package.revision.file.physicalKey;
+    const a = await cat.gql('admin').request<Construct>(CONSTRUCT, vars(`cattest/same-a-${run}`, `src/${run}`));
+    assert.equal(a.packageConstruct.__typename, 'PackagePushSuccess', JSON.stringify(a.packageConstruct));
+    assert.match(await readme(`cattest/same-a-${run}`), new RegExp(`/src/${run}/README\\.md\\?versionId=`));
+    const b = await cat.gql('admin').request<Construct>(CONSTRUCT, vars(`cattest/same-b-${run}`, `src/${run}-again`));
+    assert.equal(b.packageConstruct.revision?.hash, a.packageConstruct.revision?.hash, 'the same content, the same top hash');
+    assert.match(await readme(`cattest/same-b-${run}`), new RegExp(`/src/${run}-again/README\\.md\\?versionId=`), 'the rewritten manifest, not the cached earlier one');
+  });
+});
