@@ -5,10 +5,12 @@ Feature: Quilt's canaries pass in its web catalog
   browser, and the storage and the registry confirm what the page showed. On the local stack each
   canary's last results show on the catalog's admin status page.
 
+  @engine-steps-only
   Scenario: Rita sees the test bucket's overview in the catalog
     When Rita opens the test bucket in the catalog
     Then the catalog shows her the bucket's overview
 
+  @engine-steps-only
   Scenario: Otto gets the catalog's access-denied page for the test bucket
     When Otto opens the test bucket in the catalog
     Then the catalog shows him its access-denied page
@@ -25,6 +27,7 @@ Feature: Quilt's canaries pass in its web catalog
     When Rita downloads "notes.txt" of the first revision of "canary/pinned" in the catalog, from its Quilt+ URI
     Then the catalog gave her the first revision's "notes.txt" of "canary/pinned", byte for byte as S3 holds it
 
+  @engine-steps-only
   Scenario: A package pushed in the catalog's creation dialog holds exactly the files chosen
     Given Dana has these files on her computer:
       | name      | content                         |
@@ -33,6 +36,7 @@ Feature: Quilt's canaries pass in its web catalog
     When Dana creates the package "canary/pushed" in the catalog from those files, with the message "plate 7 from the browser"
     Then quilt3 reads the latest revision of "canary/pushed": exactly those files, byte for byte, with the message "plate 7 from the browser"
 
+  @engine-steps-only
   Scenario: A search in the catalog finds a new file within the index deadline
     Given Dana has uploaded these files to the folder "canary-search/":
       | name                  | content                        |
@@ -40,7 +44,7 @@ Feature: Quilt's canaries pass in its web catalog
     When Rita searches the catalog for "zebrafish-assay" in the test bucket
     Then the catalog's results list "canary-search/zebrafish-assay.csv"
 
-  @admin
+  @admin @engine-steps-only
   Scenario: A user invited in the admin pages, with a role made there, sees the bucket at their first sign-in
     Given Dana has made, in the catalog's admin pages, a policy granting read on the test bucket, the role "readers" with it, and invited "invitee" with that role
     When "invitee" sets a password from the invitation and signs in to the catalog

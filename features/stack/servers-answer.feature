@@ -1,4 +1,4 @@
-@smoke @local-only
+@smoke @local-only @engine-steps-only
 Feature: Every server of the embedded stack answers real requests
   Before any workflow runs, each server proves it does its job on real data:
   the search engine finds what it has just indexed, and the SQL engine reads a CSV stored in S3.

@@ -102,6 +102,7 @@ export const DRIVER_CANNOT: Record<DriverKind, Record<string, string>> = {
   mcp: {
     '@mcp-cannot-name-files': "quilt-mcp's package_create names each file by its file name (flatten) or by its whole S3 key, and has no logical-key argument: a file cannot be given a name of its own or a place in a folder of the package through it",
     '@mcp-cannot-claim-hash': "quilt-mcp's package_create takes no hash for a file: a claimed (wrong) hash cannot be sent through it",
+    '@engine-steps-only': "its When-steps are none of the spec's operations a driver performs (a deadline or a retry kept by the client itself, a person in Quilt's web catalog, a server answering): the mcp driver's runs would only repeat the engine's run of it",
     '@mcp-admin-tools-not-driven': "quilt-mcp has no tool for what this scenario's When-steps do (roles, policies, API keys, a user's own role switch, the local stack's controls): they would go through the suite's own engine, so this scenario would not test quilt-mcp",
   },
 };
