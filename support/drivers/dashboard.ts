@@ -1,14 +1,14 @@
 /**
- * Packages made to show well in Quilt's catalog. Query results made into a dashboard package (spec §2.3: create_data_visualization, then the
- * files uploaded and packaged) as each driver makes one: a chart Quilt's catalog draws (an ECharts
- * option), the data it was drawn from (CSV), and a quilt_summarize.json that shows them on the
- * package's page. The engine draws with ECharts' own option format (support/domain/charts.ts);
- * quilt-mcp with its create_data_visualization tool, whose files are uploaded and packaged with
- * its bucket_objects_put and package_create, as its own documentation of the tool says. And a
- * package documented with a README and a summary of its files: the engine writes them itself;
- * quilt-mcp generates them with create_quilt_summary_files (all at once) or with
- * generate_package_visualizations and generate_quilt_summarize_json (step by step) from what
- * package_browse answers, and adds them with package_update.
+ * Packages made to show well in Quilt's catalog, as each driver makes them.
+ * - A dashboard from query results (spec §2.3): a chart Quilt's catalog draws (an ECharts option),
+ *   the data it was drawn from (CSV), and a quilt_summarize.json that shows them on the package's
+ *   page. The engine draws with ECharts' own option format (support/domain/charts.ts); quilt-mcp
+ *   with create_data_visualization, whose files are uploaded and packaged with bucket_objects_put
+ *   and package_create, as its own documentation of the tool says.
+ * - A package documented with a README and a summary of its files: the engine writes them itself;
+ *   quilt-mcp generates them with create_quilt_summary_files (all at once) or with
+ *   generate_package_visualizations and generate_quilt_summarize_json (step by step) from what
+ *   package_browse answers, and adds them with package_update.
  */
 import type { PushResult } from '@quilt-e2e/quilt-js';
 import { barChart } from '../domain/charts.js';

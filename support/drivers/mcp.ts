@@ -144,7 +144,7 @@ export class McpAdminOperations implements AdminOperations {
 
   async tabulatorOpenQuery(): Promise<boolean> {
     const b = await readResource(await this.client(), 'admin://config/tabulator');
-    const v = b.open_query_enabled ?? b.enabled ?? b.tabulator_open_query;
+    const v = b.open_query_enabled;
     if (typeof v !== 'boolean') throw new McpToolError('resources/read admin://config/tabulator', {}, `no open-query switch in ${JSON.stringify(b).slice(0, 300)}`);
     return v;
   }
@@ -188,14 +188,15 @@ export class McpAccessOperations implements AccessOperations {
     return ((b.buckets ?? []) as Array<{ name?: unknown }>).map((x) => String(x.name));
   }
 
-  /** discover_permissions for the one bucket: its user_identity and its bucket_permissions entry, as it answers them. */
+  /** catalog_configure, then what its auth://catalog/info resource names: the catalog (navigator_url) and the registry. */
   async pointAt(catalogUrl: string): Promise<{ catalogUrl: string; registryUrl: string }> {
     const client = await this.client();
     await toolCall(client, 'catalog_configure', { catalog_url: catalogUrl });
     const info = await readResource(client, 'auth://catalog/info');
-    return { catalogUrl: String(info.navigator_url ?? info.catalog_url ?? ''), registryUrl: String(info.registry_url ?? '') };
+    return { catalogUrl: String(info.navigator_url ?? ''), registryUrl: String(info.registry_url ?? '') };
   }
 
+  /** discover_permissions for the one bucket: its user_identity and its bucket_permissions entry, as it answers them. */
   async discover(bucket: string): Promise<PermissionDiscovery> {
     const b = await toolCall(await this.client(), 'discover_permissions', { check_buckets: [bucket] });
     const identity = (b.user_identity ?? {}) as { arn?: unknown };

@@ -6,18 +6,15 @@
  * their headings, labels and buttons, as a person works them.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import type { Locator, Page } from 'playwright-core';
 import { eventually } from '@quilt-e2e/test-kit';
 import { CatalogApp, fieldOf, saysOf, type SignIn } from '../adapters/catalog-app.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
-import { admin, emailOf, mintFor, real, removeUserAfter } from './admin.js';
+import { admin, emailOf, MAIL_DEADLINE_MS, mailedLinks, mintFor, real, removeUserAfter } from './admin.js';
 import { viewPage } from './catalog-pages.js';
 
 const STEP_MS = 20_000;
-/** How long an invitation may take to reach the user's inbox. */
-const MAIL_DEADLINE_MS = 15_000;
 
 /** The real name of a role made in the admin pages: they take letters, digits and underscores. */
 const uiRoleName = (world: QuiltWorld, role: string): string => real(world, role, '_');
@@ -101,12 +98,6 @@ export async function expectGrantRecorded(world: QuiltWorld, role: string, user:
   expect(u!.role?.policies, 'the role\'s policies').to.deep.equal([{ title: policyTitle(world, role), permissions: [{ bucket: { name: world.bucket }, level: 'READ' }] }]);
 }
 
-/** The link of the newest mail in the target's inbox to that address. */
-function invitationLink(inbox: string, to: string): string | undefined {
-  const mails = readFileSync(inbox, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { to?: string; link?: string });
-  return mails.filter((m) => m.to === to && m.link).pop()?.link;
-}
-
 /**
  * The user's first sign-in: with the password they set through their invitation's link (when the
  * target's inbox can be read), then the app's sign-in form; otherwise with a token minted for them.
@@ -118,7 +109,7 @@ export async function firstSignIn(world: QuiltWorld, user: string): Promise<void
   if (inbox) {
     let link: string | undefined;
     await eventually(async () => {
-      link = invitationLink(inbox, emailOf(world, user));
+      link = mailedLinks(inbox, emailOf(world, user)).pop();
       expect(link, `a mail with a link to ${emailOf(world, user)} in ${inbox}`).to.be.a('string');
     }, { timeoutMs: MAIL_DEADLINE_MS, what: `the invitation of ${name}` });
     signIn = { username: name, password: randomBytes(12).toString('base64url') };

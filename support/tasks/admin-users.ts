@@ -5,14 +5,13 @@
  * (GraphQL admin.user.get, as Dana) and what the session endpoint tells the user themselves.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { eventually } from '@quilt-e2e/test-kit';
 import { CatalogClient, CatalogError } from '../adapters/catalog.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import type { UserRecord } from '../drivers/driver.js';
 import { engineAdminOperations } from '../drivers/engine.js';
-import { admin, asUser, emailOf, real, roleName } from './admin.js';
+import { admin, asUser, emailOf, MAIL_DEADLINE_MS, mailedLinks, real, roleName } from './admin.js';
 
 /** The new email a scenario gives a user: unique to the scenario, at a domain of its own. */
 export const newEmailOf = (world: QuiltWorld, user: string): string => `${real(world, user)}@lab.example.org`;
@@ -57,17 +56,11 @@ export async function expectSessionSays(world: QuiltWorld, user: string, isAdmin
   if (email === 'the new one') expect(me.email, `${user}'s email, as the session endpoint tells them`).to.equal(newEmailOf(world, user));
 }
 
-/** How long a mail with a link may take to reach the user's inbox. */
-const MAIL_DEADLINE_MS = 15_000;
-
 /** The links in the target's inbox to the user's email, oldest first. */
 function linksTo(world: QuiltWorld, user: string): string[] {
   const inbox = world.target.inbox;
   if (!inbox) throw new Error('this target\'s mail cannot be read: set QUILT_E2E_INBOX (scenarios that read mail are tagged @reads-mail)');
-  let text = '';
-  try { text = readFileSync(inbox, 'utf8'); } catch { return []; }
-  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { to?: string; link?: string })
-    .filter((m) => m.to === emailOf(world, user) && m.link).map((m) => m.link!);
+  return mailedLinks(inbox, emailOf(world, user));
 }
 
 /** The catalog's sign-in endpoints, with no one signed in. */

@@ -6,6 +6,7 @@
  * policies), also when it fails.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '@quilt-e2e/quilt-js';
@@ -71,6 +72,20 @@ export async function switchOwnRole(world: QuiltWorld, user: string, role: strin
 
 /** The role's real name: one the scenario made, or a role of the stack (Quilt's ReadQuiltBucket, ...). */
 export const roleName = (world: QuiltWorld, role: string): string => world.memory.adminNames.get(role) ?? role;
+
+/** How long a mail with a link (an invitation, a password reset) may take to reach the user's inbox. */
+export const MAIL_DEADLINE_MS = 15_000;
+
+/**
+ * The links mailed to an address, oldest first, from the target's inbox: a file of JSON lines
+ * `{to, subject, link}` (the local stack's outbox, or QUILT_E2E_INBOX); none while it does not exist.
+ */
+export function mailedLinks(inbox: string, to: string): string[] {
+  let text: string;
+  try { text = readFileSync(inbox, 'utf8'); } catch { return []; }
+  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { to?: string; link?: string })
+    .filter((m) => m.to === to && m.link).map((m) => m.link!);
+}
 
 /** The email of a user the scenario made. */
 export const emailOf = (world: QuiltWorld, user: string): string => `${real(world, user)}@example.com`;
