@@ -11,7 +11,7 @@ import { executeSweep, markTestBucket, parseAge, planSweep } from './sweeper.js'
 import type { QuiltWorld } from '../world/quilt-world.js';
 import { closeQuilt3Oracles } from './oracles/quilt3.js';
 import { closeQuilt3Mcp } from './drivers/mcp-quilt3.js';
-import { closeCatalogBrowser, closeKeptPages, timeInBrowser } from './adapters/catalog-app.js';
+import { closeCatalogBrowser, closeKeptPages, pagesOpenedSoFar, timeInBrowser } from './adapters/catalog-app.js';
 import { attachMeasurement } from './reporting/measurements.js';
 import { browserFigures } from './reporting/browser-figures.js';
 import { formatDoctor, runDoctor } from './doctor.js';
@@ -29,13 +29,15 @@ setDefaultTimeout(60_000);
  * (reporting/browser-figures.ts): the run summary checks them against the browser's budgets.
  * Defined first, so that it runs after the clean-up hooks: their time is the scenario's too.
  */
-const clocks = new WeakMap<object, { started: number; inBrowser: number }>();
-Before(function (this: QuiltWorld) { clocks.set(this, { started: Date.now(), inBrowser: timeInBrowser() }); });
+const clocks = new WeakMap<object, { started: number; inBrowser: number; pages: number }>();
+Before(function (this: QuiltWorld) { clocks.set(this, { started: Date.now(), inBrowser: timeInBrowser(), pages: pagesOpenedSoFar() }); });
 After(async function (this: QuiltWorld) {
   await closeKeptPages();
   const c = clocks.get(this);
-  const inBrowser = c ? timeInBrowser() - c.inBrowser : 0;
-  if (c && inBrowser > 0) for (const m of browserFigures(Date.now() - c.started, inBrowser, this.target.kind)) attachMeasurement(this, m);
+  if (!c || pagesOpenedSoFar() === c.pages) return;
+  for (const m of browserFigures(Date.now() - c.started, timeInBrowser() - c.inBrowser, this.target.kind)) attachMeasurement(this, m);
+  // A run that opens pages opens more: every persona's next page is loaded ahead, signed in, in the background.
+  this.prepareCatalogApps();
 });
 
 /** With --parallel, a @serial scenario runs alone: it starts only when nothing runs, and nothing starts beside it. */

@@ -240,7 +240,16 @@ export class QuiltWorld extends World {
     const access = this.target.personas[persona];
     const signIn = access?.signIn ?? (access?.token ? { token: access.token } : undefined);
     if (!signIn) throw new Error(`the ${this.target.kind} target gives ${persona} no way to sign in to the catalog: set QUILT_E2E_${persona.toUpperCase()}_PASSWORD (with _USER) or a token (PLATFORM_TEST_JWT_SECRET, QUILT_E2E_${persona.toUpperCase()}_JWT)`);
-    return new CatalogApp(this.target.catalog, signIn);
+    return new CatalogApp(this.target.catalog, signIn, { keepWarm: true });
+  }
+
+  /** Every persona who can sign in to the catalog gets a page loaded ahead in the test bucket (CatalogApp.prepare), unless they have one. */
+  prepareCatalogApps(): void {
+    if (!this.target.catalog) return;
+    for (const persona of Object.keys(this.target.personas) as PersonaRole[]) {
+      const access = this.target.personas[persona];
+      if (access?.signIn || access?.token) this.app(persona).prepare(`${this.target.catalog.catalogUrl}/b/${encodeURIComponent(this.bucket)}`);
+    }
   }
 
   /** SQL as users reach it on this target: the query engine (Trino locally, Athena on AWS) and table names. */

@@ -6,8 +6,11 @@
  * One browser per worker process, with a profile of its own (launched on first use, closed by
  * closeCatalogBrowser in AfterAll); each persona signs in once per worker — with the app's own form
  * when the target gives a password, else by handing the app the persona's token as its session
- * (localStorage TOKENS and USER, as the app keeps them after a sign-in) — and every view opens a
- * new page that starts with that session.
+ * (localStorage TOKENS and USER, as the app keeps them after a sign-in) — and every view starts
+ * with that session: in a new page, or, for a persona, in the page of the app loaded ahead for
+ * them in the background once their page before was done (warmUp), as a person keeps the catalog
+ * open in a tab; the pages of one visit go on from page to page inside the app (oneVisit).
+ * DEBUG_PAGES=1 prints every request of the pages and how long each page took.
  *
  *   const app = new CatalogApp(endpoints, signIn);
  *   const view = await app.open(url, [{ shows: `${name} @ latest`, withIt: ['README.md'] }, { shows: 'No Such Package' }]);
@@ -67,16 +70,50 @@ const sessions = new Map<string, Promise<Session>>();
 let browserMs = 0;
 let depth = 0;
 export const timeInBrowser = (): number => browserMs;
+/** How many pages this worker has opened (views), for the run's figures. */
+let pagesOpened = 0;
+export const pagesOpenedSoFar = (): number => pagesOpened;
+/** The page a view is working on: it stays the browser's front tab when a page loads ahead meanwhile. */
+let working: Page | undefined;
 
-/** Counts the time of `work` as time in the browser (once: calls inside it are not counted again). */
+/**
+ * Work of a scenario that runs beside its pages (`besidePages`): while some runs, the scenario is not
+ * waiting on the browser alone. `besideMs` is how long some has run, up to `besideSince` (when
+ * `besideDepth` > 0, the start of the stretch still running).
+ */
+let besideMs = 0;
+let besideDepth = 0;
+let besideSince = 0;
+const besideClock = (): number => besideMs + (besideDepth > 0 ? Date.now() - besideSince : 0);
+
+/**
+ * Runs `work` (not in the browser) beside the pages a scenario opens at the same time: the time the
+ * two overlap is not counted as time in the browser, since the scenario would have spent it anyway.
+ */
+export async function besidePages<T>(work: () => Promise<T>): Promise<T> {
+  if (besideDepth === 0) besideSince = Date.now();
+  besideDepth += 1;
+  try {
+    return await work();
+  } finally {
+    besideDepth -= 1;
+    if (besideDepth === 0) besideMs += Date.now() - besideSince;
+  }
+}
+
+/**
+ * Counts the time of `work` as time in the browser (once: calls inside it are not counted again),
+ * less the time work beside the pages ran meanwhile (besidePages).
+ */
 async function inBrowser<T>(work: () => Promise<T>): Promise<T> {
   const t0 = Date.now();
+  const b0 = besideClock();
   depth += 1;
   try {
     return await work();
   } finally {
     depth -= 1;
-    if (depth === 0) browserMs += Date.now() - t0;
+    if (depth === 0) browserMs += Date.now() - t0 - (besideClock() - b0);
   }
 }
 
@@ -107,9 +144,11 @@ function theBrowser(): Promise<BrowserContext> {
 }
 
 export async function closeCatalogBrowser(): Promise<void> {
-  await closeKeptPages();
   const b = browser;
   browser = undefined;
+  await closeKeptPages();
+  // The pages loading ahead close with the browser (their loading then answers undefined).
+  warm.clear();
   sessions.clear();
   const open = await b?.catch(() => undefined);
   if (!open) return;
@@ -118,10 +157,25 @@ export async function closeCatalogBrowser(): Promise<void> {
 }
 
 /**
- * A new page of the worker's browser that starts with this session, whatever the page before it
- * left (the app's session in localStorage is put back, or removed, before the app runs). The
- * worker's pages open one after another, so one profile serves every persona.
+ * The worker's pages share one localStorage (one profile): a page's app reads the session its page
+ * put there (pageWith) when it starts, and a sign-in writes the session there. So pages start —
+ * until the app has loaded and read its session — and sign-ins write one at a time
+ * (`oneAtATime`), even when a page loads ahead in the background (warmUp).
  */
+let starting: Promise<void> = Promise.resolve();
+async function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const before = starting;
+  let release!: () => void;
+  starting = new Promise((resolve) => { release = resolve; });
+  await before;
+  try {
+    return await work();
+  } finally {
+    release();
+  }
+}
+
+/** A new page of the worker's browser that starts with this session, whatever the page before it left (the app's session in localStorage is put back, or removed, before the app runs). Only inside oneAtATime. */
 async function pageWith(session: Session, origin: string): Promise<Page> {
   const page = await (await theBrowser()).newPage();
   await page.addInitScript(`if (location.origin === ${JSON.stringify(origin)}) {
@@ -164,8 +218,11 @@ export class CatalogApp {
   constructor(
     private readonly endpoints: { catalogUrl: string; registryUrl: string; browserS3Proxy?: string },
     private readonly signIn: SignIn,
-    private readonly timeoutMs = 20_000,
+    /** keepWarm: a persona's sign-in, used scenario after scenario, keeps a page of the app loaded ahead (warmUp). */
+    private readonly options: { keepWarm?: boolean; timeoutMs?: number } = {},
   ) {}
+
+  private get timeoutMs(): number { return this.options.timeoutMs ?? 20_000; }
 
   /**
    * A stack whose S3 is not AWS: the links the app signs for S3's AWS hosts (its download links)
@@ -219,14 +276,30 @@ export class CatalogApp {
       return { tokens: JSON.stringify({ token, exp }), user: JSON.stringify(user) };
     }
     // The app's sign-in form, in a signed-out page; the session is what the app kept.
-    const page = await pageWith(null, this.origin);
+    // The first page of a worker loads the whole app into a new browser: it may take longer than a page.
+    const { page } = await this.start(null, `${this.endpoints.catalogUrl}/signin`, Math.max(this.timeoutMs, 60_000));
     try {
-      // The first page of a worker loads the whole app into a new browser: it may take longer than a page.
-      await page.goto(`${this.endpoints.catalogUrl}/signin`, { timeout: Math.max(this.timeoutMs, 60_000) });
       return await this.signInWithForm(page);
     } finally {
       await page.close().catch(() => undefined);
     }
+  }
+
+  /** A new page with `session` that has loaded `url` (the app started and read its session), watched from its first request; closed if it fails to load. */
+  private start(session: Session, url: string, timeoutMs: number): Promise<Kept> {
+    return oneAtATime(async () => {
+      const page = await pageWith(session, this.origin);
+      // A new tab comes to the front: the page a view works on goes back there.
+      if (working && !working.isClosed()) await working.bringToFront().catch(() => undefined);
+      const watch = watched(page, this.endpoints.browserS3Proxy);
+      try {
+        await page.goto(url, { timeout: timeoutMs });
+      } catch (e) {
+        await page.close().catch(() => undefined);
+        throw e;
+      }
+      return { ...watch, page, shown: undefined };
+    });
   }
 
   /** Signs in with the app's form on `page` (at the sign-in page); answers the session the app kept. */
@@ -236,10 +309,15 @@ export class CatalogApp {
     const field = fieldOf(page);
     await field('Username or email').fill(username, { timeout: Math.max(this.timeoutMs, 60_000) });
     await field('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForFunction("localStorage.getItem('TOKENS') !== null", undefined, { timeout: this.timeoutMs })
-      .catch(async () => { throw new Error(`the catalog's sign-in form did not sign ${username} in; the page says: ${(await textOf(page)).slice(0, 300)}`); });
-    return await page.evaluate<{ tokens: string; user: string | null }>("({ tokens: localStorage.getItem('TOKENS'), user: localStorage.getItem('USER') })");
+    // The app writes the session it is given: while no other page starts, from none (a page that
+    // started meanwhile has put its own there).
+    return oneAtATime(async () => {
+      await page.evaluate("localStorage.removeItem('TOKENS'); localStorage.removeItem('USER')");
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForFunction("localStorage.getItem('TOKENS') !== null", undefined, { timeout: this.timeoutMs })
+        .catch(async () => { throw new Error(`the catalog's sign-in form did not sign ${username} in; the page says: ${(await textOf(page)).slice(0, 300)}`); });
+      return await page.evaluate<{ tokens: string; user: string | null }>("({ tokens: localStorage.getItem('TOKENS'), user: localStorage.getItem('USER') })");
+    });
   }
 
   /**
@@ -253,11 +331,10 @@ export class CatalogApp {
     const { password } = this.signIn;
     let picture: Buffer | undefined;
     const session = inBrowser(async () => {
-      const page = await pageWith(null, this.origin);
-      const watch = watched(page, this.endpoints.browserS3Proxy);
+      const watch = await this.start(null, link, Math.max(this.timeoutMs, 60_000));
+      const page = watch.page;
       let signedIn = false;
       try {
-        await page.goto(link, { timeout: Math.max(this.timeoutMs, 60_000) });
         const field = fieldOf(page);
         await field('New password').fill(password, { timeout: this.timeoutMs });
         await field('Re-enter your new password').fill(password, { timeout: this.timeoutMs });
@@ -298,16 +375,22 @@ export class CatalogApp {
 
   private async view<T>(url: string, outcomes: Outcome[], then?: (page: Page, s3: S3Answers) => Promise<T>): Promise<PageView & { then?: T }> {
     // The page this sign-in left open (a visit, a sign-in) goes on to the next URL inside the app.
+    // Else the page loaded ahead for this sign-in (warmUp), else a new page that loads the app.
     const held = then ? undefined : takeKept(this.key);
-    const page = held?.page ?? await pageWith(await this.session(), this.origin);
-    const watch = held ?? watched(page, this.endpoints.browserS3Proxy);
-    watch.offsite.length = 0;
+    const ahead = held ? undefined : await takeWarm(this.key);
+    const t0 = Date.now();
+    const watch = held ?? ahead ?? await this.start(await this.session(), url, this.timeoutMs);
+    const page = watch.page;
+    // The browser's front tab: a tab behind others (a page loaded ahead, opened later) gets few frames, and every click waits for one.
+    await page.bringToFront();
+    working = page;
+    pagesOpened += 1;
+    // The requests of the pages before on a held page were checked with them; a page loaded ahead answers for its own with this one.
+    if (held) watch.offsite.length = 0;
     let keep = false;
     const answered = new S3Answers();
     try {
-      const t0 = Date.now();
-      if (held) await this.followInApp(page, held.shown, url);
-      else await page.goto(url, { timeout: this.timeoutMs });
+      if (held || ahead) await this.followInApp(page, held?.shown, url);
       const loaded = Date.now() - t0;
       let matched: string | RegExp | undefined;
       let text = '';
@@ -329,13 +412,56 @@ export class CatalogApp {
       if (matched !== undefined && then) await this.routeS3(page, answered);
       const after = matched !== undefined && then ? await then(page, answered) : undefined;
       if (visiting && !then && matched !== undefined) {
-        kept.set(this.key, { ...watch, page, shown: matched });
+        kept.set(this.key, { ...watch, page, shown: matched, rewarm: () => this.warmUp(url) });
         keep = true;
       }
       return { url: page.url(), text, matched, screenshot, offsite: [...watch.offsite], timings: { loaded, shown, settled }, ...(after !== undefined ? { then: after } : {}) };
     } finally {
-      if (!keep) await page.close();
+      if (working === page) working = undefined;
+      if (!keep) {
+        await page.close();
+        this.warmUp(url);
+      }
+      if (process.env.DEBUG_PAGES) console.error(`${new Date().toISOString()} page ${url} (${held ? 'in the visit\'s page' : ahead ? 'from the page loaded ahead' : 'a new page'}): ${Date.now() - t0} ms`);
     }
+  }
+
+  /**
+   * For a persona's sign-in (keepWarm), once its page is done: a new page of this sign-in loads the
+   * app in the background, at a page of nothing in the bucket of `lastUrl` (the app's "Nothing
+   * here"), and the next page of this sign-in goes on from it inside the app — as a person keeps
+   * the catalog open in a tab. It has fetched nothing but what the app needs to start (its
+   * configuration, the user, the bucket's settings): every page it goes on to fetches its own data.
+   * (`lastUrl` outside any bucket: the bucket this sign-in opened last.)
+   */
+  /** Loads a page of this sign-in ahead (warmUp) in the bucket of `url`, unless one is loaded or loading: for a persona the run has not shown a page yet. */
+  prepare(url: string): void {
+    if (!takenOrLoading(this.key)) this.warmUp(url);
+  }
+
+  private warmUp(lastUrl: string): void {
+    const bucket = bucketOf(new URL(lastUrl, this.endpoints.catalogUrl).pathname) ?? lastBucket.get(this.key);
+    if (bucket) lastBucket.set(this.key, bucket);
+    // Only in a bucket: from the app's "Nothing here" outside any bucket, it follows no link.
+    if (!this.options.keepWarm || warm.has(this.key) || !browser || !bucket) return;
+    const loading = (async (): Promise<Kept | undefined> => {
+      const session = await this.session();
+      if (!browser) return undefined; // closed meanwhile (the end of the run)
+      const ahead = await this.start(session, `${this.origin}${bucket}/${BETWEEN_PAGES}`, this.timeoutMs);
+      const page = ahead.page;
+      try {
+        // Started and signed in as this sign-in's user: the app names them in its menu (on its
+        // "Nothing here", or on "Access Denied" for a user who may not read the bucket).
+        const user = session?.user ? (JSON.parse(session.user) as { current_user?: string }).current_user : undefined;
+        await page.waitForFunction(`(() => { const t = document.body.innerText.toLowerCase(); return t.includes(${JSON.stringify((user ?? NOTHING_HERE).toLowerCase())}); })()`, undefined, { timeout: this.timeoutMs, polling: 100 });
+        return ahead;
+      } catch (e) {
+        if (process.env.DEBUG_PAGES) console.error(`${new Date().toISOString()} loading a page ahead at ${page.url()} failed (a new page will load instead): ${(e as Error).message.split('\n')[0]}`);
+        await page.close().catch(() => undefined);
+        return undefined;
+      }
+    })().catch(() => undefined);
+    warm.set(this.key, loading);
   }
 
   /**
@@ -343,14 +469,16 @@ export class CatalogApp {
    * browser's history), no reload. First to a path the app does not know (its "Nothing here"), until what the page
    * showed (`shown`) is gone — so that nothing the next page is awaited for can come from this one.
    */
-  private async followInApp(page: Page, shown: string | RegExp, url: string): Promise<void> {
+  private async followInApp(page: Page, shown: string | RegExp | undefined, url: string): Promise<void> {
     const target = new URL(url, this.endpoints.catalogUrl);
     if (target.origin !== this.origin) throw new Error(`${url} is not a page of the catalog at ${this.origin}`);
     const go = (path: string): Promise<void> => page.evaluate(`(() => { history.pushState(null, '', ${JSON.stringify(path)}); dispatchEvent(new PopStateEvent('popstate', { state: null })); })()`);
-    // Within the bucket of the next page: the app keeps its bucket's state (leaving the bucket for a path outside it and coming back loses it).
-    await go(`${/^\/b\/[^/]+/.exec(target.pathname)?.[0] ?? ''}/quilt-e2e-between-pages`);
+    // Within the bucket of the next page (else of this one): the app keeps its bucket's state (leaving
+    // the bucket for a path outside it and coming back loses it), and from its own "Nothing here"
+    // outside any bucket it follows no link.
+    await go(`${bucketOf(target.pathname) ?? bucketOf(new URL(page.url()).pathname) ?? ''}/${BETWEEN_PAGES}`);
     const gone = Date.now() + this.timeoutMs;
-    for (;;) {
+    while (shown !== undefined) {
       const text = await textOf(page);
       if (!showsIn(text, shown)) break;
       if (Date.now() > gone) throw new Error(`the app went on showing ${String(shown)} after leaving ${page.url()} for another page`);
@@ -389,8 +517,32 @@ function watched(page: Page, s3Proxy: string | undefined): Watch {
   };
 }
 
-/** A page left open for the next page of its sign-in, with what it showed last. */
-type Kept = Watch & { page: Page; shown: string | RegExp };
+/** A page left open for the next page of its sign-in, with what it showed last (undefined: a page loaded ahead); `rewarm` once it is closed. */
+type Kept = Watch & { page: Page; shown: string | RegExp | undefined; rewarm?: () => void };
+
+/** A path the app does not know, and what it shows there. */
+const BETWEEN_PAGES = 'quilt-e2e-between-pages';
+const NOTHING_HERE = 'Nothing here';
+
+/** `/b/<bucket>` of a path of the app, if it is in a bucket. */
+const bucketOf = (path: string): string | undefined => /^\/b\/[^/]+/.exec(path)?.[0];
+
+/** The bucket each sign-in opened last (`/b/<bucket>`), where its next page is loaded ahead. */
+const lastBucket = new Map<string, string>();
+
+/** The pages loaded ahead, by sign-in (warmUp): undefined when loading one failed. */
+const warm = new Map<string, Promise<Kept | undefined>>();
+
+/** Whether this sign-in has a page loaded ahead (or loading), or one a visit keeps. */
+const takenOrLoading = (key: string): boolean => warm.has(key) || kept.has(key);
+
+/** The page loaded ahead for this sign-in, once it has loaded (undefined: none, or it failed or was closed). */
+async function takeWarm(key: string): Promise<Kept | undefined> {
+  const w = warm.get(key);
+  warm.delete(key);
+  const k = await w;
+  return k && !k.page.isClosed() ? k : undefined;
+}
 
 /**
  * The pages left open, by sign-in: by a visit (oneVisit) for its next page, or by a sign-in that
@@ -411,6 +563,7 @@ export async function closeKeptPages(): Promise<void> {
   const left = [...kept.values()];
   kept.clear();
   await Promise.all(left.map((k) => k.page.close().catch(() => undefined)));
+  for (const k of left) k.rewarm?.();
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * What the web catalog's browser costs a run: each scenario that opened a page attaches two
  * figures (measurements.ts) — its time, with the budget of a browser scenario, and the part of it
- * spent in the browser — and the run summary adds them up: the browser's share of the workers'
- * time is how much longer the whole suite runs for having a browser (the suite's budget).
+ * spent waiting on the browser (less what ran beside its pages: besidePages in
+ * adapters/catalog-app.ts) — and the run summary adds them up: the browser's share of the
+ * workers' time is how much longer the whole suite runs for having a browser (the suite's budget).
  */
 import type { Measurement } from './measurements.js';
 

@@ -10,7 +10,7 @@ import { quilt3Oracle } from '../oracles/quilt3.js';
 import { chunkedSha256 } from '../oracles/checksums.js';
 import { expectNoSuchPackagePage, expectPackagePage, expectRevisionPage, revisionsShown } from './catalog-pages.js';
 import { pointersInSearch, viewOfRevision, viewThroughGraphql, viewThroughSearch, viewThroughSql, type PackageView } from '../domain/package-views.js';
-import { oneVisit } from '../adapters/catalog-app.js';
+import { besidePages, oneVisit } from '../adapters/catalog-app.js';
 
 const DEADLINE_MS = Number(process.env.QUILT_E2E_INDEX_DEADLINE_MS ?? 20_000);
 
@@ -30,10 +30,21 @@ const comparable = (v: PackageView): Omit<PackageView, 'source'> => ({
  * checking it holds exactly what the scenario asked for: each entry is one of the files the
  * scenario uploaded, with their size and a sha2-256-chunked computed here from their bytes.
  */
-async function truth(world: QuiltWorld, featureName: string): Promise<PackageView> {
+function truth(world: QuiltWorld, featureName: string): Promise<PackageView> {
   const name = world.packageName(featureName);
   const push = world.memory.pushes.filter((p) => p.name === name).at(-1);
   if (!push) throw new Error(`no revision of ${featureName} was pushed in this scenario`);
+  // Read once per revision: every path is compared with the same reading.
+  const read = truths.get(world) ?? new Map<string, Promise<PackageView>>();
+  truths.set(world, read);
+  const key = `${name}@${push.hash}`;
+  if (!read.has(key)) read.set(key, readTruth(world, name, push));
+  return read.get(key)!;
+}
+
+const truths = new WeakMap<QuiltWorld, Map<string, Promise<PackageView>>>();
+
+async function readTruth(world: QuiltWorld, name: string, push: QuiltWorld['memory']['pushes'][number]): Promise<PackageView> {
   const q = await quilt3Oracle(world.target).browse(name, push.hash);
   const asked = push.request;
   if (asked) {
@@ -50,10 +61,16 @@ async function truth(world: QuiltWorld, featureName: string): Promise<PackageVie
   return { source: 'quilt3', hash: q.topHash, message: q.message, userMeta: JSON.parse(q.userMetaJson) as unknown, totalEntries: q.entries.length, totalBytes, entries };
 }
 
-/** Each path in turn; every path that disagrees is reported, not only the first. */
+/**
+ * Every path at the same time, as a monitor looks at them; every path that disagrees is reported,
+ * not only the first. The catalog's pages are read beside the others (besidePages): the scenario
+ * waits on the browser only for what it takes beyond them.
+ */
 export async function expectEveryPath(paths: PathName[], check: (path: PathName) => Promise<void>): Promise<void> {
   const failed: Array<{ path: PathName; error: unknown }> = [];
-  for (const path of paths) await check(path).catch((error: unknown) => { failed.push({ path, error }); });
+  await Promise.all(paths.map((path) => (path === 'catalog page' ? check(path) : besidePages(() => check(path)))
+    .catch((error: unknown) => { failed.push({ path, error }); })));
+  failed.sort((a, b) => paths.indexOf(a.path) - paths.indexOf(b.path));
   if (failed.length === 1) throw failed[0]!.error;
   if (failed.length > 1) throw new Error(`${failed.length} of ${paths.length} paths disagree:\n${failed.map((f) => `- ${f.path}: ${(f.error as Error).message ?? String(f.error)}`).join('\n')}`);
 }

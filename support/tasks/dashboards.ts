@@ -67,9 +67,14 @@ export async function expectSummaryShowsSums(world: QuiltWorld, featureName: str
   world.memory.summaryChart = { path: chart!.path, title: chart!.title ?? chart!.path };
 }
 
-/** What the catalog says went wrong with a summary it could not show: the title of its "Oops" heading (Summarize.tsx: SummaryFailed). */
-const summaryErrorOf = (page: Page): Promise<string | undefined> =>
-  page.locator('[title]').filter({ hasText: 'Oops' }).first().getAttribute('title', { timeout: 2_000 }).then((t) => t ?? undefined, () => undefined);
+/**
+ * What the catalog says went wrong with a summary it could not show: the title of its "Oops"
+ * heading (Summarize.tsx: SummaryFailed). Read once the page has settled: none there, none said.
+ */
+async function summaryErrorOf(page: Page): Promise<string | undefined> {
+  const oops = page.locator('[title]').filter({ hasText: 'Oops' });
+  return await oops.count() > 0 ? await oops.first().getAttribute('title', { timeout: 1_000 }).then((t) => t ?? undefined, () => undefined) : undefined;
+}
 
 /** Quilt's catalog shows the package's page with the chart's section (its title) drawn, and no error about the summary. */
 export async function expectCatalogDrawsSummary(world: QuiltWorld, persona: PersonaRole, featureName: string): Promise<void> {
