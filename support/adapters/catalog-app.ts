@@ -277,11 +277,15 @@ export class CatalogApp {
     }
     // The app's sign-in form, in a signed-out page; the session is what the app kept.
     // The first page of a worker loads the whole app into a new browser: it may take longer than a page.
-    const { page } = await this.start(null, `${this.endpoints.catalogUrl}/signin`, Math.max(this.timeoutMs, 60_000));
+    const signedIn = await this.start(null, `${this.endpoints.catalogUrl}/signin`, Math.max(this.timeoutMs, 60_000));
     try {
-      return await this.signInWithForm(page);
-    } finally {
-      await page.close().catch(() => undefined);
+      const session = await this.signInWithForm(signedIn.page);
+      // Signed in, the person goes on in this page (the app's home): the next page of this sign-in is reached from it inside the app.
+      kept.set(this.key, signedIn);
+      return session;
+    } catch (e) {
+      await signedIn.page.close().catch(() => undefined);
+      throw e;
     }
   }
 
@@ -374,19 +378,20 @@ export class CatalogApp {
   }
 
   private async view<T>(url: string, outcomes: Outcome[], then?: (page: Page, s3: S3Answers) => Promise<T>): Promise<PageView & { then?: T }> {
-    // The page this sign-in left open (a visit, a sign-in) goes on to the next URL inside the app.
+    // The page this sign-in left open (a visit, its sign-in) goes on to the next URL inside the app.
     // Else the page loaded ahead for this sign-in (warmUp), else a new page that loads the app.
+    const session = await this.session();
     const held = then ? undefined : takeKept(this.key);
     const ahead = held ? undefined : await takeWarm(this.key);
     const t0 = Date.now();
-    const watch = held ?? ahead ?? await this.start(await this.session(), url, this.timeoutMs);
+    const watch = held ?? ahead ?? await this.start(session, url, this.timeoutMs);
     const page = watch.page;
     // The browser's front tab: a tab behind others (a page loaded ahead, opened later) gets few frames, and every click waits for one.
     await page.bringToFront();
     working = page;
     pagesOpened += 1;
     // The requests of the pages before on a held page were checked with them; a page loaded ahead answers for its own with this one.
-    if (held) watch.offsite.length = 0;
+    if (held?.shown !== undefined) watch.offsite.length = 0;
     let keep = false;
     const answered = new S3Answers();
     try {
@@ -399,11 +404,11 @@ export class CatalogApp {
       while (matched === undefined && Date.now() < deadline) {
         text = await textOf(page);
         matched = outcomes.find((o) => shows(o.shows) && (o.withIt ?? []).every(shows))?.shows;
-        if (matched === undefined) await page.waitForTimeout(150);
+        if (matched === undefined) await page.waitForTimeout(75);
       }
       const shown = Date.now() - t0;
       // What the page shows once it has settled: pages keep filling in after their first text.
-      await watch.quiet(250, 750);
+      await watch.quiet(200, 600);
       text = await textOf(page);
       const settled = Date.now() - t0;
       // JPEG: a page's picture for the report at a fraction of a PNG's size.
@@ -447,6 +452,12 @@ export class CatalogApp {
     const loading = (async (): Promise<Kept | undefined> => {
       const session = await this.session();
       if (!browser) return undefined; // closed meanwhile (the end of the run)
+      // Just signed in with the form: that page (still showing nothing awaited) is the one ahead.
+      const signedIn = kept.get(this.key);
+      if (signedIn && signedIn.shown === undefined) {
+        kept.delete(this.key);
+        return signedIn;
+      }
       const ahead = await this.start(session, `${this.origin}${bucket}/${BETWEEN_PAGES}`, this.timeoutMs);
       const page = ahead.page;
       try {
@@ -473,10 +484,12 @@ export class CatalogApp {
     const target = new URL(url, this.endpoints.catalogUrl);
     if (target.origin !== this.origin) throw new Error(`${url} is not a page of the catalog at ${this.origin}`);
     const go = (path: string): Promise<void> => page.evaluate(`(() => { history.pushState(null, '', ${JSON.stringify(path)}); dispatchEvent(new PopStateEvent('popstate', { state: null })); })()`);
-    // Within the bucket of the next page (else of this one): the app keeps its bucket's state (leaving
-    // the bucket for a path outside it and coming back loses it), and from its own "Nothing here"
-    // outside any bucket it follows no link.
-    await go(`${bucketOf(target.pathname) ?? bucketOf(new URL(page.url()).pathname) ?? ''}/${BETWEEN_PAGES}`);
+    // Within the bucket of the next page (else of this one, else the one this sign-in opened last):
+    // the app keeps its bucket's state (leaving the bucket for a path outside it and coming back
+    // loses it), and from its own "Nothing here" outside any bucket it follows no link — there, by
+    // way of its home page.
+    const bucket = bucketOf(target.pathname) ?? bucketOf(new URL(page.url()).pathname) ?? lastBucket.get(this.key);
+    await go(bucket ? `${bucket}/${BETWEEN_PAGES}` : '/');
     const gone = Date.now() + this.timeoutMs;
     while (shown !== undefined) {
       const text = await textOf(page);
