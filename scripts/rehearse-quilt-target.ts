@@ -31,7 +31,7 @@ await ensureLargeTableFixture({ s3, bucket: config.s3.testBucket });
 s3.destroy();
 
 // What a person's shell would pass that is not configuration of the suite.
-const keep = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TERM', 'CI', 'TMPDIR', 'NODE_OPTIONS', 'NO_COLOR', 'FORCE_COLOR'];
+const keep = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TERM', 'CI', 'TMPDIR', 'NODE_OPTIONS', 'NO_COLOR', 'FORCE_COLOR', 'DEBUG_PAGES'];
 const env: NodeJS.ProcessEnv = {};
 for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
 Object.assign(env, quiltTargetEnv(config), { QUILT_E2E_REPORTS_DIR: REPORTS });

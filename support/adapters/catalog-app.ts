@@ -65,6 +65,17 @@ type Session = { tokens: string; user: string | null } | null;
 
 let browser: Promise<{ context: BrowserContext; profile: string }> | undefined;
 const sessions = new Map<string, Promise<Session>>();
+/** When each sign-in's session expires (seconds since the epoch, as its token says). */
+const expiries = new Map<string, number>();
+
+/** A JWT's claims, unverified (the registry verifies it): whose it is and until when. */
+const claimsOf = (token: string): { exp?: number; sub?: string; id?: string; iss?: string } => {
+  try {
+    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8') || '{}') as { exp?: number; sub?: string; id?: string; iss?: string };
+  } catch {
+    return {};
+  }
+};
 
 /** Milliseconds this worker has spent in the browser (pages, sign-ins, the browser's start), for the run's figures. */
 let browserMs = 0;
@@ -150,6 +161,7 @@ export async function closeCatalogBrowser(): Promise<void> {
   // The pages loading ahead close with the browser (their loading then answers undefined).
   warm.clear();
   sessions.clear();
+  expiries.clear();
   const open = await b?.catch(() => undefined);
   if (!open) return;
   await open.context.close().catch(() => undefined);
@@ -245,21 +257,30 @@ export class CatalogApp {
 
   /** Which sign-in this is: one session per key and worker. */
   private get key(): string {
-    return `${this.endpoints.catalogUrl}|${'username' in this.signIn ? `form:${this.signIn.username}` : `token:${this.signIn.token}`}`;
+    if ('username' in this.signIn) return `${this.endpoints.catalogUrl}|form:${this.signIn.username}`;
+    // A persona's tokens (a new one each scenario where the suite mints them) are one sign-in: their
+    // user's. Any other token is a sign-in of its own (an expired or forged one is not the user's).
+    const c = claimsOf(this.signIn.token);
+    return `${this.endpoints.catalogUrl}|token:${this.options.keepWarm && c.sub ? `${c.iss ?? ''}|${c.sub}` : this.signIn.token}`;
   }
 
   /**
    * The session of this sign-in, made once per worker and kept: every page of this sign-in starts
    * with it, as the sign-in left it, so a page that signed the user out does not carry over to the
-   * next one.
+   * next one. A session within 5 minutes of its expiry is made again (its pages closed).
    */
   private session(): Promise<Session> {
     const key = this.key;
     let s = sessions.get(key);
+    if (s && (expiries.get(key) ?? Infinity) < Date.now() / 1000 + 300) {
+      sessions.delete(key);
+      dropPagesOf(key);
+      s = undefined;
+    }
     if (!s) {
       s = this.makeSession();
       sessions.set(key, s);
-      s.catch(() => sessions.delete(key));
+      s.then((made) => { const exp = made ? (JSON.parse(made.tokens) as { exp?: number }).exp : undefined; if (exp) expiries.set(key, exp); }, () => sessions.delete(key));
     }
     return s;
   }
@@ -268,7 +289,7 @@ export class CatalogApp {
     if (!('username' in this.signIn)) {
       // The app's own session: what it stores after a sign-in (its token and the user /api/me describes).
       const token = this.signIn.token;
-      const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8') || '{}') as { exp?: number; sub?: string; id?: string };
+      const claims = claimsOf(token);
       const exp = claims.exp ?? Math.floor(Date.now() / 1000) + 3600;
       const me = await fetch(`${this.endpoints.registryUrl}/api/me`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(this.timeoutMs) });
       // A user the registry no longer takes (deactivated, deleted) still has the session they signed in with: the app is to find out.
@@ -545,6 +566,15 @@ const lastBucket = new Map<string, string>();
 
 /** The pages loaded ahead, by sign-in (warmUp): undefined when loading one failed. */
 const warm = new Map<string, Promise<Kept | undefined>>();
+
+/** Closes this sign-in's pages loaded ahead or kept (its session is made again). */
+function dropPagesOf(key: string): void {
+  const k = takeKept(key);
+  void k?.page.close().catch(() => undefined);
+  const w = warm.get(key);
+  warm.delete(key);
+  void w?.then((x) => x?.page.close().catch(() => undefined));
+}
 
 /** Whether this sign-in has a page loaded ahead (or loading), or one a visit keeps. */
 const takenOrLoading = (key: string): boolean => warm.has(key) || kept.has(key);
