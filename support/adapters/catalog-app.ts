@@ -68,6 +68,15 @@ const sessions = new Map<string, Promise<Session>>();
 /** When each sign-in's session expires (seconds since the epoch, as its token says). */
 const expiries = new Map<string, number>();
 
+/** When a session expires, as the app keeps it (TOKENS: {token, exp}); undefined when it does not say. */
+function expiryOf(session: Session): number | undefined {
+  try {
+    return session ? (JSON.parse(session.tokens) as { exp?: number }).exp : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A JWT's claims, unverified (the registry verifies it): whose it is and until when. */
 const claimsOf = (token: string): { exp?: number; sub?: string; id?: string; iss?: string } => {
   try {
@@ -280,7 +289,7 @@ export class CatalogApp {
     if (!s) {
       s = this.makeSession();
       sessions.set(key, s);
-      s.then((made) => { const exp = made ? (JSON.parse(made.tokens) as { exp?: number }).exp : undefined; if (exp) expiries.set(key, exp); }, () => sessions.delete(key));
+      s.then((made) => { const exp = expiryOf(made); if (exp) expiries.set(key, exp); }, () => sessions.delete(key));
     }
     return s;
   }
