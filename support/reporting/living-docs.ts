@@ -65,7 +65,9 @@ function statusOf(results: readonly ScenarioResult[]): DocStatus {
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  // Whole seconds first: 119.6 s is 2 min 0 s, not 1 min 60 s.
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
 function tagChips(tags: readonly string[]): string {

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { ROOT, cucumber, run, runScript, tempDir, write } from './helpers.js';
 import { loadFeatureFiles, scenariosOf } from '../../support/reporting/feature-files.js';
 import { summarizeRun } from '../../support/reporting/run-summary.js';
+import { formatMs } from '../../support/reporting/living-docs.js';
 
 /** Chromium's executable: $QUILT_E2E_CHROMIUM, or chromium / chromium-browser on the PATH. */
 function findChromium(): string | undefined {
@@ -182,4 +183,11 @@ export default {
   assert.match(g.dom, /<h1>Step glossary<\/h1>/);
   assert.match(g.dom, /<code>\{persona\}<\/code>/);
   assert.match(g.dom, /<td><code>Dana<\/code><\/td><td>data manager/);
+});
+
+test('a run time reads in whole minutes and seconds, never 60 s', () => {
+  assert.equal(formatMs(119_600), '2 min 0 s');
+  assert.equal(formatMs(125_400), '2 min 5 s');
+  assert.equal(formatMs(59_940), '59.9 s');
+  assert.equal(formatMs(820), '820 ms');
 });
