@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadTarget, type PersonaRole, type TargetConfig } from '../support/target.js';
-import { createS3Client, PackageRegistry } from '@quilt-e2e/quilt-js';
+import { catalogBucketUrl, createS3Client, PackageRegistry } from '@quilt-e2e/quilt-js';
 import { ObjectStore } from '../support/domain/objects.js';
 import { ResourceLedger } from './ledger.js';
 import { scenarioMemory, type ScenarioMemory } from './memory.js';
@@ -248,7 +248,7 @@ export class QuiltWorld extends World {
     if (!this.target.catalog) return;
     for (const persona of Object.keys(this.target.personas) as PersonaRole[]) {
       const access = this.target.personas[persona];
-      if (access?.signIn || access?.token) this.app(persona).prepare(`${this.target.catalog.catalogUrl}/b/${encodeURIComponent(this.bucket)}`);
+      if (access?.signIn || access?.token) this.app(persona).prepare(catalogBucketUrl(this.target.catalog.catalogUrl, this.bucket));
     }
   }
 

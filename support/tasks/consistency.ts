@@ -24,17 +24,11 @@ const comparable = (v: PackageView): Omit<PackageView, 'source'> => ({
   hash: v.hash, message: v.message, userMeta: v.userMeta ?? {}, totalEntries: v.totalEntries, totalBytes: v.totalBytes, entries: v.entries,
 });
 
-/**
- * The source of truth every path is compared with: the revision the scenario published, as the
- * REAL quilt3 reads it from S3 (support/oracles/quilt3.ts — quilt3 recomputes its top hash), after
- * checking it holds exactly what the scenario asked for: each entry is one of the files the
- * scenario uploaded, with their size and a sha2-256-chunked computed here from their bytes.
- */
+/** The source of truth for the revision of `featureName` pushed last, read once per revision: every path is compared with the same reading. */
 function truth(world: QuiltWorld, featureName: string): Promise<PackageView> {
   const name = world.packageName(featureName);
   const push = world.memory.pushes.filter((p) => p.name === name).at(-1);
   if (!push) throw new Error(`no revision of ${featureName} was pushed in this scenario`);
-  // Read once per revision: every path is compared with the same reading.
   const read = truths.get(world) ?? new Map<string, Promise<PackageView>>();
   truths.set(world, read);
   const key = `${name}@${push.hash}`;
@@ -44,6 +38,12 @@ function truth(world: QuiltWorld, featureName: string): Promise<PackageView> {
 
 const truths = new WeakMap<QuiltWorld, Map<string, Promise<PackageView>>>();
 
+/**
+ * The source of truth every path is compared with: the revision the scenario published, as the
+ * REAL quilt3 reads it from S3 (support/oracles/quilt3.ts — quilt3 recomputes its top hash), after
+ * checking it holds exactly what the scenario asked for: each entry is one of the files the
+ * scenario uploaded, with their size and a sha2-256-chunked computed here from their bytes.
+ */
 async function readTruth(world: QuiltWorld, name: string, push: QuiltWorld['memory']['pushes'][number]): Promise<PackageView> {
   const q = await quilt3Oracle(world.target).browse(name, push.hash);
   const asked = push.request;
