@@ -271,9 +271,20 @@ export const opensearch: ManagedServer = {
   async provision(config: StackConfig, out: Reporter): Promise<void> {
     // opensearch.yml already sets cluster.default_number_of_replicas: 0; persisting it as a
     // cluster setting too keeps it if someone starts the data folder with another yml.
-    const r = await putJson(`http://${config.host}:${config.ports.opensearch}/_cluster/settings`,
-      { persistent: { 'cluster.default_number_of_replicas': 0 } }, 10_000);
-    if (r.status !== 200) throw new Error(`setting cluster.default_number_of_replicas failed: HTTP ${r.status} ${r.body.slice(0, 500)}`);
+    // A node just started may hold the write back while it recovers its indexes (seen: over 10 s on
+    // 2 busy cores at a stack's start): the write is idempotent, so it is tried again until a deadline.
+    const url = `http://${config.host}:${config.ports.opensearch}/_cluster/settings`;
+    const deadline = Date.now() + 90_000;
+    for (let attempt = 1; ; attempt += 1) {
+      const r = await putJson(url, { persistent: { 'cluster.default_number_of_replicas': 0 } }, 20_000)
+        .catch((e: unknown) => ({ status: 0, body: (e as Error).message }));
+      if (r.status === 200) break;
+      if (Date.now() > deadline || (r.status >= 400 && r.status < 500)) {
+        throw new Error(`setting cluster.default_number_of_replicas failed after ${attempt} attempts over 90 s: ${r.status ? `HTTP ${r.status} ` : ''}${r.body.slice(0, 500)}`);
+      }
+      out.info(`${PREFIX}setting cluster.default_number_of_replicas: ${r.status ? `HTTP ${r.status}` : r.body}; trying again`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
     out.info(`${PREFIX}indexes default to 0 replicas (cluster.default_number_of_replicas)`);
   },
 
