@@ -9,6 +9,10 @@ Given('Dana has made a policy granting read-write on the test bucket and the rol
   await admin.makeWriterRole(this, role);
 });
 
+Given('Dana has made a policy granting read on the test bucket and the role {string} from it', async function (this: QuiltWorld, role: string) {
+  await admin.makeReaderRole(this, role);
+});
+
 When('Dana creates the user {string} with the role {string}', async function (this: QuiltWorld, user: string, role: string) {
   await admin.createUser(this, user, role);
 });

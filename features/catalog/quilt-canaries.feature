@@ -45,9 +45,16 @@ Feature: Quilt's canaries pass in its web catalog
     Then the catalog's results list "canary-search/zebrafish-assay.csv"
 
   @admin @engine-steps-only
-  Scenario: A user invited in the admin pages, with a role made there, sees the bucket at their first sign-in
-    Given Dana has made, in the catalog's admin pages, a policy granting read on the test bucket, the role "readers" with it, and invited "invitee" with that role
+  Scenario: A role made in the admin pages, from a policy made there, grants read on the test bucket and nothing more
+    When Dana makes, in the catalog's admin pages, a policy granting read on the test bucket and the role "readers" with it
+    Then the registry lists the role "readers", whose one policy grants read on the test bucket
+    And a user Dana gives the role "readers" gets credentials from the catalog that read the test bucket but may not write to it
+
+  @admin @engine-steps-only
+  Scenario: A user invited in the admin pages sees the bucket at their first sign-in
+    Given Dana has made a policy granting read on the test bucket and the role "readers" from it
+    And Dana has invited "invitee" with the role "readers" in the catalog's admin pages
     When "invitee" sets a password from the invitation and signs in to the catalog
     Then the web catalog shows "invitee" the test bucket's overview
-    And the registry lists "invitee" with the role "readers", whose one policy grants read on the test bucket
+    And the registry lists "invitee" as invited: active, with the role "readers"
     And the credentials "invitee" gets from the catalog read the test bucket but may not write to it

@@ -1,6 +1,7 @@
 /**
- * Quilt's canary of the admin pages: an admin grants a bucket in Quilt's web catalog — a policy, a
- * role from it, a user invited with that role — and that user's first sign-in shows the bucket.
+ * Quilt's canary of the admin pages, in its two halves: an admin makes a policy and a role from it
+ * in Quilt's web catalog, and the role grants read on the bucket and nothing more; an admin invites
+ * a user with a role there, and that user's first sign-in shows the bucket.
  * What the pages made is checked in the registry (its GraphQL, as an admin) and in S3 (with the
  * credentials the catalog hands the user); what the user sees, in the browser. Pages are worked by
  * their headings, labels and buttons, as a person works them.
@@ -11,7 +12,7 @@ import type { Locator, Page } from 'playwright-core';
 import { eventually } from '@quilt-e2e/test-kit';
 import { CatalogApp, fieldOf, saysOf, type SignIn } from '../adapters/catalog-app.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
-import { admin, emailOf, MAIL_DEADLINE_MS, mailedLinks, mintFor, real, removeUserAfter } from './admin.js';
+import { admin, createUser, emailOf, expectUserRights, MAIL_DEADLINE_MS, mailedLinks, mintFor, real, removeUserAfter, roleName } from './admin.js';
 import { viewPage } from './catalog-pages.js';
 
 const STEP_MS = 20_000;
@@ -32,8 +33,8 @@ async function submit(dialog: Locator, button: string, what: string): Promise<vo
     .catch(async () => { throw new Error(`${what}: the dialog stayed open; it says: ${await saysOf(dialog)}`); });
 }
 
-/** Removes, after the scenario, what the pages made: the user, then the role, then the policy (found by name and title). */
-function removeAfter(world: QuiltWorld, role: string, user: string): void {
+/** Removes, after the scenario, the policy and the role the pages made (found by title and name). */
+function removeRoleAfter(world: QuiltWorld, role: string): void {
   const title = policyTitle(world, role);
   world.ledger.register(`policy "${title}"`, async () => {
     const p = await admin(world).graphql<{ policies: Array<{ id: string; title: string }> }>('{ policies { id title } }');
@@ -43,17 +44,24 @@ function removeAfter(world: QuiltWorld, role: string, user: string): void {
     const r = await admin(world).graphql<{ roles: Array<{ id?: string; name?: string }> }>('{ roles { ... on ManagedRole { id name } ... on UnmanagedRole { id name } } }');
     for (const x of r.roles.filter((y) => y.name === uiRoleName(world, role))) await admin(world).graphql(`mutation { roleDelete(id: "${x.id}") { __typename } }`);
   });
-  removeUserAfter(world, real(world, user));
 }
 
-/** Dana, in the admin pages: a policy granting read on the test bucket, a role with it, a user invited with that role. */
-export async function grantInAdminPages(world: QuiltWorld, role: string, user: string): Promise<void> {
-  const roleName = uiRoleName(world, role);
-  const userName = real(world, user);
-  const title = policyTitle(world, role);
-  removeAfter(world, role, user);
+/** Dana's work in the admin page (`work`, once it shows its cards), whose picture goes to the report. */
+async function inAdminPage(world: QuiltWorld, work: (page: Page, dialog: (title: string) => Locator) => Promise<void>): Promise<void> {
   const view = await viewPage(world, 'admin', `${world.target.catalog!.catalogUrl}/admin`, [{ shows: 'Policies', withIt: ['Roles', 'Users'] }], async (page) => {
-    const dialog = (title_: string): Locator => page.getByRole('dialog').filter({ hasText: title_ }).last();
+    await work(page, (title) => page.getByRole('dialog').filter({ hasText: title }).last());
+    return page.screenshot({ type: 'jpeg', quality: 60 });
+  });
+  expect(view.matched, `the admin page shows: ${view.text.replace(/\s+/g, ' ').slice(0, 400)}`).to.equal('Policies');
+  world.attach(view.then!, 'image/jpeg');
+}
+
+/** Dana, in the admin pages: a policy granting read on the test bucket, then a role with it. */
+export async function makeRoleInAdminPages(world: QuiltWorld, role: string): Promise<void> {
+  const roleName = uiRoleName(world, role);
+  const title = policyTitle(world, role);
+  removeRoleAfter(world, role);
+  await inAdminPage(world, async (page, dialog) => {
     // The policy: its title, the test bucket (read-only, the level a bucket is added with).
     await card(page, 'Policies', 'Create').getByRole('button', { name: 'Create', exact: true }).click({ timeout: STEP_MS });
     const policy = dialog('Create a policy');
@@ -70,32 +78,51 @@ export async function grantInAdminPages(world: QuiltWorld, role: string, user: s
     await roleDialog.getByText('Attach a policy').click({ timeout: STEP_MS });
     await dialog('Attach a policy').getByText(title).first().click({ timeout: STEP_MS });
     await submit(roleDialog, 'Create', 'creating the role');
-    // The user, invited with that role.
+    await page.getByRole('cell', { name: roleName }).first().waitFor({ timeout: STEP_MS })
+      .catch(() => { throw new Error(`the roles list does not show ${roleName} after it was created`); });
+  });
+}
+
+/** Dana, in the admin pages: a user invited with a role the scenario made. */
+export async function inviteInAdminPages(world: QuiltWorld, user: string, role: string): Promise<void> {
+  const userName = real(world, user);
+  removeUserAfter(world, userName);
+  await inAdminPage(world, async (page, dialog) => {
     await card(page, 'Users', 'Invite').getByRole('button', { name: 'Invite', exact: true }).click({ timeout: STEP_MS });
     const invite = dialog('Invite a user');
     await fieldOf(invite)('Username').fill(userName, { timeout: STEP_MS });
     await fieldOf(invite)('Email').fill(emailOf(world, user), { timeout: STEP_MS });
     await invite.locator('[aria-haspopup="listbox"]').first().click({ timeout: STEP_MS });
-    await page.getByRole('option', { name: roleName, exact: true }).click({ timeout: STEP_MS });
+    await page.getByRole('option', { name: roleName(world, role), exact: true }).click({ timeout: STEP_MS });
     await submit(invite, 'Invite', 'inviting the user');
     await page.getByRole('cell', { name: userName }).first().waitFor({ timeout: STEP_MS })
       .catch(() => { throw new Error(`the users list does not show ${userName} after the invitation`); });
-    return page.screenshot({ type: 'jpeg', quality: 60 });
   });
-  expect(view.matched, `the admin page shows: ${view.text.replace(/\s+/g, ' ').slice(0, 400)}`).to.equal('Policies');
-  world.attach(view.then!, 'image/jpeg');
 }
 
-interface Grant { email: string; isActive: boolean; role: { name?: string; policies?: Array<{ title: string; permissions: Array<{ bucket: { name: string }; level: string }> }> } | null }
+/** The registry holds the role the pages made: its one policy grants read on the test bucket. */
+export async function expectRoleRecorded(world: QuiltWorld, role: string): Promise<void> {
+  const r = await admin(world).graphql<{ roles: Array<{ name?: string; policies?: Array<{ title: string; permissions: Array<{ bucket: { name: string }; level: string }> }> }> }>(
+    '{ roles { ... on ManagedRole { name policies { title permissions { bucket { name } level } } } } }');
+  const made = r.roles.filter((x) => x.name === uiRoleName(world, role));
+  expect(made.map((x) => x.name), `the registry's roles named ${uiRoleName(world, role)}`).to.deep.equal([uiRoleName(world, role)]);
+  expect(made[0]!.policies, 'the role\'s policies').to.deep.equal([{ title: policyTitle(world, role), permissions: [{ bucket: { name: world.bucket }, level: 'READ' }] }]);
+}
 
-/** The registry holds what the pages made: the user, active, with the role, whose one policy grants read on the test bucket. */
-export async function expectGrantRecorded(world: QuiltWorld, role: string, user: string): Promise<void> {
-  const r = await admin(world).graphql<{ admin: { user: { get: Grant | null } } }>(
-    'query($n: String!) { admin { user { get(name: $n) { email isActive role { ... on ManagedRole { name policies { title permissions { bucket { name } level } } } } } } } }', { n: real(world, user) });
+/** The registry holds the user the pages invited: with their email, active, with the role. */
+export async function expectInvitedRecorded(world: QuiltWorld, user: string, role: string): Promise<void> {
+  const r = await admin(world).graphql<{ admin: { user: { get: { email: string; isActive: boolean; role: { name?: string } | null } | null } } }>(
+    'query($n: String!) { admin { user { get(name: $n) { email isActive role { ... on ManagedRole { name } ... on UnmanagedRole { name } } } } } }', { n: real(world, user) });
   const u = r.admin.user.get;
   expect(u, `the registry has a user ${real(world, user)}`).to.not.equal(null);
-  expect({ email: u!.email, isActive: u!.isActive, role: u!.role?.name }, 'the user as invited').to.deep.equal({ email: emailOf(world, user), isActive: true, role: uiRoleName(world, role) });
-  expect(u!.role?.policies, 'the role\'s policies').to.deep.equal([{ title: policyTitle(world, role), permissions: [{ bucket: { name: world.bucket }, level: 'READ' }] }]);
+  expect({ email: u!.email, isActive: u!.isActive, role: u!.role?.name }, 'the user as invited').to.deep.equal({ email: emailOf(world, user), isActive: true, role: roleName(world, role) });
+}
+
+/** A user Dana makes (outside the pages) with the role: the credentials the catalog hands them read the test bucket but may not write to it. */
+export async function expectRoleReadsOnly(world: QuiltWorld, role: string): Promise<void> {
+  const member = `${role}-member`;
+  await createUser(world, member, role, [], true);
+  await expectUserRights(world, member, false);
 }
 
 /**

@@ -46,6 +46,11 @@ export async function makeWriterRole(world: QuiltWorld, role: string): Promise<v
   await makeRole(world, role, world.bucket, 'READ_WRITE');
 }
 
+/** A policy granting READ on the test bucket and a managed role built from it, both removed after the scenario. */
+export async function makeReaderRole(world: QuiltWorld, role: string): Promise<void> {
+  await makeRole(world, role, world.bucket, 'READ');
+}
+
 /** A policy granting `level` on `bucket` and a managed role built from it, both removed after the scenario. */
 export async function makeRole(world: QuiltWorld, role: string, bucket: string, level: 'READ' | 'READ_WRITE'): Promise<void> {
   const name = real(world, role);
