@@ -4,6 +4,7 @@
 #   bash scripts/acceptance.sh --tags @smoke
 set -uo pipefail
 cd "$(dirname "$0")/.."
+began=$(date +%s)
 bash scripts/setup.sh || exit 1
 npx tsx packages/stack/src/cli.ts up || exit 1
 mkdir -p reports
@@ -37,5 +38,7 @@ fi
 npx tsx scripts/compatibility.ts || status=1
 npx tsx scripts/living-docs.ts || echo "acceptance: the living documentation (reports/index.html) could not be built: see the message above"
 npx tsx scripts/report-summary.ts reports/cucumber-messages.ndjson || true
+# What the browser costs the whole suite: every run above, its wall time and its seconds in the browser.
+npx tsx scripts/browser-budget.ts --since "$began" || true
 echo "reports: $(pwd)/reports/index.html (living documentation), cucumber-report.html (HTML), cucumber-messages.ndjson, cucumber-junit.xml"
 exit $status

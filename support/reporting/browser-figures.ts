@@ -53,3 +53,38 @@ export function describeBrowserShare(b: BrowserShare): string {
     + `${b.inBrowserS.toFixed(1)} s in the browser of ${b.allScenariosS.toFixed(1)} s of scenarios: the suite runs ${pct(b.growth)} longer for it `
     + `(budget ${pct(SUITE_GROWTH_BUDGET)}: ${b.growth <= SUITE_GROWTH_BUDGET ? 'within' : 'OVER'}).`;
 }
+
+/** One cucumber run of the suite (the engine's, the quilt target's rehearsal, a driver's): its wall time, its workers, its seconds in the browser. */
+export interface RunOfSuite { name: string; wallS: number; workers: number; inBrowserS: number }
+
+export interface WholeSuiteShare {
+  runs: RunOfSuite[];
+  /** The runs' wall time, added up; of it, the part the browser took (each run's browser seconds over its workers). */
+  wallS: number;
+  browserWallS: number;
+  /** How much longer the whole suite runs for the browser: its wall seconds over the others'. */
+  growth: number;
+}
+
+/**
+ * The browser's share of the whole suite (every run the acceptance command made): a run's seconds in
+ * the browser, spread over the workers that ran them side by side, are wall time it spent for the
+ * browser. An estimate: without the browser, the other work of the run would not have been faster.
+ */
+export function wholeSuiteShare(runs: RunOfSuite[]): WholeSuiteShare | undefined {
+  if (runs.length === 0) return undefined;
+  const wallS = runs.reduce((n, r) => n + r.wallS, 0);
+  const browserWallS = runs.reduce((n, r) => n + r.inBrowserS / Math.max(1, r.workers), 0);
+  const rest = wallS - browserWallS;
+  return { runs, wallS, browserWallS, growth: rest > 0 ? browserWallS / rest : Infinity };
+}
+
+/** One line per run and one for the whole suite, against the suite's budget. */
+export function describeWholeSuiteShare(w: WholeSuiteShare): string[] {
+  const pct = (x: number): string => `${Math.round(x * 100)} %`;
+  return [
+    ...w.runs.map((r) => `  ${r.name}: ${r.wallS.toFixed(0)} s, ${r.inBrowserS.toFixed(1)} s of its scenarios in the browser over ${r.workers} worker(s): about ${(r.inBrowserS / Math.max(1, r.workers)).toFixed(0)} s of its wall time`),
+    `The browser in the whole suite (${w.runs.length} runs): about ${w.browserWallS.toFixed(0)} s of ${w.wallS.toFixed(0)} s of wall time: the suite runs ${pct(w.growth)} longer for it `
+      + `(budget ${pct(SUITE_GROWTH_BUDGET)}: ${w.growth <= SUITE_GROWTH_BUDGET ? 'within' : 'OVER'}).`,
+  ];
+}

@@ -38,6 +38,8 @@ export interface RunSummary {
   measurements: { scenario: ScenarioResult; measurement: Measurement }[];
   startedAt?: Date;
   finishedAt?: Date;
+  /** How many workers ran scenarios (cucumber's --parallel; 1 for a run without it). */
+  workers: number;
   /** Cucumber's own verdict of the run, when the run finished. */
   success?: boolean;
   /** Where the scenario nodes of each feature were in the run (scenario AST id → its name and line), to match a run against the feature files. */
@@ -49,7 +51,7 @@ interface Envelope {
   gherkinDocument?: { uri?: string; feature?: { children: FeatureChild[] } };
   pickle?: { id: string; name: string; uri: string; tags: { name: string }[]; astNodeIds: string[]; location?: { line: number } };
   testCase?: { id: string; pickleId: string };
-  testCaseStarted?: { id: string; testCaseId: string; timestamp: Ts; attempt?: number };
+  testCaseStarted?: { id: string; testCaseId: string; timestamp: Ts; attempt?: number; workerId?: string };
   testStepFinished?: { testCaseStartedId: string; testStepResult: { status: string; message?: string } };
   testCaseFinished?: { testCaseStartedId: string; timestamp: Ts; willBeRetried: boolean };
   attachment?: AttachmentLike & { testCaseStartedId?: string };
@@ -113,6 +115,7 @@ export function summarizeRun(ndjson: string): RunSummary {
   const pickles = new Map<string, NonNullable<Envelope['pickle']>>();
   const cases = new Map<string, string>();
   const started = new Map<string, { caseId: string; at: number; steps: string[]; errors: string[]; attachments: AttachmentLike[] }>();
+  const workerIds = new Set<string>();
   const attempts = new Map<string, number>();
   const scenarioNodes: RunSummary['scenarioNodes'] = new Map();
   const scenarios: ScenarioResult[] = [];
@@ -141,6 +144,7 @@ export function summarizeRun(ndjson: string): RunSummary {
       walk(m.gherkinDocument.feature?.children ?? []);
     } else if (m.testCase) cases.set(m.testCase.id, m.testCase.pickleId);
     else if (m.testCaseStarted) {
+      workerIds.add(m.testCaseStarted.workerId ?? '');
       started.set(m.testCaseStarted.id, { caseId: m.testCaseStarted.testCaseId, at: ms(m.testCaseStarted.timestamp), steps: [], errors: [], attachments: [] });
       attempts.set(m.testCaseStarted.testCaseId, (attempts.get(m.testCaseStarted.testCaseId) ?? 0) + 1);
     } else if (m.testStepFinished) {
@@ -187,7 +191,7 @@ export function summarizeRun(ndjson: string): RunSummary {
   const slowest = [...scenarios].sort((a, b) => b.ms - a.ms).slice(0, 5);
   const measurements = scenarios.flatMap((scenario) => scenario.measurements.map((measurement) => ({ scenario, measurement })));
   return {
-    scenarios, totals, byTag, slowest, measurements, scenarioNodes,
+    scenarios, totals, byTag, slowest, measurements, scenarioNodes, workers: Math.max(1, workerIds.size),
     ...(startedAt ? { startedAt } : {}),
     ...(finishedAt ? { finishedAt } : {}),
     ...(success !== undefined ? { success } : {}),

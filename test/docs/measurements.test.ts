@@ -46,3 +46,16 @@ test('the browser\'s share of a run: its scenarios against their budget, the sui
   assert.match(describeBrowserShare(share), /2 scenarios opened catalog pages, 1 of them over 10 s; 7\.0 s in the browser of 50\.0 s of scenarios: the suite runs 16 % longer for it \(budget 25 %: within\)/);
   assert.match(describeBrowserShare({ ...share, growth: 0.3 }), /runs 30 % longer for it \(budget 25 %: OVER\)/);
 });
+
+test('the browser\'s share of the whole suite: each run\'s browser seconds over its workers, against the runs\' wall time', async () => {
+  const { wholeSuiteShare, describeWholeSuiteShare } = await import('../../support/reporting/browser-figures.js');
+  assert.equal(wholeSuiteShare([]), undefined, 'no run: no share');
+  const w = wholeSuiteShare([
+    { name: 'the engine', wallS: 120, workers: 2, inBrowserS: 40 },
+    { name: 'quilt-mcp: mcp', wallS: 80, workers: 1, inBrowserS: 10 },
+  ])!;
+  assert.deepEqual({ wallS: w.wallS, browserWallS: w.browserWallS, growth: w.growth }, { wallS: 200, browserWallS: 30, growth: 30 / 170 });
+  const lines = describeWholeSuiteShare(w);
+  assert.match(lines[0]!, /the engine: 120 s, 40\.0 s of its scenarios in the browser over 2 worker\(s\): about 20 s of its wall time/);
+  assert.match(lines[2]!, /the whole suite \(2 runs\): about 30 s of 200 s of wall time: the suite runs 18 % longer for it \(budget 25 %: within\)/);
+});
