@@ -49,9 +49,15 @@ const README_KEYS = ['README.md', 'README.txt', 'README.ipynb'];
 const SUMMARIZE_KEY = 'quilt_summarize.json';
 
 /** The newest `n` keys among the matching documents whose latest document is not a delete marker, with that document's key and version. */
-function newestKeys(n: number): Record<string, unknown> {
+/**
+ * The n newest keys (their newest version's key and version_id), leaving out keys whose newest
+ * version is a delete marker: of the `considered` most recently modified keys (search() widens
+ * that until n are left or every key was considered). Each key it considers costs a top_hits and a
+ * script: all 10,000 keys of a folder took OpenSearch 0.8 s, the newest 40 take 0.04 s.
+ */
+function newestKeys(n: number, considered: number): Record<string, unknown> {
   return {
-    terms: { field: 'key', order: [{ modified: 'desc' }], size: 100_000 },
+    terms: { field: 'key', order: [{ modified: 'desc' }], size: considered },
     aggs: {
       modified: { max: { field: 'last_modified' } },
       deleted: {
@@ -68,6 +74,9 @@ function newestKeys(n: number): Record<string, unknown> {
     },
   };
 }
+
+/** The most keys the newest-keys actions consider (a terms aggregation's buckets). */
+const MAX_KEYS_CONSIDERED = 100_000;
 
 const SAMPLE_FILTER = ['took', 'timed_out', 'hits.total', 'aggregations.objects.buckets.latest.hits.hits._source'];
 
@@ -135,6 +144,8 @@ export async function search(params: URLSearchParams, user: string, authz: Autho
   if ((size ?? 10) + (from ?? 0) > MAX_RESULT_WINDOW) throw new HttpError(400, 'BadRequest', `"from" + "size" must not exceed ${MAX_RESULT_WINDOW}`);
   let body: Record<string, unknown>;
   let fixed: { size?: number; source?: false; filterPath?: string[] } = {};
+  /** For the actions that answer the newest keys: how many, and the query they are the newest of. */
+  let newest: { n: number; query: Record<string, unknown> } | undefined;
   if (['stats', 'images', 'sample'].includes(action) && indexes.some((i) => i.endsWith('_packages'))) {
     throw new HttpError(400, 'BadRequest', `action=${action} summarises a bucket's objects: name object indexes only ("<bucket>"), not ${indexes.filter((i) => i.endsWith('_packages')).join(', ')}`);
   }
@@ -142,13 +153,12 @@ export async function search(params: URLSearchParams, user: string, authz: Autho
     body = { query: { term: { delete_marker: false } }, aggs: { totalBytes: { sum: { field: 'size' } }, exts: { terms: { field: 'ext' }, aggs: { size: { sum: { field: 'size' } } } } } };
     fixed = { size: 0, source: false };
   } else if (action === 'images') {
-    body = { query: { regexp: { ext: IMAGE_EXTS } }, aggs: { objects: newestKeys(100) } };
+    newest = { n: 100, query: { regexp: { ext: IMAGE_EXTS } } };
+    body = {};
     fixed = { size: 0, source: false, filterPath: SAMPLE_FILTER };
   } else if (action === 'sample') {
-    body = {
-      query: { bool: { must: [{ regexp: { ext: SAMPLE_EXTS } }], must_not: [{ terms: { key: [...README_KEYS, SUMMARIZE_KEY] } }, { wildcard: { key: `*/${SUMMARIZE_KEY}` } }] } },
-      aggs: { objects: newestKeys(20) },
-    };
+    newest = { n: 20, query: { bool: { must: [{ regexp: { ext: SAMPLE_EXTS } }], must_not: [{ terms: { key: [...README_KEYS, SUMMARIZE_KEY] } }, { wildcard: { key: `*/${SUMMARIZE_KEY}` } }] } } };
+    body = {};
     fixed = { size: 0, source: false, filterPath: SAMPLE_FILTER };
   } else if (action === 'packages') {
     if (!indexes.every((i) => i.endsWith('_packages'))) throw new HttpError(400, 'BadRequest', 'action=packages searches package indexes only: name "<bucket>_packages"');
@@ -183,20 +193,33 @@ export async function search(params: URLSearchParams, user: string, authz: Autho
   }
   const source = params.get('_source');
   const filterPath = params.get('filter_path');
+  const run = async (b: Record<string, unknown>, filter: string[] | undefined): Promise<unknown> => (await os.search({
+    index: indexes.join(','),
+    body: b as never,
+    ...(fixed.size !== undefined ? { size: fixed.size } : size !== undefined ? { size } : {}),
+    ...(from !== undefined ? { from } : {}),
+    ...(fixed.source === false ? { _source: false } : source !== null ? { _source: source.split(',') } : {}),
+    ...(filter ? { filter_path: filter } : filterPath !== null ? { filter_path: filterPath.split(',') } : {}),
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    // hits.total as a number, as Quilt's search endpoint answers it (its web catalog renders it as is).
+    rest_total_hits_as_int: true,
+  })).body;
   try {
-    const r = await os.search({
-      index: indexes.join(','),
-      body: body as never,
-      ...(fixed.size !== undefined ? { size: fixed.size } : size !== undefined ? { size } : {}),
-      ...(from !== undefined ? { from } : {}),
-      ...(fixed.source === false ? { _source: false } : source !== null ? { _source: source.split(',') } : {}),
-      ...(fixed.filterPath ? { filter_path: fixed.filterPath } : filterPath !== null ? { filter_path: filterPath.split(',') } : {}),
-      ignore_unavailable: true,
-      allow_no_indices: true,
-      // hits.total as a number, as Quilt's search endpoint answers it (its web catalog renders it as is).
-      rest_total_hits_as_int: true,
-    });
-    return withFault(r.body);
+    if (!newest) return withFault(await run(body, fixed.filterPath));
+    // The newest keys: of the 2n newest first, then ten times as many, until n are left or no key was left out.
+    for (let considered = 2 * newest.n; ; considered *= 10) {
+      const r = await run({ query: newest.query, aggs: { objects: newestKeys(newest.n, considered) } }, [...SAMPLE_FILTER, 'aggregations.objects.sum_other_doc_count']) as
+        { aggregations?: { objects?: { buckets?: unknown[]; sum_other_doc_count?: number } } };
+      const objects = r.aggregations?.objects;
+      const more = (objects?.sum_other_doc_count ?? 0) > 0;
+      if ((objects?.buckets?.length ?? 0) >= newest.n || !more || considered >= MAX_KEYS_CONSIDERED) {
+        if (objects) delete objects.sum_other_doc_count;
+        // As OpenSearch's filter_path answers when no key is left: no aggregations at all.
+        if (objects && !objects.buckets) delete r.aggregations;
+        return withFault(r);
+      }
+    }
   } catch (e) {
     const err = e as { name?: string; message?: string; meta?: { statusCode?: number; body?: { error?: { type?: string; reason?: string; root_cause?: Array<{ reason?: string }> } } } };
     const status = err.meta?.statusCode;

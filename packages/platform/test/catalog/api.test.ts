@@ -213,6 +213,40 @@ describe('search API', () => {
     })();
   });
 
+  test('action=sample answers the newest files of the sample types, their newest versions, none whose newest version is deleted, however many newer ones were deleted', async () => {
+    const run = `sample${randomBytes(4).toString('hex')}`;
+    const s3 = cat.s3('admin');
+    const live: Record<string, string> = {};
+    for (let i = 0; i < 3; i += 1) {
+      const key = `${run}/live-${i}.csv`;
+      live[key] = (await s3.send(new PutObjectCommand({ Bucket: cat.bucket, Key: key, Body: `a,b\n${i},${i}\n` }))).VersionId!;
+    }
+    // 45 newer files, deleted (a delete marker each): more than the 40 keys (2 x 20) the answer looks at first.
+    const gone: string[] = [];
+    for (let i = 0; i < 45; i += 1) {
+      const key = `${run}/gone-${i}.csv`;
+      await s3.send(new PutObjectCommand({ Bucket: cat.bucket, Key: key, Body: 'x\n' }));
+      await s3.send(new DeleteObjectCommand({ Bucket: cat.bucket, Key: key }));
+      gone.push(key);
+    }
+    const body = JSON.stringify({ query: { bool: { filter: [{ prefix: { key: `${run}/` } }, { term: { delete_marker: true } }] } } });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const r = await cat.get(`/api/search?index=${cat.bucket}&action=freeform&size=0&body=${encodeURIComponent(body)}`, 'reader');
+      if ((r.body as { hits: { total: number } }).hits.total === 45) break;
+      assert.ok(Date.now() < deadline, `the 45 delete markers under ${run}/ indexed within 30 s (${r.text.slice(0, 200)})`);
+      await new Promise((r2) => setTimeout(r2, 200));
+    }
+    const r = await cat.get(`/api/search?index=${cat.bucket}&action=sample`, 'reader');
+    assert.equal(r.status, 200, r.text);
+    const answer = r.body as { aggregations?: { objects: { buckets: Array<{ latest: { hits: { hits: Array<{ _source: { key: string; version_id: string } }> } } }> } } };
+    const sampled = (answer.aggregations?.objects.buckets ?? []).map((b) => b.latest.hits.hits[0]!._source);
+    const ours = sampled.filter((x) => x.key.startsWith(`${run}/`));
+    assert.deepEqual(Object.fromEntries(ours.map((x) => [x.key, x.version_id])), live, `the sample: ${JSON.stringify(sampled)}`);
+    assert.deepEqual(Object.keys(answer.aggregations!.objects), ['buckets'], 'the answer holds the keys only, as Quilt\'s does');
+    assert.ok(!gone.some((k) => sampled.some((x) => x.key === k)), 'no deleted file in the sample');
+  });
+
   test('who may search is what RGW says: admin and reader may, the outsider gets 403 on the bucket and on its _packages index', async () => {
     for (const p of ['admin', 'reader'] as const) {
       const r = await cat.get(`/api/search?index=${cat.bucket},${cat.bucket}_packages&action=search&query=*`, p);
