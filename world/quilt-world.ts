@@ -243,16 +243,13 @@ export class QuiltWorld extends World {
     return new CatalogApp(this.target.catalog, signIn, { keepWarm: true });
   }
 
-  /** Every persona who can sign in to the catalog gets a page loaded ahead in the test bucket (CatalogApp.prepare), unless they have one; where the target's mail can be read, a signed-out page is loaded ahead for its links (CatalogApp.prepareSignedOut). */
+  /** Every persona who can sign in to the catalog gets a page loaded ahead in the test bucket (CatalogApp.prepare), unless they have one. */
   prepareCatalogApps(): void {
     if (!this.target.catalog) return;
     for (const persona of Object.keys(this.target.personas) as PersonaRole[]) {
       const access = this.target.personas[persona];
       if (access?.signIn || access?.token) this.app(persona).prepare(catalogBucketUrl(this.target.catalog.catalogUrl, this.bucket));
     }
-    // Where the target's mail can be read, users follow links from it (an invitation, a reset): a signed-out page of the app is loaded ahead for them.
-    const first = (Object.keys(this.target.personas) as PersonaRole[]).find((p) => this.target.personas[p]?.signIn || this.target.personas[p]?.token);
-    if (this.target.inbox && first) this.app(first).prepareSignedOut();
   }
 
   /** SQL as users reach it on this target: the query engine (Trino locally, Athena on AWS) and table names. */

@@ -169,7 +169,6 @@ export async function closeCatalogBrowser(): Promise<void> {
   await closeKeptPages();
   // The pages loading ahead close with the browser (their loading then answers undefined).
   warm.clear();
-  signedOutAhead.clear();
   sessions.clear();
   expiries.clear();
   const open = await b?.catch(() => undefined);
@@ -366,16 +365,8 @@ export class CatalogApp {
     const { password } = this.signIn;
     let picture: Buffer | undefined;
     const session = inBrowser(async () => {
-      // The app loaded ahead, signed out (prepareSignedOut), goes on to the link inside the app; else a new page loads it.
-      const ahead = await takeSignedOut(this.origin);
-      const watch = ahead ?? await this.start(null, link, Math.max(this.timeoutMs, 60_000));
+      const watch = await this.start(null, link, Math.max(this.timeoutMs, 60_000));
       const page = watch.page;
-      if (ahead) {
-        await page.bringToFront();
-        const target = new URL(link);
-        if (target.origin !== this.origin) throw new Error(`${link} is not a page of the catalog at ${this.origin}`);
-        await goInApp(page, `${target.pathname}${target.search}${target.hash}`);
-      }
       let signedIn = false;
       try {
         const field = fieldOf(page);
@@ -478,26 +469,6 @@ export class CatalogApp {
    * configuration, the user, the bucket's settings): every page it goes on to fetches its own data.
    * (`lastUrl` outside any bucket: the bucket this sign-in opened last.)
    */
-  /**
-   * Loads a page of the app ahead, signed out at its sign-in form, unless one is loaded or loading:
-   * the next link from a mail (an invitation, a reset) goes on from it inside the app
-   * (setPasswordThenSignIn), as a person pastes the link into the catalog's open tab.
-   */
-  prepareSignedOut(): void {
-    if (!browser || signedOutAhead.has(this.origin)) return;
-    signedOutAhead.set(this.origin, (async (): Promise<Kept | undefined> => {
-      const ahead = await this.start(null, `${this.origin}/signin`, this.timeoutMs);
-      try {
-        await fieldOf(ahead.page)('Username or email').waitFor({ timeout: this.timeoutMs });
-        return ahead;
-      } catch (e) {
-        if (process.env.DEBUG_PAGES) console.error(`${new Date().toISOString()} loading a signed-out page ahead failed (a new page will load instead): ${(e as Error).message.split('\n')[0]}`);
-        await ahead.page.close().catch(() => undefined);
-        return undefined;
-      }
-    })().catch(() => undefined));
-  }
-
   /** Loads a page of this sign-in ahead (warmUp) in the bucket of `url`, unless one is loaded or loading: for a persona the run has not shown a page yet. */
   prepare(url: string): void {
     if (!takenOrLoading(this.key)) this.warmUp(url);
@@ -542,7 +513,7 @@ export class CatalogApp {
   private async followInApp(page: Page, shown: string | RegExp | undefined, url: string): Promise<void> {
     const target = new URL(url, this.endpoints.catalogUrl);
     if (target.origin !== this.origin) throw new Error(`${url} is not a page of the catalog at ${this.origin}`);
-    const go = (path: string): Promise<void> => goInApp(page, path);
+    const go = (path: string): Promise<void> => page.evaluate(`(() => { history.pushState(null, '', ${JSON.stringify(path)}); dispatchEvent(new PopStateEvent('popstate', { state: null })); })()`);
     // Within the bucket of the next page (else of this one, else the one this sign-in opened last):
     // the app keeps its bucket's state (leaving the bucket for a path outside it and coming back
     // loses it), and from its own "Nothing here" outside any bucket it follows no link — there, by
@@ -598,21 +569,6 @@ const NOTHING_HERE = 'Nothing here';
 
 /** `/b/<bucket>` of a path of the app, if it is in a bucket. */
 const bucketOf = (path: string): string | undefined => /^\/b\/[^/]+/.exec(path)?.[0];
-
-/** Goes to `path` inside the app, as a link in it does: the app's router (the browser's history), no reload. */
-const goInApp = (page: Page, path: string): Promise<void> =>
-  page.evaluate(`(() => { history.pushState(null, '', ${JSON.stringify(path)}); dispatchEvent(new PopStateEvent('popstate', { state: null })); })()`);
-
-/** The pages of the app loaded ahead signed out (prepareSignedOut), by the catalog's origin: undefined when loading one failed. */
-const signedOutAhead = new Map<string, Promise<Kept | undefined>>();
-
-/** The signed-out page loaded ahead for this catalog, once it has loaded (undefined: none, or it failed or was closed). */
-async function takeSignedOut(origin: string): Promise<Kept | undefined> {
-  const w = signedOutAhead.get(origin);
-  signedOutAhead.delete(origin);
-  const k = await w;
-  return k && !k.page.isClosed() ? k : undefined;
-}
 
 /** The bucket each sign-in opened last (`/b/<bucket>`), where its next page is loaded ahead. */
 const lastBucket = new Map<string, string>();
