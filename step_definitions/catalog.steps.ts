@@ -50,20 +50,12 @@ Then('quilt3 reads the latest revision of {string}: exactly those files, byte fo
   await dialog.expectPushedFromDialog(this, name, message);
 });
 
-When('Dana makes, in the catalog\'s admin pages, a policy granting read on the test bucket and the role {string} with it', async function (this: QuiltWorld, role: string) {
-  await adminPages.makeRoleInAdminPages(this, role);
+When('Dana makes, in the catalog\'s admin pages, a policy granting read on the test bucket, the role {string} with it, and invites {string} with that role', async function (this: QuiltWorld, role: string, user: string) {
+  await adminPages.grantInAdminPages(this, role, user);
 });
 
 Then('the registry lists the role {string}, whose one policy grants read on the test bucket', async function (this: QuiltWorld, role: string) {
   await adminPages.expectRoleRecorded(this, role);
-});
-
-Then('a user Dana gives the role {string} gets credentials from the catalog that read the test bucket but may not write to it', async function (this: QuiltWorld, role: string) {
-  await adminPages.expectRoleReadsOnly(this, role);
-});
-
-Given('Dana has invited {string} with the role {string} in the catalog\'s admin pages', async function (this: QuiltWorld, user: string, role: string) {
-  await adminPages.inviteInAdminPages(this, user, role);
 });
 
 When('{string} sets a password from the invitation and signs in to the catalog', async function (this: QuiltWorld, user: string) {

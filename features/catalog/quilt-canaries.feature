@@ -45,16 +45,15 @@ Feature: Quilt's canaries pass in its web catalog
     Then the catalog's results list "canary-search/zebrafish-assay.csv"
 
   @admin @engine-steps-only
-  Scenario: A role made in the admin pages, from a policy made there, grants read on the test bucket and nothing more
-    When Dana makes, in the catalog's admin pages, a policy granting read on the test bucket and the role "readers" with it
+  Scenario: A policy, a role and an invitation made in the admin pages grant the invited user read on the test bucket and nothing more
+    When Dana makes, in the catalog's admin pages, a policy granting read on the test bucket, the role "readers" with it, and invites "invitee" with that role
     Then the registry lists the role "readers", whose one policy grants read on the test bucket
-    And a user Dana gives the role "readers" gets credentials from the catalog that read the test bucket but may not write to it
-
-  @admin @engine-steps-only
-  Scenario: A user invited in the admin pages sees the bucket at their first sign-in
-    Given Dana has made a policy granting read on the test bucket and the role "readers" from it
-    And Dana has invited "invitee" with the role "readers" in the catalog's admin pages
-    When "invitee" sets a password from the invitation and signs in to the catalog
-    Then the web catalog shows "invitee" the test bucket's overview
     And the registry lists "invitee" as invited: active, with the role "readers"
     And the credentials "invitee" gets from the catalog read the test bucket but may not write to it
+
+  @admin @engine-steps-only
+  Scenario: A user invited with a role granting read sees the bucket at their first sign-in
+    Given Dana has made a policy granting read on the test bucket and the role "readers" from it
+    And Dana has created the user "invitee" with the role "readers"
+    When "invitee" sets a password from the invitation and signs in to the catalog
+    Then the web catalog shows "invitee" the test bucket's overview

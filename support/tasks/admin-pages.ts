@@ -1,7 +1,8 @@
 /**
- * Quilt's canary of the admin pages, in its two halves: an admin makes a policy and a role from it
- * in Quilt's web catalog, and the role grants read on the bucket and nothing more; an admin invites
- * a user with a role there, and that user's first sign-in shows the bucket.
+ * Quilt's canary of the admin pages, in its two halves: an admin makes a policy, a role from it and
+ * a user invited with that role in Quilt's web catalog, and the registry and S3 hold exactly that
+ * grant; a user invited with such a role sets a password from the invitation, and their first
+ * sign-in shows the bucket.
  * What the pages made is checked in the registry (its GraphQL, as an admin) and in S3 (with the
  * credentials the catalog hands the user); what the user sees, in the browser. Pages are worked by
  * their headings, labels and buttons, as a person works them.
@@ -12,7 +13,7 @@ import type { Locator, Page } from 'playwright-core';
 import { eventually } from '@quilt-e2e/test-kit';
 import { CatalogApp, fieldOf, saysOf, type SignIn } from '../adapters/catalog-app.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
-import { admin, createUser, emailOf, expectUserRights, MAIL_DEADLINE_MS, mailedLinks, mintFor, real, removeUserAfter, roleName } from './admin.js';
+import { admin, emailOf, MAIL_DEADLINE_MS, mailedLinks, mintFor, real, removeUserAfter, roleName } from './admin.js';
 import { viewPage } from './catalog-pages.js';
 
 const STEP_MS = 20_000;
@@ -56,11 +57,13 @@ async function inAdminPage(world: QuiltWorld, work: (page: Page, dialog: (title:
   world.attach(view.then!, 'image/jpeg');
 }
 
-/** Dana, in the admin pages: a policy granting read on the test bucket, then a role with it. */
-export async function makeRoleInAdminPages(world: QuiltWorld, role: string): Promise<void> {
+/** Dana, in the admin pages: a policy granting read on the test bucket, a role with it, a user invited with that role. */
+export async function grantInAdminPages(world: QuiltWorld, role: string, user: string): Promise<void> {
   const roleName = uiRoleName(world, role);
+  const userName = real(world, user);
   const title = policyTitle(world, role);
   removeRoleAfter(world, role);
+  removeUserAfter(world, userName);
   await inAdminPage(world, async (page, dialog) => {
     // The policy: its title, the test bucket (read-only, the level a bucket is added with).
     await card(page, 'Policies', 'Create').getByRole('button', { name: 'Create', exact: true }).click({ timeout: STEP_MS });
@@ -80,20 +83,13 @@ export async function makeRoleInAdminPages(world: QuiltWorld, role: string): Pro
     await submit(roleDialog, 'Create', 'creating the role');
     await page.getByRole('cell', { name: roleName }).first().waitFor({ timeout: STEP_MS })
       .catch(() => { throw new Error(`the roles list does not show ${roleName} after it was created`); });
-  });
-}
-
-/** Dana, in the admin pages: a user invited with a role the scenario made. */
-export async function inviteInAdminPages(world: QuiltWorld, user: string, role: string): Promise<void> {
-  const userName = real(world, user);
-  removeUserAfter(world, userName);
-  await inAdminPage(world, async (page, dialog) => {
+    // The user, invited with that role.
     await card(page, 'Users', 'Invite').getByRole('button', { name: 'Invite', exact: true }).click({ timeout: STEP_MS });
     const invite = dialog('Invite a user');
     await fieldOf(invite)('Username').fill(userName, { timeout: STEP_MS });
     await fieldOf(invite)('Email').fill(emailOf(world, user), { timeout: STEP_MS });
     await invite.locator('[aria-haspopup="listbox"]').first().click({ timeout: STEP_MS });
-    await page.getByRole('option', { name: roleName(world, role), exact: true }).click({ timeout: STEP_MS });
+    await page.getByRole('option', { name: roleName, exact: true }).click({ timeout: STEP_MS });
     await submit(invite, 'Invite', 'inviting the user');
     await page.getByRole('cell', { name: userName }).first().waitFor({ timeout: STEP_MS })
       .catch(() => { throw new Error(`the users list does not show ${userName} after the invitation`); });
@@ -116,13 +112,6 @@ export async function expectInvitedRecorded(world: QuiltWorld, user: string, rol
   const u = r.admin.user.get;
   expect(u, `the registry has a user ${real(world, user)}`).to.not.equal(null);
   expect({ email: u!.email, isActive: u!.isActive, role: u!.role?.name }, 'the user as invited').to.deep.equal({ email: emailOf(world, user), isActive: true, role: roleName(world, role) });
-}
-
-/** A user Dana makes (outside the pages) with the role: the credentials the catalog hands them read the test bucket but may not write to it. */
-export async function expectRoleReadsOnly(world: QuiltWorld, role: string): Promise<void> {
-  const member = `${role}-member`;
-  await createUser(world, member, role, [], true);
-  await expectUserRights(world, member, false);
 }
 
 /**
