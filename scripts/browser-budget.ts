@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { summarizeRun } from '../support/reporting/run-summary.js';
-import { browserShare, describeWholeSuiteShare, wholeSuiteShare, type RunOfSuite } from '../support/reporting/browser-figures.js';
+import { describeWholeSuiteShare, runOfSuite, wholeSuiteShare, type RunOfSuite } from '../support/reporting/browser-figures.js';
 
 const at = process.argv.indexOf('--since');
 const sinceArg = at >= 0 ? process.argv[at + 1] : undefined;
@@ -23,8 +23,8 @@ for (const dir of dirs) {
   const file = `${dir}/cucumber-messages.ndjson`;
   if (!existsSync(file)) continue;
   const s = summarizeRun(readFileSync(file, 'utf8'));
-  if (!s.startedAt || !s.finishedAt || s.startedAt.getTime() < since) continue;
-  runs.push({ name: names[dir] ?? dir.replace(/^reports\//, 'quilt-mcp: '), wallS: (s.finishedAt.getTime() - s.startedAt.getTime()) / 1000, workers: s.workers, inBrowserS: browserShare(s.scenarios)?.inBrowserS ?? 0 });
+  const r = runOfSuite(names[dir] ?? dir.replace(/^reports\//, 'quilt-mcp: '), s);
+  if (r && s.startedAt!.getTime() >= since) runs.push(r);
 }
 const whole = wholeSuiteShare(runs);
 if (!whole) {

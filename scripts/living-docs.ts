@@ -18,6 +18,7 @@ import { dirname, join, relative } from 'node:path';
 import { loadFeatureFiles } from '../support/reporting/feature-files.js';
 import { summarizeRun, type RunSummary } from '../support/reporting/run-summary.js';
 import { renderLivingDocs } from '../support/reporting/living-docs.js';
+import { describeWholeSuiteShare, runOfSuite, wholeSuiteShare, type RunOfSuite } from '../support/reporting/browser-figures.js';
 import { loadDefects, runKeyOf } from '../support/mcp/defect-issues.js';
 import { loadToolNotes } from '../support/mcp/tool-notes.js';
 
@@ -68,8 +69,14 @@ if (defectsFile) {
 }
 const mcpToolsFile = opt('--mcp-tools')[0];
 const mcpTools = mcpToolsFile && existsSync(mcpToolsFile) ? { ...JSON.parse(readFileSync(mcpToolsFile, 'utf8')) as { product: string; tools: { name: string; description: string }[] }, notes: loadToolNotes() } : undefined;
+// The whole suite: this run and the other runs the acceptance command made after it.
+const suiteRuns: RunOfSuite[] = [];
+const main = run && runOfSuite(targetLabel ?? 'the engine', run);
+if (main) suiteRuns.push(main);
 const otherRuns = also.filter((dir) => existsSync(join(dir, 'cucumber-messages.ndjson'))).map((dir) => {
   const other = summarizeRun(readFileSync(join(dir, 'cucumber-messages.ndjson'), 'utf8'));
+  const asRun = runOfSuite(dir.endsWith('quilt-target') ? 'the quilt target (rehearsed)' : dir.replace(/^reports\//, 'quilt-mcp: '), other);
+  if (main && asRun && run?.startedAt && other.startedAt && other.startedAt >= run.startedAt) suiteRuns.push(asRun);
   const count = (status: string): number => other.scenarios.filter((x) => x.status === status).length;
   // An mcp driver run is judged against its known defects (scripts/mcp-run.ts wrote the verdict, with its release and backend).
   const verdictFile = join(dir, 'verdict.json');
@@ -85,6 +92,7 @@ const otherRuns = also.filter((dir) => existsSync(join(dir, 'cucumber-messages.n
 const html = renderLivingDocs({
   features, ...(run ? { run } : {}), reportHref, ...(glossaryHref ? { glossaryHref } : {}), runSource: relative(dirname(out), ndjsonFile) || ndjsonFile,
   ...(targetLabel ? { targetLabel } : {}), otherRuns,
+  ...(suiteRuns.length > 1 ? { wholeSuite: describeWholeSuiteShare(wholeSuiteShare(suiteRuns)!) } : {}),
   ...(existsSync(join(dirname(out), 'compatibility.html')) && out === 'reports/index.html' ? { matrixHref: 'compatibility.html' } : {}), ...(defects ? { defects } : {}), ...(mcpTools ? { mcpTools } : {}),
 });
 writeFileSync(out, html);

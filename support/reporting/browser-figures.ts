@@ -6,6 +6,7 @@
  * workers' time is how much longer the whole suite runs for having a browser (the suite's budget).
  */
 import type { Measurement } from './measurements.js';
+import type { RunSummary } from './run-summary.js';
 
 /** A browser scenario on a warm stack: at most this many seconds (issue budget). */
 export const BROWSER_SCENARIO_BUDGET_S = 10;
@@ -50,12 +51,18 @@ export function browserShare(scenarios: Array<{ ms: number; measurements: Measur
 export function describeBrowserShare(b: BrowserShare): string {
   const pct = (x: number): string => `${Math.round(x * 100)} %`;
   return `The browser: ${b.scenarios} scenarios opened catalog pages, ${b.overBudget} of them over ${BROWSER_SCENARIO_BUDGET_S} s; `
-    + `${b.inBrowserS.toFixed(1)} s in the browser of ${b.allScenariosS.toFixed(1)} s of scenarios: the suite runs ${pct(b.growth)} longer for it `
+    + `${b.inBrowserS.toFixed(1)} s in the browser of ${b.allScenariosS.toFixed(1)} s of scenarios: this run's scenarios take ${pct(b.growth)} longer for it `
     + `(budget ${pct(SUITE_GROWTH_BUDGET)}: ${b.growth <= SUITE_GROWTH_BUDGET ? 'within' : 'OVER'}).`;
 }
 
 /** One cucumber run of the suite (the engine's, the quilt target's rehearsal, a driver's): its wall time, its workers, its seconds in the browser. */
 export interface RunOfSuite { name: string; wallS: number; workers: number; inBrowserS: number }
+
+/** A finished run as one run of the whole suite (undefined when it has no start or end). */
+export function runOfSuite(name: string, run: RunSummary): RunOfSuite | undefined {
+  if (!run.startedAt || !run.finishedAt) return undefined;
+  return { name, wallS: (run.finishedAt.getTime() - run.startedAt.getTime()) / 1000, workers: run.workers, inBrowserS: browserShare(run.scenarios)?.inBrowserS ?? 0 };
+}
 
 export interface WholeSuiteShare {
   runs: RunOfSuite[];

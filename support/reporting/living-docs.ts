@@ -31,6 +31,8 @@ export interface LivingDocsInput {
   otherRuns?: { label: string; href: string; passed: number; failed: number; skipped: number; judged?: { asRecorded: number; unexpected: number } }[];
   /** Defects found in a product the run drove (the mcp driver: quilt-mcp), with their evidence. */
   defects?: { product: string; issuesHref?: string; items: { id: string; toolCall: string; answered: string; expected: string; evidence: string; scenarios: string[] }[] };
+  /** What the browser cost the whole suite (describeWholeSuiteShare): the runs the acceptance command made, and the whole. */
+  wholeSuite?: string[];
   /** The tools the driven MCP server lists (tools/list): which of them the run's scenarios called. */
   mcpTools?: { product: string; tools: { name: string; description: string }[]; /** Why a tool no scenario calls is not called (support/mcp/tool-notes.yml). */ notes?: Record<string, string> };
 }
@@ -265,6 +267,7 @@ export function renderLivingDocs(input: LivingDocsInput): string {
     body.push('<p class="muted small">Figures attached by <code>@performance</code> scenarios, and by every scenario that opened the web catalog in the browser, against their budget (lower is better).</p>');
     const share = browserShare(run.scenarios);
     if (share) body.push(`<p>${esc(describeBrowserShare(share))}</p>`);
+    if (input.wholeSuite?.length) body.push(`<p>${esc(input.wholeSuite[input.wholeSuite.length - 1]!)}</p><ul class="small muted">${input.wholeSuite.slice(0, -1).map((l) => `<li>${esc(l.trim())}</li>`).join('')}</ul>`);
     body.push(`<table><thead><tr><th>measurement</th><th class="num">value</th><th class="num">budget</th><th></th><th>verdict</th><th>target</th></tr></thead><tbody>${measurementRows(run.measurements, link)}</tbody></table>`);
   } else body.push('<p class="muted">No measurements in the last run (no <code>@performance</code> scenario attached one).</p>');
 

@@ -191,3 +191,16 @@ test('a run time reads in whole minutes and seconds, never 60 s', () => {
   assert.equal(formatMs(59_940), '59.9 s');
   assert.equal(formatMs(820), '820 ms');
 });
+
+test('the performance section shows what the browser cost the whole suite, run by run, beside the run\'s own share', async () => {
+  const { renderLivingDocs } = await import('../../support/reporting/living-docs.js');
+  const { browserFigures, describeWholeSuiteShare, wholeSuiteShare } = await import('../../support/reporting/browser-figures.js');
+  const empty = summarizeRun('');
+  const scenario = { name: 'a page', uri: 'features/x.feature', tags: [], status: 'passed' as const, ms: 4000, stepStatuses: [], pickleId: 'p', astNodeIds: [], line: 1, attempts: 1, measurements: browserFigures(4000, 1000, 'local'), measurementProblems: [], errors: [], mcpTools: [] };
+  const summary = { ...empty, scenarios: [scenario], measurements: scenario.measurements.map((measurement) => ({ scenario, measurement })) };
+  const whole = describeWholeSuiteShare(wholeSuiteShare([{ name: 'the engine', wallS: 100, workers: 2, inBrowserS: 20 }, { name: 'quilt-mcp: mcp', wallS: 50, workers: 2, inBrowserS: 10 }])!);
+  const html = renderLivingDocs({ features: [], run: summary, wholeSuite: whole });
+  assert.match(html, /The browser in the whole suite \(2 runs\): about 15 s of 150 s of wall time: the suite runs 11 % longer for it \(budget 25 %: within\)\.<\/p><ul class="small muted"><li>the engine: 100 s/);
+  assert.match(html, /<li>quilt-mcp: mcp: 50 s, 10\.0 s of its scenarios in the browser over 2 worker\(s\): about 5 s of its wall time<\/li>/);
+  assert.doesNotMatch(renderLivingDocs({ features: [], run: summary }), /whole suite/, 'no whole-suite line without the other runs');
+});

@@ -43,8 +43,8 @@ test('the browser\'s share of a run: its scenarios against their budget, the sui
     { ms: 34_000, measurements: [] },
   ])!;
   assert.deepEqual(share, { scenarios: 2, overBudget: 1, inBrowserS: 7, allScenariosS: 50, growth: 7 / 43 });
-  assert.match(describeBrowserShare(share), /2 scenarios opened catalog pages, 1 of them over 10 s; 7\.0 s in the browser of 50\.0 s of scenarios: the suite runs 16 % longer for it \(budget 25 %: within\)/);
-  assert.match(describeBrowserShare({ ...share, growth: 0.3 }), /runs 30 % longer for it \(budget 25 %: OVER\)/);
+  assert.match(describeBrowserShare(share), /2 scenarios opened catalog pages, 1 of them over 10 s; 7\.0 s in the browser of 50\.0 s of scenarios: this run's scenarios take 16 % longer for it \(budget 25 %: within\)/);
+  assert.match(describeBrowserShare({ ...share, growth: 0.3 }), /take 30 % longer for it \(budget 25 %: OVER\)/);
 });
 
 test('the browser\'s share of the whole suite: each run\'s browser seconds over its workers, against the runs\' wall time', async () => {
