@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { summarizeRun } from '../support/reporting/run-summary.js';
-import { describeWholeSuiteShare, runOfSuite, wholeSuiteShare, type RunOfSuite } from '../support/reporting/browser-figures.js';
+import { describeWholeSuiteShare, runOfSuite, suiteRunName, wholeSuiteShare, type RunOfSuite } from '../support/reporting/browser-figures.js';
 
 const at = process.argv.indexOf('--since');
 const sinceArg = at >= 0 ? process.argv[at + 1] : undefined;
@@ -16,14 +16,13 @@ if (sinceArg !== undefined && !/^\d+$/.test(sinceArg)) {
   process.exit(2);
 }
 const since = sinceArg === undefined ? 0 : Number(sinceArg) * 1000;
-const names: Record<string, string> = { reports: 'the engine', 'reports/quilt-target': 'the quilt target (rehearsed)' };
 const dirs = ['reports', ...(existsSync('reports') ? readdirSync('reports', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `reports/${d.name}`) : [])];
 const runs: RunOfSuite[] = [];
 for (const dir of dirs) {
   const file = `${dir}/cucumber-messages.ndjson`;
   if (!existsSync(file)) continue;
   const s = summarizeRun(readFileSync(file, 'utf8'));
-  const r = runOfSuite(names[dir] ?? dir.replace(/^reports\//, 'quilt-mcp: '), s);
+  const r = runOfSuite(suiteRunName(dir), s);
   if (r && s.startedAt!.getTime() >= since) runs.push(r);
 }
 const whole = wholeSuiteShare(runs);

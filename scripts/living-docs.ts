@@ -18,7 +18,7 @@ import { dirname, join, relative } from 'node:path';
 import { loadFeatureFiles } from '../support/reporting/feature-files.js';
 import { summarizeRun, type RunSummary } from '../support/reporting/run-summary.js';
 import { renderLivingDocs } from '../support/reporting/living-docs.js';
-import { describeWholeSuiteShare, runOfSuite, wholeSuiteShare, type RunOfSuite } from '../support/reporting/browser-figures.js';
+import { describeWholeSuiteShare, runOfSuite, suiteRunName, wholeSuiteShare, type RunOfSuite } from '../support/reporting/browser-figures.js';
 import { loadDefects, runKeyOf } from '../support/mcp/defect-issues.js';
 import { loadToolNotes } from '../support/mcp/tool-notes.js';
 
@@ -75,7 +75,7 @@ const main = run && runOfSuite(targetLabel ?? 'the engine', run);
 if (main) suiteRuns.push(main);
 const otherRuns = also.filter((dir) => existsSync(join(dir, 'cucumber-messages.ndjson'))).map((dir) => {
   const other = summarizeRun(readFileSync(join(dir, 'cucumber-messages.ndjson'), 'utf8'));
-  const asRun = runOfSuite(dir.endsWith('quilt-target') ? 'the quilt target (rehearsed)' : dir.replace(/^reports\//, 'quilt-mcp: '), other);
+  const asRun = runOfSuite(suiteRunName(dir), other);
   if (main && asRun && run?.startedAt && other.startedAt && other.startedAt >= run.startedAt) suiteRuns.push(asRun);
   const count = (status: string): number => other.scenarios.filter((x) => x.status === status).length;
   // An mcp driver run is judged against its known defects (scripts/mcp-run.ts wrote the verdict, with its release and backend).

@@ -58,6 +58,10 @@ export function describeBrowserShare(b: BrowserShare): string {
 /** One cucumber run of the suite (the engine's, the quilt target's rehearsal, a driver's): its wall time, its workers, its seconds in the browser. */
 export interface RunOfSuite { name: string; wallS: number; workers: number; inBrowserS: number }
 
+/** What a run of the acceptance command is called, by its reports folder (reports/, reports/quilt-target, reports/mcp…). */
+export const suiteRunName = (dir: string): string =>
+  (dir.replace(/\/+$/, '') === 'reports' ? 'the engine' : dir.endsWith('quilt-target') ? 'the quilt target (rehearsed)' : dir.replace(/^reports\//, 'quilt-mcp: '));
+
 /** A finished run as one run of the whole suite (undefined when it has no start or end). */
 export function runOfSuite(name: string, run: RunSummary): RunOfSuite | undefined {
   if (!run.startedAt || !run.finishedAt) return undefined;

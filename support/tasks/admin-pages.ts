@@ -47,16 +47,6 @@ function removeRoleAfter(world: QuiltWorld, role: string): void {
   });
 }
 
-/** Dana's work in the admin page (`work`, once it shows its cards), whose picture goes to the report. */
-async function inAdminPage(world: QuiltWorld, work: (page: Page, dialog: (title: string) => Locator) => Promise<void>): Promise<void> {
-  const view = await viewPage(world, 'admin', `${world.target.catalog!.catalogUrl}/admin`, [{ shows: 'Policies', withIt: ['Roles', 'Users'] }], async (page) => {
-    await work(page, (title) => page.getByRole('dialog').filter({ hasText: title }).last());
-    return page.screenshot({ type: 'jpeg', quality: 60 });
-  });
-  expect(view.matched, `the admin page shows: ${view.text.replace(/\s+/g, ' ').slice(0, 400)}`).to.equal('Policies');
-  world.attach(view.then!, 'image/jpeg');
-}
-
 /** Dana, in the admin pages: a policy granting read on the test bucket, a role with it, a user invited with that role. */
 export async function grantInAdminPages(world: QuiltWorld, role: string, user: string): Promise<void> {
   const roleName = uiRoleName(world, role);
@@ -64,7 +54,8 @@ export async function grantInAdminPages(world: QuiltWorld, role: string, user: s
   const title = policyTitle(world, role);
   removeRoleAfter(world, role);
   removeUserAfter(world, userName);
-  await inAdminPage(world, async (page, dialog) => {
+  const view = await viewPage(world, 'admin', `${world.target.catalog!.catalogUrl}/admin`, [{ shows: 'Policies', withIt: ['Roles', 'Users'] }], async (page) => {
+    const dialog = (title_: string): Locator => page.getByRole('dialog').filter({ hasText: title_ }).last();
     // The policy: its title, the test bucket (read-only, the level a bucket is added with).
     await card(page, 'Policies', 'Create').getByRole('button', { name: 'Create', exact: true }).click({ timeout: STEP_MS });
     const policy = dialog('Create a policy');
@@ -93,7 +84,10 @@ export async function grantInAdminPages(world: QuiltWorld, role: string, user: s
     await submit(invite, 'Invite', 'inviting the user');
     await page.getByRole('cell', { name: userName }).first().waitFor({ timeout: STEP_MS })
       .catch(() => { throw new Error(`the users list does not show ${userName} after the invitation`); });
+    return page.screenshot({ type: 'jpeg', quality: 60 });
   });
+  expect(view.matched, `the admin page shows: ${view.text.replace(/\s+/g, ' ').slice(0, 400)}`).to.equal('Policies');
+  world.attach(view.then!, 'image/jpeg');
 }
 
 /** The registry holds the role the pages made: its one policy grants read on the test bucket. */

@@ -48,7 +48,6 @@ const SAMPLE_EXTS = '.*\\.(csv|ipynb|json|md|parquet|pdf|rmd|tsv|txt|vcf|xls|xls
 const README_KEYS = ['README.md', 'README.txt', 'README.ipynb'];
 const SUMMARIZE_KEY = 'quilt_summarize.json';
 
-/** The newest `n` keys among the matching documents whose latest document is not a delete marker, with that document's key and version. */
 /**
  * The n newest keys (their newest version's key and version_id), leaving out keys whose newest
  * version is a delete marker: of the `considered` most recently modified keys (search() widens
@@ -142,7 +141,8 @@ export async function search(params: URLSearchParams, user: string, authz: Autho
   const size = intParam(params.get('size'), 'size', 0, MAX_RESULT_WINDOW);
   const from = intParam(params.get('from'), 'from', 0, MAX_RESULT_WINDOW);
   if ((size ?? 10) + (from ?? 0) > MAX_RESULT_WINDOW) throw new HttpError(400, 'BadRequest', `"from" + "size" must not exceed ${MAX_RESULT_WINDOW}`);
-  let body: Record<string, unknown>;
+  /** The search request; the newest-keys actions make theirs as they widen (`newest`). */
+  let body: Record<string, unknown> = {};
   let fixed: { size?: number; source?: false; filterPath?: string[] } = {};
   /** For the actions that answer the newest keys: how many, and the query they are the newest of. */
   let newest: { n: number; query: Record<string, unknown> } | undefined;
@@ -154,11 +154,9 @@ export async function search(params: URLSearchParams, user: string, authz: Autho
     fixed = { size: 0, source: false };
   } else if (action === 'images') {
     newest = { n: 100, query: { regexp: { ext: IMAGE_EXTS } } };
-    body = {};
     fixed = { size: 0, source: false, filterPath: SAMPLE_FILTER };
   } else if (action === 'sample') {
     newest = { n: 20, query: { bool: { must: [{ regexp: { ext: SAMPLE_EXTS } }], must_not: [{ terms: { key: [...README_KEYS, SUMMARIZE_KEY] } }, { wildcard: { key: `*/${SUMMARIZE_KEY}` } }] } } };
-    body = {};
     fixed = { size: 0, source: false, filterPath: SAMPLE_FILTER };
   } else if (action === 'packages') {
     if (!indexes.every((i) => i.endsWith('_packages'))) throw new HttpError(400, 'BadRequest', 'action=packages searches package indexes only: name "<bucket>_packages"');

@@ -78,7 +78,7 @@ export function createCatalogServer(ctx: CatalogContext): FastifyInstance {
   app.addHook('onResponse', async (req, reply) => {
     const ms = Math.round(reply.elapsedTime);
     // A GraphQL request names its operation (the app names every one): which of them was slow.
-    const op = Buffer.isBuffer(req.body) ? /"(?:operationName)"\s*:\s*"(\w{1,80})"|(?:query|mutation)\s+(\w{1,80})/.exec(req.body.subarray(0, 2000).toString('utf8')) : null;
+    const op = Buffer.isBuffer(req.body) ? /"operationName"\s*:\s*"(\w{1,80})"|(?:query|mutation)\s+(\w{1,80})/.exec(req.body.subarray(0, 2000).toString('utf8')) : null;
     const path = `${req.url.split('?')[0]!.slice(0, 200)}${op ? ` ${op[1] ?? op[2]}` : ''}`;
     ctx.log(`${ms > SLOW_MS ? 'slow' : 'access'}: ${req.method} ${path} ${reply.statusCode} ${ms} ms ${req.user ?? '-'}`);
   });

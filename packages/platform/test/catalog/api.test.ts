@@ -12,6 +12,7 @@ import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aw
 import { AuthError, mintToken, verifyToken } from '../../src/catalog/auth.js';
 import { createS3Client } from '@quilt-e2e/quilt-js';
 import { startCatalogUnderTest, type CatalogUnderTest, type Persona } from '@quilt-e2e/test-kit/catalog';
+import { eventually } from '@quilt-e2e/test-kit';
 
 let cat: CatalogUnderTest;
 const personas: Persona[] = ['admin', 'reader', 'outsider'];
@@ -230,13 +231,10 @@ describe('search API', () => {
       gone.push(key);
     }
     const body = JSON.stringify({ query: { bool: { filter: [{ prefix: { key: `${run}/` } }, { term: { delete_marker: true } }] } } });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
+    await eventually(async () => {
       const r = await cat.get(`/api/search?index=${cat.bucket}&action=freeform&size=0&body=${encodeURIComponent(body)}`, 'reader');
-      if ((r.body as { hits: { total: number } }).hits.total === 45) break;
-      assert.ok(Date.now() < deadline, `the 45 delete markers under ${run}/ indexed within 30 s (${r.text.slice(0, 200)})`);
-      await new Promise((r2) => setTimeout(r2, 200));
-    }
+      assert.equal((r.body as { hits?: { total?: number } }).hits?.total, 45, r.text.slice(0, 200));
+    }, { timeoutMs: 30_000, what: `the 45 delete markers under ${run}/ indexed` });
     const r = await cat.get(`/api/search?index=${cat.bucket}&action=sample`, 'reader');
     assert.equal(r.status, 200, r.text);
     const answer = r.body as { aggregations?: { objects: { buckets: Array<{ latest: { hits: { hits: Array<{ _source: { key: string; version_id: string } }> } } }> } } };
