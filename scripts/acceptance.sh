@@ -41,4 +41,6 @@ npx tsx scripts/report-summary.ts reports/cucumber-messages.ndjson || true
 # What the browser costs the whole suite: every run above, its wall time and its seconds in the browser.
 npx tsx scripts/browser-budget.ts --since "$began" || true
 echo "reports: $(pwd)/reports/index.html (living documentation), cucumber-report.html (HTML), cucumber-messages.ndjson, cucumber-junit.xml"
+# Last, so that the tail of a log names them: what failed, run by run (nothing when nothing did).
+npx tsx scripts/run-failures.ts --since "$began" || true
 exit $status
