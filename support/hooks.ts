@@ -18,11 +18,15 @@ import { formatDoctor, runDoctor } from './doctor.js';
 import { DRIVER_CANNOT } from './drivers/driver.js';
 import { MCP_CALLS_MEDIA_TYPE } from './drivers/mcp.js';
 import { recordCanaryRun } from './reporting/canary-status.js';
+import { startStallClock, stillsSince } from '@quilt-e2e/test-kit';
 
 /** The quilt3 oracle (one Python process per worker), the browser and quilt-mcp's quilt3-mode processes end with the run. */
 AfterAll(async () => { await closeQuilt3Oracles(); await closeCatalogBrowser(); await closeQuilt3Mcp(); });
 
 setDefaultTimeout(60_000);
+
+/** From the start: the times the machine stands still (a paused VM), which waits for the stack leave out of their deadlines. */
+startStallClock();
 
 /**
  * A scenario that opened the web catalog attaches its time and the part of it in the browser
@@ -34,6 +38,8 @@ Before(function (this: QuiltWorld) { clocks.set(this, { started: Date.now(), inB
 After(async function (this: QuiltWorld) {
   await closeKeptPages();
   const c = clocks.get(this);
+  // A time the whole machine stood still is said in the report: it explains a slow step, and the waits left it out.
+  for (const s of c ? stillsSince(c.started) : []) this.log(`the machine stood still for ${(s.ms / 1000).toFixed(1)} s until ${s.endedAt.toISOString()} (all servers and this process alike): the waits for the stack left it out of their deadlines`);
   if (!c || pagesOpenedSoFar() === c.pages) return;
   for (const m of browserFigures(Date.now() - c.started, timeInBrowser() - c.inBrowser, this.target.kind)) attachMeasurement(this, m);
   // A run that opens pages opens more: every persona's next page is loaded ahead, signed in, in the background.

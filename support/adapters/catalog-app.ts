@@ -20,6 +20,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { workingMsSince } from '@quilt-e2e/test-kit';
 
 /** How a persona signs in: the app's form (username, password) or a token handed to the app. */
 export type SignIn = { username: string; password: string } | { token: string };
@@ -429,9 +430,10 @@ export class CatalogApp {
       const loaded = Date.now() - t0;
       let matched: string | RegExp | undefined;
       let text = '';
-      const deadline = Date.now() + this.timeoutMs;
+      // The deadline counts the stack's working time (a still of the whole machine is left out).
+      const waiting = Date.now();
       const shows = (t: string | RegExp): boolean => showsIn(text, t);
-      while (matched === undefined && Date.now() < deadline) {
+      while (matched === undefined && workingMsSince(waiting) < this.timeoutMs) {
         text = await textOf(page);
         matched = outcomes.find((o) => shows(o.shows) && (o.withIt ?? []).every(shows))?.shows;
         if (matched === undefined) await page.waitForTimeout(75);
@@ -520,11 +522,11 @@ export class CatalogApp {
     // way of its home page.
     const bucket = bucketOf(target.pathname) ?? bucketOf(new URL(page.url()).pathname) ?? lastBucket.get(this.key);
     await go(bucket ? `${bucket}/${BETWEEN_PAGES}` : '/');
-    const gone = Date.now() + this.timeoutMs;
+    const leaving = Date.now();
     while (shown !== undefined) {
       const text = await textOf(page);
       if (!showsIn(text, shown)) break;
-      if (Date.now() > gone) throw new Error(`the app went on showing ${String(shown)} after leaving ${page.url()} for another page`);
+      if (workingMsSince(leaving) > this.timeoutMs) throw new Error(`the app went on showing ${String(shown)} after leaving ${page.url()} for another page`);
       await page.waitForTimeout(100);
     }
     await go(`${target.pathname}${target.search}${target.hash}`);

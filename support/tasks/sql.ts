@@ -14,7 +14,7 @@ import { barChart, barHeights, renderSvg } from '../domain/charts.js';
 import { attempt } from './errors.js';
 import { ownPackage, remember } from './packages.js';
 import { timed } from './performance.js';
-import { eventually } from '@quilt-e2e/test-kit';
+import { eventually, workingMsSince } from '@quilt-e2e/test-kit';
 import { quilt3Oracle, type Quilt3Package } from '../oracles/quilt3.js';
 import { escapeRegExp } from '../text.js';
 
@@ -235,7 +235,7 @@ export async function slowQuery(world: QuiltWorld, deadlineMs: number): Promise<
   const started = Date.now();
   // The comment names the scenario, so the engine's own query list can be searched for it afterwards.
   await attempt(world, () => world.sql().engine.run(`/* quilt-e2e slow query ${world.scenarioId} */ SELECT count(*) FROM UNNEST(sequence(1, 10000)) AS a(x) CROSS JOIN UNNEST(sequence(1, 10000)) AS b(y) CROSS JOIN UNNEST(sequence(1, 1000)) AS c(z) WHERE (x * y + z) % 7919 = 13`, { deadlineMs }));
-  world.memory.elapsedMs = Date.now() - started;
+  world.memory.elapsedMs = workingMsSince(started);
 }
 
 export async function expectCancelledOnServer(world: QuiltWorld): Promise<void> {

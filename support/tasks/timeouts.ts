@@ -4,6 +4,7 @@
  * failures are retried with backoff, permanent ones are not.
  */
 import { expect } from 'chai';
+import { workingMsSince } from '@quilt-e2e/test-kit';
 import type { PersonaRole } from '../target.js';
 import type { QuiltWorld } from '../../world/quilt-world.js';
 import { ensureLargeObject, LARGE_OBJECT_BYTES, LARGE_OBJECT_KEY } from '../fixtures/large-folder.js';
@@ -19,7 +20,7 @@ export async function ensureLargeObjectFixture(world: QuiltWorld): Promise<void>
 export async function fetchLargeObject(world: QuiltWorld, persona: PersonaRole, deadlineMs: number): Promise<void> {
   const started = Date.now();
   await attempt(world, () => world.objects(persona).fetchWithin(`s3://${world.bucket}/${LARGE_OBJECT_KEY}`, deadlineMs));
-  world.memory.elapsedMs = Date.now() - started;
+  world.memory.elapsedMs = workingMsSince(started);
 }
 
 export function expectTimedOut(world: QuiltWorld, deadlineMs: number, slackMs: number): void {
@@ -40,7 +41,7 @@ const EXPENSIVE = '*e* OR *a* OR *1*';
 export async function searchWithin(world: QuiltWorld, persona: PersonaRole, deadlineMs: number): Promise<void> {
   const started = Date.now();
   await attempt(world, () => searchCatalog(world.catalog(persona), { query: EXPENSIVE, scope: 'file', bucket: world.bucket, limit: 1000, signal: AbortSignal.timeout(deadlineMs) }));
-  world.memory.elapsedMs = Date.now() - started;
+  world.memory.elapsedMs = workingMsSince(started);
 }
 
 export async function expectSearchAnswers(world: QuiltWorld, persona: PersonaRole): Promise<void> {
