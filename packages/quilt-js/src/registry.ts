@@ -305,16 +305,20 @@ export class PackageRegistry {
       .sort((a, b) => Number(b.timestamp) - Number(a.timestamp));
   }
 
-  /** Every pointer file (timestamps and "latest") with the hash it holds. */
+  /**
+   * Every pointer file (timestamps and "latest") with the hash it holds. A pointer deleted between
+   * the listing and its read (a revision or the package deleted meanwhile) is no longer one: left out.
+   */
   private async readPointers(name: string): Promise<Array<{ pointer: string; hash: string }>> {
     validatePackageName(name);
     const prefix = this.pointerPrefix(name);
     const keys: string[] = [];
     for await (const o of this.store.list(this.bucket, prefix)) keys.push(o.key);
-    return mapLimit(keys, this.concurrency, async (key) => ({
-      pointer: key.slice(prefix.length),
-      hash: (await this.store.getText(this.bucket, key)).trim(),
-    }));
+    const read = await mapLimit(keys, this.concurrency, async (key) => {
+      const text = await this.store.getTextIfExists(this.bucket, key);
+      return text === undefined ? undefined : { pointer: key.slice(prefix.length), hash: text.trim() };
+    });
+    return read.filter((p): p is { pointer: string; hash: string } => p !== undefined);
   }
 
   /** Package names ("user/pkg"), optionally only those of one namespace ("user"). */

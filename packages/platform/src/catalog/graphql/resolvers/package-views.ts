@@ -115,6 +115,19 @@ export class PackageView {
     return this.pointers;
   }
 
+  /** When its newest revision was pushed (epoch seconds; 0 when it has no timestamp pointer), from the one read of its revisions. */
+  async newest(): Promise<number> {
+    return Number((await this.all())[0]?.timestamp ?? 0);
+  }
+
+  /**
+   * Whether the package still exists, from the same read of its revisions its fields answer from:
+   * a package deleted after the bucket's listing (a list beside a clean-up) is left out of a page.
+   */
+  async exists(): Promise<boolean> {
+    return (await this.all()).length > 0 || (await this.registry.latestHash(this.name)) !== undefined;
+  }
+
   async modified(): Promise<string> {
     const all = await this.all();
     if (all[0]) return all[0].date.toISOString();

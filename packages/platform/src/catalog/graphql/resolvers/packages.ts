@@ -20,12 +20,18 @@ export const packageResolvers = {
       total: names.length,
       page: async (p: Args) => {
         const { number, perPage } = pageArgs(p);
-        let ordered = names;
+        const view = (n: string): PackageView => new PackageView(registry, bucket, n);
+        let ordered: PackageView[];
         if (p.order === 'MODIFIED') {
-          const dated = await Promise.all(names.map(async (n) => ({ n, t: Number((await registry.revisions(n))[0]?.timestamp ?? 0) })));
-          ordered = dated.sort((x, y) => y.t - x.t || (x.n < y.n ? -1 : 1)).map((d) => d.n);
+          const dated = await Promise.all(names.map(async (n) => { const v = view(n); return { v, t: await v.newest() }; }));
+          ordered = dated.sort((x, y) => y.t - x.t || (x.v.name < y.v.name ? -1 : 1)).map((d) => d.v);
+        } else {
+          ordered = names.map(view);
         }
-        return ordered.slice((number - 1) * perPage, number * perPage).map((n) => new PackageView(registry, bucket, n));
+        // A package deleted since the listing (a page beside a clean-up) is left out, as from Quilt's index: the page does not fail.
+        const slice = ordered.slice((number - 1) * perPage, number * perPage);
+        const alive = await Promise.all(slice.map((v) => v.exists()));
+        return slice.filter((_, i) => alive[i]);
       },
     };
   },
