@@ -15,7 +15,8 @@
  *
  *   QUILT_E2E_MCP_COMMAND  the quilt-mcp executable (default: the local stack's, of QUILT_E2E_MCP_SPEC)
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -92,8 +93,11 @@ async function start(persona: string, token: string, s: Quilt3McpSetting): Promi
   writeFileSync(join(home, '.aws', 'config'), `[default]\nregion = ${s.region}\ns3 =\n    addressing_style = path\n`);
   const env = environment(s, home);
   const script = 'import sys, quilt3, quilt3.session as q\nquilt3.config(sys.argv[1])\nq.login_with_token(sys.argv[2])\nprint(quilt3.logged_in())';
-  const login = spawnSync(join(dirname(s.command), 'python'), ['-c', script, s.catalogUrl, await loginCode(s.registryUrl, token)], { env, encoding: 'utf8', timeout: SETUP_TIMEOUT_MS });
-  if (login.status !== 0) throw new Error(`quilt3 config + login of ${persona} (for quilt-mcp's quilt3 mode) failed (exit ${login.status}${login.error ? `, ${login.error.message}` : ''}): ${login.stderr.slice(-800)}`);
+  // Not spawnSync: the worker's other work (a page loading ahead, the heartbeat) goes on meanwhile.
+  await promisify(execFile)(join(dirname(s.command), 'python'), ['-c', script, s.catalogUrl, await loginCode(s.registryUrl, token)], { env, encoding: 'utf8', timeout: SETUP_TIMEOUT_MS })
+    .catch((e: Error & { code?: unknown; stderr?: string }) => {
+      throw new Error(`quilt3 config + login of ${persona} (for quilt-mcp's quilt3 mode) failed (${typeof e.code === 'number' ? `exit ${e.code}` : e.message.split('\n')[0]}): ${(e.stderr ?? '').slice(-800)}`);
+    });
   const transport = new StdioClientTransport({ command: s.command, args: ['--deployment', 'legacy', '--skip-banner'], env, cwd: home, stderr: 'pipe' });
   let stderr = '';
   transport.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-20_000); });
