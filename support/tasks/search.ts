@@ -36,12 +36,30 @@ async function rerun(world: QuiltWorld): Promise<SearchResult[]> {
 
 const relative = (world: QuiltWorld, folder: string, key: string): string => key.slice(world.key(folder).length);
 
-/** The search (re-run until the index has caught up, within a deadline) finds exactly these files. */
+/**
+ * The search finds exactly these files, once the catalog's index holds every file S3 lists in the
+ * folder (seen through its search API, not through the driver): before that, a search that finds
+ * too much (any file matching any word) could answer exactly the expected files by chance, from an
+ * index that has not seen the others yet. Re-run until it agrees, within the index deadline.
+ */
 export async function expectFilesFound(world: QuiltWorld, folder: string, expected: string[]): Promise<void> {
+  await expectFolderInIndex(world, folder);
   await eventually(async () => {
     const results = await rerun(world);
     expect(results.map((r) => relative(world, folder, r.key!)).sort()).to.deep.equal([...expected].sort());
   }, { timeoutMs: INDEX_DEADLINE_MS, what: `the search finding exactly ${expected.join(', ')}` });
+}
+
+/** The catalog's search index holds every file S3 lists under `folder` now (the oracle: a raw S3 listing). */
+async function expectFolderInIndex(world: QuiltWorld, folder: string): Promise<void> {
+  const prefix = world.key(folder);
+  const inS3 = (await world.objects('admin').list(world.bucket, prefix, 1000)).objects.map((o) => o.key);
+  if (inS3.length === 0) return;
+  await eventually(async () => {
+    const r = await world.catalog('admin').search({ index: world.bucket, action: 'freeform', body: { query: { prefix: { key: prefix } } }, size: inS3.length + 50 });
+    const held = r.hits.hits.map((h) => String(h._source?.key));
+    expect(held, `the files of ${folder} in the search index`).to.include.members(inS3);
+  }, { timeoutMs: INDEX_DEADLINE_MS, what: `the search index holding every file S3 lists under ${folder}` });
 }
 
 export async function expectResultsAreRealObjects(world: QuiltWorld, persona: PersonaRole): Promise<void> {
